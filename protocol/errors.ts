@@ -1,0 +1,84 @@
+/**
+ * patchbay's two error kinds. A {@link TerminalError} will fail the same way on every retry:
+ * the message is termed and the workflow fails or compensates. Every other error is
+ * retryable: the message is nak'ed with backoff. Every error carries a stable `code`.
+ */
+
+/** Stable error codes. Add new ones here; never reuse a code for another meaning. */
+export const ErrorCode = {
+  InvalidInput: "INVALID_INPUT",
+  InvalidMessage: "INVALID_MESSAGE",
+  UnknownWorkflowType: "UNKNOWN_WORKFLOW_TYPE",
+  UnknownTaskKind: "UNKNOWN_TASK_KIND",
+  TaskTimeout: "TASK_TIMEOUT",
+  TaskFailed: "TASK_FAILED",
+  DeciderError: "DECIDER_ERROR",
+  Cancelled: "CANCELLED",
+  NatsUnreachable: "NATS_UNREACHABLE",
+  ConfigDrift: "CONFIG_DRIFT",
+  ConfigInvalid: "CONFIG_INVALID",
+  Backpressure: "BACKPRESSURE",
+  NotFound: "NOT_FOUND",
+  ResetInvalid: "RESET_INVALID",
+  ServerStartFailed: "SERVER_START_FAILED",
+  Internal: "INTERNAL",
+} as const;
+
+/** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode] | (string & {});
+
+/** The serialisable face of an error: what crosses NATS (in headers) and lands in saga state. */
+export interface ErrorInfo {
+  /** Stable machine-readable code, e.g. `TASK_TIMEOUT`. */
+  code: string;
+  /** Human-readable description. */
+  message: string;
+}
+
+/** Base class of every patchbay error. */
+export class PatchbayError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: string;
+  /** Whether retrying the same work may succeed. */
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCodeValue, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PatchbayError";
+    this.code = code;
+    this.retryable = options?.retryable ?? true;
+  }
+
+  /** The serialisable {code, message} pair. */
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** An error that will not go away by retrying: term the message, fail or compensate. */
+export class TerminalError extends PatchbayError {
+  constructor(code: ErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, retryable: false });
+    this.name = "TerminalError";
+  }
+}
+
+/** An error worth retrying later (nak with backoff). */
+export class RetryableError extends PatchbayError {
+  constructor(code: ErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, retryable: true });
+    this.name = "RetryableError";
+  }
+}
+
+/** Turns anything thrown into a {@link PatchbayError}; unknown errors are retryable `INTERNAL`. */
+export function ensureError(err: unknown): PatchbayError {
+  if (err instanceof PatchbayError) return err;
+  if (err instanceof Error) return new RetryableError(ErrorCode.Internal, err.message, { cause: err });
+  return new RetryableError(ErrorCode.Internal, String(err));
+}
+
+/** Rebuilds an error from its {@link ErrorInfo}, e.g. after it crossed NATS. */
+export function errorFromInfo(info: ErrorInfo, retryable = false): PatchbayError {
+  return retryable ? new RetryableError(info.code, info.message) : new TerminalError(info.code, info.message);
+}
