@@ -22,6 +22,17 @@ export const ErrorCode = {
   ResetInvalid: "RESET_INVALID",
   ServerStartFailed: "SERVER_START_FAILED",
   Internal: "INTERNAL",
+  PathEscape: "PATH_ESCAPE",
+  SandboxFailed: "SANDBOX_FAILED",
+  GitFailed: "GIT_FAILED",
+  RepoNotFound: "REPO_NOT_FOUND",
+  BranchNotFound: "BRANCH_NOT_FOUND",
+  LockTimeout: "LOCK_TIMEOUT",
+  AnalysisFailed: "ANALYSIS_FAILED",
+  AnalysisOptionsInvalid: "ANALYSIS_OPTIONS_INVALID",
+  AnalysisUnsupportedFile: "ANALYSIS_UNSUPPORTED_FILE",
+  AnalysisFileUnreadable: "ANALYSIS_FILE_UNREADABLE",
+  AnalysisFileTooLarge: "ANALYSIS_FILE_TOO_LARGE",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */

@@ -1,0 +1,1 @@
+export { noopHandler } from "./handler.ts";

@@ -1,0 +1,68 @@
+/**
+ * The environment, parsed once and strictly. Only mains (and the CLI) import this; everything
+ * else receives its options as arguments. Every variable is listed in the README.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { ErrorCode, TerminalError } from "../protocol/errors.ts";
+
+const Env = z.object({
+  NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\//, "must be a nats:// URL").optional(),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  PATCHBAY_HOME: z.string().min(1).optional(),
+  PATCHBAY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+/** patchbay's configuration. */
+export interface Config {
+  /** NATS_URL when set; the CLI falls back further (see {@link resolveNatsUrl}). */
+  natsUrl?: string;
+  natsUser?: string;
+  natsPassword?: string;
+  /** State dir of `up` and the demo (nats store, nats.url); PATCHBAY_HOME or `./.patchbay`. */
+  home: string;
+  /** Tasks each actor process runs at once; PATCHBAY_CONCURRENCY or 4. */
+  concurrency: number;
+  /** OTLP/HTTP endpoint; traces are exported only when set. */
+  otelEndpoint?: string;
+}
+
+/** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = Env.safeParse(blank);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TerminalError(ErrorCode.ConfigInvalid, `${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    ...(e.NATS_URL ? { natsUrl: e.NATS_URL } : {}),
+    ...(e.NATS_USER ? { natsUser: e.NATS_USER } : {}),
+    ...(e.NATS_PASSWORD ? { natsPassword: e.NATS_PASSWORD } : {}),
+    home: resolve(e.PATCHBAY_HOME ?? ".patchbay"),
+    concurrency: e.PATCHBAY_CONCURRENCY ?? 4,
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  };
+}
+
+/** The file where a running `patchbay up` writes its NATS URL. */
+export function natsUrlFile(cfg: Config): string {
+  return join(cfg.home, "nats.url");
+}
+
+/** `--nats`, else NATS_URL, else the URL a running `up` wrote, else nats://127.0.0.1:4222. */
+export function resolveNatsUrl(cfg: Config, flag?: string): string {
+  if (flag) return flag;
+  if (cfg.natsUrl) return cfg.natsUrl;
+  try {
+    const written = readFileSync(natsUrlFile(cfg), "utf8").trim();
+    if (written) return written;
+  } catch {
+    // no running `up`
+  }
+  return "nats://127.0.0.1:4222";
+}

@@ -1,0 +1,206 @@
+/**
+ * The actor host (DESIGN §5): binds role handlers to the role's durable pull consumer. It
+ * limits its own tasks in flight, sends working() while a task runs, acks only after the
+ * result event is published, naks with backoff on retryable errors, terms and reports
+ * `task.failed` on terminal errors or the last delivery, dead-letters undecodable tasks,
+ * aborts tasks of cancelled workflows, and drains on request.
+ */
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { decode, decodeRaw } from "../../protocol/codec.ts";
+import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
+import { TaskMessage } from "../../protocol/task.ts";
+import { Consumer, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { headerValue } from "./connect.ts";
+import { deadLetter } from "./dlq.ts";
+import { publishAll, type Outgoing } from "./publish.ts";
+import { inSpan } from "../telemetry/tracing.ts";
+
+/** What a handler gets besides its input. */
+export interface TaskContext {
+  task: TaskMessage;
+  /** 1 on first delivery of this attempt. */
+  delivery: number;
+  /** Aborted when the workflow is cancelled or the host stops for good. */
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+/** Role logic for one task kind: returns the task's output or throws. */
+export type TaskHandler = (input: unknown, ctx: TaskContext) => Promise<unknown>;
+
+/** Options of {@link ActorHost}. */
+export interface ActorHostOptions {
+  nc: NatsConnection;
+  role: string;
+  handlers: Record<string, TaskHandler>;
+  /** Tasks this process runs at once (default 4). */
+  concurrency?: number;
+  /** Interval of working() heartbeats (default a third of the consumer's ack wait). */
+  heartbeatMs?: number;
+  /** How long drain waits for tasks in flight before releasing them (default 20 s). */
+  drainGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Serves one role from its pool-wide consumer. */
+export class ActorHost {
+  readonly #opts: ActorHostOptions;
+  readonly #js: JetStreamClient;
+  readonly #running = new Map<JsMsg, { workflowId: string; abort: AbortController }>();
+  #messages?: ConsumerMessages;
+  #cancels?: Subscription;
+  #loop?: Promise<void>;
+  #maxDeliver = -1;
+  #heartbeatMs = 10_000;
+  #draining = false;
+  #slotFreed?: () => void;
+
+  constructor(opts: ActorHostOptions) {
+    this.#opts = opts;
+    this.#js = jetstream(opts.nc);
+  }
+
+  /** Tasks currently running. */
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  /** Starts pulling tasks. */
+  async start(): Promise<void> {
+    const consumer = await this.#js.consumers.get(Stream.Tasks, Consumer.actor(this.#opts.role));
+    const info = await consumer.info(true);
+    this.#maxDeliver = info.config.max_deliver ?? -1;
+    this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(1_000, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));
+    this.#cancels = this.#opts.nc.subscribe(Subject.allCancels, { callback: (_e, m) => this.#cancel(lastToken(m.subject)) });
+    this.#messages = await consumer.consume({ max_messages: this.#concurrency });
+    this.#loop = this.#pull(this.#messages);
+  }
+
+  /** Stops pulling, lets tasks in flight finish (up to the grace), releases the rest. */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    await this.#messages?.close();
+    await this.#loop;
+    const deadline = Date.now() + (this.#opts.drainGraceMs ?? 20_000);
+    while (this.#running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const [msg, run] of this.#running) {
+      run.abort.abort(new TerminalError(ErrorCode.Cancelled, "actor draining"));
+      msg.nak();
+    }
+    this.#cancels?.unsubscribe();
+  }
+
+  get #concurrency(): number {
+    return this.#opts.concurrency ?? 4;
+  }
+
+  async #pull(messages: ConsumerMessages): Promise<void> {
+    for await (const msg of messages) {
+      if (this.#draining) {
+        msg.nak();
+        continue;
+      }
+      while (this.#running.size >= this.#concurrency) await new Promise<void>((r) => (this.#slotFreed = r));
+      const entry = { workflowId: "", abort: new AbortController() };
+      this.#running.set(msg, entry);
+      void this.#run(msg, entry).finally(() => {
+        this.#running.delete(msg);
+        this.#slotFreed?.();
+      });
+    }
+  }
+
+  #cancel(workflowId: string): void {
+    for (const run of this.#running.values()) {
+      if (run.workflowId === workflowId) run.abort.abort(new TerminalError(ErrorCode.Cancelled, `workflow ${workflowId} cancelled`));
+    }
+  }
+
+  async #run(msg: JsMsg, entry: { workflowId: string; abort: AbortController }): Promise<void> {
+    let task: TaskMessage;
+    try {
+      task = decode(msg.data, TaskMessage);
+    } catch (err) {
+      await this.#poison(msg, ensureError(err));
+      return;
+    }
+    entry.workflowId = task.workflow_id;
+    const heartbeat = setInterval(() => msg.working(), this.#heartbeatMs);
+    try {
+      const output = await inSpan(`task ${task.kind}`, headerValue(msg.headers, Header.TraceParent),
+        { "workflow.id": task.workflow_id, "task.id": task.task_id, "task.kind": task.kind, "actor.role": this.#opts.role },
+        () => this.#handle(task, msg, entry.abort.signal));
+      await this.#report(task, { ok: output }, msg);
+      msg.ack();
+    } catch (err) {
+      await this.#onError(task, msg, ensureError(err), entry.abort.signal);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async #handle(task: TaskMessage, msg: JsMsg, signal: AbortSignal): Promise<unknown> {
+    const handler = this.#opts.handlers[task.kind];
+    if (!handler) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
+    const log = this.#opts.log ?? (() => undefined);
+    return await handler(task.input, { task, delivery: msg.info.deliveryCount, signal, log });
+  }
+
+  async #onError(task: TaskMessage, msg: JsMsg, err: PatchbayError, signal: AbortSignal): Promise<void> {
+    if (signal.aborted && this.#draining) return; // released by drain()
+    const last = this.#maxDeliver > 0 && msg.info.deliveryCount >= this.#maxDeliver;
+    if (err.retryable && !last && !signal.aborted) {
+      msg.nak(backoffMs(msg.info.deliveryCount));
+      return;
+    }
+    try {
+      await this.#report(task, { error: err.toInfo() }, msg);
+      msg.term(`${err.code}: ${err.message}`.slice(0, 200));
+    } catch (publishErr) {
+      this.#opts.log?.(`cannot report failure of ${task.task_id}: ${ensureError(publishErr).message}`);
+      msg.nak(backoffMs(msg.info.deliveryCount));
+    }
+  }
+
+  async #report(task: TaskMessage, result: { ok: unknown } | { error: ErrorInfo }, msg: JsMsg): Promise<void> {
+    const data = { run: task.run, at: Date.now(), task_id: task.task_id, attempt: task.attempt };
+    const out: Outgoing = "error" in result
+      ? { subject: Subject.event(task.workflow_id), payload: { type: "task.failed/v1", data }, headers: errorHeaders(result.error, msg) }
+      : { subject: Subject.event(task.workflow_id), payload: { type: "task.completed/v1", data: { ...data, output: result.ok } }, headers: traceOf(msg) };
+    out.msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/result`;
+    await publishAll(this.#opts.nc, this.#js, [out]);
+  }
+
+  /** An undecodable task: to the DLQ; if it names its workflow, that workflow learns it failed. */
+  async #poison(msg: JsMsg, err: PatchbayError): Promise<void> {
+    const raw = safeRaw(msg.data);
+    await deadLetter(this.#js, msg, err.toInfo());
+    const parsed = TaskMessage.pick({ task_id: true, workflow_id: true, run: true, attempt: true }).safeParse(raw);
+    if (!parsed.success) return;
+    const task = { ...parsed.data, kind: "", deadline: 0, input: undefined };
+    await this.#report(task, { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } }, msg);
+  }
+}
+
+function safeRaw(data: Uint8Array): unknown {
+  try {
+    return decodeRaw(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Redelivery backoff: 200 ms doubling to 10 s. */
+export function backoffMs(delivery: number): number {
+  return Math.min(10_000, 200 * 2 ** Math.max(0, delivery - 1));
+}
+
+function traceOf(msg: JsMsg): Record<string, string> {
+  const tp = headerValue(msg.headers, Header.TraceParent);
+  return tp ? { [Header.TraceParent]: tp } : {};
+}
+
+function errorHeaders(error: ErrorInfo, msg: JsMsg): Record<string, string> {
+  return { ...traceOf(msg), [Header.ErrorCode]: error.code, [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024) };
+}

@@ -1,0 +1,51 @@
+/** Connecting to NATS: reconnect forever once connected, a clear error when unreachable. */
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+
+/** Options of {@link connectNats}. */
+export interface ConnectOptions {
+  /** `nats://host:port`, or several separated by commas. */
+  url: string;
+  /** Connection name shown by the server (`patchbay-coordinator`, …). */
+  name: string;
+  user?: string;
+  pass?: string;
+  /** How long the first connect may take. */
+  timeoutMs?: number;
+}
+
+/**
+ * Connects with `noAsyncTraces` (DESIGN §9) and unlimited reconnects. Throws a TerminalError
+ * `NATS_UNREACHABLE` naming the URL when the first connect fails.
+ */
+export async function connectNats(opts: ConnectOptions): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: opts.url.split(","),
+      name: opts.name,
+      ...(opts.user ? { user: opts.user, pass: opts.pass } : {}),
+      timeout: opts.timeoutMs ?? 5_000,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      noAsyncTraces: true,
+    });
+  } catch (err) {
+    throw new TerminalError(ErrorCode.NatsUnreachable, `cannot reach NATS at ${opts.url}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Converts a plain record into NATS headers (undefined when empty). */
+export function toHeaders(values: Record<string, string> | undefined): MsgHdrs | undefined {
+  if (!values) return undefined;
+  const keys = Object.keys(values);
+  if (keys.length === 0) return undefined;
+  const h = natsHeaders();
+  for (const k of keys) h.set(k, values[k]);
+  return h;
+}
+
+/** Reads one header, or undefined. */
+export function headerValue(h: MsgHdrs | undefined, name: string): string | undefined {
+  const v = h?.get(name);
+  return v ? v : undefined;
+}

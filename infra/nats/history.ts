@@ -1,0 +1,71 @@
+/**
+ * Reading a workflow's history (its events and the coordinator's log, in stream order) with
+ * an ordered consumer. Used by `show`, `watch` and reset; never on the coordinator's hot path.
+ */
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy } from "@nats-io/jetstream";
+import { decode } from "../../protocol/codec.ts";
+import type { ErrorInfo } from "../../protocol/errors.ts";
+import { HistoryMessage } from "../../protocol/event.ts";
+import { Header, Stream, Subject } from "../../protocol/subjects.ts";
+import { headerValue } from "./connect.ts";
+
+/** One history entry, numbered from 1 in stream order. */
+export interface HistoryEntry {
+  /** 1-based position in this workflow's history. */
+  number: number;
+  /** Stream sequence in HISTORY. */
+  seq: number;
+  /** Server receive time, epoch ms. */
+  time: number;
+  subject: string;
+  /** The decoded message, or undefined when it did not decode. */
+  message?: HistoryMessage;
+  /** Why the message did not decode. */
+  invalid?: string;
+  /** Error carried in headers (`*.failed` events, failed logs). */
+  error?: ErrorInfo;
+}
+
+/**
+ * Reads the whole history of one workflow: its events and its log, merged by stream sequence
+ * (nats-server 2.9 has no multi-subject consumers, so each subject gets an ordered consumer).
+ */
+export async function readHistory(js: JetStreamClient, workflowId: string): Promise<HistoryEntry[]> {
+  const [events, logs] = await Promise.all([readSubject(js, Subject.event(workflowId)), readSubject(js, Subject.log(workflowId))]);
+  const merged = [...events, ...logs].sort((a, b) => a.seq - b.seq);
+  return merged.map((m, i) => toEntry(m, i + 1));
+}
+
+async function readSubject(js: JetStreamClient, subject: string): Promise<JsMsg[]> {
+  const consumer = await js.consumers.get(Stream.History, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+  const out: JsMsg[] = [];
+  try {
+    let pending = (await consumer.info(true)).num_pending;
+    while (pending > 0) {
+      const batch = await consumer.fetch({ max_messages: Math.min(pending, 1_000), expires: 2_000 });
+      let got = 0;
+      for await (const m of batch) {
+        out.push(m);
+        got += 1;
+        pending = m.info.pending;
+      }
+      if (got === 0) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
+
+function toEntry(m: JsMsg, number: number): HistoryEntry {
+  const entry: HistoryEntry = { number, seq: m.seq, time: Math.floor(Number(m.info.timestampNanos) / 1e6), subject: m.subject };
+  try {
+    entry.message = decode(m.data, HistoryMessage);
+  } catch (err) {
+    entry.invalid = (err as Error).message;
+  }
+  const code = headerValue(m.headers, Header.ErrorCode);
+  if (code) entry.error = { code, message: headerValue(m.headers, Header.ErrorMessage) ?? "" };
+  return entry;
+}

@@ -1,0 +1,136 @@
+/**
+ * Idempotent provisioning of everything patchbay needs on JetStream. Many processes may run
+ * it at once; a resource that exists with a configuration that drifted from what this code
+ * expects is reported (CONFIG_DRIFT), never silently used. Nothing needs a server newer than
+ * 2.9 (no per-message TTLs, no subject transforms).
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import {
+  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager,
+  type ConsumerConfig, type JetStreamManager, type StreamConfig,
+} from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { Objm } from "@nats-io/obj";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { Bucket, Consumer, DUPLICATE_WINDOW_MS, Roles, Stream, Subject } from "../../protocol/subjects.ts";
+
+/** Limits of the work queues; a full queue refuses publishes (discard new) instead of dropping work. */
+export interface ProvisionOptions {
+  /** Max messages waiting in TASKS and in WORKFLOWS each (default 1,000,000). */
+  maxQueued?: number;
+  /** Pool-wide ceiling of unacknowledged tasks per role (default 1,000). */
+  maxAckPendingPerRole?: number;
+  /** Deliveries of a task before the host gives up (default 5). */
+  maxTaskDeliveries?: number;
+  /** Ack wait of task consumers; actors send working() at a third of it (default 30 s). */
+  taskAckWaitMs?: number;
+}
+
+const ns = (ms: number) => ms * 1_000_000;
+
+/** The stream configurations, as this code expects them. */
+export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<StreamConfig> & { name: string }> {
+  const maxQueued = opts.maxQueued ?? 1_000_000;
+  const common = { storage: StorageType.File, num_replicas: 1, duplicate_window: ns(DUPLICATE_WINDOW_MS) };
+  return [
+    { ...common, name: Stream.Workflows, subjects: [Subject.allStarts, Subject.allSignals], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: maxQueued },
+    { ...common, name: Stream.Timers, subjects: [Subject.allTimers], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: 10 * maxQueued },
+    { ...common, name: Stream.Tasks, subjects: [Subject.allTasks], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: maxQueued },
+    { ...common, name: Stream.History, subjects: [Subject.allEvents, Subject.allLogs], retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, max_age: ns(30 * 24 * 3600_000) },
+    { ...common, name: Stream.Dlq, subjects: [Subject.allDlq, Subject.maxDeliveriesAdvisories], retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, max_age: ns(30 * 24 * 3600_000) },
+  ];
+}
+
+/** The durable consumer configurations, keyed by stream. */
+export function consumerConfigs(opts: ProvisionOptions = {}): Array<{ stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }> {
+  const base = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: ns(30_000) };
+  const coordinator = [
+    { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Starts, filter_subject: Subject.allStarts, max_deliver: -1, max_ack_pending: 10_000 } },
+    { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Signals, filter_subject: Subject.allSignals, max_deliver: -1, max_ack_pending: 1_000 } },
+    { stream: Stream.Timers, config: { ...base, durable_name: Consumer.Timers, filter_subject: Subject.allTimers, max_deliver: -1, max_ack_pending: -1 } },
+    { stream: Stream.History, config: { ...base, durable_name: Consumer.Events, filter_subject: Subject.allEvents, max_deliver: -1, max_ack_pending: 20_000 } },
+  ];
+  const actors = Roles.map((role) => ({
+    stream: Stream.Tasks,
+    config: {
+      ...base, durable_name: Consumer.actor(role), filter_subject: Subject.task(role),
+      max_deliver: opts.maxTaskDeliveries ?? 5, max_ack_pending: opts.maxAckPendingPerRole ?? 1_000,
+      ack_wait: ns(opts.taskAckWaitMs ?? 30_000),
+    },
+  }));
+  return [...coordinator, ...actors];
+}
+
+/** Creates or verifies every stream, consumer, the `sagas` bucket and the `artifacts` store. */
+export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
+  for (const { stream, config } of consumerConfigs(opts)) await ensureConsumer(jsm, stream, config);
+  const kv = await new Kvm(nc).create(Bucket.Sagas, { history: 1, storage: StorageType.File });
+  const kvStatus = await kv.status();
+  if (kvStatus.history !== 1) drift(`KV ${Bucket.Sagas}`, [`history is ${kvStatus.history}, expected 1`]);
+  await new Objm(nc).create(Bucket.Artifacts, { storage: StorageType.File });
+}
+
+async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }): Promise<void> {
+  const have = await streamInfo(jsm, want.name);
+  if (!have) {
+    try {
+      await jsm.streams.add(want);
+      return;
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err;
+    }
+  }
+  const info = have ?? (await jsm.streams.info(want.name)).config;
+  const diffs = compare(want, info, ["subjects", "retention", "discard", "storage", "duplicate_window", "max_msgs"]);
+  if (diffs.length) drift(`stream ${want.name}`, diffs);
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
+  try {
+    return (await jsm.streams.info(name)).config;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string, want: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
+  let have: ConsumerConfig | undefined;
+  try {
+    have = (await jsm.consumers.info(stream, want.durable_name)).config;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  if (!have) {
+    try {
+      await jsm.consumers.add(stream, want);
+      return;
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err;
+      have = (await jsm.consumers.info(stream, want.durable_name)).config;
+    }
+  }
+  const diffs = compare(want, have, ["filter_subject", "ack_policy", "max_deliver", "ack_wait", "max_ack_pending"]);
+  if (diffs.length) drift(`consumer ${stream}/${want.durable_name}`, diffs);
+}
+
+/** JetStream answers 404 for a missing stream or consumer. */
+function isNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.status === 404;
+}
+
+function compare<T extends object>(want: Partial<T>, have: T, keys: Array<keyof T>): string[] {
+  const diffs: string[] = [];
+  for (const key of keys) {
+    const w = want[key];
+    if (w === undefined) continue;
+    if (JSON.stringify(w) !== JSON.stringify(have[key])) diffs.push(`${String(key)} is ${JSON.stringify(have[key])}, expected ${JSON.stringify(w)}`);
+  }
+  return diffs;
+}
+
+function drift(what: string, diffs: string[]): never {
+  throw new TerminalError(ErrorCode.ConfigDrift, `${what} exists with a different configuration: ${diffs.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm) and restart.`);
+}

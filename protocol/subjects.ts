@@ -1,0 +1,89 @@
+/**
+ * Every subject, stream, consumer, bucket and header name patchbay uses. No other file
+ * spells one of these strings.
+ */
+
+/** Stream names. */
+export const Stream = {
+  Workflows: "WORKFLOWS",
+  History: "HISTORY",
+  Tasks: "TASKS",
+  Timers: "TIMERS",
+  Dlq: "DLQ",
+} as const;
+
+/** KV bucket and object store names. */
+export const Bucket = {
+  Sagas: "sagas",
+  Artifacts: "artifacts",
+} as const;
+
+/** Durable consumer names. */
+export const Consumer = {
+  Starts: "coordinator-starts",
+  Signals: "coordinator-signals",
+  Timers: "coordinator-timers",
+  Events: "coordinator-events",
+  /** The pool-wide consumer of one actor role. */
+  actor: (role: string) => `actor-${role}`,
+} as const;
+
+/** The actor roles of DESIGN §1. */
+export const Roles = ["architect", "planner", "coder", "diagnoser", "checker", "merger"] as const;
+/** One actor role. */
+export type Role = (typeof Roles)[number];
+
+/** Subject builders and wildcards. */
+export const Subject = {
+  start: (type: string) => `workflow.start.${type}`,
+  signal: (workflowId: string) => `workflow.signal.${workflowId}`,
+  timer: (workflowId: string) => `workflow.timer.${workflowId}`,
+  event: (workflowId: string) => `workflow.event.${workflowId}`,
+  log: (workflowId: string) => `workflow.log.${workflowId}`,
+  /** Events and log of one workflow, in stream order: its history. */
+  history: (workflowId: string) => `workflow.*.${workflowId}`,
+  task: (role: string) => `task.${role}`,
+  cancel: (workflowId: string) => `task.cancel.${workflowId}`,
+  dlq: (originalSubject: string) => `dlq.${originalSubject}`,
+  allStarts: "workflow.start.>",
+  allSignals: "workflow.signal.>",
+  allTimers: "workflow.timer.>",
+  allEvents: "workflow.event.>",
+  allLogs: "workflow.log.>",
+  allTasks: "task.*",
+  allCancels: "task.cancel.*",
+  allDlq: "dlq.>",
+  maxDeliveriesAdvisories: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>",
+} as const;
+
+/** Workflow ids and types: letters, digits, `-`, `_` (they are subject tokens). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Returns the last token of a subject (the workflow id of per-workflow subjects). */
+export function lastToken(subject: string): string {
+  return subject.slice(subject.lastIndexOf(".") + 1);
+}
+
+/** Returns the token at `index` of a subject. */
+export function token(subject: string, index: number): string {
+  return subject.split(".")[index] ?? "";
+}
+
+/** NATS header names patchbay sets. */
+export const Header = {
+  MsgId: "Nats-Msg-Id",
+  ErrorCode: "Patchbay-Error-Code",
+  ErrorMessage: "Patchbay-Error-Message",
+  DlqReason: "Patchbay-Dlq-Reason",
+  DlqSubject: "Patchbay-Dlq-Subject",
+  DlqStreamSeq: "Patchbay-Dlq-Stream-Seq",
+  TraceParent: "traceparent",
+  TraceState: "tracestate",
+} as const;
+
+/**
+ * Duplicate windows, set explicitly. A re-published outbox or a repeated start is
+ * swallowed within this window; beyond it, kv.create (starts) and the saga's pending-task
+ * bookkeeping (results) keep inputs applied once.
+ */
+export const DUPLICATE_WINDOW_MS = 15 * 60_000;

@@ -1,0 +1,338 @@
+/**
+ * Folding one input into a saga record: the pure heart of the coordinator. It consults the
+ * workflow's decider, turns commands into outbox messages, and runs the generic parts every
+ * saga shares (task deadlines, cancel, compensation in reverse order, children, reset).
+ */
+import { ErrorCode, type ErrorInfo } from "../../protocol/errors.ts";
+import type { EventMessage, LogEntry } from "../../protocol/event.ts";
+import type { ParentRef } from "../../protocol/workflow.ts";
+import { Subject } from "../../protocol/subjects.ts";
+import { parseOrThrow } from "../../protocol/codec.ts";
+import type { AnyWorkflow, Command, WorkflowEvent, WorkflowRegistry } from "./decider.ts";
+import {
+  TERMINAL, armTimer, draftOf, dueTimers, errorHeaders, markSeen, pendingOf, sendTask, taskTimerId, writeLog,
+  type SagaRecord, type SagaStatus,
+} from "./record.ts";
+import { beginCompensation, onCompensationResult } from "./compensation.ts";
+
+/** A start as the coordinator applies it (id and time already assigned). */
+export interface StartInput {
+  kind: "start";
+  id: string;
+  type: string;
+  input: unknown;
+  parent?: ParentRef;
+  at: number;
+  trace?: string;
+}
+
+/** An event from the HISTORY stream; `error` comes from its headers. */
+export interface EventInput {
+  kind: "event";
+  event: EventMessage;
+  error?: ErrorInfo;
+}
+
+/** A reset: the inputs of the first N history entries, replayed as run + 1. */
+export interface ResetInput {
+  kind: "reset";
+  signal_id: string;
+  event: number;
+  at: number;
+  replay: Array<StartInput | EventInput>;
+}
+
+/** A message of this workflow that could not be decoded: the workflow fails with its error. */
+export interface PoisonInput {
+  kind: "poison";
+  at: number;
+  error: ErrorInfo;
+}
+
+/** Everything the coordinator folds into a saga. */
+export type SagaInput = StartInput | EventInput | ResetInput | PoisonInput;
+
+/** Context of one step: entries collected for the log, and whether run checks apply. */
+interface Step {
+  wf: AnyWorkflow | undefined;
+  entries: LogEntry[];
+  replaying: boolean;
+}
+
+/** Creates the record of a new workflow (failed at once on an unknown type or invalid input). */
+export function startSaga(registry: WorkflowRegistry, start: StartInput, version?: number): SagaRecord {
+  const wf = registry.get(start.type, version);
+  const rec = newRecord(start, wf?.version ?? 0);
+  const step: Step = { wf, entries: [{ step: "started", text: `${start.type} started`, data: { input: start.input } }], replaying: false };
+  if (!wf) {
+    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` } });
+    return flushLog(rec, step, start.at);
+  }
+  try {
+    const input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
+    rec.input = input;
+    rec.state = wf.initial(input, { id: start.id, now: start.at });
+  } catch (err) {
+    const error = { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` };
+    finish(rec, step, start.at, "failed", { error });
+    return flushLog(rec, step, start.at);
+  }
+  consult(rec, step, { type: "started", at: start.at, input: rec.input });
+  return flushLog(rec, step, start.at);
+}
+
+function newRecord(start: StartInput, version: number): SagaRecord {
+  return {
+    id: start.id, type: start.type, version, run: 1, status: "running", input: start.input, state: undefined,
+    created_at: start.at, updated_at: start.at, ...(start.parent ? { parent: start.parent } : {}),
+    ...(start.trace ? { trace: start.trace } : {}),
+    pending: {}, children: {}, timers: {}, steps: [], seen: [], log_count: 0, outbox: [],
+  };
+}
+
+/**
+ * Folds one input into `rec`. Returns the new record, or undefined when the input changes
+ * nothing (a duplicate, a stale run, or a workflow already ended).
+ */
+export function applyInput(registry: WorkflowRegistry, rec: SagaRecord, input: Exclude<SagaInput, StartInput>, replaying = false): SagaRecord | undefined {
+  if (input.kind === "reset") return applyReset(registry, rec, input);
+  if (input.kind === "poison") return applyPoison(rec, input);
+  const data = input.event.data;
+  // Run 0 means "whatever run is current" (signals are addressed to a workflow, not a run).
+  if (TERMINAL.has(rec.status) || (!replaying && data.run !== 0 && data.run !== rec.run)) return undefined;
+  const draft = draftOf(rec);
+  const step: Step = { wf: registry.get(rec.type, rec.version), entries: [], replaying };
+  const changed = applyEvent(draft, step, input);
+  if (!changed) return undefined;
+  draft.updated_at = data.at;
+  return flushLog(draft, step, data.at);
+}
+
+function applyPoison(rec: SagaRecord, input: PoisonInput): SagaRecord | undefined {
+  if (TERMINAL.has(rec.status)) return undefined;
+  const draft = draftOf(rec);
+  const step: Step = { wf: undefined, entries: [], replaying: false };
+  finish(draft, step, input.at, "failed", { error: input.error });
+  return flushLog(draft, step, input.at);
+}
+
+function applyEvent(rec: SagaRecord, step: Step, input: EventInput): boolean {
+  const ev = input.event;
+  switch (ev.type) {
+    case "task.completed/v1":
+    case "task.failed/v1":
+      return onTaskResult(rec, step, input);
+    case "signal.received/v1":
+      return onSignal(rec, step, ev.data);
+    case "timer.fired/v1":
+      return onWake(rec, step, ev.data.at);
+    case "child.completed/v1":
+    case "child.failed/v1":
+      return onChild(rec, step, input);
+    default: {
+      const _exhaustive: never = ev;
+      return _exhaustive;
+    }
+  }
+}
+
+function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
+  const ev = input.event as Extract<EventMessage, { type: "task.completed/v1" | "task.failed/v1" }>;
+  const { task_id, at } = ev.data;
+  const task = rec.pending[task_id];
+  if (!task) return false;
+  delete rec.pending[task_id];
+  delete rec.timers[taskTimerId(task_id, task.attempt)];
+  const error = ev.type === "task.failed/v1" ? (input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" }) : undefined;
+  if (task.compensates) {
+    onCompensationResult(rec, step.entries, task.compensates, error, at);
+    return true;
+  }
+  if (rec.status !== "running") return true;
+  if (ev.type === "task.completed/v1" && task.compensation) rec.steps.push({ task_id, compensation: task.compensation });
+  const event: WorkflowEvent = error
+    ? { type: "task.failed", at, task_id, kind: task.kind, error }
+    : { type: "task.completed", at, task_id, kind: task.kind, output: (ev as Extract<EventMessage, { type: "task.completed/v1" }>).data.output };
+  consult(rec, step, event);
+  return true;
+}
+
+function onSignal(rec: SagaRecord, step: Step, data: { signal_id: string; name: string; payload?: unknown; at: number }): boolean {
+  if (!markSeen(rec, data.signal_id)) return false;
+  step.entries.push({ step: "signal", text: `signal '${data.name}' received` });
+  if (rec.status !== "running") return true;
+  if (data.name === "cancel") {
+    cancelChildren(rec);
+    const error = { code: ErrorCode.Cancelled, message: "cancelled by signal" };
+    if (rec.steps.length > 0) beginCompensation(rec, step.entries, error, data.at);
+    else finish(rec, step, data.at, "cancelled", { error });
+    return true;
+  }
+  consult(rec, step, { type: "signal", at: data.at, name: data.name, payload: data.payload });
+  return true;
+}
+
+function onWake(rec: SagaRecord, step: Step, at: number): boolean {
+  let changed = false;
+  for (const timerId of dueTimers(rec, at)) {
+    if (!(timerId in rec.timers)) continue;
+    changed = onTimer(rec, step, timerId, at) || changed;
+  }
+  return changed;
+}
+
+function onTimer(rec: SagaRecord, step: Step, timerId: string, at: number): boolean {
+  delete rec.timers[timerId];
+  if (!timerId.startsWith("task/")) {
+    if (rec.status !== "running") return true;
+    step.entries.push({ step: "timer", text: `timer '${timerId}' fired` });
+    consult(rec, step, { type: "timer.fired", at, timer_id: timerId });
+    return true;
+  }
+  return onTaskDeadline(rec, step, timerId, at);
+}
+
+function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at: number): boolean {
+  const taskId = timerId.slice("task/".length, timerId.lastIndexOf("/"));
+  const task = rec.pending[taskId];
+  if (!task || taskTimerId(taskId, task.attempt) !== timerId) return false;
+  if (task.attempt < task.max_attempts) {
+    sendTask(rec, taskId, { ...task, attempt: task.attempt + 1 }, at);
+    step.entries.push({ step: "redispatched", text: `${taskId} deadline passed, attempt ${task.attempt + 1}` });
+    return true;
+  }
+  delete rec.pending[taskId];
+  const error = { code: ErrorCode.TaskTimeout, message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms` };
+  if (task.compensates) {
+    onCompensationResult(rec, step.entries, task.compensates, error, at);
+    return true;
+  }
+  step.entries.push({ step: "task.timeout", text: error.message });
+  consult(rec, step, { type: "task.failed", at, task_id: taskId, kind: task.kind, error });
+  return true;
+}
+
+function onChild(rec: SagaRecord, step: Step, input: EventInput): boolean {
+  const ev = input.event as Extract<EventMessage, { type: "child.completed/v1" | "child.failed/v1" }>;
+  const { child_id, at } = ev.data;
+  if (!(child_id in rec.children)) return false;
+  delete rec.children[child_id];
+  if (rec.status !== "running") return true;
+  const event: WorkflowEvent = ev.type === "child.completed/v1"
+    ? { type: "child.completed", at, child_id, result: ev.data.result }
+    : { type: "child.failed", at, child_id, error: input.error ?? { code: ErrorCode.TaskFailed, message: "child failed" } };
+  consult(rec, step, event);
+  return true;
+}
+
+/** Runs the decider on one event and applies its commands; a throwing decider fails the saga. */
+function consult(rec: SagaRecord, step: Step, event: WorkflowEvent): void {
+  const wf = step.wf;
+  if (!wf) {
+    const error = { code: ErrorCode.UnknownWorkflowType, message: `no definition for ${rec.type} v${rec.version}` };
+    finish(rec, step, event.at, "failed", { error });
+    return;
+  }
+  let commands: Command[];
+  try {
+    rec.state = wf.evolve(rec.state, event);
+    commands = wf.decide(rec.state, event);
+  } catch (err) {
+    finish(rec, step, event.at, "failed", { error: { code: ErrorCode.DeciderError, message: (err as Error).message } });
+    return;
+  }
+  for (const cmd of commands) {
+    if (rec.status !== "running") break;
+    runCommand(rec, step, cmd, event.at);
+  }
+}
+
+function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void {
+  switch (cmd.type) {
+    case "dispatch":
+      sendTask(rec, cmd.task_id, pendingOf(cmd), at);
+      step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
+      return;
+    case "start_child":
+      rec.children[cmd.child_id] = cmd.workflow_type;
+      rec.outbox.push({
+        subject: Subject.start(cmd.workflow_type), msg_id: cmd.child_id,
+        payload: { id: cmd.child_id, input: cmd.input, parent: { id: rec.id, run: rec.run } },
+      });
+      step.entries.push({ step: "child", text: `child ${cmd.child_id} (${cmd.workflow_type}) started` });
+      return;
+    case "schedule":
+      armTimer(rec, cmd.timer_id, at + cmd.after_ms);
+      step.entries.push({ step: "timer", text: `timer '${cmd.timer_id}' set for ${cmd.after_ms} ms` });
+      return;
+    case "cancel_timer":
+      delete rec.timers[cmd.timer_id];
+      return;
+    case "compensate":
+      beginCompensation(rec, step.entries, cmd.error, at);
+      return;
+    case "complete":
+      finish(rec, step, at, "completed", { result: cmd.result });
+      return;
+    case "fail":
+      finish(rec, step, at, "failed", { error: cmd.error });
+      return;
+    default: {
+      const _exhaustive: never = cmd;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Ends the saga: tells actors to stop its tasks, disarms timers, reports to a parent. */
+export function finish(rec: SagaRecord, step: { entries: LogEntry[] }, at: number, status: SagaStatus, end: { result?: unknown; error?: ErrorInfo }): void {
+  if (Object.keys(rec.pending).length > 0) rec.outbox.push({ subject: Subject.cancel(rec.id), payload: { run: rec.run }, core: true });
+  rec.status = status;
+  rec.pending = {};
+  rec.timers = {};
+  rec.updated_at = at;
+  if (end.result !== undefined) rec.result = end.result;
+  if (end.error) rec.error = end.error;
+  const text = end.error ? `${status}: ${end.error.code} ${end.error.message}` : status;
+  step.entries.push({ step: status, text });
+  if (rec.parent) notifyParent(rec, rec.parent, at);
+}
+
+function notifyParent(rec: SagaRecord, parent: ParentRef, at: number): void {
+  const ok = rec.status === "completed";
+  const data = { run: parent.run, at, child_id: rec.id, ...(ok ? { result: rec.result } : {}) };
+  rec.outbox.push({
+    subject: Subject.event(parent.id),
+    msg_id: `${parent.id}/${parent.run}/child/${rec.id}/${rec.run}`,
+    payload: { type: ok ? "child.completed/v1" : "child.failed/v1", data },
+    ...(ok ? {} : { headers: errorHeaders(rec.error ?? { code: ErrorCode.Cancelled, message: rec.status }) }),
+  });
+}
+
+function cancelChildren(rec: SagaRecord): void {
+  for (const child of Object.keys(rec.children)) {
+    rec.outbox.push({ subject: Subject.signal(child), msg_id: `${rec.id}/${rec.run}/cancel/${child}`, payload: { name: "cancel" } });
+  }
+}
+
+function flushLog(rec: SagaRecord, step: Step, at: number): SagaRecord {
+  if (!step.replaying) writeLog(rec, step.entries, at, TERMINAL.has(rec.status) ? rec.error : undefined);
+  return rec;
+}
+
+function applyReset(registry: WorkflowRegistry, rec: SagaRecord, input: ResetInput): SagaRecord | undefined {
+  const [first, ...rest] = input.replay;
+  if (!first || first.kind !== "start" || rec.seen.includes(input.signal_id)) return undefined;
+  let replayed = startSaga(registry, first, rec.version);
+  for (const next of rest) if (next.kind === "event") replayed = applyInput(registry, replayed, next, true) ?? replayed;
+  const run = rec.run + 1;
+  const next: SagaRecord = { ...replayed, run, seen: [...rec.seen], outbox: [], log_count: 0, timers: {}, pending: {}, updated_at: input.at };
+  if (rec.trace) next.trace = rec.trace;
+  markSeen(next, input.signal_id);
+  if (Object.keys(rec.pending).length > 0) next.outbox.push({ subject: Subject.cancel(rec.id), payload: { run: rec.run }, core: true });
+  for (const [taskId, task] of Object.entries(replayed.pending)) sendTask(next, taskId, task, input.at);
+  for (const [timerId, due] of Object.entries(replayed.timers)) if (!timerId.startsWith("task/")) armTimer(next, timerId, due);
+  const entries: LogEntry[] = [{ step: "reset", text: `reset to event ${input.event} of run ${rec.run}`, data: { from_run: rec.run, event: input.event, replay: input.replay } }];
+  writeLog(next, entries, input.at);
+  return next;
+}

@@ -1,0 +1,209 @@
+/**
+ * The coordinator shell: the only code with effects. Per workflow it folds every waiting
+ * input into one step: read record → skip inputs already applied → evolve/decide →
+ * revision-checked KV write → publish the outbox with deterministic ids → ack the inputs.
+ * A conflict re-reads and retries; a crash between write and publish is healed by the next
+ * delivery of the input or by the outbox scan at start.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { Bucket } from "../../protocol/subjects.ts";
+import { ensureError } from "../../protocol/errors.ts";
+import { publishAll } from "../../infra/nats/publish.ts";
+import { startSpan } from "../../infra/telemetry/tracing.ts";
+import { applyInput, startSaga, type SagaInput } from "./apply.ts";
+import type { WorkflowRegistry } from "./decider.ts";
+import type { SagaRecord } from "./record.ts";
+import { RevisionConflict, SagaStore, type Versioned } from "./store.ts";
+import { consumeInputs, type InputSink } from "./inputs.ts";
+
+/** Ports and options of a coordinator replica. */
+export interface CoordinatorOptions {
+  nc: NatsConnection;
+  registry: WorkflowRegistry;
+  /** Clock (epoch ms); injected so tests can drive time. */
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Called after a record is written and before its outbox is published (fault injection). */
+  afterWrite?: (rec: SagaRecord) => void;
+}
+
+/** One item waiting in a workflow's mailbox; `done` acks (or naks) its message. */
+interface Waiting {
+  input: SagaInput;
+  done: (err?: Error) => void;
+}
+
+const MAX_CONFLICT_RETRIES = 50;
+const SWEEP_INTERVAL_MS = 100;
+
+/** A coordinator replica; any number may run against the same bucket. */
+export class Coordinator implements InputSink {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly registry: WorkflowRegistry;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+  readonly #afterWrite?: (rec: SagaRecord) => void;
+  #store?: SagaStore;
+  readonly #mailboxes = new Map<string, Waiting[]>();
+  readonly #busy = new Set<string>();
+  #stops: Array<() => Promise<void>> = [];
+  #sweeper?: NodeJS.Timeout;
+  #idle = Promise.resolve();
+  #sweeping = false;
+
+  constructor(opts: CoordinatorOptions) {
+    this.nc = opts.nc;
+    this.js = jetstream(opts.nc);
+    this.registry = opts.registry;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => undefined);
+    if (opts.afterWrite) this.#afterWrite = opts.afterWrite;
+  }
+
+  /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
+  async start(): Promise<void> {
+    const kv = await new Kvm(this.nc).open(Bucket.Sagas);
+    this.#store = new SagaStore(kv);
+    await this.#healOutboxes();
+    this.#stops = await consumeInputs(this);
+    this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  /** Stops consuming, finishes the steps in flight, clears what it published. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#stops.map((s) => s()));
+    while (this.#busy.size > 0 || this.#mailboxes.size > 0) await new Promise((r) => setTimeout(r, 10));
+    clearInterval(this.#sweeper);
+    await this.#idle;
+  }
+
+  /** Queues an input for its workflow; several waiting inputs are folded into one step. */
+  enqueue(id: string, input: SagaInput, done: (err?: Error) => void): void {
+    const box = this.#mailboxes.get(id);
+    if (box) {
+      box.push({ input, done });
+      return;
+    }
+    this.#mailboxes.set(id, [{ input, done }]);
+    if (!this.#busy.has(id)) void this.#drain(id);
+  }
+
+  async #drain(id: string): Promise<void> {
+    this.#busy.add(id);
+    try {
+      for (let batch = this.#take(id); batch; batch = this.#take(id)) {
+        try {
+          await this.#step(id, batch.map((w) => w.input));
+          for (const w of batch) w.done();
+        } catch (err) {
+          this.log(`step ${id} failed: ${ensureError(err).message}`);
+          for (const w of batch) w.done(err as Error);
+        }
+      }
+    } finally {
+      this.#busy.delete(id);
+    }
+  }
+
+  #take(id: string): Waiting[] | undefined {
+    const box = this.#mailboxes.get(id);
+    this.#mailboxes.delete(id);
+    return box;
+  }
+
+  async #step(id: string, inputs: SagaInput[]): Promise<void> {
+    const store = this.#store as SagaStore;
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const current = attempt === 0 ? await store.load(id) : await store.read(id);
+      const next = this.#fold(id, current, inputs);
+      try {
+        await this.#commit(id, current, next);
+        return;
+      } catch (err) {
+        if (!(err instanceof RevisionConflict)) throw err;
+      }
+    }
+    throw new RevisionConflict(id);
+  }
+
+  /** Applies inputs in order; returns the new record, or undefined when nothing changed. */
+  #fold(id: string, current: Versioned | undefined, inputs: SagaInput[]): SagaRecord | undefined {
+    const store = this.#store as SagaStore;
+    let rec = current?.rec;
+    if (rec && current && store.isPublished(id, current.revision) && rec.outbox.length > 0) rec = { ...rec, outbox: [] };
+    let changed = false;
+    for (const input of inputs) {
+      if (input.kind === "start") {
+        if (rec) continue;
+        rec = startSaga(this.registry, input);
+      } else {
+        if (!rec) {
+          this.log(`input for unknown workflow ${id} dropped`);
+          continue;
+        }
+        const applied = applyInput(this.registry, rec, input);
+        if (!applied) continue;
+        rec = applied;
+      }
+      changed = true;
+    }
+    return changed ? rec : undefined;
+  }
+
+  async #commit(id: string, current: Versioned | undefined, next: SagaRecord | undefined): Promise<void> {
+    const store = this.#store as SagaStore;
+    if (!next) {
+      // Nothing new; heal an outbox another replica may have written but not published.
+      if (current && current.rec.outbox.length > 0 && !store.isPublished(id, current.revision)) await this.#publish(current);
+      return;
+    }
+    const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
+    try {
+      const revision = await store.write(next, current?.revision);
+      this.#afterWrite?.(next);
+      await this.#publish({ rec: next, revision });
+    } finally {
+      span.end();
+    }
+  }
+
+  async #publish(v: Versioned): Promise<void> {
+    await publishAll(this.nc, this.js, v.rec.outbox);
+    (this.#store as SagaStore).markPublished(v.rec.id, v.revision, this.now());
+  }
+
+  /** Re-publishes every outbox left in the bucket (a replica died between write and publish). */
+  async #healOutboxes(): Promise<void> {
+    const store = this.#store as SagaStore;
+    const ids = await store.keys();
+    for (let i = 0; i < ids.length; i += 64) {
+      await Promise.all(ids.slice(i, i + 64).map(async (id) => {
+        const v = await store.read(id);
+        if (v && v.rec.outbox.length > 0) await this.#publish(v);
+      }));
+    }
+  }
+
+  async #sweep(): Promise<void> {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    const store = this.#store as SagaStore;
+    this.#idle = store.sweep(this.now(), (id) => this.#busy.has(id) || this.#mailboxes.has(id))
+      .then(() => undefined, (err) => this.log(`outbox sweep: ${ensureError(err).message}`))
+      .finally(() => { this.#sweeping = false; });
+    await this.#idle;
+  }
+
+  /** Reads a record (for reset, which needs the current run). */
+  async record(id: string): Promise<SagaRecord | undefined> {
+    return (await (this.#store as SagaStore).read(id))?.rec;
+  }
+
+  /** The cached record of `id`, if this replica has one. */
+  cached(id: string): SagaRecord | undefined {
+    return (this.#store as SagaStore).cached(id);
+  }
+}

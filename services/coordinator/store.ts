@@ -1,0 +1,136 @@
+/**
+ * Saga records in the `sagas` KV bucket: reads through a small cache, revision-checked
+ * writes, and the bookkeeping of published outboxes. An outbox this process published is
+ * dropped by its next write of that record, or cleared by a sweep once the record has been
+ * idle for a moment, so the hot path pays one KV write per step (DESIGN §9).
+ */
+import type { KV } from "@nats-io/kv";
+import { JetStreamApiError } from "@nats-io/jetstream";
+import { decodeRaw, encode } from "../../protocol/codec.ts";
+import type { SagaRecord } from "./record.ts";
+
+/** A record and the KV revision it was read or written at. */
+export interface Versioned {
+  rec: SagaRecord;
+  revision: number;
+}
+
+/** Thrown when a revision-checked write lost the race. */
+export class RevisionConflict extends Error {
+  constructor(id: string) {
+    super(`saga ${id} changed concurrently`);
+    this.name = "RevisionConflict";
+  }
+}
+
+const CACHE_LIMIT = 20_000;
+const CLEAR_AFTER_MS = 200;
+
+/** The coordinator's access to saga records. */
+export class SagaStore {
+  readonly #kv: KV;
+  readonly #cache = new Map<string, Versioned>();
+  /** Records whose outbox this process published: id → revision and when. */
+  readonly #published = new Map<string, { revision: number; at: number }>();
+
+  constructor(kv: KV) {
+    this.#kv = kv;
+  }
+
+  /** Reads a record (cache first); undefined when it does not exist. */
+  async load(id: string): Promise<Versioned | undefined> {
+    const cached = this.#cache.get(id);
+    if (cached) return cached;
+    return await this.read(id);
+  }
+
+  /** Reads a record from KV, bypassing the cache. */
+  async read(id: string): Promise<Versioned | undefined> {
+    const entry = await this.#kv.get(id);
+    if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
+    const v = { rec: decodeRaw(entry.value) as SagaRecord, revision: entry.revision };
+    this.#remember(id, v);
+    return v;
+  }
+
+  /** The cached record, without reading KV. */
+  cached(id: string): SagaRecord | undefined {
+    return this.#cache.get(id)?.rec;
+  }
+
+  /** Drops the cached copy (after a conflict). */
+  forget(id: string): void {
+    this.#cache.delete(id);
+  }
+
+  /** Writes `rec`: create when `revision` is undefined, else compare-and-set on it. */
+  async write(rec: SagaRecord, revision: number | undefined): Promise<number> {
+    try {
+      const data = encode(rec);
+      const next = revision === undefined ? await this.#kv.create(rec.id, data) : await this.#kv.update(rec.id, data, revision);
+      this.#remember(rec.id, { rec, revision: next });
+      return next;
+    } catch (err) {
+      if (isConflict(err)) {
+        this.forget(rec.id);
+        throw new RevisionConflict(rec.id);
+      }
+      throw err;
+    }
+  }
+
+  /** Whether this process published the outbox of `id` at `revision`. */
+  isPublished(id: string, revision: number): boolean {
+    return this.#published.get(id)?.revision === revision;
+  }
+
+  /** Notes that the outbox of `id` at `revision` is out; it will be cleared by {@link sweep}. */
+  markPublished(id: string, revision: number, now: number): void {
+    this.#published.delete(id);
+    this.#published.set(id, { revision, at: now });
+  }
+
+  /**
+   * Clears published outboxes of records idle for a moment. `busy` tells which records a step
+   * is working on right now (they are left alone). Returns how many were cleared.
+   */
+  async sweep(now: number, busy: (id: string) => boolean): Promise<number> {
+    const due: Array<[string, number]> = [];
+    for (const [id, p] of this.#published) {
+      if (now - p.at < CLEAR_AFTER_MS) break;
+      due.push([id, p.revision]);
+    }
+    let cleared = 0;
+    await Promise.all(due.map(async ([id, revision]) => {
+      this.#published.delete(id);
+      const cached = this.#cache.get(id);
+      if (busy(id) || !cached || cached.revision !== revision || cached.rec.outbox.length === 0) return;
+      try {
+        await this.write({ ...cached.rec, outbox: [] }, revision);
+        cleared += 1;
+      } catch (err) {
+        if (!(err instanceof RevisionConflict)) throw err;
+      }
+    }));
+    return cleared;
+  }
+
+  /** Every workflow id in the bucket. */
+  async keys(): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of await this.#kv.keys()) out.push(k);
+    return out;
+  }
+
+  #remember(id: string, v: Versioned): void {
+    this.#cache.delete(id);
+    this.#cache.set(id, v);
+    if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
+  }
+}
+
+function isConflict(err: unknown): boolean {
+  // 10071: wrong last sequence (update); 10164 / "key exists": create on an existing key.
+  if (err instanceof JetStreamApiError) return err.code === 10071 || err.code === 10164;
+  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
+}
