@@ -1,0 +1,234 @@
+/**
+ * Symbols, imports and per-function metrics from a syntax tree. Node types are classified
+ * once per grammar into a flag table indexed by type id; only nodes of those types are
+ * fetched from the parser, so most of the tree never becomes a JS object.
+ */
+import type { Language, Node, Tree } from "web-tree-sitter";
+import type { LanguageFamily } from "./languages.ts";
+import type { FunctionMetrics, SymbolInfo, SyntaxErrorAt } from "./types.ts";
+
+const FUNCTION = 1;
+const CLASS = 2;
+const DECISION = 4;
+const IMPORT = 8;
+const CALL = 16;
+
+/** Named node types (and anonymous operator tokens) that matter, per dialect. */
+interface Dialect {
+  named: Readonly<Record<string, number>>;
+  tokens: Readonly<Record<string, number>>;
+}
+
+const DIALECTS: Readonly<Record<LanguageFamily, Dialect>> = {
+  js: {
+    named: {
+      function_declaration: FUNCTION, generator_function_declaration: FUNCTION,
+      function_expression: FUNCTION, generator_function: FUNCTION, arrow_function: FUNCTION,
+      method_definition: FUNCTION,
+      class_declaration: CLASS, abstract_class_declaration: CLASS, class: CLASS,
+      if_statement: DECISION, for_statement: DECISION, for_in_statement: DECISION,
+      while_statement: DECISION, do_statement: DECISION, switch_case: DECISION,
+      catch_clause: DECISION, ternary_expression: DECISION,
+      import_statement: IMPORT, export_statement: IMPORT, call_expression: CALL,
+    },
+    tokens: { "&&": DECISION, "||": DECISION, "??": DECISION },
+  },
+  python: {
+    named: {
+      function_definition: FUNCTION, lambda: FUNCTION, class_definition: CLASS,
+      if_statement: DECISION, elif_clause: DECISION, for_statement: DECISION,
+      while_statement: DECISION, except_clause: DECISION, except_group_clause: DECISION,
+      conditional_expression: DECISION, for_in_clause: DECISION, if_clause: DECISION,
+      case_clause: DECISION,
+      import_statement: IMPORT, import_from_statement: IMPORT,
+    },
+    tokens: { and: DECISION, or: DECISION },
+  },
+};
+
+/** Per grammar: flags by node type id, and the type names to ask `descendantsOfType` for. */
+interface Classified {
+  flags: Uint8Array;
+  types: string[];
+  typesWithoutCalls: string[];
+}
+
+const classified = new WeakMap<Language, Classified>();
+
+function classify(language: Language, family: LanguageFamily): Classified {
+  let known = classified.get(language);
+  if (known !== undefined) return known;
+  const dialect = DIALECTS[family];
+  const flags = new Uint8Array(language.nodeTypeCount);
+  const types = new Set<string>();
+  for (let id = 0; id < flags.length; id++) {
+    const type = language.nodeTypeForId(id);
+    const table = language.nodeTypeIsNamed(id) ? dialect.named : dialect.tokens;
+    if (type === null || !Object.hasOwn(table, type)) continue;
+    flags[id] = table[type];
+    types.add(type);
+  }
+  const callTypes = Object.keys(dialect.named).filter((type) => dialect.named[type] === CALL);
+  known = { flags, types: [...types], typesWithoutCalls: [...types].filter((type) => !callTypes.includes(type)) };
+  classified.set(language, known);
+  return known;
+}
+
+/** What {@link extract} finds in one tree. */
+export interface Extracted {
+  /** Named functions, classes and methods. */
+  symbols: SymbolInfo[];
+  /** Deduplicated module specifiers. */
+  imports: string[];
+  /** Metrics of every function, in source order. */
+  functions: FunctionMetrics[];
+}
+
+interface Frame {
+  end: number;
+  metrics: FunctionMetrics;
+}
+
+interface WalkState extends Extracted {
+  family: LanguageFamily;
+  frames: Frame[];
+  seen: Set<string>;
+}
+
+const LOADER_CALL = /\b(require|import)\s*\(/;
+
+/**
+ * Returns the symbols, imports and function metrics of `tree`. One native
+ * `descendantsOfType` pass returns the relevant nodes in document order; a stack of
+ * enclosing functions (by end offset) attributes each decision to its innermost function.
+ */
+export function extract(tree: Tree, source: string, family: LanguageFamily): Extracted {
+  const { flags, types, typesWithoutCalls } = classify(tree.language, family);
+  const state: WalkState = { family, frames: [], seen: new Set(), symbols: [], imports: [], functions: [] };
+  const wanted = family === "js" && LOADER_CALL.test(source) ? types : typesWithoutCalls;
+  for (const node of tree.rootNode.descendantsOfType(wanted)) {
+    const kind = node === null ? 0 : flags[node.typeId];
+    if (node === null || !kind) continue;
+    const frames = state.frames;
+    while (frames.length > 0 && frames[frames.length - 1].end <= node.startIndex) frames.pop();
+    if (kind & DECISION) {
+      const top = frames[frames.length - 1];
+      if (top !== undefined) top.metrics.complexity++;
+    }
+    if (kind & FUNCTION) enterFunction(node, state);
+    else if (kind & CLASS) addClass(node, state);
+    else if (kind & IMPORT) addImports(node, state);
+    else if (kind & CALL) addLoaderCall(node, state);
+  }
+  return { symbols: state.symbols, imports: state.imports, functions: state.functions };
+}
+
+function lineSpan(node: Node): { startLine: number; endLine: number } {
+  return { startLine: node.startPosition.row + 1, endLine: node.endPosition.row + 1 };
+}
+
+function enterFunction(node: Node, state: WalkState): void {
+  const { startLine, endLine } = lineSpan(node);
+  const named = state.family === "js" ? jsFunctionName(node) : pyFunctionName(node);
+  const name = named?.name ?? "<anonymous>";
+  const metrics: FunctionMetrics = { name, startLine, complexity: 1, lines: endLine - startLine + 1 };
+  state.functions.push(metrics);
+  state.frames.push({ end: node.endIndex, metrics });
+  if (named !== null) state.symbols.push({ name, kind: named.method ? "method" : "function", startLine, endLine });
+}
+
+function addClass(node: Node, state: WalkState): void {
+  const name = node.childForFieldName("name")?.text;
+  if (name !== undefined) state.symbols.push({ name, kind: "class", ...lineSpan(node) });
+}
+
+interface FunctionName {
+  name: string;
+  method: boolean;
+}
+
+function jsFunctionName(node: Node): FunctionName | null {
+  const own = node.childForFieldName("name")?.text;
+  if (node.type === "method_definition") return own === undefined ? null : { name: own, method: true };
+  if (own !== undefined) return { name: own, method: false };
+  const parent = node.parent;
+  if (parent === null) return null;
+  switch (parent.type) {
+    case "variable_declarator":
+      return nameOf(parent.childForFieldName("name"), false);
+    case "pair":
+      return nameOf(parent.childForFieldName("key"), false);
+    case "assignment_expression":
+      return nameOf(lastProperty(parent.childForFieldName("left")), false);
+    case "public_field_definition":
+      return nameOf(parent.childForFieldName("name"), true);
+    case "field_definition":
+      return nameOf(parent.childForFieldName("property"), true);
+    default:
+      return null;
+  }
+}
+
+function lastProperty(node: Node | null): Node | null {
+  return node?.type === "member_expression" ? node.childForFieldName("property") : node;
+}
+
+function nameOf(node: Node | null, method: boolean): FunctionName | null {
+  if (node === null || (node.type !== "identifier" && !node.type.endsWith("property_identifier"))) return null;
+  return { name: node.text, method };
+}
+
+function pyFunctionName(node: Node): FunctionName | null {
+  const name = node.childForFieldName("name")?.text;
+  if (node.type !== "function_definition" || name === undefined) return null;
+  let holder = node.parent;
+  if (holder?.type === "decorated_definition") holder = holder.parent;
+  return { name, method: holder?.type === "block" && holder.parent?.type === "class_definition" };
+}
+
+function addImport(specifier: string | undefined, state: WalkState): void {
+  if (specifier === undefined || specifier === "" || state.seen.has(specifier)) return;
+  state.seen.add(specifier);
+  state.imports.push(specifier);
+}
+
+function unquote(node: Node | null | undefined): string | undefined {
+  return node?.type === "string" ? node.text.slice(1, -1) : undefined;
+}
+
+function addImports(node: Node, state: WalkState): void {
+  if (node.type === "import_from_statement") {
+    addImport(node.childForFieldName("module_name")?.text, state);
+  } else if (state.family === "python") {
+    for (const name of node.childrenForFieldName("name")) {
+      addImport((name.type === "aliased_import" ? name.childForFieldName("name") : name)?.text, state);
+    }
+  } else {
+    const clause = node.namedChildren.find((child) => child?.type === "import_require_clause");
+    addImport(unquote((clause ?? node).childForFieldName("source")), state);
+  }
+}
+
+/** `require("x")` and `import("x")` with a literal specifier. */
+function addLoaderCall(node: Node, state: WalkState): void {
+  const callee = node.childForFieldName("function");
+  if (callee?.type !== "import" && (callee?.type !== "identifier" || callee.text !== "require")) return;
+  addImport(unquote(node.childForFieldName("arguments")?.namedChild(0)), state);
+}
+
+/** Where the parser recovered from errors, at most `limit` places, in source order. */
+export function syntaxErrors(root: Node, limit = 20): SyntaxErrorAt[] {
+  const found: SyntaxErrorAt[] = [];
+  const visitNode = (node: Node): void => {
+    for (const child of node.children) {
+      if (child === null || found.length >= limit) return;
+      if (child.isError || child.isMissing) {
+        found.push({ line: child.startPosition.row + 1, column: child.startPosition.column + 1 });
+      } else if (child.hasError) {
+        visitNode(child);
+      }
+    }
+  };
+  if (root.hasError) visitNode(root);
+  return found;
+}

@@ -1,0 +1,13 @@
+/**
+ * Static analysis with tree-sitter: what other modules may import. See docs/analysis.md.
+ */
+export { createAnalysisPool } from "./pool.ts";
+export type { AnalysisPool } from "./pool.ts";
+export { analyzeFilesInThread } from "./in-thread.ts";
+export type { AnalysisPoolOptions, AnalyzeOptions } from "./options.ts";
+export { RULES, RULE_IDS } from "./rules.ts";
+export type { PatternRule } from "./rules.ts";
+export { SUPPORTED_EXTENSIONS, languageForPath } from "./languages.ts";
+export type {
+  FileAnalysis, FunctionMetrics, LanguageId, RuleMatch, Severity, SymbolInfo, SymbolKind, SyntaxErrorAt,
+} from "./types.ts";
