@@ -14,6 +14,7 @@ const Env = z.object({
   PATCHBAY_HOME: z.string().min(1).optional(),
   PATCHBAY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  PATCHBAY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 /** patchbay's configuration. */
@@ -28,6 +29,8 @@ export interface Config {
   concurrency: number;
   /** OTLP/HTTP endpoint; traces are exported only when set. */
   otelEndpoint?: string;
+  /** Port of the gateway; PATCHBAY_GATEWAY_PORT or 0 (a free port). */
+  gatewayPort: number;
 }
 
 /** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
@@ -46,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     home: resolve(e.PATCHBAY_HOME ?? ".patchbay"),
     concurrency: e.PATCHBAY_CONCURRENCY ?? 4,
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    gatewayPort: e.PATCHBAY_GATEWAY_PORT ?? 0,
   };
 }
 

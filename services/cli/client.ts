@@ -1,0 +1,181 @@
+/**
+ * The patchbay client: what the CLI, the bench, the gateway and tests use to start, follow
+ * and steer workflows. It only publishes to the public subjects and reads the `sagas` bucket
+ * and the HISTORY/DLQ streams; it never writes saga state.
+ */
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { DeliverPolicy, jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import { decodeRaw, encode, parseOrThrow } from "../../protocol/codec.ts";
+import { ErrorCode, TerminalError, type ErrorInfo } from "../../protocol/errors.ts";
+import { Bucket, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { headerValue, toHeaders } from "../../infra/nats/connect.ts";
+import { readHistory, type HistoryEntry } from "../../infra/nats/history.ts";
+import type { WorkflowRegistry } from "../coordinator/decider.ts";
+import { TERMINAL, type SagaRecord, type SagaStatus } from "../coordinator/record.ts";
+import { nuid } from "@nats-io/nuid";
+
+/** A dead-lettered message. */
+export interface DlqEntry {
+  seq: number;
+  time: number;
+  subject: string;
+  original_subject: string;
+  code: string;
+  reason: string;
+}
+
+/** Filters of {@link PatchbayClient.list}. */
+export interface ListFilter {
+  type?: string;
+  status?: SagaStatus;
+}
+
+/** Client of a patchbay deployment over one NATS connection. */
+export class PatchbayClient {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly #registry: WorkflowRegistry | undefined;
+  #kv?: KV;
+  #logSub?: Subscription;
+  readonly #waiters = new Map<string, Array<() => void>>();
+
+  /** `registry` enables input validation before publishing. */
+  constructor(nc: NatsConnection, registry?: WorkflowRegistry) {
+    this.nc = nc;
+    this.js = jetstream(nc);
+    this.#registry = registry;
+  }
+
+  async #bucket(): Promise<KV> {
+    this.#kv ??= await new Kvm(this.nc).open(Bucket.Sagas);
+    return this.#kv;
+  }
+
+  /** Checks `input` against the type's schema; throws INVALID_INPUT naming the field. */
+  validate(type: string, input: unknown): unknown {
+    if (!this.#registry) return input;
+    const wf = this.#registry.get(type);
+    if (!wf) throw new TerminalError(ErrorCode.UnknownWorkflowType, `unknown workflow type '${type}' (known: ${this.#registry.types().join(", ")})`);
+    return parseOrThrow(input, wf.input, ErrorCode.InvalidInput);
+  }
+
+  /** Starts a workflow (once per id) and returns its id. An existing id is not started again. */
+  async start(type: string, input: unknown, opts: { id?: string; traceparent?: string } = {}): Promise<string> {
+    if (!ID_PATTERN.test(type)) throw new TerminalError(ErrorCode.InvalidInput, `type: must be letters, digits, '-' or '_'`);
+    this.validate(type, input);
+    const id = opts.id ?? `${type}-${nuid.next()}`;
+    if (!ID_PATTERN.test(id)) throw new TerminalError(ErrorCode.InvalidInput, `id: must be letters, digits, '-' or '_' (1-128)`);
+    const h = toHeaders(opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : undefined);
+    await this.js.publish(Subject.start(type), encode({ id, input }), { msgID: id, ...(h ? { headers: h } : {}) });
+    return id;
+  }
+
+  /** The saga record of `id`, or undefined. */
+  async status(id: string): Promise<SagaRecord | undefined> {
+    const entry = await (await this.#bucket()).get(id);
+    if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
+    return decodeRaw(entry.value) as SagaRecord;
+  }
+
+  /** Resolves with the record once the workflow has ended; rejects with WAIT_TIMEOUT. */
+  async wait(id: string, timeoutMs = 60_000): Promise<SagaRecord> {
+    this.#ensureLogSubscription();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const woke = new Promise<void>((resolve) => this.#addWaiter(id, resolve));
+      const rec = await this.status(id);
+      if (rec && TERMINAL.has(rec.status)) return rec;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TerminalError("WAIT_TIMEOUT", `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`);
+      await Promise.race([woke, new Promise((r) => setTimeout(r, Math.min(left, 1_000)))]);
+    }
+  }
+
+  #addWaiter(id: string, wake: () => void): void {
+    const list = this.#waiters.get(id) ?? [];
+    list.push(wake);
+    this.#waiters.set(id, list);
+  }
+
+  #ensureLogSubscription(): void {
+    if (this.#logSub) return;
+    this.#logSub = this.nc.subscribe(Subject.allLogs, {
+      callback: (_err, msg) => {
+        const id = lastToken(msg.subject);
+        const list = this.#waiters.get(id);
+        if (!list) return;
+        this.#waiters.delete(id);
+        for (const wake of list) wake();
+      },
+    });
+  }
+
+  /** Sends a signal (`approve`, `reject`, `cancel`, `reset`, …). */
+  async signal(id: string, name: string, payload?: unknown): Promise<void> {
+    if (!(await this.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+    await this.js.publish(Subject.signal(id), encode({ name, ...(payload === undefined ? {} : { payload }) }));
+  }
+
+  /** Asks the coordinator to replay the first `event` history entries as a new run. */
+  async reset(id: string, event: number): Promise<void> {
+    const history = await this.history(id);
+    if (event < 1 || event > history.length) {
+      throw new TerminalError(ErrorCode.ResetInvalid, `event ${event} is outside the history of ${id} (1..${history.length})`);
+    }
+    await this.signal(id, "reset", { event });
+  }
+
+  /** The workflow's history, numbered from 1. */
+  async history(id: string): Promise<HistoryEntry[]> {
+    return await readHistory(this.js, id);
+  }
+
+  /** Every saga record matching the filter, newest first. */
+  async list(filter: ListFilter = {}): Promise<SagaRecord[]> {
+    const kv = await this.#bucket();
+    const out: SagaRecord[] = [];
+    for await (const key of await kv.keys()) {
+      const rec = await this.status(key);
+      if (!rec || (filter.type && rec.type !== filter.type) || (filter.status && rec.status !== filter.status)) continue;
+      out.push(rec);
+    }
+    return out.sort((a, b) => b.created_at - a.created_at);
+  }
+
+  /** The most recent dead-lettered messages (up to `limit`). */
+  async dlq(limit = 100): Promise<DlqEntry[]> {
+    const jsm = await this.js.jetstreamManager();
+    const state = (await jsm.streams.info(Stream.Dlq)).state;
+    if (state.messages === 0) return [];
+    const start = Math.max(state.first_seq, state.last_seq - limit + 1);
+    const consumer = await this.js.consumers.get(Stream.Dlq, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const out: DlqEntry[] = [];
+    try {
+      const batch = await consumer.fetch({ max_messages: limit, expires: 2_000 });
+      for await (const m of batch) {
+        out.push({
+          seq: m.seq, time: Math.floor(Number(m.info.timestampNanos) / 1e6), subject: m.subject,
+          original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
+          code: headerValue(m.headers, Header.ErrorCode) ?? "", reason: headerValue(m.headers, Header.DlqReason) ?? "",
+        });
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      await consumer.delete().catch(() => undefined);
+    }
+    return out;
+  }
+
+  /** Stops following logs (the connection stays open). */
+  close(): void {
+    this.#logSub?.unsubscribe();
+    this.#logSub = undefined;
+  }
+}
+
+/** The error of an ended workflow, if it did not complete. */
+export function outcomeError(rec: SagaRecord): ErrorInfo | undefined {
+  if (rec.status === "completed") return undefined;
+  return rec.error ?? { code: rec.status.toUpperCase(), message: `workflow ${rec.status}` };
+}

@@ -1,0 +1,161 @@
+/**
+ * The workflow commands of the CLI: start, status, show, list, signal, cancel, reset, watch,
+ * dlq. Each connects by `--nats`, NATS_URL, the URL of a running `up`, or 127.0.0.1:4222.
+ */
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { loadConfig, resolveNatsUrl } from "../../infra/config.ts";
+import { connectNats } from "../../infra/nats/connect.ts";
+import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts";
+import { WorkflowRegistry } from "../coordinator/decider.ts";
+import { builtinWorkflows } from "../coordinator/workflows/index.ts";
+import { TERMINAL, type SagaStatus } from "../coordinator/record.ts";
+import { PatchbayClient, outcomeError } from "./client.ts";
+import { historyLine, listRow, publicRecord, statusLines } from "./format.ts";
+
+/** Options every command takes. */
+interface Common {
+  nats?: string;
+  json?: boolean;
+}
+
+/** Connects, runs `fn`, closes; prints a one-line error and exits 1 on failure. */
+export async function withClient(opts: Common, fn: (client: PatchbayClient) => Promise<number | void>): Promise<void> {
+  let code = 0;
+  try {
+    const url = resolveNatsUrl(loadConfig(), opts.nats);
+    const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000 });
+    const client = new PatchbayClient(nc, new WorkflowRegistry(builtinWorkflows));
+    try {
+      code = (await fn(client)) ?? 0;
+    } finally {
+      client.close();
+      await nc.close();
+    }
+  } catch (err) {
+    const e = ensureError(err);
+    console.error(`error: ${e.code} ${e.message}`);
+    code = 1;
+  }
+  process.exitCode = code;
+}
+
+async function readInput(source: string | undefined): Promise<unknown> {
+  if (!source) return {};
+  const text = source === "-" ? await readStdin() : await readFile(source, "utf8").catch((err: Error) => {
+    throw new TerminalError(ErrorCode.InvalidInput, `cannot read input file ${source}: ${err.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TerminalError(ErrorCode.InvalidInput, `input is not JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const out = (value: unknown) => console.log(JSON.stringify(value));
+
+/** `start <type>`: validate, publish once, optionally wait for the result. */
+async function startCommand(client: PatchbayClient, type: string, opts: Common & { input?: string; id?: string; wait?: boolean; timeout: string }): Promise<number> {
+  const input = await readInput(opts.input);
+  const existing = opts.id ? await client.status(opts.id) : undefined;
+  const id = existing ? existing.id : await client.start(type, input, opts.id ? { id: opts.id } : {});
+  if (existing && !opts.json) console.error(`${id} exists (${existing.status}); not started again`);
+  if (!opts.wait) {
+    if (opts.json) out({ id });
+    else console.log(id);
+    return 0;
+  }
+  try {
+    const rec = await client.wait(id, Number(opts.timeout) * 1_000);
+    const error = outcomeError(rec);
+    if (opts.json) out(error ? { id, error } : rec.result ?? null);
+    else for (const l of statusLines(rec)) console.log(l);
+    return error ? 1 : 0;
+  } catch (err) {
+    const e = ensureError(err);
+    if (opts.json) out({ id, error: e.toInfo() });
+    else console.error(`error: ${e.code} ${e.message}`);
+    return 1;
+  }
+}
+
+async function watchCommand(client: PatchbayClient, id: string, opts: Common & { timeout: string }): Promise<number> {
+  const deadline = Date.now() + Number(opts.timeout) * 1_000;
+  let printed = 0;
+  for (;;) {
+    const rec = await client.status(id);
+    if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+    const history = await client.history(id);
+    for (const e of history.slice(printed)) console.log(opts.json ? JSON.stringify(e) : historyLine(e));
+    printed = history.length;
+    if (TERMINAL.has(rec.status)) return rec.status === "completed" ? 0 : 1;
+    if (Date.now() > deadline) return 1;
+    await client.wait(id, 500).catch(() => undefined);
+  }
+}
+
+/** Registers the workflow commands on `program`. */
+export function registerWorkflowCommands(program: Command): void {
+  const nats = ["--nats <url>", "NATS URL (else NATS_URL, the running `up`, or nats://127.0.0.1:4222)"] as const;
+  program.command("start <type>").description("start a workflow").option(...nats)
+    .option("--input <file|->", "JSON file with the workflow input ('-' reads stdin)")
+    .option("--id <id>", "workflow id (a repeated id waits on the existing workflow)")
+    .option("--wait", "wait for the result").option("--timeout <s>", "seconds to wait", "600").option("--json", "machine-readable output")
+    .action((type: string, o) => withClient(o, (c) => startCommand(c, type, o)));
+  program.command("status <id>").description("state of a workflow").option(...nats).option("--json")
+    .action((id: string, o: Common) => withClient(o, async (c) => {
+      const rec = await c.status(id);
+      if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+      if (o.json) out(publicRecord(rec));
+      else for (const l of statusLines(rec)) console.log(l);
+    }));
+  program.command("show <id>").description("history: one line per event (number, time, step)").option(...nats).option("--json")
+    .action((id: string, o: Common) => withClient(o, async (c) => {
+      if (!(await c.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+      const history = await c.history(id);
+      if (o.json) out(history);
+      else for (const e of history) console.log(historyLine(e));
+    }));
+  program.command("list").description("list workflows").option(...nats).option("--json")
+    .option("--type <type>").option("--status <status>", "running|compensating|completed|failed|cancelled")
+    .action((o: Common & { type?: string; status?: SagaStatus }) => withClient(o, async (c) => {
+      const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
+      if (o.json) out(recs.map(publicRecord));
+      else for (const r of recs) console.log(listRow(r));
+    }));
+  registerSteeringCommands(program, nats);
+}
+
+function registerSteeringCommands(program: Command, nats: readonly [string, string]): void {
+  program.command("signal <id> <name>").description("send a signal (approve, reject, …)").option(...nats)
+    .option("--payload <json>", "JSON payload").option("--json")
+    .action((id: string, name: string, o: Common & { payload?: string }) => withClient(o, async (c) => {
+      await c.signal(id, name, o.payload ? JSON.parse(o.payload) : undefined);
+      if (o.json) out({ id, signal: name });
+    }));
+  program.command("cancel <id>").description("cancel a workflow (running tasks are told, compensations run)").option(...nats).option("--json")
+    .action((id: string, o: Common) => withClient(o, async (c) => {
+      await c.signal(id, "cancel");
+      if (o.json) out({ id, signal: "cancel" });
+    }));
+  program.command("reset <id>").description("replay the first N history events as a new run").requiredOption("--event <n>", "history entry number (see show)")
+    .option(...nats).option("--json")
+    .action((id: string, o: Common & { event: string }) => withClient(o, async (c) => {
+      await c.reset(id, Number(o.event));
+      if (o.json) out({ id, reset_to: Number(o.event) });
+    }));
+  program.command("watch <id>").description("follow a workflow's history live").option(...nats).option("--json").option("--timeout <s>", "give up after", "3600")
+    .action((id: string, o: Common & { timeout: string }) => withClient(o, (c) => watchCommand(c, id, o)));
+  program.command("dlq").description("dead-lettered messages").option(...nats).option("--json").option("--limit <n>", "how many", "50")
+    .action((o: Common & { limit: string }) => withClient(o, async (c) => {
+      const entries = await c.dlq(Number(o.limit));
+      if (o.json) out(entries);
+      else for (const e of entries) console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);
+    }));
+}

@@ -1,0 +1,67 @@
+/** Human-readable lines for records and history entries. */
+import type { HistoryEntry } from "../../infra/nats/history.ts";
+import type { SagaRecord } from "../coordinator/record.ts";
+
+/** `HH:MM:SS.mmm` in UTC. */
+export function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+/** What one history entry did, in a few words. */
+export function describeEntry(e: HistoryEntry): string {
+  const m = e.message;
+  if (!m) return `undecodable message on ${e.subject}: ${e.invalid ?? ""}`;
+  const err = e.error ? `: ${e.error.code} ${e.error.message}` : "";
+  switch (m.type) {
+    case "log/v1":
+      return `[run ${m.data.run}] ${m.data.entries.map((x) => x.text).join("; ")}`;
+    case "task.completed/v1":
+      return `task ${m.data.task_id} completed (attempt ${m.data.attempt})`;
+    case "task.failed/v1":
+      return `task ${m.data.task_id} failed (attempt ${m.data.attempt})${err}`;
+    case "signal.received/v1":
+      return `signal '${m.data.name}'`;
+    case "timer.fired/v1":
+      return `timers due by ${clock(m.data.at)} fired`;
+    case "child.completed/v1":
+      return `child ${m.data.child_id} completed`;
+    case "child.failed/v1":
+      return `child ${m.data.child_id} failed${err}`;
+    default: {
+      const _exhaustive: never = m;
+      return String(_exhaustive);
+    }
+  }
+}
+
+/** One `show` line: number, time, step. */
+export function historyLine(e: HistoryEntry): string {
+  return `${String(e.number).padStart(4)}  ${clock(e.time)}  ${describeEntry(e)}`;
+}
+
+/** The public view of a record (no outbox). */
+export function publicRecord(rec: SagaRecord): Record<string, unknown> {
+  const { outbox: _outbox, log_count: _logCount, seen: _seen, ...rest } = rec;
+  return rest;
+}
+
+/** A few lines describing a record. */
+export function statusLines(rec: SagaRecord): string[] {
+  const lines = [
+    `${rec.id}  ${rec.type} v${rec.version}  run ${rec.run}  ${rec.status}`,
+    `started ${new Date(rec.created_at).toISOString()}  updated ${new Date(rec.updated_at).toISOString()}`,
+  ];
+  const pending = Object.entries(rec.pending).map(([id, t]) => `${id} (${t.role}/${t.kind}, attempt ${t.attempt})`);
+  if (pending.length) lines.push(`pending: ${pending.join(", ")}`);
+  const timers = Object.entries(rec.timers).map(([id, due]) => `${id} at ${new Date(due).toISOString()}`);
+  if (timers.length) lines.push(`timers: ${timers.join(", ")}`);
+  for (const f of rec.compensation?.failures ?? []) lines.push(`compensation failed: ${f.task_id}: ${f.code} ${f.message}`);
+  if (rec.error) lines.push(`error: ${rec.error.code} ${rec.error.message}`);
+  if (rec.result !== undefined) lines.push(`result: ${JSON.stringify(rec.result)}`);
+  return lines;
+}
+
+/** One `list` row. */
+export function listRow(rec: SagaRecord): string {
+  return [rec.id.padEnd(36), rec.type.padEnd(16), rec.status.padEnd(12), `run ${rec.run}`.padEnd(7), new Date(rec.created_at).toISOString()].join(" ");
+}

@@ -1,0 +1,70 @@
+/**
+ * `patchbay up`: the whole Procfile in one supervisor on a laptop. Without `--nats` or NATS_URL
+ * it starts its own nats-server (store in `<home>/nats`) on a free port and writes the URL to
+ * `<home>/nats.url` so other commands find it.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig, natsUrlFile } from "../../infra/config.ts";
+import { startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
+import { connectNats } from "../../infra/nats/connect.ts";
+import { provision } from "../../infra/nats/provision.ts";
+import { onShutdown } from "../../infra/process.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { Supervisor, readProcfile } from "./supervisor.ts";
+
+/** The repository root (where the Procfile is). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Parses `coder=4,checker=8`. */
+export function parseScale(text: string | undefined, known: string[]): Map<string, number> {
+  const scale = new Map<string, number>();
+  for (const part of (text ?? "").split(",").filter(Boolean)) {
+    const [name, n] = part.split("=");
+    const count = Number(n);
+    if (!known.includes(name)) throw new TerminalError(ErrorCode.InvalidInput, `--scale: unknown process '${name}' (Procfile has: ${known.join(", ")})`);
+    if (!Number.isInteger(count) || count < 0 || count > 64) throw new TerminalError(ErrorCode.InvalidInput, `--scale: ${name} needs a count 0..64`);
+    scale.set(name, count);
+  }
+  return scale;
+}
+
+/** Starts our own nats-server unless a URL is given; kills one left by a killed `up`. */
+export async function embeddedNats(home: string): Promise<NatsServer> {
+  const pidFile = join(home, "nats.pid");
+  if (existsSync(pidFile)) {
+    try {
+      process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  const server = await startNatsServer({ storeDir: join(home, "nats") });
+  writeFileSync(pidFile, String(server.pid));
+  return server;
+}
+
+/** Runs `up` until SIGINT/SIGTERM. */
+export async function up(opts: { nats?: string; scale?: string }): Promise<void> {
+  const cfg = loadConfig();
+  mkdirSync(cfg.home, { recursive: true });
+  const specs = readProcfile(ROOT);
+  const scale = parseScale(opts.scale, specs.map((s) => s.name));
+  const server = opts.nats || cfg.natsUrl ? undefined : await embeddedNats(cfg.home);
+  const url = opts.nats ?? cfg.natsUrl ?? (server as NatsServer).url;
+  const nc = await connectNats({ url, name: "patchbay-up" });
+  await provision(nc);
+  await nc.close();
+  writeFileSync(natsUrlFile(cfg), url);
+  const supervisor = new Supervisor({ ...process.env, NATS_URL: url });
+  onShutdown(async () => {
+    await supervisor.stop();
+    await server?.stop();
+    rmSync(natsUrlFile(cfg), { force: true });
+    rmSync(join(cfg.home, "nats.pid"), { force: true });
+  });
+  const ready = await Promise.all(specs.map((s) => supervisor.run(s, scale.get(s.name) ?? 1)));
+  const gateway = ready.flat().map((l) => /url=(\S+)/.exec(l)?.[1]).find(Boolean) ?? "-";
+  console.log(`patchbay ready nats=${url} gateway=${gateway}`);
+}

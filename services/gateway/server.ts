@@ -1,0 +1,37 @@
+/**
+ * The gateway's HTTP server. For now a read-only JSON API over workflows (the dashboard,
+ * alert webhooks and forge pages come with the workflows that need them).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ensureError } from "../../protocol/errors.ts";
+import type { PatchbayClient } from "../cli/client.ts";
+import { publicRecord } from "../cli/format.ts";
+
+/** Creates the gateway server over a client. */
+export function createGateway(client: PatchbayClient): Server {
+  return createServer((req, res) => {
+    route(client, req, res).catch((err) => send(res, 500, { error: ensureError(err).toInfo() }));
+  });
+}
+
+async function route(client: PatchbayClient, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://gateway");
+  if (req.method !== "GET") return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only API" } });
+  if (url.pathname === "/healthz") return send(res, 200, { ok: true });
+  if (url.pathname === "/api/workflows") {
+    const recs = await client.list();
+    return send(res, 200, recs.map(publicRecord));
+  }
+  const m = /^\/api\/workflows\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+  if (m) {
+    const rec = await client.status(m[1]);
+    if (!rec) return send(res, 404, { error: { code: "NOT_FOUND", message: `no workflow '${m[1]}'` } });
+    return send(res, 200, { ...publicRecord(rec), history: await client.history(m[1]) });
+  }
+  send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
