@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what patchbay needs on a fresh machine: npm packages (with the pinned Node 24),
+# nats-server and the Python tools the quality checks use (through apt, when root and missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+missing=()
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+command -v python3-coverage >/dev/null 2>&1 || [ -x /usr/bin/python3-coverage ] || missing+=(python3-coverage)
+python3 -c 'import pyflakes' >/dev/null 2>&1 || [ -x /usr/bin/pyflakes3 ] || missing+=(python3-pyflakes)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing with apt: ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif [[ " ${missing[*]} " == *" nats-server "* ]]; then
+    echo "nats-server is missing: install it (sudo apt-get install nats-server, or a release binary from the NATS project on your PATH), or point NATS_URL at a running server" >&2
+    exit 1
+  else
+    echo "optional tools missing (some quality checks will say skipped): ${missing[*]}" >&2
+  fi
+fi
