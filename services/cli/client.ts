@@ -78,14 +78,14 @@ export class PatchbayClient {
     return decodeRaw(entry.value) as SagaRecord;
   }
 
-  /** Resolves with the record once the workflow has ended; rejects with WAIT_TIMEOUT. */
-  async wait(id: string, timeoutMs = 60_000): Promise<SagaRecord> {
+  /** Resolves with the record once the workflow (run `minRun` or later) has ended; rejects with WAIT_TIMEOUT. */
+  async wait(id: string, timeoutMs = 60_000, minRun = 1): Promise<SagaRecord> {
     this.#ensureLogSubscription();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const woke = new Promise<void>((resolve) => this.#addWaiter(id, resolve));
       const rec = await this.status(id);
-      if (rec && TERMINAL.has(rec.status)) return rec;
+      if (rec && rec.run >= minRun && TERMINAL.has(rec.status)) return rec;
       const left = deadline - Date.now();
       if (left <= 0) throw new TerminalError("WAIT_TIMEOUT", `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`);
       await Promise.race([woke, new Promise((r) => setTimeout(r, Math.min(left, 1_000)))]);

@@ -1,0 +1,96 @@
+// Proves the failure paths of DESIGN §4 invariant 5 and 6 against a real nats-server: a task
+// that always throws ends in task.failed after its deliveries and the workflow fails with that
+// error visible in its history; an undecodable task lands in the DLQ while the host keeps
+// serving; a task that names its workflow but fails its schema fails that workflow; an
+// undecodable event fails its workflow with INVALID_MESSAGE; a task nobody answers times out.
+import test from "ava";
+import { jetstream } from "@nats-io/jetstream";
+import { startTestNats } from "./helpers/nats.ts";
+import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+import { fixtureRegistry } from "./fixtures/workflows/index.ts";
+import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
+import { ensureFixtureStream, faultsFromEnv, fixtureHandlers } from "./fixtures/runtime/handlers.ts";
+import { decodeRaw, encode } from "../protocol/codec.ts";
+
+const registry = () => fixtureRegistry().register(effectsWorkflow);
+
+test("a task that always throws fails after its deliveries; the error is in the history", async (t) => {
+  const { nc } = await startTestNats(t, { maxTaskDeliveries: 3 });
+  await ensureFixtureStream(nc);
+  await startCoordinator(t, nc, registry());
+  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({ FIXTURE_THROW_KINDS: "fixture.effect" })));
+  const c = client(t, nc);
+  await c.start("effects", { tasks: 1 }, { id: "flaky-1" });
+  const rec = await c.wait("flaky-1", 30_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "FIXTURE_FLAKY");
+  const history = await c.history("flaky-1");
+  const failed = history.find((e) => e.message?.type === "task.failed/v1");
+  t.is(failed?.error?.code, "FIXTURE_FLAKY");
+  t.is(history.at(-1)?.error?.code, "FIXTURE_FLAKY", "the final log entry carries the error");
+});
+
+test("an undecodable task goes to the DLQ and the host keeps serving", async (t) => {
+  const { nc } = await startTestNats(t);
+  await ensureFixtureStream(nc);
+  await startCoordinator(t, nc, registry());
+  const host = await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
+  await startActor(t, nc, "checker", fixtureHandlers(nc, faultsFromEnv({})));
+  const js = jetstream(nc);
+  await js.publish("task.coder", new Uint8Array([0xc1, 0xc1, 0xc1]));
+  const c = client(t, nc);
+  await c.start("effects", { tasks: 2 }, { id: "after-garbage" });
+  t.is((await c.wait("after-garbage", 20_000)).status, "completed");
+  const dlq = await c.dlq();
+  t.is(dlq.length, 1);
+  t.is(dlq[0].original_subject, "task.coder");
+  t.is(dlq[0].code, "INVALID_MESSAGE");
+  t.is(host.inFlight, 0);
+});
+
+test("a corrupted task that still names its workflow fails that workflow with INVALID_MESSAGE", async (t) => {
+  const { nc } = await startTestNats(t);
+  await startCoordinator(t, nc, registry());
+  const c = client(t, nc);
+  await c.start("fixture-steps", { job: "j", step_timeout_ms: 60_000 }, { id: "schema-victim" });
+  // Take the real step-1 task off the queue and put back a corrupted copy (kind is not a string).
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get("TASKS", "actor-coder");
+  const original = await consumer.next({ expires: 10_000 });
+  if (!original) return t.fail("step-1 was not dispatched");
+  const task = decodeRaw(original.data) as Record<string, unknown>;
+  original.ack();
+  await js.publish("task.coder", encode({ ...task, kind: 42 }));
+  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
+  const rec = await c.wait("schema-victim", 20_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "INVALID_MESSAGE");
+  const dlq = await c.dlq();
+  t.true(dlq.some((e) => e.code === "INVALID_MESSAGE" && /kind/.test(e.reason)));
+});
+
+test("an undecodable event fails its workflow with INVALID_MESSAGE", async (t) => {
+  const { nc } = await startTestNats(t);
+  await startCoordinator(t, nc, registry());
+  const c = client(t, nc);
+  await c.start("fixture-approval", { timeout_ms: 60_000 }, { id: "poisoned" });
+  await c.wait("poisoned", 300).catch(() => undefined);
+  nc.publish("workflow.event.poisoned", new TextEncoder().encode("{not json"));
+  const rec = await c.wait("poisoned", 20_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "INVALID_MESSAGE");
+  t.true((await c.dlq()).some((e) => e.original_subject === "workflow.event.poisoned"));
+});
+
+test("a task nobody answers is re-dispatched at its deadline, then fails with TASK_TIMEOUT", async (t) => {
+  const { nc } = await startTestNats(t);
+  await startCoordinator(t, nc, registry());
+  const c = client(t, nc);
+  await c.start("fixture-steps", { job: "j", step_timeout_ms: 300 }, { id: "nobody-home" });
+  const rec = await c.wait("nobody-home", 20_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "TASK_TIMEOUT");
+  const history = await c.history("nobody-home");
+  const redispatches = history.filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"));
+  t.is(redispatches.length, 2, "attempts 2 and 3 were dispatched");
+});
