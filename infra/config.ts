@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { ErrorCode, TerminalError } from "../protocol/errors.ts";
+import type { ProvisionOptions } from "./nats/provision.ts";
 
 const Env = z.object({
   NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\//, "must be a nats:// URL").optional(),
@@ -15,6 +16,8 @@ const Env = z.object({
   PATCHBAY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   PATCHBAY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  PATCHBAY_TASK_ACK_WAIT_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
+  PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 /** patchbay's configuration. */
@@ -31,6 +34,8 @@ export interface Config {
   otelEndpoint?: string;
   /** Port of the gateway; PATCHBAY_GATEWAY_PORT or 0 (a free port). */
   gatewayPort: number;
+  /** Stream and consumer settings every process provisions and checks for drift. */
+  provision: ProvisionOptions;
 }
 
 /** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
@@ -50,6 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: e.PATCHBAY_CONCURRENCY ?? 4,
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     gatewayPort: e.PATCHBAY_GATEWAY_PORT ?? 0,
+    provision: {
+      ...(e.PATCHBAY_TASK_ACK_WAIT_MS ? { taskAckWaitMs: e.PATCHBAY_TASK_ACK_WAIT_MS } : {}),
+      ...(e.PATCHBAY_TASK_MAX_DELIVERIES ? { maxTaskDeliveries: e.PATCHBAY_TASK_MAX_DELIVERIES } : {}),
+    },
   };
 }
 

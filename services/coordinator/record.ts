@@ -89,6 +89,7 @@ export function draftOf(rec: SagaRecord): SagaRecord {
     steps: [...rec.steps],
     seen: [...rec.seen],
     outbox: [...rec.outbox],
+    ...(rec.compensation ? { compensation: { error: rec.compensation.error, failures: [...rec.compensation.failures] } } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { createGateway } from "./server.ts";
 try {
   const cfg = loadConfig();
   const nc = await connectNats({ url: resolveNatsUrl(cfg), name: "patchbay-gateway", ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-  await provision(nc);
+  await provision(nc, cfg.provision);
   const server = createGateway(new PatchbayClient(nc));
   server.listen(cfg.gatewayPort, "127.0.0.1", () => {
     const addr = server.address();
