@@ -117,8 +117,13 @@ export class Coordinator implements InputSink {
   async #step(id: string, inputs: SagaInput[]): Promise<void> {
     const store = this.#store as SagaStore;
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const current = attempt === 0 ? await store.load(id) : await store.read(id);
-      const next = this.#fold(id, current, inputs);
+      let current = attempt === 0 ? await store.load(id) : await store.read(id);
+      let next = this.#fold(id, current, inputs);
+      // "Nothing to do" is only trustworthy against the latest record, not a cached copy.
+      if (!next && (current === undefined || current.cached)) {
+        current = await store.read(id);
+        next = this.#fold(id, current, inputs);
+      }
       try {
         await this.#commit(id, current, next);
         return;

@@ -13,6 +13,8 @@ import type { SagaRecord } from "./record.ts";
 export interface Versioned {
   rec: SagaRecord;
   revision: number;
+  /** Served from this process's cache: another replica may have written since. */
+  cached?: boolean;
 }
 
 /** Thrown when a revision-checked write lost the race. */
@@ -40,7 +42,7 @@ export class SagaStore {
   /** Reads a record (cache first); undefined when it does not exist. */
   async load(id: string): Promise<Versioned | undefined> {
     const cached = this.#cache.get(id);
-    if (cached) return cached;
+    if (cached) return { ...cached, cached: true };
     return await this.read(id);
   }
 
