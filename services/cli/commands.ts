@@ -10,6 +10,7 @@ import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts"
 import { WorkflowRegistry } from "../coordinator/decider.ts";
 import { builtinWorkflows } from "../coordinator/workflows/index.ts";
 import { TERMINAL, type SagaStatus } from "../coordinator/record.ts";
+import type { HistoryEntry } from "../../infra/nats/history.ts";
 import { PatchbayClient, outcomeError } from "./client.ts";
 import { historyLine, listRow, publicRecord, statusLines } from "./format.ts";
 
@@ -94,10 +95,17 @@ async function watchCommand(client: PatchbayClient, id: string, opts: Common & {
     const history = await client.history(id);
     for (const e of history.slice(printed)) console.log(opts.json ? JSON.stringify(e) : historyLine(e));
     printed = history.length;
-    if (TERMINAL.has(rec.status)) return rec.status === "completed" ? 0 : 1;
+    // The record is written before its logs are published: end only once the last log is in.
+    const ended = TERMINAL.has(rec.status);
+    if (ended && runLogs(history, rec.run) >= (rec.log_count ?? 0)) return rec.status === "completed" ? 0 : 1;
     if (Date.now() > deadline) return 1;
-    await client.wait(id, 500).catch(() => undefined);
+    if (ended) await new Promise((r) => setTimeout(r, 50));
+    else await client.wait(id, 500).catch(() => undefined);
   }
+}
+
+function runLogs(history: HistoryEntry[], run: number): number {
+  return history.filter((e) => e.message?.type === "log/v1" && e.message.data.run === run).length;
 }
 
 /** Registers the workflow commands on `program`. */
