@@ -22,7 +22,7 @@ interface Common {
 
 /** Connects, runs `fn`, closes; prints a one-line error and exits 1 on failure. */
 export async function withClient(opts: Common, fn: (client: PatchbayClient) => Promise<number | void>): Promise<void> {
-  let code = 0;
+  let code: number;
   try {
     const url = resolveNatsUrl(loadConfig(), opts.nats);
     const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000 });
