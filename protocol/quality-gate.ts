@@ -1,0 +1,161 @@
+/**
+ * The quality-gate workflow's contracts: its input, the tasks it sends to the merger, checker
+ * and coder roles, and its result (the seed's QualityGateResult, snake_case).
+ */
+import { z } from "zod";
+
+/** The eight checks, in the order they are reported. */
+export const CHECK_IDS = [
+  "unit_tests", "integration_tests", "lint", "security", "coverage", "performance", "dependencies", "static_analysis",
+] as const;
+/** One check id. */
+export type CheckId = (typeof CHECK_IDS)[number];
+
+/** Display names; blocking issues read `[<name>] <text>`. */
+export const CHECK_NAMES: Record<CheckId, string> = {
+  unit_tests: "Unit Tests",
+  integration_tests: "Integration Tests",
+  lint: "Linting",
+  security: "Security Scan",
+  coverage: "Code Coverage",
+  performance: "Performance",
+  dependencies: "Dependencies",
+  static_analysis: "Static Analysis",
+};
+
+/** Input of `workflow.start.quality-gate`. Exactly one of `branch` and `pr_number`. */
+export const QualityGateInput = z.object({
+  /** Absolute path or URL of a git repository (a path is its own remote). */
+  repo: z.string().min(1),
+  /** Branch to check. */
+  branch: z.string().min(1).optional(),
+  /** Pull request of the forge to check (its head branch). */
+  pr_number: z.number().int().positive().optional(),
+  /** Base branch for comparisons (performance); the PR's base or `main`. */
+  base: z.string().min(1).optional(),
+  attempt_auto_fix: z.boolean().default(true),
+  required_coverage: z.number().min(0).max(100).default(80),
+  required_score: z.number().min(0).max(100).default(85),
+  /** Subset of checks to run; all eight by default. */
+  checks: z.array(z.enum(CHECK_IDS)).min(1).optional(),
+  /** Deadline of each check task (the check's own commands are cut before it). */
+  check_timeout_ms: z.number().int().min(1_000).max(3_600_000).default(600_000),
+}).refine((v) => (v.branch === undefined) !== (v.pr_number === undefined), {
+  message: "give exactly one of branch and pr_number", path: ["branch"],
+});
+/** Input of the quality-gate workflow. */
+export type QualityGateInput = z.infer<typeof QualityGateInput>;
+
+/** Severity of one finding. */
+export const Severity = z.enum(["critical", "high", "medium", "low", "info"]);
+/** Severity of one finding. */
+export type Severity = z.infer<typeof Severity>;
+
+/** One finding of a check. */
+export const CheckIssue = z.object({
+  severity: Severity,
+  /** Human text, e.g. `SQL injection vulnerability`, `5 test failures`. */
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  /** Rule or test id, when there is one. */
+  rule: z.string().optional(),
+  /** Whether an auto-fix (eslint --fix, the formatter) can fix it. */
+  fixable: z.boolean().optional(),
+});
+/** One finding of a check. */
+export type CheckIssue = z.infer<typeof CheckIssue>;
+
+/** What a checker returns for one check (the decider adds `required`). */
+export const CheckOutcome = z.object({
+  id: z.enum(CHECK_IDS),
+  name: z.string(),
+  passed: z.boolean(),
+  /** The tool is missing, offline, or the repo has nothing to check: never passes or scores by default. */
+  skipped: z.boolean(),
+  skip_reason: z.string().optional(),
+  /** 0..100 (0 when skipped; skipped checks are left out of the weights). */
+  score: z.number().min(0).max(100),
+  issues: z.array(CheckIssue),
+  /** One line, e.g. `45/50 passed`, `coverage 72.4%`. */
+  summary: z.string(),
+  /** Figures the scoring reads: passed, failed, total, coverage, regression_pct, … */
+  metrics: z.record(z.string(), z.number()),
+  duration_ms: z.number(),
+  /** Epoch ms when the check started and ended on the checker (shows overlap across processes). */
+  started_at: z.number(),
+  finished_at: z.number(),
+  /** The checker process that ran it (`<host>:<pid>`). */
+  runner: z.string(),
+});
+/** What a checker returns for one check. */
+export type CheckOutcome = z.infer<typeof CheckOutcome>;
+
+/** One check in the result. */
+export type CheckResult = CheckOutcome & { required: boolean };
+
+/** Input of the merger's `gate.resolve` task. */
+export const ResolveInput = z.object({
+  repo: z.string(),
+  branch: z.string().optional(),
+  pr_number: z.number().int().optional(),
+  base: z.string().optional(),
+});
+/** Output of `gate.resolve`: what exactly is checked. */
+export const ResolvedTarget = z.object({
+  repo: z.string(),
+  branch: z.string(),
+  head_sha: z.string(),
+  base: z.string(),
+  base_sha: z.string().optional(),
+  pr_number: z.number().int().optional(),
+});
+/** What exactly is checked. */
+export type ResolvedTarget = z.infer<typeof ResolvedTarget>;
+
+/** Input of the checker's `check.run` task. */
+export const CheckTaskInput = z.object({
+  check: z.enum(CHECK_IDS),
+  target: ResolvedTarget,
+  required_coverage: z.number(),
+  /** The checker cuts the check's commands before this (the task deadline is a bit later). */
+  timeout_ms: z.number().int().positive(),
+});
+/** Input of the checker's `check.run` task. */
+export type CheckTaskInput = z.infer<typeof CheckTaskInput>;
+
+/** Input of the coder's `gate.autofix` task. */
+export const AutofixInput = z.object({ target: ResolvedTarget, timeout_ms: z.number().int().positive() });
+/** Output of `gate.autofix`: one commit on the branch when anything changed. */
+export const AutofixOutput = z.object({
+  applied: z.boolean(),
+  commit_sha: z.string().optional(),
+  /** Findings fixed (eslint's count before minus after). */
+  fixed: z.number().int(),
+  files: z.array(z.string()),
+  tools: z.array(z.string()),
+});
+/** Output of `gate.autofix`. */
+export type AutofixOutput = z.infer<typeof AutofixOutput>;
+
+/** The seed's QualityGateResult. */
+export interface QualityGateResult {
+  pr_number: number | null;
+  branch: string;
+  head_sha: string;
+  all_checks_passed: boolean;
+  required_checks_passed: boolean;
+  can_merge: boolean;
+  checks: CheckResult[];
+  overall_score: number;
+  auto_fixes_applied: boolean;
+  blocking_issues: string[];
+  pr_url: string | null;
+}
+
+/** Input of the merger's `gate.report` task: PR status and one comment, updated on re-runs. */
+export const ReportInput = z.object({
+  target: ResolvedTarget,
+  workflow_id: z.string(),
+  result: z.unknown(),
+});
