@@ -16,6 +16,8 @@ export const Stream = {
 export const Bucket = {
   Sagas: "sagas",
   Artifacts: "artifacts",
+  /** The local forge's pull request and issue records. */
+  Forge: "forge",
 } as const;
 
 /** Durable consumer names. */

@@ -70,6 +70,7 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   const kvStatus = await kv.status();
   if (kvStatus.history !== 1) drift(`KV ${Bucket.Sagas}`, [`history is ${kvStatus.history}, expected 1`]);
   await new Objm(nc).create(Bucket.Artifacts, { storage: StorageType.File });
+  await new Kvm(nc).create(Bucket.Forge, { history: 5, storage: StorageType.File });
 }
 
 async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }): Promise<void> {
