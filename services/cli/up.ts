@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, natsUrlFile } from "../../infra/config.ts";
-import { startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
+import { freePort, startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
+import { createServer } from "node:net";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { provision } from "../../infra/nats/provision.ts";
 import { onShutdown } from "../../infra/process.ts";
@@ -16,6 +17,17 @@ import { Supervisor, readProcfile } from "./supervisor.ts";
 
 /** The repository root (where the Procfile is). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The gateway's port when free (stable links across restarts); else a free one. */
+const DEFAULT_GATEWAY_PORT = 7070;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
 
 /** Parses `coder=4,checker=8`. */
 export function parseScale(text: string | undefined, known: string[]): Map<string, number> {
@@ -57,7 +69,11 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   await provision(nc, cfg.provision);
   await nc.close();
   writeFileSync(natsUrlFile(cfg), url);
-  const supervisor = new Supervisor({ ...process.env, NATS_URL: url });
+  const gatewayPort = cfg.gatewayPort || (await portIsFree(DEFAULT_GATEWAY_PORT) ? DEFAULT_GATEWAY_PORT : await freePort());
+  const supervisor = new Supervisor({
+    ...process.env, NATS_URL: url, PATCHBAY_HOME: cfg.home, PATCHBAY_GATEWAY_PORT: String(gatewayPort),
+    PATCHBAY_GATEWAY_URL: process.env.PATCHBAY_GATEWAY_URL || `http://127.0.0.1:${gatewayPort}`,
+  });
   onShutdown(async () => {
     await supervisor.stop();
     await server?.stop();
