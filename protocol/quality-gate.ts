@@ -101,6 +101,16 @@ export const ResolveInput = z.object({
   pr_number: z.number().int().optional(),
   base: z.string().optional(),
 });
+/** Per-repository gate settings (`"patchbay": {"gate": {...}}` in package.json, or patchbay.json). */
+export const GateConfig = z.object({
+  /** Weight of each check in the overall score (missing ids keep the default weight). */
+  weights: z.partialRecord(z.enum(CHECK_IDS), z.number().min(0)).optional(),
+  /** Checks that must pass for can_merge (default: unit and integration tests, security, coverage). */
+  required: z.array(z.enum(CHECK_IDS)).optional(),
+});
+/** Per-repository gate settings. */
+export type GateConfig = z.infer<typeof GateConfig>;
+
 /** Output of `gate.resolve`: what exactly is checked. */
 export const ResolvedTarget = z.object({
   repo: z.string(),
@@ -109,6 +119,8 @@ export const ResolvedTarget = z.object({
   base: z.string(),
   base_sha: z.string().optional(),
   pr_number: z.number().int().optional(),
+  pr_url: z.string().optional(),
+  config: GateConfig.optional(),
 });
 /** What exactly is checked. */
 export type ResolvedTarget = z.infer<typeof ResolvedTarget>;

@@ -1,6 +1,7 @@
 /** The built-in workflow definitions. */
 import type { AnyWorkflow } from "../decider.ts";
 import { benchFanout } from "./bench-fanout.ts";
+import { qualityGate } from "./quality-gate.ts";
 
 /** Every workflow the coordinator runs by default. */
-export const builtinWorkflows: AnyWorkflow[] = [benchFanout];
+export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate];
