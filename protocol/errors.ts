@@ -27,6 +27,7 @@ export const ErrorCode = {
   GitFailed: "GIT_FAILED",
   RepoNotFound: "REPO_NOT_FOUND",
   BranchNotFound: "BRANCH_NOT_FOUND",
+  PrNotFound: "PR_NOT_FOUND",
   LockTimeout: "LOCK_TIMEOUT",
   AnalysisFailed: "ANALYSIS_FAILED",
   AnalysisOptionsInvalid: "ANALYSIS_OPTIONS_INVALID",
