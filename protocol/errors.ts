@@ -34,6 +34,11 @@ export const ErrorCode = {
   AnalysisUnsupportedFile: "ANALYSIS_UNSUPPORTED_FILE",
   AnalysisFileUnreadable: "ANALYSIS_FILE_UNREADABLE",
   AnalysisFileTooLarge: "ANALYSIS_FILE_TOO_LARGE",
+  PrNotFound: "PR_NOT_FOUND",
+  PrNotOpen: "PR_NOT_OPEN",
+  MergeConflict: "MERGE_CONFLICT",
+  NothingToMerge: "NOTHING_TO_MERGE",
+  ForgeConflict: "FORGE_CONFLICT",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */
