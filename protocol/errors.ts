@@ -34,7 +34,6 @@ export const ErrorCode = {
   AnalysisUnsupportedFile: "ANALYSIS_UNSUPPORTED_FILE",
   AnalysisFileUnreadable: "ANALYSIS_FILE_UNREADABLE",
   AnalysisFileTooLarge: "ANALYSIS_FILE_TOO_LARGE",
-  PrNotFound: "PR_NOT_FOUND",
   PrNotOpen: "PR_NOT_OPEN",
   MergeConflict: "MERGE_CONFLICT",
   NothingToMerge: "NOTHING_TO_MERGE",
