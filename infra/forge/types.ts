@@ -15,8 +15,9 @@ export interface CommitStatus {
   updated_at: number;
 }
 
-/** A comment on a pull request or issue. */
+/** A comment on a pull request. */
 export interface ForgeComment {
+  /** Per pull request, from 1. */
   id: number;
   /** Comments with the same key are updated in place instead of duplicated. */
   key?: string;
@@ -28,8 +29,9 @@ export interface ForgeComment {
 
 /** A pull request. */
 export interface PullRequest {
+  /** Per repository, shared with issues (like GitHub), never reused. */
   number: number;
-  /** The repository as given (absolute path or URL). */
+  /** The repository, normalised (absolute path or URL without a trailing slash). */
   repo: string;
   title: string;
   body: string;
@@ -37,9 +39,12 @@ export interface PullRequest {
   base: string;
   labels: string[];
   state: "open" | "merged" | "closed";
+  /** One per context, in the order they were first set. */
   statuses: CommitStatus[];
   comments: ForgeComment[];
+  /** Set once merged. */
   merge_commit_sha?: string;
+  /** The page of the pull request (the gateway's, for the local forge). */
   url: string;
   created_at: number;
   updated_at: number;
@@ -57,21 +62,62 @@ export interface ForgeIssue {
   created_at: number;
 }
 
-/** What a forge can do. Errors: TerminalError REPO_NOT_FOUND, BRANCH_NOT_FOUND, PR_NOT_FOUND, MERGE_CONFLICT. */
+/** What a pull request is opened with. */
+export interface NewPullRequest {
+  title: string;
+  body?: string;
+  /** The branch with the changes; must exist in the repository. */
+  head: string;
+  /** The branch to merge into; must exist in the repository. */
+  base: string;
+  labels?: string[];
+}
+
+/** What an issue is opened with. */
+export interface NewIssue {
+  title: string;
+  body?: string;
+  labels?: string[];
+}
+
+/** A comment to add, or to update in place when one with the same `key` exists. */
+export interface CommentInput {
+  /** Identifies the comment across updates, e.g. `patchbay/quality-gate`. */
+  key?: string;
+  body: string;
+  /** Who writes it (default: the forge's own name, `patchbay`). */
+  author?: string;
+}
+
+/**
+ * What a forge can do. `repo` is an absolute path or URL of a git repository. Errors are
+ * TerminalError REPO_NOT_FOUND, BRANCH_NOT_FOUND, PR_NOT_FOUND, PR_NOT_OPEN, MERGE_CONFLICT,
+ * NOTHING_TO_MERGE, INVALID_INPUT; retryable ones (GIT_FAILED, FORGE_CONFLICT) may succeed later.
+ */
 export interface Forge {
-  /** The sha a branch points at, or undefined when the branch does not exist. */
+  /** The sha a branch points at in the repository, or undefined when the branch does not exist. */
   branchSha(repo: string, branch: string): Promise<string | undefined>;
-  createPullRequest(repo: string, pr: { title: string; body?: string; head: string; base: string; labels?: string[] }): Promise<PullRequest>;
+  /** Opens a pull request; while one for the same head and base is open, returns that one instead. */
+  createPullRequest(repo: string, pr: NewPullRequest): Promise<PullRequest>;
   getPullRequest(repo: string, number: number): Promise<PullRequest | undefined>;
+  /** All pull requests of the repository, lowest number first. */
   listPullRequests(repo: string, filter?: { state?: PullRequest["state"] }): Promise<PullRequest[]>;
+  /** Adds labels (ones already there are kept once). */
   addLabels(repo: string, number: number, labels: string[]): Promise<PullRequest>;
   /** Sets the status of `context` (replacing the previous one of the same context). */
   setStatus(repo: string, number: number, status: Omit<CommitStatus, "updated_at">): Promise<PullRequest>;
-  /** Adds a comment, or updates the one with the same `key`. */
-  upsertComment(repo: string, number: number, comment: { key?: string; body: string }): Promise<ForgeComment>;
-  /** Merges head into base with a real merge commit and pushes it. */
+  /** Adds a comment, or updates the one with the same `key` (same id, new body). */
+  upsertComment(repo: string, number: number, comment: CommentInput): Promise<ForgeComment>;
+  /**
+   * Merges head into base with a real merge commit (two parents) and pushes base. Merging a
+   * merged pull request again returns its merge commit.
+   */
   merge(repo: string, number: number): Promise<{ merge_commit_sha: string }>;
-  createIssue(repo: string, issue: { title: string; body?: string; labels?: string[] }): Promise<ForgeIssue>;
+  /** Closes an open pull request without merging (a closed or merged one is returned as is). */
+  closePullRequest(repo: string, number: number): Promise<PullRequest>;
+  createIssue(repo: string, issue: NewIssue): Promise<ForgeIssue>;
+  /** All issues of the repository, lowest number first. */
+  listIssues(repo: string, filter?: { state?: ForgeIssue["state"] }): Promise<ForgeIssue[]>;
   /** The web address of a pull request. */
   pullRequestUrl(repo: string, number: number): string;
 }
