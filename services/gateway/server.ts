@@ -1,20 +1,29 @@
 /**
- * The gateway's HTTP server. For now a read-only JSON API over workflows (the dashboard,
- * alert webhooks and forge pages come with the workflows that need them).
+ * The gateway's HTTP server: a read-only JSON API over workflows and, when given a forge, the
+ * local forge's pages (`/repos/<repoKey>/pulls/<n>`, see forge-routes.ts). The dashboard and
+ * alert webhooks come with the workflows that need them.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ensureError } from "../../protocol/errors.ts";
 import type { PatchbayClient } from "../cli/client.ts";
 import { publicRecord } from "../cli/format.ts";
+import { serveForge } from "./forge-routes.ts";
+import type { ForgePages } from "./forge-routes.ts";
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** The local forge whose pull requests and issues the gateway shows. */
+  forge?: ForgePages;
+}
 
 /** Creates the gateway server over a client. */
-export function createGateway(client: PatchbayClient): Server {
+export function createGateway(client: PatchbayClient, options: GatewayOptions = {}): Server {
   return createServer((req, res) => {
-    route(client, req, res).catch((err) => send(res, 500, { error: ensureError(err).toInfo() }));
+    route(client, options, req, res).catch((err) => send(res, 500, { error: ensureError(err).toInfo() }));
   });
 }
 
-async function route(client: PatchbayClient, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(client: PatchbayClient, options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://gateway");
   if (req.method !== "GET") return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only API" } });
   if (url.pathname === "/healthz") return send(res, 200, { ok: true });
@@ -28,6 +37,7 @@ async function route(client: PatchbayClient, req: IncomingMessage, res: ServerRe
     if (!rec) return send(res, 404, { error: { code: "NOT_FOUND", message: `no workflow '${m[1]}'` } });
     return send(res, 200, { ...publicRecord(rec), history: await client.history(m[1]) });
   }
+  if (options.forge && (await serveForge(options.forge, url.pathname, res))) return;
   send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });
 }
 
