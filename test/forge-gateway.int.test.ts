@@ -27,7 +27,7 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
   const forge = await openLocalForge(nats.nc, { workDir: await tempDir(t, "patchbay-gw-work-"), gatewayUrl: base });
   const server = createGateway(new PatchbayClient(nats.nc), { forge });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { forge, repo, base };
 }
 
