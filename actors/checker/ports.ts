@@ -10,12 +10,17 @@ import type { CheckId, CheckIssue, CheckOutcome, ResolvedTarget } from "../../pr
 export interface CheckerPorts {
   workspaces: Workspaces;
   analysis: AnalysisPool;
-  /** Runs a repository's own command (the sandbox). */
+  /** Runs a repository's own command (the sandbox, `runInSandbox`). */
   run(opts: SandboxOptions): Promise<SandboxResult>;
   now(): number;
   log(line: string): void;
   /** `<host>:<pid>` of this process. */
   runner: string;
+  /**
+   * Where the sandbox takes PATH and LANG from (default `process.env`). The directory of
+   * patchbay's own Node (`dirname(process.execPath)`) is always put first on that PATH.
+   */
+  inherit?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One check's request, with the worktree of the head already checked out. */

@@ -1,0 +1,36 @@
+/**
+ * The eight checks and what each needs before it runs.
+ */
+import type { CheckId } from "../../../protocol/quality-gate.ts";
+import type { CheckContext } from "../context.ts";
+import type { CheckFindings } from "../ports.ts";
+import { coverage } from "./coverage.ts";
+import { dependencies } from "./dependencies.ts";
+import { integrationTests } from "./integration_tests.ts";
+import { lint } from "./lint.ts";
+import { performance } from "./performance.ts";
+import { security } from "./security.ts";
+import { staticAnalysis } from "./static_analysis.ts";
+import { unitTests } from "./unit_tests.ts";
+
+/** One check. */
+export interface CheckDefinition {
+  /**
+   * `required`: a failed install fails the check; `optional`: the check runs anyway (lint
+   * with the repo's plugins, npm audit); `none`: nothing is installed.
+   */
+  install: "required" | "optional" | "none";
+  run(ctx: CheckContext): Promise<CheckFindings>;
+}
+
+/** Every check by id. */
+export const CHECKS: Record<CheckId, CheckDefinition> = {
+  unit_tests: { install: "required", run: unitTests },
+  integration_tests: { install: "required", run: integrationTests },
+  lint: { install: "optional", run: lint },
+  security: { install: "optional", run: security },
+  coverage: { install: "required", run: coverage },
+  performance: { install: "required", run: performance },
+  dependencies: { install: "optional", run: dependencies },
+  static_analysis: { install: "none", run: staticAnalysis },
+};

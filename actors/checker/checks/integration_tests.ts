@@ -1,0 +1,21 @@
+/**
+ * Integration tests: the `test:integration` script, else a `test/integration` or
+ * `tests/integration` folder (node --test, pytest or unittest on it); skipped when the
+ * repository has none.
+ */
+import type { CheckContext } from "../context.ts";
+import { skipped } from "../findings.ts";
+import type { CheckFindings } from "../ports.ts";
+import { integrationTestSpec } from "../project.ts";
+import { runSuite } from "./suite.ts";
+
+/** Runs the integration test suite, if the repository has one. */
+export async function integrationTests(ctx: CheckContext): Promise<CheckFindings> {
+  const { project } = ctx.head;
+  if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
+  const spec = integrationTestSpec(project);
+  if (spec === undefined) {
+    return skipped("no integration tests (no test:integration script, no test/integration or tests/integration folder)");
+  }
+  return runSuite(ctx, spec);
+}

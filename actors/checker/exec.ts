@@ -1,0 +1,96 @@
+/**
+ * Running a repository's commands within one check's time budget: every command goes
+ * through the sandbox port with what is left of the budget, patchbay's own Node first on
+ * PATH, and a few variables that make test runners non-interactive.
+ */
+import { delimiter, dirname } from "node:path";
+import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
+import type { CheckIssue } from "../../protocol/quality-gate.ts";
+
+/** A command's result, with what it was and the time it was given. */
+export interface CommandResult extends SandboxResult {
+  /** `cmd args…` as shown in issues. */
+  display: string;
+  /** The time limit the command ran with. */
+  limitMs: number;
+}
+
+/** Options of one command. */
+export interface CommandOptions {
+  env?: Record<string, string>;
+  /** Trailing bytes kept per stream (default 256 KiB). */
+  maxOutputBytes?: number;
+  /** A limit below the remaining budget. */
+  timeoutMs?: number;
+}
+
+/** Runs commands in one directory against a shared deadline. */
+export interface Exec {
+  /** The worktree the commands run in. */
+  readonly dir: string;
+  /** Milliseconds left before the deadline (never below 0). */
+  remainingMs(): number;
+  run(cmd: string, args: readonly string[], options?: CommandOptions): Promise<CommandResult>;
+}
+
+/** What {@link createExec} needs. */
+export interface ExecOptions {
+  dir: string;
+  /** Epoch ms by which every command must be done. */
+  deadline: number;
+  now(): number;
+  run(opts: SandboxOptions): Promise<SandboxResult>;
+  /** Where PATH and LANG come from (default `process.env`). */
+  inherit?: Readonly<Record<string, string | undefined>>;
+}
+
+const DEFAULT_OUTPUT_BYTES = 256 * 1024;
+/** Non-interactive, colourless runners (vitest and jest leave watch mode when CI is set). */
+const COMMAND_ENV: Record<string, string> = { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "test" };
+
+/** The PATH of the repo's commands: patchbay's own Node first, then the inherited PATH. */
+export function commandPath(inherit: Readonly<Record<string, string | undefined>>): string {
+  const rest = inherit.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+  return `${dirname(process.execPath)}${delimiter}${rest}`;
+}
+
+/** An {@link Exec} for one worktree and deadline. */
+export function createExec(options: ExecOptions): Exec {
+  const inherit = options.inherit ?? process.env;
+  const env = { PATH: commandPath(inherit), LANG: inherit.LANG ?? "C.UTF-8" };
+  const remainingMs = (): number => Math.max(0, options.deadline - options.now());
+  return {
+    dir: options.dir,
+    remainingMs,
+    async run(cmd, args, commandOptions = {}) {
+      const limitMs = Math.max(1, Math.min(remainingMs(), commandOptions.timeoutMs ?? Number.POSITIVE_INFINITY));
+      const result = await options.run({
+        cmd,
+        args,
+        cwd: options.dir,
+        timeoutMs: limitMs,
+        maxOutputBytes: commandOptions.maxOutputBytes ?? DEFAULT_OUTPUT_BYTES,
+        env: { ...COMMAND_ENV, ...commandOptions.env },
+        inherit: env,
+      });
+      return { ...result, display: [cmd, ...args].join(" "), limitMs };
+    },
+  };
+}
+
+/** The issue of a command cut at its time limit. */
+export function timeoutIssue(result: CommandResult, what?: string): CheckIssue {
+  return { severity: "high", message: `${what ?? result.display} timed out after ${result.limitMs} ms`, rule: "timeout" };
+}
+
+/** The last `count` non-empty lines of stderr, or of stdout when stderr is empty. */
+export function lastLines(result: SandboxResult, count = 3): string {
+  const pick = (text: string): string[] => text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const err = pick(result.stderrTail);
+  return (err.length > 0 ? err : pick(result.stdoutTail)).slice(-count).join(" | ").slice(0, 500);
+}
+
+/** Whether the command ran and exited 0. */
+export function succeeded(result: SandboxResult): boolean {
+  return result.exitCode === 0 && !result.timedOut;
+}

@@ -1,0 +1,71 @@
+/**
+ * The checker's `check.run` task: one check on the head of a target. Clones (or fetches)
+ * the repository, checks the head out in a fresh worktree, installs dependencies when the
+ * check needs them, runs the check with every repo command in the sandbox and within the
+ * task's budget, and returns a full CheckOutcome. A repo's failure (missing test command,
+ * hanging tests, broken config) is a failed check, never a crashed task.
+ */
+import type { TaskContext, TaskHandler } from "../../infra/nats/actor-host.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { CHECK_NAMES, CheckOutcome, CheckTaskInput } from "../../protocol/quality-gate.ts";
+import { CHECKS } from "./checks/index.ts";
+import { checkoutSha, createContext, prepareTree } from "./context.ts";
+import { failed } from "./findings.ts";
+import type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
+
+/** The task kind this handler serves. */
+export const CHECK_TASK_KIND = "check.run";
+
+/** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
+export function parseCheckInput(raw: unknown): CheckTaskInput {
+  const parsed = CheckTaskInput.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  throw new TerminalError(ErrorCode.InvalidInput, `check.run input: ${first.path.join(".") || "(root)"}: ${first.message}`);
+}
+
+/** Runs one check and returns its outcome. */
+export async function runCheck(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal = new AbortController().signal): Promise<CheckOutcome> {
+  const started = ports.now();
+  const deadline = started + input.timeout_ms;
+  const findings = await findingsOf(ports, input, signal, deadline);
+  const finished = ports.now();
+  return CheckOutcome.parse({
+    id: input.check,
+    name: CHECK_NAMES[input.check],
+    ...findings,
+    score: findings.skipped ? 0 : findings.score,
+    duration_ms: finished - started,
+    started_at: started,
+    finished_at: finished,
+    runner: ports.runner,
+  });
+}
+
+function throwIfAborted(signal: AbortSignal, what: string): void {
+  if (signal.aborted) throw new TerminalError(ErrorCode.Cancelled, `check cancelled before ${what}`);
+}
+
+async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal, deadline: number): Promise<CheckFindings> {
+  const definition = CHECKS[input.check];
+  const repo = await ports.workspaces.ensureClone(input.target.repo);
+  throwIfAborted(signal, "the worktree");
+  return ports.workspaces.withWorktree(repo, { ref: input.target.branch }, async (dir, git) => {
+    const sha = await checkoutSha(git, input.target.head_sha, "head");
+    const head = await prepareTree(ports, dir, sha, deadline, definition.install !== "none");
+    if (definition.install === "required" && head.install?.ok === false && head.install.issue !== undefined) {
+      return failed(head.install.issue);
+    }
+    throwIfAborted(signal, input.check);
+    const req: CheckRequest = { check: input.check, target: input.target, dir, required_coverage: input.required_coverage, timeout_ms: input.timeout_ms, signal };
+    const findings = await definition.run(createContext(ports, req, head, git, repo, deadline));
+    if (head.install?.ok === false && head.install.issue !== undefined) findings.issues.push({ ...head.install.issue, severity: "info" });
+    ports.log(`check ${input.check} on ${input.target.branch}@${sha.slice(0, 8)}: ${findings.summary}`);
+    return findings;
+  });
+}
+
+/** The `check.run` handler for the actor host. */
+export function createCheckHandler(ports: CheckerPorts): TaskHandler {
+  return (raw: unknown, task: TaskContext) => runCheck(ports, parseCheckInput(raw), task.signal);
+}

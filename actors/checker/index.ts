@@ -1,0 +1,16 @@
+/**
+ * The checker role: the eight quality-gate checks. What other modules may import.
+ */
+export { CHECK_TASK_KIND, createCheckHandler, parseCheckInput, runCheck } from "./handler.ts";
+export type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
+export { CHECKS } from "./checks/index.ts";
+export type { CheckDefinition } from "./checks/index.ts";
+export { checkoutSha, prepareTree } from "./context.ts";
+export type { Tree } from "./context.ts";
+export { eslintPlan, runEslint } from "./checks/eslint.ts";
+export type { EslintPlan, EslintRun } from "./checks/eslint.ts";
+export { commandPath, createExec } from "./exec.ts";
+export type { CommandOptions, CommandResult, Exec } from "./exec.ts";
+export { detectProject } from "./project.ts";
+export type { PatchbaySettings, Project, TestSpec } from "./project.ts";
+export { DEFAULT_ESLINT_CONFIG } from "./tools.ts";

@@ -1,0 +1,127 @@
+/**
+ * Test runners: which one a command uses, the reporter arguments that make it write
+ * machine-readable output, the command line of a suite, and the parser of its output.
+ */
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { SANDBOX_TMP_DIR } from "../../../infra/sandbox/index.ts";
+import type { TestSpec } from "../project.ts";
+import { parseAva } from "./ava.ts";
+import { parseJestLike } from "./jest.ts";
+import { parseMocha } from "./mocha.ts";
+import { parseNodeTest } from "./node-test.ts";
+import { parsePytest } from "./pytest.ts";
+import type { RunnerId, RunOutput, TestCounts } from "./types.ts";
+import { parseUnittest } from "./unittest.ts";
+
+export type { RunnerId, RunOutput, TestCounts, TestFailure } from "./types.ts";
+
+/** A suite's command line. */
+export interface SuiteCommand {
+  cmd: string;
+  args: string[];
+  /** The runner, when it could be told from the command. */
+  runner?: RunnerId;
+  /** Absolute path of the report the runner was asked to write. */
+  reportFile?: string;
+}
+
+const PARSERS: Record<RunnerId, (output: RunOutput) => TestCounts | undefined> = {
+  "node-test": parseNodeTest,
+  ava: parseAva,
+  jest: parseJestLike,
+  vitest: parseJestLike,
+  mocha: parseMocha,
+  pytest: parsePytest,
+  unittest: parseUnittest,
+};
+
+const DETECT: [RegExp, RunnerId][] = [
+  [/\bvitest\b/, "vitest"],
+  [/\bjest\b/, "jest"],
+  [/\bmocha\b/, "mocha"],
+  [/\bava\b/, "ava"],
+  [/\b(?:node|tsx)\b[^&|;]*\s--test\b/, "node-test"],
+  [/\bpytest\b/, "pytest"],
+  [/\bunittest\b/, "unittest"],
+];
+
+/** The runner a command line uses, if it can be told. */
+export function detectRunner(text: string): RunnerId | undefined {
+  return DETECT.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** Whether reporter arguments can be appended: one plain command that starts with the runner. */
+function appendable(text: string, runner: RunnerId): boolean {
+  if (/[;&|<>`$()\n]/.test(text)) return false;
+  const words = text.trim().split(/\s+/);
+  const first = words[0] === "npx" ? words[1] : words[0];
+  return first === runner;
+}
+
+function reporterArgs(runner: RunnerId, reportFile: string): string[] {
+  switch (runner) {
+    case "jest":
+      return ["--json", `--outputFile=${reportFile}`];
+    case "vitest":
+      return ["--reporter=json", `--outputFile=${reportFile}`];
+    case "mocha":
+      return ["--reporter", "json", "--reporter-option", `output=${reportFile}`];
+    case "ava":
+      return ["--tap"];
+    case "pytest":
+      return [`--junitxml=${reportFile}`];
+    case "node-test":
+    case "unittest":
+      return [];
+    default: {
+      const _exhaustive: never = runner;
+      return _exhaustive;
+    }
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+/** A report file name inside the worktree's sandbox TMPDIR (writable under bwrap). */
+export function reportPath(dir: string, name: string): string {
+  return join(dir, SANDBOX_TMP_DIR, `${randomUUID().slice(0, 8)}-${name}`);
+}
+
+/** The command line of a suite; `python` is the interpreter for Python suites. */
+export function suiteCommand(spec: TestSpec, dir: string, python?: string): SuiteCommand {
+  if (spec.kind === "node-folder") return { cmd: "node", args: ["--test", `${spec.dir}/**/*.{js,mjs,cjs,ts,mts,cts}`], runner: "node-test" };
+  if (spec.kind === "python") return pythonCommand(spec, dir, python ?? "python3");
+  const runner = detectRunner(spec.text);
+  const reportFile = runner === undefined ? undefined : reportPath(dir, `${runner}-report`);
+  const extra = runner !== undefined && reportFile !== undefined && appendable(spec.text, runner) ? reporterArgs(runner, reportFile) : [];
+  const report = extra.some((arg) => arg.includes(reportFile ?? "\0")) ? reportFile : undefined;
+  if (spec.kind === "npm-script") {
+    return { cmd: "npm", args: ["run", spec.script, ...(extra.length > 0 ? ["--", ...extra] : [])], runner, reportFile: report };
+  }
+  const text = extra.length > 0 ? `${spec.text} ${extra.map(quote).join(" ")}` : spec.text;
+  return { cmd: "sh", args: ["-c", text], runner, reportFile: report };
+}
+
+function pythonCommand(spec: Extract<TestSpec, { kind: "python" }>, dir: string, python: string): SuiteCommand {
+  if (spec.runner === "unittest") return { cmd: python, args: ["-m", "unittest", "discover", "-s", spec.dir ?? "."], runner: "unittest" };
+  const reportFile = reportPath(dir, "junit.xml");
+  const args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", `--junitxml=${reportFile}`, ...spec.ignore.map((path) => `--ignore=${path}`)];
+  return { cmd: python, args: spec.dir === undefined ? args : [...args, spec.dir], runner: "pytest", reportFile };
+}
+
+/** Counts from a run: the runner's parser, or every parser in turn when the runner is unknown. */
+export function parseRun(runner: RunnerId | undefined, output: RunOutput): TestCounts | undefined {
+  if (runner !== undefined) return PARSERS[runner](output) ?? tryAll(output);
+  return tryAll(output);
+}
+
+function tryAll(output: RunOutput): TestCounts | undefined {
+  for (const parse of Object.values(PARSERS)) {
+    const counts = parse(output);
+    if (counts !== undefined) return counts;
+  }
+  return undefined;
+}

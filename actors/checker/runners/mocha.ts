@@ -1,0 +1,39 @@
+/**
+ * Mocha: the JSON reporter (`--reporter json`, to a file with `--reporter-option output=…`):
+ * `stats.tests/passes/failures/pending` and `failures[]`; else the spec reporter's
+ * `3 passing`, `1 failing`, `1 pending`.
+ */
+import { lastJsonObject, num, tryJson } from "./types.ts";
+import type { RunOutput, TestCounts } from "./types.ts";
+
+interface MochaReport {
+  stats: { tests: number; passes: number; failures: number; pending?: number };
+  failures?: { fullTitle?: string; title?: string; file?: string; err?: { message?: string } }[];
+}
+
+function isReport(value: unknown): value is MochaReport {
+  const stats = (value as MochaReport | null)?.stats;
+  return stats !== undefined && typeof stats === "object" && typeof stats.tests === "number";
+}
+
+/** Parses a Mocha run; undefined when neither form is there. */
+export function parseMocha(output: RunOutput): TestCounts | undefined {
+  for (const candidate of [tryJson(output.report), lastJsonObject(output.stdout)]) {
+    if (!isReport(candidate)) continue;
+    const { stats } = candidate;
+    const failures = (candidate.failures ?? []).map((failure) => ({
+      name: failure.fullTitle ?? failure.title ?? "test",
+      file: failure.file,
+      message: failure.err?.message?.split("\n")[0],
+    }));
+    const pending = stats.pending ?? 0;
+    // Hook failures count as failures but not as tests.
+    return { passed: stats.passes, failed: stats.failures, skipped: pending, total: Math.max(stats.tests, stats.passes + stats.failures + pending), failures };
+  }
+  const text = `${output.stdout}\n${output.stderr}`;
+  const passing = /^\s*(\d+) passing/m.exec(text);
+  if (passing === null) return undefined;
+  const failed = num(/^\s*(\d+) failing/m.exec(text));
+  const skipped = num(/^\s*(\d+) pending/m.exec(text));
+  return { passed: num(passing), failed, skipped, total: num(passing) + failed + skipped, failures: [] };
+}
