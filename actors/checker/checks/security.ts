@@ -52,7 +52,7 @@ export async function security(ctx: CheckContext): Promise<CheckFindings> {
     skipped: false,
     score,
     issues: capIssues(issues),
-    summary: [`${found} in ${files.length} files`, ...notes].join("; "),
+    summary: [`${found} in ${files.length} file${files.length === 1 ? "" : "s"}`, ...notes].join("; "),
     metrics: { ...metrics, ...counts },
   };
 }

@@ -50,7 +50,7 @@ export async function staticAnalysis(ctx: CheckContext): Promise<CheckFindings> 
     long_functions: long.length,
     duplicate_blocks: duplicates.length,
   };
-  const summary = `score ${score}: max complexity ${maxComplexity}, ${long.length} long functions, ${duplicates.length} duplicate blocks in ${files.length} files`;
+  const summary = `score ${score}: max complexity ${maxComplexity}, ${long.length} long functions, ${duplicates.length} duplicate blocks in ${files.length} file${files.length === 1 ? "" : "s"}`;
   return { passed: score >= PASS_SCORE, skipped: false, score, issues: capIssues(issues), summary, metrics };
 }
 
