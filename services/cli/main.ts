@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { exitWithError } from "../../infra/process.ts";
 import { registerWorkflowCommands } from "./commands.ts";
 import { demo } from "./demo.ts";
+import { registerPrCommands } from "./pr.ts";
 import { up } from "./up.ts";
 
 const program = new Command("patchbay").description("software-engineering workflows on NATS JetStream").showHelpAfterError();
@@ -13,5 +14,6 @@ program.command("up").description("run every Procfile process in one supervisor 
 program.command("demo").description("run the embedded demo end to end, then stop everything")
   .action(() => demo().catch(exitWithError));
 registerWorkflowCommands(program);
+registerPrCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,113 @@
+/**
+ * `patchbay pr create|list|show|merge`: pull requests of the local forge. The repository is a
+ * path (a relative one is taken from the current directory; it is its own remote) or a URL.
+ * Records live in the `forge` bucket of the NATS found as for every command; links use
+ * PATCHBAY_GATEWAY_URL; the git cache is under PATCHBAY_WORK_DIR.
+ */
+import { isAbsolute, resolve } from "node:path";
+import type { Command } from "commander";
+import { loadConfig } from "../../infra/config.ts";
+import { openLocalForge } from "../../infra/forge/index.ts";
+import type { LocalForge, PullRequest } from "../../infra/forge/index.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { withClient } from "./commands.ts";
+
+/** Options every `pr` command takes. */
+interface PrCommon {
+  repo: string;
+  nats?: string;
+  json?: boolean;
+}
+
+const STATES = ["open", "merged", "closed"] as const;
+
+/** Connects, opens the local forge, runs `fn`; errors print one line and exit 1. */
+function withForge(opts: PrCommon, fn: (forge: LocalForge, repo: string) => Promise<void>): Promise<void> {
+  return withClient(opts, async (client) => {
+    const cfg = loadConfig();
+    const forge = await openLocalForge(client.nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
+    await fn(forge, repoArgument(opts.repo));
+  });
+}
+
+/** URLs as given; paths made absolute against the current directory. */
+export function repoArgument(value: string): string {
+  if (isAbsolute(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[\w.-]+@[\w.-]+:/.test(value)) return value;
+  return resolve(value);
+}
+
+function prNumber(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new TerminalError(ErrorCode.InvalidInput, `pull request number must be a positive integer, got '${text}'`);
+  return n;
+}
+
+async function mustGet(forge: LocalForge, repo: string, n: number): Promise<PullRequest> {
+  const pr = await forge.getPullRequest(repo, n);
+  if (pr === undefined) throw new TerminalError(ErrorCode.PrNotFound, `no pull request #${n} in ${repo}`);
+  return pr;
+}
+
+const out = (value: unknown) => console.log(JSON.stringify(value));
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** One line of `pr list`. */
+export function prRow(pr: PullRequest): string {
+  const labels = pr.labels.length ? `  [${pr.labels.join(", ")}]` : "";
+  return `#${pr.number}\t${pr.state.padEnd(6)}\t${pr.head} → ${pr.base}\t${pr.title}${labels}`;
+}
+
+/** The lines of `pr show`. */
+export function prLines(pr: PullRequest): string[] {
+  const lines = [
+    `#${pr.number} ${pr.title}`,
+    `state:    ${pr.state}${pr.merge_commit_sha ? ` (${pr.merge_commit_sha})` : ""}`,
+    `branches: ${pr.head} → ${pr.base}`,
+    `labels:   ${pr.labels.join(", ") || "-"}`,
+    `url:      ${pr.url}`,
+  ];
+  for (const s of pr.statuses) lines.push(`status:   ${s.context} ${s.state} ${s.description}`);
+  lines.push(`comments: ${pr.comments.length}`);
+  if (pr.body) lines.push("", pr.body);
+  return lines;
+}
+
+/** Registers `pr` and its subcommands on `program`. */
+export function registerPrCommands(program: Command): void {
+  const nats = ["--nats <url>", "NATS URL (else NATS_URL, the running `up`, or nats://127.0.0.1:4222)"] as const;
+  const repo = ["--repo <path|url>", "the repository (a path is its own remote)"] as const;
+  const pr = program.command("pr").description("pull requests of the local forge");
+  pr.command("create").description("open a pull request (an open one for the same head and base is returned)")
+    .requiredOption(...repo).requiredOption("--head <branch>", "branch with the changes").option("--base <branch>", "branch to merge into", "main")
+    .requiredOption("--title <text>").option("--body <text>", "description", "").option("--label <name>", "a label (repeatable)", collect, [] as string[])
+    .option(...nats).option("--json", "print the pull request as JSON")
+    .action((o: PrCommon & { head: string; base: string; title: string; body: string; label: string[] }) => withForge(o, async (forge, r) => {
+      const created = await forge.createPullRequest(r, { title: o.title, body: o.body, head: o.head, base: o.base, labels: o.label });
+      if (o.json) out(created);
+      else console.log(created.url);
+    }));
+  pr.command("list").description("list pull requests, lowest number first").requiredOption(...repo)
+    .option("--state <state>", "open|merged|closed").option(...nats).option("--json")
+    .action((o: PrCommon & { state?: string }) => withForge(o, async (forge, r) => {
+      if (o.state !== undefined && !(STATES as readonly string[]).includes(o.state)) {
+        throw new TerminalError(ErrorCode.InvalidInput, `--state must be one of ${STATES.join(", ")}, got '${o.state}'`);
+      }
+      const prs = await forge.listPullRequests(r, o.state ? { state: o.state as PullRequest["state"] } : {});
+      if (o.json) out(prs);
+      else for (const p of prs) console.log(prRow(p));
+    }));
+  pr.command("show <number>").description("one pull request").requiredOption(...repo).option(...nats).option("--json")
+    .action((n: string, o: PrCommon) => withForge(o, async (forge, r) => {
+      const found = await mustGet(forge, r, prNumber(n));
+      if (o.json) out(found);
+      else for (const l of prLines(found)) console.log(l);
+    }));
+  pr.command("merge <number>").description("merge with a real merge commit and push base").requiredOption(...repo).option(...nats).option("--json")
+    .action((n: string, o: PrCommon) => withForge(o, async (forge, r) => {
+      const number = prNumber(n);
+      const { merge_commit_sha } = await forge.merge(r, number);
+      const merged = await mustGet(forge, r, number);
+      if (o.json) out(merged);
+      else console.log(`merged #${number} into ${merged.base}: ${merge_commit_sha}`);
+    }));
+}

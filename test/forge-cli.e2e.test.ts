@@ -1,0 +1,87 @@
+// Scenario: `patchbay pr create|list|show|merge --json`, as real CLI processes against a test
+// nats-server and a real repository on disk: parallel creates from separate processes get
+// distinct numbers, a repeated create returns the open PR, urls use PATCHBAY_GATEWAY_URL, merge
+// pushes a two-parent merge commit to the origin's main, and failures exit 1 with one line.
+import test from "ava";
+import type { ExecutionContext } from "ava";
+import type { PullRequest } from "../infra/forge/index.ts";
+import { repoRef } from "../infra/forge/index.ts";
+import { runCli } from "./helpers/cli.ts";
+import { startTestNats } from "./helpers/nats.ts";
+import { createTestRepo, tempDir } from "./helpers/git-repo.ts";
+import type { TestRepo } from "./helpers/git-repo.ts";
+
+const GATEWAY = "http://pb.example.test:7070";
+
+interface Fixture {
+  repo: TestRepo;
+  pr: (...args: string[]) => ReturnType<typeof runCli>;
+}
+
+async function fixture(t: ExecutionContext): Promise<Fixture> {
+  const nats = await startTestNats(t);
+  const repo = await createTestRepo(t);
+  const home = await tempDir(t, "patchbay-cli-home-");
+  const env = { PATCHBAY_HOME: home, PATCHBAY_WORK_DIR: `${home}/work`, PATCHBAY_GATEWAY_URL: GATEWAY, NATS_URL: nats.url };
+  return { repo, pr: (...args) => runCli(["pr", ...args], { env }) };
+}
+
+function parsed<T>(t: ExecutionContext, result: { code: number | null; stdout: string; stderr: string }): T {
+  t.is(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as T;
+}
+
+test("pr create/list/show/merge --json through the CLI", async (t) => {
+  const f = await fixture(t);
+  await f.repo.branch("second", { "docs.txt": "docs\n" });
+  await f.repo.branch("third", { "more.txt": "more\n" });
+  const creates = await Promise.all(["feature", "second", "third"].map((head) =>
+    f.pr("create", "--repo", f.repo.dir, "--head", head, "--title", `PR from ${head}`, "--label", "cli", "--label", head, "--json")));
+  const created = creates.map((r) => parsed<PullRequest>(t, r));
+  t.deepEqual(created.map((p) => p.number).sort(), [1, 2, 3]);
+  const feature = created.find((p) => p.head === "feature") as PullRequest;
+  t.like(feature, { base: "main", state: "open", title: "PR from feature", labels: ["cli", "feature"], repo: f.repo.dir });
+  t.is(feature.url, `${GATEWAY}/repos/${repoRef(f.repo.dir).key}/pulls/${feature.number}`);
+
+  const again = parsed<PullRequest>(t, await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--base", "main", "--title", "dup", "--json"));
+  t.is(again.number, feature.number, "an open PR for the same branches is returned");
+
+  const listed = parsed<PullRequest[]>(t, await f.pr("list", "--repo", f.repo.dir, "--json"));
+  t.deepEqual(listed.map((p) => p.number), [1, 2, 3]);
+
+  const mainBefore = await f.repo.sha("main");
+  const merged = parsed<PullRequest>(t, await f.pr("merge", String(feature.number), "--repo", f.repo.dir, "--json"));
+  t.is(merged.state, "merged");
+  t.is(await f.repo.sha("main"), merged.merge_commit_sha);
+  t.is(await f.repo.git("rev-list", "--parents", "-n", "1", "main"), `${merged.merge_commit_sha} ${mainBefore} ${await f.repo.sha("feature")}`);
+
+  const shown = parsed<PullRequest>(t, await f.pr("show", String(feature.number), "--repo", f.repo.dir, "--json"));
+  t.like(shown, { number: feature.number, state: "merged", merge_commit_sha: merged.merge_commit_sha });
+  const open = parsed<PullRequest[]>(t, await f.pr("list", "--repo", f.repo.dir, "--state", "open", "--json"));
+  t.deepEqual(open.map((p) => p.head).sort(), ["second", "third"]);
+});
+
+test("pr commands print text and fail with one line and exit 1", async (t) => {
+  const f = await fixture(t);
+  const url = await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--title", "Text mode");
+  t.is(url.code, 0, url.stderr);
+  t.is(url.stdout.trim(), `${GATEWAY}/repos/${repoRef(f.repo.dir).key}/pulls/1`);
+  const list = await f.pr("list", "--repo", f.repo.dir);
+  t.regex(list.stdout, /^#1\topen\s*\tfeature → main\tText mode\n$/);
+  const show = await f.pr("show", "1", "--repo", f.repo.dir);
+  t.regex(show.stdout, /^#1 Text mode\nstate: {4}open\nbranches: feature → main\n/);
+
+  const failures: Array<[string[], RegExp]> = [
+    [["show", "7", "--repo", f.repo.dir], /^error: PR_NOT_FOUND /],
+    [["create", "--repo", f.repo.dir, "--head", "missing", "--title", "x"], /^error: BRANCH_NOT_FOUND /],
+    [["create", "--repo", `${f.repo.dir}/nope`, "--head", "feature", "--title", "x"], /^error: REPO_NOT_FOUND /],
+    [["list", "--repo", f.repo.dir, "--state", "weird"], /^error: INVALID_INPUT /],
+    [["merge", "abc", "--repo", f.repo.dir], /^error: INVALID_INPUT /],
+  ];
+  for (const [args, pattern] of failures) {
+    const r = await f.pr(...args);
+    t.is(r.code, 1, args.join(" "));
+    t.regex(r.stderr, pattern);
+    t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+});
