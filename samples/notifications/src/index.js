@@ -1,0 +1,3 @@
+export { formatDate, formatMessage, formatRelative, missingVars, placeholders, pluralize, truncate } from "./format.js";
+export { CHANNELS, PRIORITIES, ValidationError, assertValid, isEmail, isPhone, normalizeRecipient, validateNotification } from "./validate.js";
+export { NotificationStore } from "./store.js";
