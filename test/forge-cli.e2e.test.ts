@@ -1,12 +1,15 @@
 // Scenario: `patchbay pr create|list|show|merge --json`, as real CLI processes against a test
 // nats-server and a real repository on disk: parallel creates from separate processes get
 // distinct numbers, a repeated create returns the open PR, urls use PATCHBAY_GATEWAY_URL, merge
-// pushes a two-parent merge commit to the origin's main, and failures exit 1 with one line.
+// pushes a two-parent merge commit to the origin's main, failures exit 1 with one line, and a
+// pr_url resolves from the gateway process, also after the gateway restarted.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import type { PullRequest } from "../infra/forge/index.ts";
 import { repoRef } from "../infra/forge/index.ts";
+import { freePort } from "../infra/nats/launcher.ts";
 import { runCli } from "./helpers/cli.ts";
+import { spawnService } from "./helpers/processes.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { createTestRepo, tempDir } from "./helpers/git-repo.ts";
 import type { TestRepo } from "./helpers/git-repo.ts";
@@ -15,15 +18,16 @@ const GATEWAY = "http://pb.example.test:7070";
 
 interface Fixture {
   repo: TestRepo;
+  env: Record<string, string>;
   pr: (...args: string[]) => ReturnType<typeof runCli>;
 }
 
-async function fixture(t: ExecutionContext): Promise<Fixture> {
+async function fixture(t: ExecutionContext, gatewayUrl = GATEWAY): Promise<Fixture> {
   const nats = await startTestNats(t);
   const repo = await createTestRepo(t);
   const home = await tempDir(t, "patchbay-cli-home-");
-  const env = { PATCHBAY_HOME: home, PATCHBAY_WORK_DIR: `${home}/work`, PATCHBAY_GATEWAY_URL: GATEWAY, NATS_URL: nats.url };
-  return { repo, pr: (...args) => runCli(["pr", ...args], { env }) };
+  const env = { PATCHBAY_HOME: home, PATCHBAY_WORK_DIR: `${home}/work`, PATCHBAY_GATEWAY_URL: gatewayUrl, NATS_URL: nats.url };
+  return { repo, env, pr: (...args) => runCli(["pr", ...args], { env }) };
 }
 
 function parsed<T>(t: ExecutionContext, result: { code: number | null; stdout: string; stderr: string }): T {
@@ -84,4 +88,21 @@ test("pr commands print text and fail with one line and exit 1", async (t) => {
     t.regex(r.stderr, pattern);
     t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
+});
+
+test("a pr_url resolves from the gateway process, and again after the gateway restarted", async (t) => {
+  const port = await freePort();
+  const f = await fixture(t, `http://127.0.0.1:${port}`);
+  const created = parsed<PullRequest>(t, await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--title", "Served", "--json"));
+  t.true(created.url.startsWith(`http://127.0.0.1:${port}/repos/`));
+  const gatewayEnv = { ...f.env, PATCHBAY_GATEWAY_PORT: String(port) };
+  const first = await spawnService(t, "gateway", "services/gateway/main.ts", gatewayEnv);
+  const before = await fetch(created.url);
+  t.is(before.status, 200);
+  t.regex(await before.text(), /<h1>Served <span class="muted">#1<\/span><\/h1>/);
+  await first.kill("SIGTERM");
+  await spawnService(t, "gateway", "services/gateway/main.ts", gatewayEnv);
+  const after = await fetch(created.url);
+  t.is(after.status, 200);
+  t.regex(await after.text(), /src\/feature\.txt\s+\|\s+1 \+/);
 });
