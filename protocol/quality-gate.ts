@@ -138,6 +138,8 @@ export type CheckTaskInput = z.infer<typeof CheckTaskInput>;
 
 /** Input of the coder's `gate.autofix` task. */
 export const AutofixInput = z.object({ target: ResolvedTarget, timeout_ms: z.number().int().positive() });
+/** Input of the coder's `gate.autofix` task. */
+export type AutofixInput = z.infer<typeof AutofixInput>;
 /** Output of `gate.autofix`: one commit on the branch when anything changed. */
 export const AutofixOutput = z.object({
   applied: z.boolean(),

@@ -54,7 +54,7 @@ export async function checkoutSha(git: SimpleGit, sha: string | undefined, what:
 }
 
 /** Detects the project in `dir`, binds an Exec to it and installs dependencies when asked. */
-export async function prepareTree(ports: CheckerPorts, dir: string, sha: string, deadline: number, install: boolean): Promise<Tree> {
+export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit">, dir: string, sha: string, deadline: number, install: boolean): Promise<Tree> {
   const exec = createExec({ dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit });
   const project = await detectProject(dir);
   const tree: Tree = { dir, sha, project, exec };
