@@ -12,7 +12,7 @@ export async function runActorMain(role: string, handlers: Record<string, TaskHa
     const cfg = loadConfig();
     const flag = process.argv.indexOf("--concurrency");
     const concurrency = flag > 0 ? Number(process.argv[flag + 1]) : cfg.concurrency;
-    const stopTelemetry = initTelemetry(`patchbay-${role}`, cfg.otelEndpoint);
+    const stopTelemetry = await initTelemetry(`patchbay-${role}`, cfg.otelEndpoint);
     const nc = await connectNats({ url: resolveNatsUrl(cfg), name: `patchbay-${role}`, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
     await provision(nc, cfg.provision);
     const host = new ActorHost({ nc, role, handlers, concurrency, log: (l) => console.error(`[${role}] ${l}`) });

@@ -7,6 +7,7 @@ import { ErrorCode } from "../protocol/errors.ts";
 import { WorkflowRegistry, type Workflow } from "../services/coordinator/decider.ts";
 import { applyInput } from "../services/coordinator/apply.ts";
 import { replayInputs } from "../services/coordinator/replay.ts";
+import { outboxMessages } from "../services/coordinator/record.ts";
 import { builtinWorkflows } from "../services/coordinator/workflows/index.ts";
 import {
   APPROVAL_TIMEOUT, APPROVAL_TIMER, UNDO_KIND, childIdOf, fixtureRegistry, versionedV1, versionedV2,
@@ -307,7 +308,7 @@ test("reset rebuilds state from the first N history entries as run + 1 and re-di
   t.is(applyInput(registry, outcome.record, completed("step-2", "late", { run: 1 })), undefined, "run 1 results are ignored");
   t.is(applyInput(registry, outcome.record, reset), undefined, "the same reset applied twice changes nothing");
   const next = applyInput(registry, { ...outcome.record, outbox: [] }, completed("step-2", "o2b", { run: 2 }));
-  t.deepEqual(tasksIn(next?.outbox ?? []).map((m) => m.msg_id), [`${WF_ID}/2/step-3/1`]);
+  t.deepEqual(tasksIn(next ? outboxMessages(next) : []).map((m) => m.msg_id), [`${WF_ID}/2/step-3/1`]);
 });
 
 // Regression: a failed compensation must not change the record passed in (a cached record

@@ -11,7 +11,7 @@ import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
 import { connectNats } from "../infra/nats/connect.ts";
 import { PatchbayClient } from "../services/cli/client.ts";
 import { decodeRaw } from "../protocol/codec.ts";
-import type { SagaRecord } from "../services/coordinator/record.ts";
+import { outboxMessages, type SagaRecord } from "../services/coordinator/record.ts";
 
 test.serial("nats-server killed and restarted mid-run: every workflow completes", async (t) => {
   const nats = await startTestNats(t, FAST_REDELIVERY);
@@ -49,7 +49,7 @@ test.serial("a coordinator killed between KV write and publish: the outbox is re
   const kv = await new Kvm(nats.nc).open("sagas");
   const entry = await kv.get("torn-write");
   const rec = decodeRaw(entry?.value ?? new Uint8Array([0xc0])) as SagaRecord;
-  t.true(rec.outbox.some((m) => m.subject === "task.coder"), "the record holds the unpublished tasks");
+  t.true(outboxMessages(rec).some((m) => m.subject === "task.coder"), "the record holds the unpublished tasks");
   const js = jetstream(nats.nc);
   const tasks = await (await js.jetstreamManager()).streams.info("TASKS");
   t.is(tasks.state.messages, 0, "no task was published before the crash (no actor runs yet)");

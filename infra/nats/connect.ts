@@ -1,6 +1,7 @@
 /** Connecting to NATS: reconnect forever once connected, a clear error when unreachable. */
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { installRequestFix } from "./request-fix.ts";
 
 /** Options of {@link connectNats}. */
 export interface ConnectOptions {
@@ -19,6 +20,7 @@ export interface ConnectOptions {
  * `NATS_UNREACHABLE` naming the URL when the first connect fails.
  */
 export async function connectNats(opts: ConnectOptions): Promise<NatsConnection> {
+  installRequestFix();
   try {
     return await connect({
       servers: opts.url.split(","),

@@ -10,7 +10,7 @@ import { builtinWorkflows } from "./workflows/index.ts";
 
 try {
   const cfg = loadConfig();
-  const stopTelemetry = initTelemetry("patchbay-coordinator", cfg.otelEndpoint);
+  const stopTelemetry = await initTelemetry("patchbay-coordinator", cfg.otelEndpoint);
   const nc = await connectNats({ url: resolveNatsUrl(cfg), name: "patchbay-coordinator", ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
   await provision(nc, cfg.provision);
   const coordinator = new Coordinator({ nc, registry: new WorkflowRegistry(builtinWorkflows), log: (l) => console.error(`[coordinator] ${l}`) });

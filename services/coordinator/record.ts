@@ -24,12 +24,25 @@ export interface PendingTask {
   attempt: number;
   max_attempts: number;
   timeout_ms: number;
+  /** Deadline of the current attempt (epoch ms). */
+  deadline: number;
   /** Set when the task is a compensation (handled by the shell, not the decider). */
   compensates?: string;
   compensation?: Compensation;
 }
 
 /** A message to publish once the record is written. Ids are deterministic so re-publishing is safe. */
+export type OutboxEntry = OutMsg | TaskRef;
+
+/**
+ * A dispatch of the pending task `task`, expanded into its task message at publish time, so
+ * the record does not carry every task's input twice (DESIGN §9: keep the hot path small).
+ */
+export interface TaskRef {
+  task: string;
+}
+
+/** A fully built message. */
 export interface OutMsg {
   subject: string;
   payload: unknown;
@@ -70,7 +83,7 @@ export interface SagaRecord {
   /** Log messages written so far in this run (gives log messages deterministic ids). */
   log_count: number;
   /** Messages to publish after this record is written. */
-  outbox: OutMsg[];
+  outbox: OutboxEntry[];
 }
 
 /** Default per-attempt task deadline. */
@@ -110,7 +123,7 @@ export function taskTimerId(taskId: string, attempt: number): string {
 export function armTimer(rec: SagaRecord, timerId: string, due: number): void {
   rec.timers[timerId] = due;
   const msgId = `${rec.id}/${rec.run}/wake/${due}`;
-  if (rec.outbox.some((m) => m.msg_id === msgId)) return;
+  if (rec.outbox.some((m) => "msg_id" in m && m.msg_id === msgId)) return;
   rec.outbox.push({ subject: Subject.timer(rec.id), msg_id: msgId, payload: { workflow_id: rec.id, run: rec.run, due } });
 }
 
@@ -120,23 +133,36 @@ export function dueTimers(rec: SagaRecord, at: number): string[] {
 }
 
 /** Publishes a task attempt and arms its deadline. */
-export function sendTask(rec: SagaRecord, taskId: string, task: PendingTask, at: number): void {
-  rec.pending[taskId] = task;
+export function sendTask(rec: SagaRecord, taskId: string, task: Omit<PendingTask, "deadline">, at: number): void {
+  const deadline = at + task.timeout_ms;
+  rec.pending[taskId] = { ...task, deadline };
+  rec.outbox.push({ task: taskId });
+  armTimer(rec, taskTimerId(taskId, task.attempt), deadline);
+}
+
+/** The outbox as messages: task references become the current attempt's task message. */
+export function outboxMessages(rec: SagaRecord): OutMsg[] {
+  const out: OutMsg[] = [];
+  for (const entry of rec.outbox) {
+    if (!("task" in entry)) {
+      out.push(entry);
+      continue;
+    }
+    const task = rec.pending[entry.task];
+    if (task) out.push(taskMessage(rec, entry.task, task));
+  }
+  return out;
+}
+
+function taskMessage(rec: SagaRecord, taskId: string, task: PendingTask): OutMsg {
   const msg: TaskMessage = {
-    task_id: taskId,
-    workflow_id: rec.id,
-    run: rec.run,
-    kind: task.kind,
-    attempt: task.attempt,
-    deadline: at + task.timeout_ms,
-    input: task.input,
+    task_id: taskId, workflow_id: rec.id, run: rec.run, kind: task.kind, attempt: task.attempt, deadline: task.deadline, input: task.input,
   };
-  rec.outbox.push({ subject: Subject.task(task.role), msg_id: taskMsgId(msg), payload: msg, headers: traceHeaders(rec) });
-  armTimer(rec, taskTimerId(taskId, task.attempt), msg.deadline);
+  return { subject: Subject.task(task.role), msg_id: taskMsgId(msg), payload: msg, headers: traceHeaders(rec) };
 }
 
 /** The pending-task entry of a decider's dispatch command. */
-export function pendingOf(cmd: Dispatch): PendingTask {
+export function pendingOf(cmd: Dispatch): Omit<PendingTask, "deadline"> {
   return {
     role: cmd.role,
     kind: cmd.kind,

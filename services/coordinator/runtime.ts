@@ -14,8 +14,8 @@ import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan } from "../../infra/telemetry/tracing.ts";
 import { applyInput, startSaga, type SagaInput } from "./apply.ts";
 import type { WorkflowRegistry } from "./decider.ts";
-import type { SagaRecord } from "./record.ts";
-import { RevisionConflict, SagaStore, type Versioned } from "./store.ts";
+import { outboxMessages, type SagaRecord } from "./record.ts";
+import { RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
 import { consumeInputs, type InputSink } from "./inputs.ts";
 
 /** Ports and options of a coordinator replica. */
@@ -162,7 +162,7 @@ export class Coordinator implements InputSink {
     const store = this.#store as SagaStore;
     if (!next) {
       // Nothing new; heal an outbox another replica may have written but not published.
-      if (current && current.rec.outbox.length > 0 && !store.isPublished(id, current.revision)) await this.#publish(current);
+      if (current && outboxToHeal(current.rec, this.now()) && !store.isPublished(id, current.revision)) await this.#publish(current);
       return;
     }
     const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
@@ -176,7 +176,7 @@ export class Coordinator implements InputSink {
   }
 
   async #publish(v: Versioned): Promise<void> {
-    await publishAll(this.nc, this.js, v.rec.outbox);
+    await publishAll(this.nc, this.js, outboxMessages(v.rec));
     (this.#store as SagaStore).markPublished(v.rec.id, v.revision, this.now());
   }
 
@@ -187,7 +187,7 @@ export class Coordinator implements InputSink {
     for (let i = 0; i < ids.length; i += 64) {
       await Promise.all(ids.slice(i, i + 64).map(async (id) => {
         const v = await store.read(id);
-        if (v && v.rec.outbox.length > 0) await this.#publish(v);
+        if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v);
       }));
     }
   }

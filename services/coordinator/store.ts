@@ -7,7 +7,8 @@
 import type { KV } from "@nats-io/kv";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { decodeRaw, encode } from "../../protocol/codec.ts";
-import type { SagaRecord } from "./record.ts";
+import { TERMINAL, type SagaRecord } from "./record.ts";
+import { DUPLICATE_WINDOW_MS } from "../../protocol/subjects.ts";
 
 /** A record and the KV revision it was read or written at. */
 export interface Versioned {
@@ -107,6 +108,9 @@ export class SagaStore {
       this.#published.delete(id);
       const cached = this.#cache.get(id);
       if (busy(id) || !cached || cached.revision !== revision || cached.rec.outbox.length === 0) return;
+      // An ended record's outbox stays: re-publishing it is deduplicated, and past the
+      // duplicate window it is not re-published at all (see outboxToHeal).
+      if (TERMINAL.has(cached.rec.status)) return;
       try {
         await this.write({ ...cached.rec, outbox: [] }, revision);
         cleared += 1;
@@ -129,6 +133,16 @@ export class SagaStore {
     this.#cache.set(id, v);
     if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
   }
+}
+
+/**
+ * Whether a record's outbox may still be unpublished and needs publishing: any outbox of a
+ * running workflow, and that of an ended one while its messages are inside the duplicate
+ * window (an older one was published: its input was acked only after the publish).
+ */
+export function outboxToHeal(rec: SagaRecord, now: number): boolean {
+  if (rec.outbox.length === 0) return false;
+  return !TERMINAL.has(rec.status) || now - rec.updated_at < DUPLICATE_WINDOW_MS / 2;
 }
 
 function isConflict(err: unknown): boolean {

@@ -12,7 +12,7 @@ import { StartMessage, TimerMessage, type ParentRef } from "../../protocol/workf
 import type { HistoryEntry } from "../../infra/nats/history.ts";
 import { applyInput, startSaga, type EventInput, type SagaInput, type StartInput } from "../../services/coordinator/apply.ts";
 import type { WorkflowRegistry } from "../../services/coordinator/decider.ts";
-import type { OutMsg, SagaRecord } from "../../services/coordinator/record.ts";
+import { outboxMessages, type OutMsg, type SagaRecord } from "../../services/coordinator/record.ts";
 
 /** Workflow id the builders use unless told otherwise. */
 export const WF_ID = "wf-1";
@@ -71,8 +71,9 @@ function given(registry: WorkflowRegistry, inputs: SagaInput[]): Given {
     const id = next?.id ?? rec?.id;
     if (input.kind === "event" && id) addHistory(history, Subject.event(id), input.event, input.error);
     if (!next) continue;
-    published.push(...next.outbox);
-    for (const msg of next.outbox) if (msg.subject === Subject.log(next.id)) addHistory(history, msg.subject, HistoryMessage.parse(msg.payload));
+    const sent = outboxMessages(next);
+    published.push(...sent);
+    for (const msg of sent) if (msg.subject === Subject.log(next.id)) addHistory(history, msg.subject, HistoryMessage.parse(msg.payload));
     rec = { ...next, outbox: [] };
   }
   const record = rec;
@@ -81,7 +82,7 @@ function given(registry: WorkflowRegistry, inputs: SagaInput[]): Given {
     when(input: SagaInput): Then {
       const next = step(registry, record, input);
       const outcome: Outcome = next
-        ? { record: next, changed: true, outbox: next.outbox }
+        ? { record: next, changed: true, outbox: outboxMessages(next) }
         : { record: record as SagaRecord, changed: false, outbox: [] };
       return { then: (check) => (check(outcome), outcome) };
     },
