@@ -2,14 +2,15 @@
 // counts come from unittest's summary line, coverage from coverage.py (found with whichever
 // python3 has it, e.g. Debian's), lint from pyflakes with warnings and errors told apart,
 // security finds shell commands built from input, a repo without integration tests or a
-// benchmark gets `skipped` with the reason, and dependencies say npm is all they know.
+// benchmark gets `skipped` with the reason, dependencies say npm is all they know, and a pytest
+// repo runs with whichever python3 has pytest (or is skipped naming every interpreter probed).
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { join } from "node:path";
 import { createCheckHandler } from "../actors/checker/index.ts";
 import type { TaskHandler } from "../infra/nats/actor-host.ts";
 import type { CheckId, CheckOutcome } from "../protocol/quality-gate.ts";
-import { checkerPorts, initRepo, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
+import { branchWith, checkerPorts, initRepo, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -68,8 +69,20 @@ if __name__ == "__main__":
     unittest.main()
 `;
 
+const PYTEST_TESTS = `from calc import add
+
+
+def test_add():
+    assert add(1, 2) == 3
+
+
+def test_wrong_on_purpose():
+    assert add(2, 2) == 5
+`;
+
 let origin = "";
 let sha = "";
+let pytestSha = "";
 let handler: TaskHandler;
 const durations: Partial<Record<CheckId, number>> = {};
 
@@ -79,15 +92,16 @@ test.before(async () => {
   cleanups.push(() => analysis.close());
   origin = join(root, "origin");
   sha = await initRepo(origin, { "calc.py": CALC, "tests/test_calc.py": TESTS, "requirements.txt": "\n", ".gitignore": "__pycache__/\n" });
+  pytestSha = await branchWith(origin, "main", "pytest", { "pytest.ini": "[pytest]\n", "tests/test_calc.py": PYTEST_TESTS });
   handler = createCheckHandler(ports);
 });
 test.after(() => console.log(`check durations on the tiny Python repo (ms): ${JSON.stringify(durations)}`));
 
-async function check(t: ExecutionContext, id: CheckId): Promise<CheckOutcome> {
-  const input = { check: id, target: targetOf(origin, "main", sha), required_coverage: 80, timeout_ms: 120_000 };
+async function check(t: ExecutionContext, id: CheckId, branch = "main"): Promise<CheckOutcome> {
+  const input = { check: id, target: targetOf(origin, branch, branch === "main" ? sha : pytestSha), required_coverage: 80, timeout_ms: 120_000 };
   const outcome = (await handler(input, taskContext("check.run"))) as CheckOutcome;
-  t.log(`${id}: ${outcome.summary} (${outcome.duration_ms} ms)`);
-  durations[id] = outcome.duration_ms;
+  t.log(`${id} on ${branch}: ${outcome.summary} (${outcome.duration_ms} ms)`);
+  if (branch === "main") durations[id] = outcome.duration_ms;
   return outcome;
 }
 
@@ -137,4 +151,17 @@ test.serial("static analysis, performance and dependencies", async (t) => {
   t.regex(performance.skip_reason ?? "", /no benchmark declared/);
   const dependencies = await check(t, "dependencies");
   t.true(dependencies.skipped);
+});
+
+test.serial("pytest: counts from its JUnit report with a python3 that has pytest, else skipped naming the interpreters", async (t) => {
+  const unit = await check(t, "unit_tests", "pytest");
+  if (unit.skipped) {
+    t.regex(unit.skip_reason ?? "", /no python3 with pytest/);
+  } else {
+    t.like(unit.metrics, { passed: 1, failed: 1, total: 2 });
+    t.true(unit.issues.some((issue) => issue.message.includes("test_wrong_on_purpose") && issue.file === "tests/test_calc.py"), JSON.stringify(unit.issues));
+  }
+  const coverage = await check(t, "coverage", "pytest");
+  if (coverage.skipped) t.regex(coverage.skip_reason ?? "", /no python3 with coverage and pytest/);
+  else t.true(coverage.metrics.coverage > 0);
 });

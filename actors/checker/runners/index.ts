@@ -108,7 +108,7 @@ export function suiteCommand(spec: TestSpec, dir: string, python?: string): Suit
 function pythonCommand(spec: Extract<TestSpec, { kind: "python" }>, dir: string, python: string): SuiteCommand {
   if (spec.runner === "unittest") return { cmd: python, args: ["-m", "unittest", "discover", "-s", spec.dir ?? "."], runner: "unittest" };
   const reportFile = reportPath(dir, "junit.xml");
-  const args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", `--junitxml=${reportFile}`, ...spec.ignore.map((path) => `--ignore=${path}`)];
+  const args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${reportFile}`, ...spec.ignore.map((path) => `--ignore=${path}`)];
   return { cmd: python, args: spec.dir === undefined ? args : [...args, spec.dir], runner: "pytest", reportFile };
 }
 
