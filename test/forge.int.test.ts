@@ -1,16 +1,18 @@
 // Scenario: the local forge on a real nats-server and real git repositories on disk: pull
 // request numbers stay distinct when several connections create at once, a create is idempotent
-// per head and base while open, missing branches and repositories are clear terminal errors,
+// per head and base while open (also after a creator died mid-way), missing branches and repositories are clear terminal errors,
 // labels/statuses/comments update in place, a merge is a real two-parent merge commit pushed to
 // the origin's base, a conflict leaves base untouched, and issues share the numbering.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { Kvm } from "@nats-io/kv";
 import { connectNats } from "../infra/nats/connect.ts";
 import { openLocalForge, repoRef } from "../infra/forge/index.ts";
 import type { LocalForge } from "../infra/forge/index.ts";
 import { PatchbayError } from "../protocol/errors.ts";
+import { Bucket } from "../protocol/subjects.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import type { TestNats } from "./helpers/nats.ts";
 import { createTestRepo, tempDir } from "./helpers/git-repo.ts";
@@ -81,6 +83,17 @@ test("create is idempotent per head and base while open, also when racing; a clo
   const reopened = await f.forge.createPullRequest(f.repo.dir, input);
   t.is(reopened.number, 2);
   t.deepEqual((await f.forge.listPullRequests(f.repo.dir, { state: "open" })).map((pr) => pr.number), [2]);
+});
+
+test("a number claimed by a create that died before writing its record is completed by the next create", async (t) => {
+  const f = await fixture(t);
+  const kv = await new Kvm(f.nats.nc).open(Bucket.Forge);
+  const { key } = repoRef(f.repo.dir);
+  await kv.create(`${key}.seq`, JSON.stringify({ repo: f.repo.dir, next: 2, open: { "main...feature": 1 } }));
+  const pr = await f.forge.createPullRequest(f.repo.dir, { title: "after a crash", head: "feature", base: "main" });
+  t.like(pr, { number: 1, title: "after a crash", state: "open" });
+  await f.repo.branch("other", { "other.txt": "x\n" });
+  t.is((await f.forge.createPullRequest(f.repo.dir, { title: "next", head: "other", base: "main" })).number, 2);
 });
 
 test("missing branches and repositories are terminal errors; branchSha reads the remote", async (t) => {

@@ -87,19 +87,16 @@ export class LocalForge implements Forge {
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       const claim = await this.#claimNumber(ref, pair);
       const key = ForgeKey.pr(ref.key, claim.number);
-      if (!claim.existing) {
-        // A number that was already indexed may have been given a record by a process that
-        // found it without one (the claimer crashed or is slow): then the loop returns that.
-        if (await this.#store.createOnce(key, { ...draft, number: claim.number })) return this.#hydrate({ ...draft, number: claim.number });
-        continue;
-      }
-      const found = await this.#store.read(key, StoredPullRequest);
+      const found = claim.existing ? await this.#store.read(key, StoredPullRequest) : undefined;
       if (found?.value.state === "open") return this.#hydrate(found.value);
-      if (found === undefined) {
-        if (await this.#store.createOnce(key, { ...draft, number: claim.number })) return this.#hydrate({ ...draft, number: claim.number });
+      if (found !== undefined) {
+        await this.#unindex(ref, pair, claim.number); // merged or closed but still indexed
         continue;
       }
-      await this.#unindex(ref, pair, claim.number); // merged or closed but still indexed
+      // A new number, or an indexed one without a record (its claimer is slow or died): write
+      // it. Losing that write means another create wrote it first; the next round returns it.
+      const record = { ...draft, number: claim.number };
+      if (await this.#store.createOnce(key, record)) return this.#hydrate(record);
     }
     throw new RetryableError(ErrorCode.ForgeConflict, `creating a pull request ${pair} in ${ref.source} kept conflicting`);
   }
