@@ -1,8 +1,9 @@
 // Scenario: the local forge on a real nats-server and real git repositories on disk: pull
 // request numbers stay distinct when several connections create at once, a create is idempotent
-// per head and base while open (also after a creator died mid-way), missing branches and repositories are clear terminal errors,
-// labels/statuses/comments update in place, a merge is a real two-parent merge commit pushed to
-// the origin's base, a conflict leaves base untouched, and issues share the numbering.
+// per head and base while open (also after a creator died mid-way), missing branches and
+// repositories are clear terminal errors, labels/statuses/comments update in place, a merge is a
+// real two-parent merge commit pushed to the origin's base (once, also when two processes race),
+// a conflict leaves base untouched, and issues share the numbering.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { mkdir } from "node:fs/promises";
