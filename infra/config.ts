@@ -18,6 +18,8 @@ const Env = z.object({
   PATCHBAY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   PATCHBAY_GATEWAY_URL: z.url().optional(),
   PATCHBAY_WORK_DIR: z.string().min(1).optional(),
+  PATCHBAY_GIT_AUTHOR_NAME: z.string().min(1).optional(),
+  PATCHBAY_GIT_AUTHOR_EMAIL: z.email().optional(),
   PATCHBAY_TASK_ACK_WAIT_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
   PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
 });
@@ -38,8 +40,10 @@ export interface Config {
   gatewayPort: number;
   /** Base URL of the gateway in links (pr_url); PATCHBAY_GATEWAY_URL or http://127.0.0.1:<port>. */
   gatewayUrl: string;
-  /** Git cache, worktrees and local-forge state: PATCHBAY_WORK_DIR or `<home>/work`. */
+  /** Git cache and worktrees: PATCHBAY_WORK_DIR or `<home>/work`. */
   workDir: string;
+  /** The identity of every commit patchbay makes (never the machine's git config). */
+  gitAuthor: { name: string; email: string };
   /** Stream and consumer settings every process provisions and checks for drift. */
   provision: ProvisionOptions;
 }
@@ -62,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     gatewayPort: e.PATCHBAY_GATEWAY_PORT ?? 0,
     gatewayUrl: (e.PATCHBAY_GATEWAY_URL ?? `http://127.0.0.1:${e.PATCHBAY_GATEWAY_PORT ?? 7070}`).replace(/\/$/, ""),
+    gitAuthor: { name: e.PATCHBAY_GIT_AUTHOR_NAME ?? "patchbay", email: e.PATCHBAY_GIT_AUTHOR_EMAIL ?? "patchbay@localhost.invalid" },
     workDir: resolve(e.PATCHBAY_WORK_DIR ?? join(e.PATCHBAY_HOME ?? ".patchbay", "work")),
     provision: {
       ...(e.PATCHBAY_TASK_ACK_WAIT_MS ? { taskAckWaitMs: e.PATCHBAY_TASK_ACK_WAIT_MS } : {}),

@@ -1,6 +1,8 @@
-/** The checker role: quality checks (with the quality-gate workflow) and the benchmark's no-op tasks. */
+/** The checker role: the quality-gate checks, and the benchmark's no-op tasks. */
 import { noopHandler } from "../../actors/bench/index.ts";
+import { CHECK_TASK_KIND, createCheckHandler } from "../../actors/checker/index.ts";
 import { NOOP_KIND } from "../coordinator/workflows/bench-fanout.ts";
 import { runActorMain } from "../actor-main.ts";
+import { checkerPorts } from "../role-ports.ts";
 
-await runActorMain("checker", { [NOOP_KIND]: noopHandler });
+await runActorMain("checker", (cfg) => ({ [NOOP_KIND]: noopHandler, [CHECK_TASK_KIND]: createCheckHandler(checkerPorts(cfg)) }));

@@ -1,0 +1,39 @@
+/** The ports each actor role's main builds from the configuration (DESIGN §2: only mains read config). */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Config } from "../infra/config.ts";
+import { createWorkspaces, type Workspaces } from "../infra/git/index.ts";
+import { createAnalysisPool } from "../infra/analysis/index.ts";
+import { runInSandbox } from "../infra/sandbox/index.ts";
+import { openLocalForge } from "../infra/forge/index.ts";
+import type { CheckerPorts } from "../actors/checker/index.ts";
+import type { AutofixPorts } from "../actors/coder/index.ts";
+import type { MergerPorts } from "../actors/merger/index.ts";
+
+/** The shared git cache of this machine's processes (locked per repository). */
+export function workspacesOf(cfg: Config, role: string): Workspaces {
+  return createWorkspaces({
+    cacheDir: join(cfg.workDir, "git"), author: cfg.gitAuthor,
+    onWarning: (m) => console.error(`[${role}] git: ${m}`),
+  });
+}
+
+/** Ports of the checker: git, the analysis pool, the sandbox. */
+export function checkerPorts(cfg: Config): CheckerPorts {
+  return {
+    workspaces: workspacesOf(cfg, "checker"), analysis: createAnalysisPool(), run: runInSandbox, now: Date.now,
+    log: (l) => console.error(`[checker] ${l}`), runner: `${hostname()}:${process.pid}`,
+  };
+}
+
+/** Ports of the coder's auto-fix. */
+export function coderPorts(cfg: Config): AutofixPorts {
+  return { workspaces: workspacesOf(cfg, "coder"), run: runInSandbox, now: Date.now, log: (l) => console.error(`[coder] ${l}`) };
+}
+
+/** Ports of the merger: the local forge and git. */
+export async function mergerPorts(cfg: Config, nc: NatsConnection): Promise<MergerPorts> {
+  const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl, author: cfg.gitAuthor });
+  return { forge, workspaces: workspacesOf(cfg, "merger") };
+}
