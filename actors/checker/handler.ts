@@ -67,5 +67,5 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
 
 /** The `check.run` handler for the actor host. */
 export function createCheckHandler(ports: CheckerPorts): TaskHandler {
-  return (raw: unknown, task: TaskContext) => runCheck(ports, parseCheckInput(raw), task.signal);
+  return async (raw: unknown, task: TaskContext) => runCheck(ports, parseCheckInput(raw), task.signal);
 }

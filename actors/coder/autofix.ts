@@ -103,5 +103,5 @@ async function earlierAutofix(git: SimpleGit, head: string, headSha: string): Pr
 
 /** The `gate.autofix` handler for the actor host. */
 export function createAutofixHandler(ports: AutofixPorts): TaskHandler {
-  return (raw: unknown, _task: TaskContext) => runAutofix(ports, parseAutofixInput(raw));
+  return async (raw: unknown, _task: TaskContext) => runAutofix(ports, parseAutofixInput(raw));
 }
