@@ -10,12 +10,12 @@ import { mkdtemp, readdir, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeFilesInThread } from "../infra/analysis/index.ts";
-import { git } from "./fixtures/repos/git-repo.ts";
-import type { SeedRepo } from "./fixtures/repos/git-repo.ts";
+import { git } from "../services/demo/two-branch-repo.ts";
+import type { SeedRepo } from "../services/demo/two-branch-repo.ts";
 import { SEED_BASE, SEED_BENCH, SEED_BLOCK, SEED_PASS, makeNodeSeedRepo } from "./fixtures/repos/node-seed.ts";
 import type { NodeSeedVariant } from "./fixtures/repos/node-seed.ts";
 import { PYTHON_BASE, PYTHON_SEED, makePythonRepo } from "./fixtures/repos/python-seed.ts";
-import { SAMPLES_DIR, materializeSample, readTree } from "./fixtures/repos/sample.ts";
+import { SAMPLES_DIR, materializeSample, readTree } from "../services/demo/samples.ts";
 import { generatedSampleFiles } from "./fixtures/repos/write-samples.ts";
 import {
   benchFigure, c8LineCoverage, findPyflakes, hasPython, lintFigures, npmCi, npmTestCounts, pyflakesMessages, unittestCounts,

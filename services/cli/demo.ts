@@ -1,17 +1,22 @@
 /**
  * `patchbay demo`: the embedded default end to end, then nothing left running. Starts its own
- * nats-server, a coordinator and two checker processes, runs one bench-fanout workflow and
- * shows its history, runs a burst of them, and stops everything.
+ * nats-server and every Procfile process (two checkers), runs the quality gate on a pull
+ * request of the bundled sample repository (`samples/notifications`), shows the verdict and the
+ * history, runs a burst of bench-fanout workflows, and stops everything.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../infra/config.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
+import { freePort } from "../../infra/nats/launcher.ts";
 import { provision } from "../../infra/nats/provision.ts";
+import { openLocalForge } from "../../infra/forge/index.ts";
+import type { QualityGateResult } from "../../protocol/quality-gate.ts";
 import { WorkflowRegistry } from "../coordinator/decider.ts";
 import { builtinWorkflows } from "../coordinator/workflows/index.ts";
-import { PatchbayClient } from "./client.ts";
-import { historyLine, statusLines } from "./format.ts";
+import { materializeSample } from "../demo/samples.ts";
+import { PatchbayClient, outcomeError } from "./client.ts";
+import { historyLine } from "./format.ts";
 import { ROOT, embeddedNats } from "./up.ts";
 import { Supervisor, readProcfile } from "./supervisor.ts";
 
@@ -21,17 +26,16 @@ export async function demo(): Promise<void> {
   const home = join(cfg.home, "demo");
   rmSync(home, { recursive: true, force: true });
   const server = await embeddedNats(home);
-  const supervisor = new Supervisor({ ...process.env, NATS_URL: server.url }, () => undefined);
+  const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
+  const env = { ...process.env, NATS_URL: server.url, PATCHBAY_HOME: home, PATCHBAY_GATEWAY_URL: gatewayUrl, PATCHBAY_GATEWAY_PORT: new URL(gatewayUrl).port };
+  const supervisor = new Supervisor(env, () => undefined);
   const nc = await connectNats({ url: server.url, name: "patchbay-demo" });
   try {
     await provision(nc, cfg.provision);
-    const specs = readProcfile(ROOT);
-    const spec = (name: string) => specs.find((s) => s.name === name) ?? specs[0];
-    await supervisor.run(spec("coordinator"), 1);
-    await supervisor.run(spec("checker"), 2);
-    console.log(`nats-server ${server.url} (pid ${server.pid}), coordinator and 2 checker processes (pids ${supervisor.pids.join(", ")})\n`);
+    for (const spec of readProcfile(ROOT)) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
+    console.log(`nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`);
     const client = new PatchbayClient(nc, new WorkflowRegistry(builtinWorkflows));
-    await showOne(client);
+    await qualityGateOnSample(client, home, gatewayUrl);
     await burst(client, 200, 32);
     client.close();
   } finally {
@@ -39,17 +43,38 @@ export async function demo(): Promise<void> {
     await supervisor.stop();
     await server.stop();
   }
-  console.log("\nEverything the demo started has stopped. Next: `npx patchbay up`, then in another shell");
-  console.log("  echo '{\"fanout\": 8}' | npx patchbay start bench-fanout --input - --wait --json");
+  console.log(`\nEverything the demo started has stopped; its state is in ${home}.`);
+  console.log("Next: `npx patchbay up`, then in another shell for example");
+  console.log(`  echo '{"repo": "${join(home, "repos", "notifications")}", "branch": "feature/add-notifications"}' | npx patchbay start quality-gate --input - --wait --json`);
 }
 
-async function showOne(client: PatchbayClient): Promise<void> {
-  const id = await client.start("bench-fanout", { fanout: 8 }, { id: `demo-${Date.now()}` });
-  console.log(`$ patchbay start bench-fanout --id ${id} --wait`);
-  const rec = await client.wait(id, 30_000);
-  for (const l of statusLines(rec)) console.log(l);
+async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<void> {
+  const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
+  const forge = await openLocalForge(client.nc, { workDir: join(home, "work"), gatewayUrl });
+  const pr = await forge.createPullRequest(repo.dir, { title: "Add notifications", head: repo.branch, base: "main", labels: ["automated", "feature"] });
+  console.log(`sample repository ${repo.dir}: pull request #${pr.number} ${repo.branch} → main\n`);
+  const id = `demo-gate-${Date.now()}`;
+  console.log(`$ patchbay start quality-gate --id ${id} --wait   # {"repo": "${repo.dir}", "pr_number": ${pr.number}}`);
+  await client.start("quality-gate", { repo: repo.dir, pr_number: pr.number }, { id });
+  const rec = await client.wait(id, 15 * 60_000);
+  const error = outcomeError(rec);
+  if (error) {
+    console.log(`quality gate ${rec.status}: ${error.code} ${error.message}`);
+  } else {
+    printVerdict(rec.result as QualityGateResult);
+  }
   console.log(`\n$ patchbay show ${id}`);
   for (const e of await client.history(id)) console.log(historyLine(e));
+}
+
+function printVerdict(r: QualityGateResult): void {
+  for (const c of r.checks) {
+    const verdict = c.skipped ? "skipped" : c.passed ? "passed" : "FAILED";
+    console.log(`  ${c.name.padEnd(18)} ${verdict.padEnd(8)} ${c.skipped ? "" : c.score.toFixed(1).padStart(5)}  ${c.skipped ? c.skip_reason ?? "" : c.summary}  (${c.runner}, ${c.duration_ms} ms)`);
+  }
+  console.log(`overall score ${r.overall_score}, can_merge ${r.can_merge}, auto-fixes applied ${r.auto_fixes_applied}`);
+  for (const b of r.blocking_issues) console.log(`  blocking: ${b}`);
+  console.log(`pull request: ${r.pr_url} (served while patchbay runs: PATCHBAY_HOME=<demo dir> npx patchbay up)`);
 }
 
 async function burst(client: PatchbayClient, total: number, inFlight: number): Promise<void> {
@@ -63,5 +88,5 @@ async function burst(client: PatchbayClient, total: number, inFlight: number): P
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const s = (performance.now() - t0) / 1_000;
-  console.log(`\n${total} bench-fanout workflows (8 tasks each, ${inFlight} in flight) in ${s.toFixed(2)} s: ${(total / s).toFixed(0)} workflows/s (see bench/ for measured figures)`);
+  console.log(`\n${total} bench-fanout workflows (8 no-op tasks each, ${inFlight} in flight) in ${s.toFixed(2)} s; measured figures: bench/orchestration.ts`);
 }
