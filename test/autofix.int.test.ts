@@ -1,23 +1,24 @@
 // Scenario: the coder's gate.autofix handler on a real tiny Node repository with fixable lint
-// problems makes exactly one commit with patchbay's identity on the branch in the origin, after
-// which the lint check passes; a second run changes nothing (no commit), and a redelivered
-// task returns the commit it already made instead of fixing again.
+// problems and a formatter (a stand-in prettier from a local registry) makes exactly one commit
+// with patchbay's identity on the branch in the origin, after which the lint check passes; a
+// second run changes nothing (no commit), and a redelivered task returns the commit it already
+// made instead of fixing again.
 import test from "ava";
 import { join } from "node:path";
 import { createCheckHandler } from "../actors/checker/index.ts";
 import { AUTOFIX_MESSAGE, createAutofixHandler } from "../actors/coder/index.ts";
 import type { AutofixOutput, CheckOutcome } from "../protocol/quality-gate.ts";
-import { branchWith, checkerPorts, git, initRepo, PATCHBAY_AUTHOR, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
+import { branchWith, checkerPorts, git, initRepo, lockfileWith, PATCHBAY_AUTHOR, startStubRegistry, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-const PKG = JSON.stringify({ name: "fixme", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2);
+const PKG = JSON.stringify({ name: "fixme", version: "1.0.0", type: "module", scripts: { test: "node --test" }, devDependencies: { prettier: "^3.0.0" } }, null, 2);
 const MESSY = `var count = 0;
 let step = 2;
-const name = "x";
+const name = "x";${"   "}
 
 export function bump() {
   count = count + step;
@@ -27,10 +28,18 @@ export function bump() {
 
 test("auto-fix commits once with patchbay's identity, and lint then passes", async (t) => {
   const root = await tempDir("patchbay-autofix-", (fn) => cleanups.push(fn));
+  const registry = await startStubRegistry(join(root, "registry"));
+  cleanups.push(() => registry.close());
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
   const origin = join(root, "origin");
-  await initRepo(origin, { "package.json": PKG, "src/clean.js": "export const one = 1;\n" });
+  await initRepo(origin, {
+    "package.json": PKG,
+    "package-lock.json": lockfileWith("fixme", registry, { prettier: "3.0.0" }, true),
+    ".npmrc": `registry=${registry.url}\n`,
+    ".gitignore": "node_modules/\n",
+    "src/clean.js": "export const one = 1;\n",
+  });
   const before = await branchWith(origin, "main", "fix-me", { "src/messy.js": MESSY });
   const autofix = createAutofixHandler(ports);
   const lint = createCheckHandler(ports);
@@ -40,13 +49,13 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   t.log(`auto-fix: ${JSON.stringify(output)} (${Date.now() - started} ms)`);
   t.true(output.applied);
   t.deepEqual(output.files, ["src/messy.js"]);
-  t.deepEqual(output.tools, ["eslint --fix"]);
+  t.deepEqual(output.tools, ["eslint --fix", "prettier --write"]);
   t.is(output.fixed, 3);
   const after = await git(origin, "rev-parse", "fix-me");
   t.is(output.commit_sha, after);
   t.is(await git(origin, "rev-list", "--count", `${before}..fix-me`), "1");
   t.is(await git(origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "fix-me"), `${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${AUTOFIX_MESSAGE}`);
-  t.regex(await git(origin, "show", "fix-me:src/messy.js"), /^let count = 0;\nconst step = 2;/);
+  t.regex(await git(origin, "show", "fix-me:src/messy.js"), /^let count = 0;\nconst step = 2;\nconst name = "x";\n/);
 
   const relint = (await lint({ check: "lint", target: targetOf(origin, "fix-me", after), required_coverage: 80, timeout_ms: 120_000 }, taskContext("check.run"))) as CheckOutcome;
   t.true(relint.passed, relint.summary);
@@ -56,6 +65,6 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   t.false(again.applied);
   t.is(again.commit_sha, undefined);
   const redelivered = (await autofix({ target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;
-  t.like(redelivered, { applied: true, commit_sha: after, fixed: 3, files: ["src/messy.js"], tools: ["eslint --fix"] });
+  t.like(redelivered, { applied: true, commit_sha: after, fixed: 3, files: ["src/messy.js"], tools: ["eslint --fix", "prettier --write"] });
   t.is(await git(origin, "rev-parse", "fix-me"), after, "no further commit");
 });

@@ -11,7 +11,7 @@ import { createCheckHandler } from "../actors/checker/index.ts";
 import type { TaskHandler } from "../infra/nats/actor-host.ts";
 import type { CheckOutcome, CheckId } from "../protocol/quality-gate.ts";
 import {
-  branchWith, checkerPorts, initRepo, lockfileWithTinydep, startStubRegistry, taskContext, targetOf, tempDir,
+  branchWith, checkerPorts, initRepo, lockfileWith, startStubRegistry, taskContext, targetOf, tempDir,
 } from "./helpers/repos.ts";
 import type { StubRegistry } from "./helpers/repos.ts";
 
@@ -93,7 +93,7 @@ test.before(async () => {
   const origin = join(root, "origin");
   const base = await initRepo(origin, {
     "package.json": pkg({ "test:unit": "node --test test/unit/*.test.js" }),
-    "package-lock.json": lockfileWithTinydep("tiny", registry),
+    "package-lock.json": lockfileWith("tiny", registry, { tinydep: "1.0.0" }),
     ".npmrc": `registry=${registry.url}\n`,
     ".gitignore": "node_modules/\n",
     "src/math.js": MATH,

@@ -77,58 +77,106 @@ export interface StubRegistry {
   url: string;
   /** POSTs it refused (the audit endpoint). */
   refused: string[];
-  /** `integrity` of tinydep 1.0.0, for lockfiles. */
-  integrity: string;
+  /** `integrity` of each `name@version` it serves, for lockfiles. */
+  integrity: Map<string, string>;
   close(): Promise<void>;
 }
 
-async function tarball(version: string, work: string): Promise<Buffer> {
-  const dir = join(work, `tinydep-${version}`);
-  await writeFiles(dir, {
-    "package/package.json": JSON.stringify({ name: "tinydep", version, main: "index.js" }),
-    "package/index.js": `module.exports = ${JSON.stringify(version)};\n`,
-  });
+/** A stand-in for prettier: `--write` strips trailing whitespace from the .js files under the cwd. */
+const FAKE_PRETTIER = `#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const skip = /^(node_modules|\\.git|\\.patchbay-home|\\.patchbay-tmp)$/;
+function walk(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (skip.test(entry.name)) continue;
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(file);
+    else if (file.endsWith(".js")) {
+      const text = fs.readFileSync(file, "utf8");
+      const tidy = text.replace(/[ \\t]+$/gm, "");
+      if (tidy !== text) fs.writeFileSync(file, tidy);
+    }
+  }
+}
+if (process.argv.includes("--write")) walk(process.cwd());
+`;
+
+/** What the stub registry serves: tinydep 1.0.0 and 2.0.0 (latest), and a fake prettier 3.0.0 with a bin. */
+const PACKAGES: Record<string, { latest: string; files: (version: string) => Record<string, string>; manifest?: Record<string, unknown> }> = {
+  tinydep: {
+    latest: "2.0.0",
+    files: (version) => ({
+      "package/package.json": JSON.stringify({ name: "tinydep", version, main: "index.js" }),
+      "package/index.js": `module.exports = ${JSON.stringify(version)};\n`,
+    }),
+  },
+  prettier: {
+    latest: "3.0.0",
+    files: (version) => ({ "package/package.json": JSON.stringify({ name: "prettier", version, bin: { prettier: "bin.js" } }), "package/bin.js": FAKE_PRETTIER }),
+    manifest: { bin: { prettier: "bin.js" } },
+  },
+};
+const VERSIONS: [string, string][] = [["tinydep", "1.0.0"], ["tinydep", "2.0.0"], ["prettier", "3.0.0"]];
+
+async function tarball(name: string, version: string, work: string): Promise<Buffer> {
+  const dir = join(work, `${name}-${version}`);
+  await writeFiles(dir, PACKAGES[name].files(version));
   await new Promise<void>((resolve, reject) =>
     execFile("tar", ["-czf", "pkg.tgz", "package"], { cwd: dir }, (err) => (err ? reject(err) : resolve())),
   );
   return readFile(join(dir, "pkg.tgz"));
 }
 
-/** Starts a registry serving tinydep 1.0.0 and 2.0.0 and answering every POST with 405. */
+function packument(name: string, base: string, tarballs: Map<string, Buffer>): string {
+  const versions = Object.fromEntries(VERSIONS.filter(([pkg]) => pkg === name).map(([, version]) => {
+    const buf = tarballs.get(`${name}@${version}`) as Buffer;
+    const dist = { tarball: `${base}/${name}/-/${name}-${version}.tgz`, integrity: integrityOf(buf), shasum: createHash("sha1").update(buf).digest("hex") };
+    return [version, { name, version, ...PACKAGES[name].manifest, dist }];
+  }));
+  return JSON.stringify({ name, "dist-tags": { latest: PACKAGES[name].latest }, versions });
+}
+
+function integrityOf(buf: Buffer): string {
+  return `sha512-${createHash("sha512").update(buf).digest("base64")}`;
+}
+
+/** Starts the registry; every POST (npm audit) is answered with 405, as by mirrors that only serve GET. */
 export async function startStubRegistry(work: string): Promise<StubRegistry> {
-  const tarballs = new Map<string, Buffer>([["1.0.0", await tarball("1.0.0", work)], ["2.0.0", await tarball("2.0.0", work)]]);
-  const integrity = (buf: Buffer): string => `sha512-${createHash("sha512").update(buf).digest("base64")}`;
+  const tarballs = new Map<string, Buffer>();
+  for (const [name, version] of VERSIONS) tarballs.set(`${name}@${version}`, await tarball(name, version, work));
   const refused: string[] = [];
   const server = createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.method !== "GET" && req.method !== "HEAD") {
       refused.push(req.url ?? "");
-      res.writeHead(405, { allow: "GET,HEAD" }).end();
-      return;
+      return void res.writeHead(405, { allow: "GET,HEAD" }).end();
     }
-    const file = /^\/tinydep\/-\/tinydep-(\d+\.\d+\.\d+)\.tgz$/.exec(req.url ?? "");
-    if (file !== null && tarballs.has(file[1])) return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(tarballs.get(file[1]));
-    if (req.url !== "/tinydep") return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
-    const versions = Object.fromEntries([...tarballs].map(([version, buf]) => [version, {
-      name: "tinydep", version, main: "index.js",
-      dist: { tarball: `${base}/tinydep/-/tinydep-${version}.tgz`, integrity: integrity(buf), shasum: createHash("sha1").update(buf).digest("hex") },
-    }]));
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "tinydep", "dist-tags": { latest: "2.0.0" }, versions }));
+    const file = /^\/([a-z]+)\/-\/[a-z]+-(\d+\.\d+\.\d+)\.tgz$/.exec(req.url ?? "");
+    const buf = file === null ? undefined : tarballs.get(`${file[1]}@${file[2]}`);
+    if (buf !== undefined) return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(buf);
+    const name = (req.url ?? "").slice(1);
+    if (!(name in PACKAGES)) return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
+    res.writeHead(200, { "content-type": "application/json" }).end(packument(name, base, tarballs));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { url, refused, integrity: integrity(tarballs.get("1.0.0") as Buffer), close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const integrity = new Map([...tarballs].map(([key, buf]) => [key, integrityOf(buf)]));
+  return { url, refused, integrity, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** package-lock.json (v3) for a package that depends on tinydep ^1.0.0 from `registry`. */
-export function lockfileWithTinydep(name: string, registry: StubRegistry): string {
-  return JSON.stringify({
-    name, version: "1.0.0", lockfileVersion: 3, requires: true,
-    packages: {
-      "": { name, version: "1.0.0", dependencies: { tinydep: "^1.0.0" } },
-      "node_modules/tinydep": { version: "1.0.0", resolved: `${registry.url}tinydep/-/tinydep-1.0.0.tgz`, integrity: registry.integrity },
-    },
-  }, null, 2);
+/** package-lock.json (v3) for a package with `deps` (name → exact version served by `registry`). */
+export function lockfileWith(name: string, registry: StubRegistry, deps: Record<string, string>, dev = false): string {
+  const packages: Record<string, unknown> = {
+    "": { name, version: "1.0.0", [dev ? "devDependencies" : "dependencies"]: Object.fromEntries(Object.entries(deps).map(([dep, version]) => [dep, `^${version}`])) },
+  };
+  for (const [dep, version] of Object.entries(deps)) {
+    packages[`node_modules/${dep}`] = {
+      version, resolved: `${registry.url}${dep}/-/${dep}-${version}.tgz`, integrity: registry.integrity.get(`${dep}@${version}`),
+      ...(dev ? { dev: true } : {}), ...PACKAGES[dep].manifest,
+    };
+  }
+  return JSON.stringify({ name, version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2);
 }
 
 /** Real ports for the checker: workspaces in a temp cache, one analysis thread, the sandbox. */
