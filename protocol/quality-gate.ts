@@ -163,6 +163,8 @@ export interface QualityGateResult {
   checks: CheckResult[];
   overall_score: number;
   auto_fixes_applied: boolean;
+  /** What the auto-fix did (findings fixed, its commit), when it ran. */
+  auto_fix: AutofixOutput | null;
   blocking_issues: string[];
   pr_url: string | null;
 }

@@ -73,7 +73,7 @@ test("seed 1: fixable lint → auto-fix → lint re-checked on the fix commit �
 });
 
 test("seed 2: exactly three blocking issues in the seed's form, can_merge false", (t) => {
-  const r = scoreGate({ target, outcomes: seed2(), required_score: 85, required_coverage: 80, auto_fixes_applied: false });
+  const r = scoreGate({ target, outcomes: seed2(), required_score: 85, required_coverage: 80 });
   t.deepEqual(r.blocking_issues, [
     "[Unit Tests] 5 test failures",
     "[Security Scan] Critical: SQL injection vulnerability",
@@ -116,9 +116,9 @@ test("a check whose task failed is a failed check with the reason, not a pass", 
 
 test("skipped checks are left out of the weights and never required", (t) => {
   const outcomes = seed1().map((o) => (o.id === "integration_tests" || o.id === "performance" ? { ...o, skipped: true, passed: false, score: 0 } : o));
-  const r = scoreGate({ target, outcomes, required_score: 85, required_coverage: 80, auto_fixes_applied: false });
+  const r = scoreGate({ target, outcomes, required_score: 85, required_coverage: 80 });
   t.false(r.checks.find((c) => c.id === "integration_tests")?.required);
-  const withoutSkipped = scoreGate({ target, outcomes: outcomes.filter((o) => !o.skipped), required_score: 85, required_coverage: 80, auto_fixes_applied: false });
+  const withoutSkipped = scoreGate({ target, outcomes: outcomes.filter((o) => !o.skipped), required_score: 85, required_coverage: 80 });
   t.is(r.overall_score, withoutSkipped.overall_score);
   t.true(r.required_checks_passed);
 });
@@ -126,7 +126,7 @@ test("skipped checks are left out of the weights and never required", (t) => {
 test("weights and required checks come from the repository's gate config", (t) => {
   const outcomes = seed2();
   const custom = { ...target, config: { required: ["unit_tests" as const], weights: { unit_tests: 100 } } };
-  const r = scoreGate({ target: custom, outcomes, required_score: 50, required_coverage: 80, auto_fixes_applied: false });
+  const r = scoreGate({ target: custom, outcomes, required_score: 50, required_coverage: 80 });
   t.deepEqual(r.blocking_issues, ["[Unit Tests] 5 test failures"]);
   t.true(r.overall_score > 85, "unit tests dominate the score");
 });

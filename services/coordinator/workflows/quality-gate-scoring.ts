@@ -3,7 +3,7 @@
  * in the seed's form (`[Unit Tests] 5 test failures`), and can_merge.
  */
 import {
-  CHECK_IDS, CHECK_NAMES, type CheckId, type CheckOutcome, type CheckResult, type GateConfig, type QualityGateResult,
+  CHECK_IDS, CHECK_NAMES, type AutofixOutput, type CheckId, type CheckOutcome, type CheckResult, type GateConfig, type QualityGateResult,
   type ResolvedTarget,
 } from "../../../protocol/quality-gate.ts";
 
@@ -21,7 +21,8 @@ export interface ScoringInput {
   outcomes: CheckOutcome[];
   required_score: number;
   required_coverage: number;
-  auto_fixes_applied: boolean;
+  /** The auto-fix's output, when it ran. */
+  autofix?: AutofixOutput;
 }
 
 /** Builds the QualityGateResult. */
@@ -41,7 +42,8 @@ export function scoreGate(input: ScoringInput): QualityGateResult {
     can_merge: requiredPassed && overall >= input.required_score,
     checks,
     overall_score: overall,
-    auto_fixes_applied: input.auto_fixes_applied,
+    auto_fixes_applied: input.autofix?.applied ?? false,
+    auto_fix: input.autofix ?? null,
     blocking_issues: checks.filter((c) => c.required && !c.passed).flatMap((c) => blockingLines(c, input.required_coverage)),
     pr_url: input.target.pr_url ?? null,
   };

@@ -63,7 +63,7 @@ function toReporting(state: GateState): GateState {
   const target = state.target as ResolvedTarget;
   const result = scoreGate({
     target, outcomes: Object.values(state.outcomes) as CheckOutcome[], required_score: state.input.required_score,
-    required_coverage: state.input.required_coverage, auto_fixes_applied: state.autofix?.applied ?? false,
+    required_coverage: state.input.required_coverage, ...(state.autofix ? { autofix: state.autofix } : {}),
   });
   return { ...state, phase: "reporting", result };
 }
