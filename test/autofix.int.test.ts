@@ -50,7 +50,7 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   t.true(output.applied);
   t.deepEqual(output.files, ["src/messy.js"]);
   t.deepEqual(output.tools, ["eslint --fix", "prettier --write"]);
-  t.is(output.fixed, 3);
+  t.is(output.fixed, 2, "no-var and prefer-const");
   const after = await git(origin, "rev-parse", "fix-me");
   t.is(output.commit_sha, after);
   t.is(await git(origin, "rev-list", "--count", `${before}..fix-me`), "1");
@@ -65,6 +65,6 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   t.false(again.applied);
   t.is(again.commit_sha, undefined);
   const redelivered = (await autofix({ target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;
-  t.like(redelivered, { applied: true, commit_sha: after, fixed: 3, files: ["src/messy.js"], tools: ["eslint --fix", "prettier --write"] });
+  t.like(redelivered, { applied: true, commit_sha: after, fixed: 2, files: ["src/messy.js"], tools: ["eslint --fix", "prettier --write"] });
   t.is(await git(origin, "rev-parse", "fix-me"), after, "no further commit");
 });

@@ -71,6 +71,7 @@ test.serial("seed example 1: everything passes after 3 lint issues are auto-fixe
   t.deepEqual([check(r, "integration_tests").metrics.passed, check(r, "integration_tests").metrics.total], [SEED_PASS.integration, SEED_PASS.integration]);
   t.true(check(r, "coverage").metrics.coverage >= 80, `coverage ${check(r, "coverage").metrics.coverage}`);
   t.true(r.auto_fixes_applied);
+  t.is(r.auto_fix?.fixed, SEED_PASS.lintFixable, "the 3 lint issues were fixed");
   t.true(check(r, "lint").passed, "lint re-checked after the fix");
   t.true(r.can_merge && r.required_checks_passed);
   t.deepEqual(r.blocking_issues, []);
