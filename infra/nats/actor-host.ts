@@ -71,13 +71,17 @@ export class ActorHost {
     const consumer = await this.#js.consumers.get(Stream.Tasks, Consumer.actor(this.#opts.role));
     const info = await consumer.info(true);
     this.#maxDeliver = info.config.max_deliver ?? -1;
-    this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(1_000, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));
+    this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(100, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));
     this.#cancels = this.#opts.nc.subscribe(Subject.allCancels, { callback: (_e, m) => this.#cancel(lastToken(m.subject)) });
     this.#messages = await consumer.consume({ max_messages: this.#concurrency });
     this.#loop = this.#pull(this.#messages);
   }
 
-  /** Stops pulling, lets tasks in flight finish (up to the grace), releases the rest. */
+  /**
+   * Stops pulling, lets tasks in flight finish (up to the grace), releases (naks) the ones it
+   * holds but has not started. A task the server sent after the stop comes back to the pool
+   * after the consumer's ack wait.
+   */
   async drain(): Promise<void> {
     this.#draining = true;
     await this.#messages?.close();
@@ -102,6 +106,10 @@ export class ActorHost {
         continue;
       }
       while (this.#running.size >= this.#concurrency) await new Promise<void>((r) => (this.#slotFreed = r));
+      if (this.#draining) {
+        msg.nak();
+        continue;
+      }
       const entry = { workflowId: "", abort: new AbortController() };
       this.#running.set(msg, entry);
       void this.#run(msg, entry).finally(() => {
