@@ -6,7 +6,8 @@
 import { execFile } from "node:child_process";
 import { access, constants, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** How a command was isolated: by bubblewrap, or plainly with the reason bwrap was not used. */
 export type SandboxIsolation =
@@ -34,6 +35,9 @@ export async function findExecutable(name: string, searchPath: string, cwd: stri
   return undefined;
 }
 
+/** patchbay's install (its node_modules, configs) and the Node running it. */
+const TOOL_DIRS = [...new Set([fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, ""), dirname(process.execPath)])];
+
 /**
  * The bwrap arguments that run `file args` with `root` writable and the rest read-only;
  * `readOnly` paths are bound read-only after the worktree (so they may lie inside it or
@@ -41,8 +45,12 @@ export async function findExecutable(name: string, searchPath: string, cwd: stri
  */
 export function bwrapArgs(root: string, readOnly: readonly string[], file: string, args: readonly string[]): string[] {
   // Order matters: the tmpfs on /tmp comes before the worktree bind, or a worktree under
-  // /tmp would be hidden by it.
-  const argv = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", root, root];
+  // /tmp would be hidden by it; patchbay's own tools (its Node, its node_modules: c8, eslint)
+  // are bound back read-only when they live under /tmp, before the worktree, which may lie
+  // inside them.
+  const argv = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+  for (const path of TOOL_DIRS) if (path === "/tmp" || path.startsWith("/tmp/")) argv.push("--ro-bind", path, path);
+  argv.push("--bind", root, root);
   for (const path of readOnly) argv.push("--ro-bind", path, path);
   argv.push("--die-with-parent", "--chdir", root, "--", file, ...args);
   return argv;
