@@ -70,7 +70,10 @@ function toReporting(state: GateState): GateState {
 
 function onCheck(state: GateState, event: TaskEvent): GateState {
   const id = checkOfTask(event.task_id);
-  const outcome = event.type === "task.completed" ? CheckOutcome.parse(event.output) : unrunnableOutcome(id, event.error, event.at);
+  let outcome = event.type === "task.completed" ? CheckOutcome.parse(event.output) : unrunnableOutcome(id, event.error, event.at);
+  if (state.phase === "rechecking" && state.autofix?.commit_sha) {
+    outcome = { ...outcome, summary: `${outcome.summary} (after auto-fix ${state.autofix.commit_sha.slice(0, 8)}: ${state.autofix.fixed} fixed)` };
+  }
   const next = { ...state, outcomes: { ...state.outcomes, [id]: outcome }, outstanding: state.outstanding.filter((t) => t !== event.task_id) };
   if (next.outstanding.length > 0) return next;
   if (next.phase === "checking" && fixable(next)) return { ...next, phase: "fixing" };
