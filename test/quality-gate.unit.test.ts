@@ -68,6 +68,7 @@ test("seed 1: fixable lint → auto-fix → lint re-checked on the fix commit �
     t.deepEqual(r.blocking_issues, []);
     t.is(r.checks.length, 8);
     t.is(r.head_sha, "fff");
+    t.regex(r.checks.find((c) => c.id === "lint")?.summary ?? "", /after auto-fix fff: 3 fixed/);
     t.true(r.overall_score >= 85);
   });
 });
