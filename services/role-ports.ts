@@ -5,11 +5,21 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { Config } from "../infra/config.ts";
 import { createWorkspaces, type Workspaces } from "../infra/git/index.ts";
 import { createAnalysisPool } from "../infra/analysis/index.ts";
-import { runInSandbox } from "../infra/sandbox/index.ts";
+import { runInSandbox, type SandboxOptions, type SandboxResult } from "../infra/sandbox/index.ts";
+import { inSpan } from "../infra/telemetry/tracing.ts";
 import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
 import type { AutofixPorts } from "../actors/coder/index.ts";
 import type { MergerPorts } from "../actors/merger/index.ts";
+
+/** Runs a repository's command in the sandbox, inside a `command <name>` span of the current task. */
+function tracedRun(opts: SandboxOptions): Promise<SandboxResult> {
+  return inSpan(`command ${opts.cmd.split("/").pop()}`, undefined, { "command.args": opts.args.join(" ").slice(0, 200), "command.cwd": opts.cwd }, async (span) => {
+    const result = await runInSandbox(opts);
+    span.setAttributes({ "command.exit_code": result.exitCode ?? -1, "command.timed_out": result.timedOut, "command.duration_ms": result.durationMs });
+    return result;
+  });
+}
 
 /** The shared git cache of this machine's processes (locked per repository). */
 export function workspacesOf(cfg: Config, role: string): Workspaces {
@@ -22,14 +32,14 @@ export function workspacesOf(cfg: Config, role: string): Workspaces {
 /** Ports of the checker: git, the analysis pool, the sandbox. */
 export function checkerPorts(cfg: Config): CheckerPorts {
   return {
-    workspaces: workspacesOf(cfg, "checker"), analysis: createAnalysisPool(), run: runInSandbox, now: Date.now,
+    workspaces: workspacesOf(cfg, "checker"), analysis: createAnalysisPool(), run: tracedRun, now: Date.now,
     log: (l) => console.error(`[checker] ${l}`), runner: `${hostname()}:${process.pid}`,
   };
 }
 
 /** Ports of the coder's auto-fix. */
 export function coderPorts(cfg: Config): AutofixPorts {
-  return { workspaces: workspacesOf(cfg, "coder"), run: runInSandbox, now: Date.now, log: (l) => console.error(`[coder] ${l}`) };
+  return { workspaces: workspacesOf(cfg, "coder"), run: tracedRun, now: Date.now, log: (l) => console.error(`[coder] ${l}`) };
 }
 
 /** Ports of the merger: the local forge and git. */
