@@ -22,6 +22,7 @@ const Env = z.object({
   PATCHBAY_GIT_AUTHOR_EMAIL: z.email().optional(),
   PATCHBAY_TASK_ACK_WAIT_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
   PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
+  PATCHBAY_PROVISION: z.enum(["create", "verify"]).optional(),
 });
 
 /** patchbay's configuration. */
@@ -46,6 +47,11 @@ export interface Config {
   gitAuthor: { name: string; email: string };
   /** Stream and consumer settings every process provisions and checks for drift. */
   provision: ProvisionOptions;
+  /**
+   * PATCHBAY_PROVISION: `create` (default) creates what is missing; `verify` only reads and
+   * fails on anything missing or drifted (for NATS users without create permissions).
+   */
+  provisionMode: "create" | "verify";
 }
 
 /** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.PATCHBAY_TASK_ACK_WAIT_MS ? { taskAckWaitMs: e.PATCHBAY_TASK_ACK_WAIT_MS } : {}),
       ...(e.PATCHBAY_TASK_MAX_DELIVERIES ? { maxTaskDeliveries: e.PATCHBAY_TASK_MAX_DELIVERIES } : {}),
     },
+    provisionMode: e.PATCHBAY_PROVISION ?? "create",
   };
 }
 

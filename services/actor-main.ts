@@ -18,7 +18,7 @@ export async function runActorMain(role: string, makeHandlers: HandlerFactory): 
     const concurrency = flag > 0 ? Number(process.argv[flag + 1]) : cfg.concurrency;
     const stopTelemetry = await initTelemetry(`patchbay-${role}`, cfg.otelEndpoint);
     const nc = await connectNats({ url: resolveNatsUrl(cfg), name: `patchbay-${role}`, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-    await provision(nc, cfg.provision);
+    await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
     const handlers = await makeHandlers(cfg, nc);
     const host = new ActorHost({ nc, role, handlers, concurrency, log: (l) => console.error(`[${role}] ${l}`) });
     await host.start();

@@ -2,9 +2,10 @@
  * Idempotent provisioning of everything patchbay needs on JetStream. Many processes may run
  * it at once; a resource that exists with a configuration that drifted from what this code
  * expects is reported (CONFIG_DRIFT), never silently used. Nothing needs a server newer than
- * 2.9 (no per-message TTLs, no subject transforms).
+ * 2.9 (no per-message TTLs, no subject transforms). In verify-only mode nothing is created:
+ * processes whose NATS user may not create streams check what an admin provisioned.
  */
-import type { NatsConnection } from "@nats-io/transport-node";
+import { PermissionViolationError, type NatsConnection } from "@nats-io/transport-node";
 import {
   AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager,
   type ConsumerConfig, type JetStreamManager, type StreamConfig,
@@ -61,8 +62,31 @@ export function consumerConfigs(opts: ProvisionOptions = {}): Array<{ stream: st
   return [...coordinator, ...actors];
 }
 
-/** Creates or verifies every stream, consumer, the `sagas` bucket and the `artifacts` store. */
-export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<void> {
+/** How {@link provision} treats resources that are missing. */
+export interface ProvisionMode {
+  /**
+   * Only read (stream and consumer info, bucket status), create nothing: missing resources are
+   * reported as NOT_FOUND and drifted ones as CONFIG_DRIFT, all in one error. For processes
+   * whose NATS user has no create permissions (PATCHBAY_PROVISION=verify).
+   */
+  verifyOnly?: boolean;
+}
+
+const STREAM_KEYS: Array<keyof StreamConfig> = ["subjects", "retention", "discard", "storage", "duplicate_window", "max_msgs"];
+const CONSUMER_KEYS: Array<keyof ConsumerConfig> = ["filter_subject", "ack_policy", "max_deliver", "ack_wait", "max_ack_pending"];
+
+/** Creates or verifies every stream, consumer, the `sagas` and `forge` buckets and the `artifacts` store. */
+export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}, mode: ProvisionMode = {}): Promise<void> {
+  if (mode.verifyOnly) return await verifyProvisioned(nc, opts);
+  try {
+    await createOrVerify(nc, opts);
+  } catch (err) {
+    if (!(err instanceof PermissionViolationError)) throw err;
+    throw new TerminalError(ErrorCode.ConfigInvalid, `this NATS user may not create what patchbay needs (${err.message}): provision once as admin, then run with PATCHBAY_PROVISION=verify`, { cause: err });
+  }
+}
+
+async function createOrVerify(nc: NatsConnection, opts: ProvisionOptions): Promise<void> {
   const jsm = await jetstreamManager(nc);
   for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
   for (const { stream, config } of consumerConfigs(opts)) await ensureConsumer(jsm, stream, config);
@@ -84,7 +108,7 @@ async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> &
     }
   }
   const info = have ?? (await jsm.streams.info(want.name)).config;
-  const diffs = compare(want, info, ["subjects", "retention", "discard", "storage", "duplicate_window", "max_msgs"]);
+  const diffs = compare(want, info, STREAM_KEYS);
   if (diffs.length) drift(`stream ${want.name}`, diffs);
 }
 
@@ -98,12 +122,7 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamCo
 }
 
 async function ensureConsumer(jsm: JetStreamManager, stream: string, want: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
-  let have: ConsumerConfig | undefined;
-  try {
-    have = (await jsm.consumers.info(stream, want.durable_name)).config;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
+  let have = await consumerInfo(jsm, stream, want.durable_name);
   if (!have) {
     try {
       await jsm.consumers.add(stream, want);
@@ -113,8 +132,56 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, want: Parti
       have = (await jsm.consumers.info(stream, want.durable_name)).config;
     }
   }
-  const diffs = compare(want, have, ["filter_subject", "ack_policy", "max_deliver", "ack_wait", "max_ack_pending"]);
+  const diffs = compare(want, have, CONSUMER_KEYS);
   if (diffs.length) drift(`consumer ${stream}/${want.durable_name}`, diffs);
+}
+
+/** Reads every resource and throws NOT_FOUND (anything missing) or CONFIG_DRIFT, listing all. */
+async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const missing: string[] = [];
+  const drifted: string[] = [];
+  for (const want of streamConfigs(opts)) {
+    const have = await streamInfo(jsm, want.name);
+    if (!have) missing.push(`stream ${want.name}`);
+    else drifted.push(...compare(want, have, STREAM_KEYS).map((d) => `stream ${want.name} ${d}`));
+  }
+  for (const { stream, config } of consumerConfigs(opts)) {
+    const have = await consumerInfo(jsm, stream, config.durable_name);
+    if (!have) missing.push(`consumer ${stream}/${config.durable_name}`);
+    else drifted.push(...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`));
+  }
+  const sagas = await bucketStatus(() => new Kvm(nc).open(Bucket.Sagas).then((kv) => kv.status()));
+  if (!sagas) missing.push(`KV ${Bucket.Sagas}`);
+  else if (sagas.history !== 1) drifted.push(`KV ${Bucket.Sagas} history is ${sagas.history}, expected 1`);
+  if (!(await bucketStatus(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status())))) missing.push(`KV ${Bucket.Forge}`);
+  if (!(await bucketStatus(() => new Objm(nc).open(Bucket.Artifacts).then((os) => os.status())))) missing.push(`object store ${Bucket.Artifacts}`);
+  if (missing.length) {
+    const also = drifted.length ? `; also drifted: ${drifted.join("; ")}` : "";
+    throw new TerminalError(ErrorCode.NotFound, `not provisioned: ${missing.join(", ")}${also}. Provision once as a user allowed to create them (PATCHBAY_PROVISION=create, e.g. the admin user), then restart.`);
+  }
+  if (drifted.length) {
+    throw new TerminalError(ErrorCode.ConfigDrift, `provisioned with a different configuration: ${drifted.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm), provision again as admin and restart.`);
+  }
+}
+
+async function consumerInfo(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerConfig | undefined> {
+  try {
+    return (await jsm.consumers.info(stream, name)).config;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The status of a bucket, or undefined when its stream does not exist. */
+async function bucketStatus<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isNotFound(err) || /not found/i.test((err as Error).message)) return undefined;
+    throw err;
+  }
 }
 
 /** JetStream answers 404 for a missing stream or consumer. */

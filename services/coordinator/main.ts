@@ -12,7 +12,7 @@ try {
   const cfg = loadConfig();
   const stopTelemetry = await initTelemetry("patchbay-coordinator", cfg.otelEndpoint);
   const nc = await connectNats({ url: resolveNatsUrl(cfg), name: "patchbay-coordinator", ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-  await provision(nc, cfg.provision);
+  await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
   const coordinator = new Coordinator({ nc, registry: new WorkflowRegistry(builtinWorkflows), log: (l) => console.error(`[coordinator] ${l}`) });
   await coordinator.start();
   console.error(`[coordinator] ready pid=${process.pid}`);

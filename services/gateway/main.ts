@@ -10,7 +10,7 @@ import { createGateway } from "./server.ts";
 try {
   const cfg = loadConfig();
   const nc = await connectNats({ url: resolveNatsUrl(cfg), name: "patchbay-gateway", ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-  await provision(nc, cfg.provision);
+  await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
   const server = createGateway(new PatchbayClient(nc), { forge });
   server.listen(cfg.gatewayPort, "127.0.0.1", () => {
