@@ -1,0 +1,218 @@
+/**
+ * Per-service NATS users with least-privilege subject permissions (DESIGN §8), as pure
+ * functions: the users, what each may publish and subscribe to, and the nats-server
+ * configuration text. Passwords come in as arguments; nothing here generates or stores one.
+ * Every subject is derived from protocol/subjects.ts and the provisioning configs, so a new
+ * stream, consumer or role changes the generated permissions with it. See docs/permissions.md.
+ */
+import { Bucket, Consumer, Roles, Stream, Subject } from "../../protocol/subjects.ts";
+import { consumerConfigs, streamConfigs } from "./provision.ts";
+
+/** What one user may do with one kind of operation; `deny` wins over `allow`. */
+export interface SubjectRule {
+  /** Subjects (with wildcards) the operation is allowed on. */
+  allow: string[];
+  /** Exceptions to `allow`. */
+  deny?: string[];
+}
+
+/** The publish and subscribe permissions of one user. */
+export interface SubjectPermissions {
+  publish: SubjectRule;
+  subscribe: SubjectRule;
+}
+
+/** One NATS user of a patchbay deployment. */
+export interface NatsUser {
+  /** User name: `admin`, `coordinator`, `actor-<role>`, `gateway` or `client`. */
+  user: string;
+  /** Plain-text password (nats-server compares it as given). */
+  password: string;
+  permissions: SubjectPermissions;
+}
+
+/** What a service is granted before the common grants and the durable-consumer guards. */
+interface Grants {
+  publish: string[];
+  subscribe: string[];
+  /** Durable consumers (`STREAM/name`) this user pulls from and acks. */
+  pulls: string[];
+  /** Streams on which this user may create and read its own ephemeral (ordered) consumers. */
+  reads: string[];
+}
+
+const API = "$JS.API";
+/** Stream names nats.js gives a KV bucket and an object store (library conventions). */
+const kvStream = (bucket: string) => `KV_${bucket}`;
+const objStream = (bucket: string) => `OBJ_${bucket}`;
+const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
+
+/** The user name of an actor role's processes. */
+export const actorUser = (role: string): string => `actor-${role}`;
+
+/** Every service user: admin, coordinator, one per actor role, gateway, client. */
+export function serviceUsers(): string[] {
+  return ["admin", "coordinator", ...Roles.map(actorUser), "gateway", "client"];
+}
+
+/** The permissions of `user` (one of {@link serviceUsers}); throws for an unknown name. */
+export function permissionsOf(user: string): SubjectPermissions {
+  if (user === "admin") return { publish: { allow: [">"] }, subscribe: { allow: [">"] } };
+  return finish(grantsOf(user));
+}
+
+/** The users of a deployment, each with its password from `passwords` (one per {@link serviceUsers}). */
+export function natsUsers(passwords: Readonly<Record<string, string>>): NatsUser[] {
+  return serviceUsers().map((user) => {
+    const password = passwords[user];
+    if (!password) throw new Error(`no password given for NATS user '${user}'`);
+    return { user, password, permissions: permissionsOf(user) };
+  });
+}
+
+function grantsOf(user: string): Grants {
+  if (user === "coordinator") return coordinatorGrants();
+  if (user === "gateway" || user === "client") return clientGrants();
+  const role = Roles.find((r) => actorUser(r) === user);
+  if (role) return actorGrants(role);
+  throw new Error(`unknown NATS user '${user}' (known: ${serviceUsers().join(", ")})`);
+}
+
+/** Consumes starts, signals, timers and events; publishes every internal subject; owns `sagas`. */
+function coordinatorGrants(): Grants {
+  const g = kvGrants(Bucket.Sagas, "write");
+  g.pulls.push(`${Stream.Workflows}/${Consumer.Starts}`, `${Stream.Workflows}/${Consumer.Signals}`,
+    `${Stream.Timers}/${Consumer.Timers}`, `${Stream.History}/${Consumer.Events}`);
+  g.publish.push(...Roles.map((r) => Subject.task(r)), Subject.allCancels, Subject.allStarts, Subject.allSignals,
+    Subject.allTimers, Subject.allEvents, Subject.allLogs, Subject.allDlq);
+  g.reads.push(Stream.History);
+  return g;
+}
+
+/** Pulls and acks its own consumer, reports results, dead-letters its own tasks, hears cancels. */
+function actorGrants(role: string): Grants {
+  const g = role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants();
+  g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
+  g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));
+  g.subscribe.push(Subject.allCancels);
+  return g;
+}
+
+/** The public API (CLI, gateway): starts, signals, reading saga records, history, DLQ; the forge. */
+function clientGrants(): Grants {
+  const sagas = kvGrants(Bucket.Sagas, "read");
+  const forge = kvGrants(Bucket.Forge, "write");
+  return {
+    publish: [Subject.start("*"), Subject.signal("*"), ...sagas.publish, ...forge.publish],
+    subscribe: [Subject.allLogs],
+    pulls: [],
+    reads: [Stream.History, Stream.Dlq, ...sagas.reads, ...forge.reads],
+  };
+}
+
+function emptyGrants(): Grants {
+  return { publish: [], subscribe: [], pulls: [], reads: [] };
+}
+
+/** Reading a bucket: get (direct or stream message get) and key listings; writing adds puts. */
+function kvGrants(bucket: string, access: "read" | "write"): Grants {
+  const stream = kvStream(bucket);
+  const publish = [`${API}.DIRECT.GET.${stream}.${kvKeys(bucket)}`, `${API}.STREAM.MSG.GET.${stream}`, `$JS.FC.${stream}.>`];
+  if (access === "write") publish.push(kvKeys(bucket));
+  return { publish, subscribe: [], pulls: [], reads: [stream] };
+}
+
+/**
+ * Adds what every service needs — replies on `_INBOX.>`, JetStream account info, the INFO of
+ * every stream and durable consumer (verify-only provisioning) — and turns pulls and reads into
+ * API subjects. Nobody but admin may create or delete a durable consumer, or pull and ack a
+ * durable consumer that is not its own on a stream where it may read.
+ */
+function finish(g: Grants): SubjectPermissions {
+  const durables = consumerConfigs().map((c) => ({ stream: c.stream, name: c.config.durable_name }));
+  const publish = [...verifyOnlySubjects(), ...g.publish];
+  for (const pull of g.pulls) {
+    const [stream, name] = pull.split("/");
+    publish.push(`${API}.CONSUMER.MSG.NEXT.${stream}.${name}`, `$JS.ACK.${stream}.${name}.>`);
+  }
+  const deny: string[] = [];
+  for (const stream of g.reads) {
+    publish.push(...readSubjects(stream));
+    for (const d of durables.filter((c) => c.stream === stream)) {
+      deny.push(`${API}.CONSUMER.CREATE.${stream}.${d.name}`, `${API}.CONSUMER.CREATE.${stream}.${d.name}.>`, `${API}.CONSUMER.DELETE.${stream}.${d.name}`);
+      if (!g.pulls.includes(`${stream}/${d.name}`)) deny.push(`${API}.CONSUMER.MSG.NEXT.${stream}.${d.name}`, `$JS.ACK.${stream}.${d.name}.>`);
+    }
+  }
+  return {
+    publish: { allow: unique(publish), ...(deny.length ? { deny: unique(deny) } : {}) },
+    subscribe: { allow: unique(["_INBOX.>", ...g.subscribe]) },
+  };
+}
+
+/**
+ * Ephemeral ordered consumers on `stream`: pull ones with these filters on HISTORY (`show`,
+ * reset) and unfiltered on DLQ, push ones (key listings, delivered to `_INBOX`) on buckets.
+ */
+function readSubjects(stream: string): string[] {
+  const pulled: Record<string, string[]> = { [Stream.History]: [Subject.allEvents, Subject.allLogs], [Stream.Dlq]: [""] };
+  const buckets: Record<string, string> = { [kvStream(Bucket.Sagas)]: kvKeys(Bucket.Sagas), [kvStream(Bucket.Forge)]: kvKeys(Bucket.Forge) };
+  const manage = [`${API}.CONSUMER.INFO.${stream}.*`, `${API}.CONSUMER.DELETE.${stream}.*`];
+  const filters = pulled[stream];
+  if (filters) {
+    const create = filters.map((f) => `${API}.CONSUMER.CREATE.${stream}.*${f ? `.${f}` : ""}`);
+    return [...create, ...manage, `${API}.CONSUMER.MSG.NEXT.${stream}.*`];
+  }
+  const keys = buckets[stream];
+  if (keys) return [`${API}.CONSUMER.CREATE.${stream}.*.${keys}`, ...manage];
+  throw new Error(`no read grants defined for stream ${stream}`);
+}
+
+/** The read-only API subjects `provision(…, {verifyOnly: true})` uses. */
+export function verifyOnlySubjects(): string[] {
+  const streams = [...streamConfigs().map((s) => s.name), kvStream(Bucket.Sagas), kvStream(Bucket.Forge), objStream(Bucket.Artifacts)];
+  return [
+    `${API}.INFO`,
+    ...streams.map((s) => `${API}.STREAM.INFO.${s}`),
+    ...consumerConfigs().map((c) => `${API}.CONSUMER.INFO.${c.stream}.${c.config.durable_name}`),
+  ];
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * The nats-server configuration for `users`: an `authorization` block only (JetStream is
+ * enabled by `-js` on the command line, or by the operator's own `jetstream {}` block).
+ */
+export function serverConfig(users: readonly NatsUser[]): string {
+  const lines = [
+    "# patchbay: one NATS user per service (generated by `patchbay nats-config`; regenerate, do not edit).",
+    "# Holds passwords: keep this file readable by the nats-server user only.",
+    "authorization {",
+    "  users = [",
+    ...users.flatMap((u) => userBlock(u)),
+    "  ]",
+    "}",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** One user, one subject per line so a review can read what each service may do. */
+function userBlock(u: NatsUser): string[] {
+  const list = (name: string, values: readonly string[]) => [`          ${name}: [`, ...values.map((v) => `            ${JSON.stringify(v)}`), "          ]"];
+  const rule = (name: string, r: SubjectRule) => [
+    `        ${name}: {`, ...list("allow", r.allow), ...(r.deny ? list("deny", r.deny) : []), "        }",
+  ];
+  return [
+    "    {",
+    `      user: ${JSON.stringify(u.user)}`,
+    `      password: ${JSON.stringify(u.password)}`,
+    "      permissions: {",
+    ...rule("publish", u.permissions.publish),
+    ...rule("subscribe", u.permissions.subscribe),
+    "      }",
+    "    }",
+  ];
+}
