@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { exitWithError } from "../../infra/process.ts";
 import { registerWorkflowCommands } from "./commands.ts";
 import { demo } from "./demo.ts";
+import { registerNatsConfigCommands } from "./nats-config.ts";
 import { registerPrCommands } from "./pr.ts";
 import { up } from "./up.ts";
 
@@ -15,5 +16,6 @@ program.command("demo").description("run the embedded demo end to end, then stop
   .action(() => demo().catch(exitWithError));
 registerWorkflowCommands(program);
 registerPrCommands(program);
+registerNatsConfigCommands(program);
 
 await program.parseAsync(process.argv);
