@@ -81,9 +81,17 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {},
   try {
     await createOrVerify(nc, opts);
   } catch (err) {
-    if (!(err instanceof PermissionViolationError)) throw err;
-    throw new TerminalError(ErrorCode.ConfigInvalid, `this NATS user may not create what patchbay needs (${err.message}): provision once as admin, then run with PATCHBAY_PROVISION=verify`, { cause: err });
+    const denied = permissionViolation(err);
+    if (!denied) throw err;
+    throw new TerminalError(ErrorCode.ConfigInvalid, `this NATS user may not create what patchbay needs (${denied.message}): provision once as admin, then run with PATCHBAY_PROVISION=verify`, { cause: err });
   }
+}
+
+/** The server's refusal behind `err` (a request wraps it as its cause), if it is one. */
+function permissionViolation(err: unknown): PermissionViolationError | undefined {
+  if (err instanceof PermissionViolationError) return err;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof PermissionViolationError ? cause : undefined;
 }
 
 async function createOrVerify(nc: NatsConnection, opts: ProvisionOptions): Promise<void> {
