@@ -15,6 +15,7 @@ export const ErrorCode = {
   DeciderError: "DECIDER_ERROR",
   Cancelled: "CANCELLED",
   NatsUnreachable: "NATS_UNREACHABLE",
+  NatsAuthFailed: "NATS_AUTH_FAILED",
   ConfigDrift: "CONFIG_DRIFT",
   ConfigInvalid: "CONFIG_INVALID",
   Backpressure: "BACKPRESSURE",

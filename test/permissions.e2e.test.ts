@@ -134,6 +134,10 @@ test.serial("the server refuses what a user may not do", async (t) => {
 
   const client = await as(t, "client");
   await denied(t, jetstream(client).publish(Subject.task("checker"), new Uint8Array()), /^task\.checker$/);
+  // Replies are per user: nobody may listen to another user's inbox.
+  const sniff = client.subscribe("_INBOX_coordinator.>");
+  const violation = await sniff.closed;
+  t.true(violation instanceof PermissionViolationError, `subscribing to another user's inbox: ${String(violation)}`);
   await denied(t, (await new Kvm(client).open(Bucket.Sagas)).put("any", new Uint8Array([1])), /^\$KV\.sagas\.any$/);
 
   const jsm = await jetstreamManager(await as(t, "admin"));
@@ -156,5 +160,5 @@ test.serial("a process with a wrong password stops with a one-line auth error", 
   t.is(code, 1);
   const lines = out.trim().split("\n");
   t.is(lines.length, 1, out);
-  t.regex(lines[0], /^error: .*Authorization Violation/);
+  t.regex(lines[0], /^error: NATS_AUTH_FAILED .*Authorization Violation/);
 });

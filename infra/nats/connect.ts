@@ -2,6 +2,7 @@
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { installRequestFix } from "./request-fix.ts";
+import { inboxPrefixOf } from "./permissions.ts";
 
 /** Options of {@link connectNats}. */
 export interface ConnectOptions {
@@ -25,14 +26,18 @@ export async function connectNats(opts: ConnectOptions): Promise<NatsConnection>
     return await connect({
       servers: opts.url.split(","),
       name: opts.name,
-      ...(opts.user ? { user: opts.user, pass: opts.pass } : {}),
+      ...(opts.user ? { user: opts.user, pass: opts.pass, inboxPrefix: inboxPrefixOf(opts.user) } : {}),
       timeout: opts.timeoutMs ?? 5_000,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       noAsyncTraces: true,
     });
   } catch (err) {
-    throw new TerminalError(ErrorCode.NatsUnreachable, `cannot reach NATS at ${opts.url}: ${(err as Error).message}`, { cause: err });
+    const message = (err as Error).message;
+    if (/authorization|authentication/i.test(message)) {
+      throw new TerminalError(ErrorCode.NatsAuthFailed, `NATS at ${opts.url} refused ${opts.user ? `user '${opts.user}'` : "an anonymous connection"}: ${message}`, { cause: err });
+    }
+    throw new TerminalError(ErrorCode.NatsUnreachable, `cannot reach NATS at ${opts.url}: ${message}`, { cause: err });
   }
 }
 

@@ -50,6 +50,14 @@ const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
 /** The user name of an actor role's processes. */
 export const actorUser = (role: string): string => `actor-${role}`;
 
+/**
+ * The reply-inbox prefix of a user (`_INBOX_<user>`): `connectNats` uses it whenever a user is
+ * given, so no user may subscribe to another's replies.
+ */
+export function inboxPrefixOf(user: string): string {
+  return `_INBOX_${user}`;
+}
+
 /** Every service user: admin, coordinator, one per actor role, gateway, client. */
 export function serviceUsers(): string[] {
   return ["admin", "coordinator", ...Roles.map(actorUser), "gateway", "client"];
@@ -58,7 +66,7 @@ export function serviceUsers(): string[] {
 /** The permissions of `user` (one of {@link serviceUsers}); throws for an unknown name. */
 export function permissionsOf(user: string): SubjectPermissions {
   if (user === "admin") return { publish: { allow: [">"] }, subscribe: { allow: [">"] } };
-  return finish(grantsOf(user));
+  return finish(grantsOf(user), user);
 }
 
 /** The users of a deployment, each with its password from `passwords` (one per {@link serviceUsers}). */
@@ -123,12 +131,12 @@ function kvGrants(bucket: string, access: "read" | "write"): Grants {
 }
 
 /**
- * Adds what every service needs — replies on `_INBOX.>`, JetStream account info, the INFO of
+ * Adds what every service needs — replies on its own inbox prefix, JetStream account info, the INFO of
  * every stream and durable consumer (verify-only provisioning) — and turns pulls and reads into
  * API subjects. Nobody but admin may create or delete a durable consumer, or pull and ack a
  * durable consumer that is not its own on a stream where it may read.
  */
-function finish(g: Grants): SubjectPermissions {
+function finish(g: Grants, user: string): SubjectPermissions {
   const durables = consumerConfigs().map((c) => ({ stream: c.stream, name: c.config.durable_name }));
   const publish = [...verifyOnlySubjects(), ...g.publish];
   for (const pull of g.pulls) {
@@ -145,7 +153,7 @@ function finish(g: Grants): SubjectPermissions {
   }
   return {
     publish: { allow: unique(publish), ...(deny.length ? { deny: unique(deny) } : {}) },
-    subscribe: { allow: unique(["_INBOX.>", ...g.subscribe]) },
+    subscribe: { allow: unique([`${inboxPrefixOf(user)}.>`, ...g.subscribe]) },
   };
 }
 

@@ -24,8 +24,9 @@ interface Common {
 export async function withClient(opts: Common, fn: (client: PatchbayClient) => Promise<number | void>): Promise<void> {
   let code: number;
   try {
-    const url = resolveNatsUrl(loadConfig(), opts.nats);
-    const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000 });
+    const cfg = loadConfig();
+    const url = resolveNatsUrl(cfg, opts.nats);
+    const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
     const client = new PatchbayClient(nc, new WorkflowRegistry(builtinWorkflows));
     try {
       code = (await fn(client)) ?? 0;
