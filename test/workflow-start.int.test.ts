@@ -80,3 +80,21 @@ test("an undecodable start lands in the DLQ with its reason; the next start stil
   t.true(dlq.every((e) => e.original_subject === "workflow.start.bench-fanout" && e.code === "INVALID_MESSAGE"));
   t.regex(dlq[1].reason, /id/);
 });
+
+test("a repeated start reaching a replica that never saw the workflow changes nothing", async (t) => {
+  const { nc } = await startTestNats(t);
+  const first = await startCoordinator(t, nc, registry());
+  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  const c = client(t, nc);
+  nc.publish("workflow.start.bench-fanout", enc({ id: "repeat-1", input: { fanout: 2 } }));
+  t.is((await c.wait("repeat-1", 20_000)).status, "completed");
+  await first.stop();
+  await startCoordinator(t, nc, registry());
+  nc.publish("workflow.start.bench-fanout", enc({ id: "repeat-1", input: { fanout: 7 } }));
+  const jsm = await jetstreamManager(nc);
+  await eventually(async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0, "the repeated start to be consumed");
+  const rec = await c.status("repeat-1");
+  t.deepEqual(rec?.input, { fanout: 2, payload_bytes: 0, task_timeout_ms: 60_000 });
+  const starts = (await c.history("repeat-1")).filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"));
+  t.is(starts.length, 1);
+});

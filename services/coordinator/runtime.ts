@@ -116,8 +116,11 @@ export class Coordinator implements InputSink {
 
   async #step(id: string, inputs: SagaInput[]): Promise<void> {
     const store = this.#store as SagaStore;
+    // A start of an unknown id goes straight to kv.create (a repeated start loses that race
+    // and is re-read below): one request less per workflow than reading first.
+    const startsOnly = inputs.every((i) => i.kind === "start");
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      let current = attempt === 0 ? await store.load(id) : await store.read(id);
+      let current = attempt > 0 ? await store.read(id) : startsOnly ? store.cachedVersion(id) : await store.load(id);
       let next = this.#fold(id, current, inputs);
       // "Nothing to do" is only trustworthy against the latest record, not a cached copy.
       if (!next && (current === undefined || current.cached)) {

@@ -42,9 +42,7 @@ export class SagaStore {
 
   /** Reads a record (cache first); undefined when it does not exist. */
   async load(id: string): Promise<Versioned | undefined> {
-    const cached = this.#cache.get(id);
-    if (cached) return { ...cached, cached: true };
-    return await this.read(id);
+    return this.cachedVersion(id) ?? (await this.read(id));
   }
 
   /** Reads a record from KV, bypassing the cache. */
@@ -54,6 +52,12 @@ export class SagaStore {
     const v = { rec: decodeRaw(entry.value) as SagaRecord, revision: entry.revision };
     this.#remember(id, v);
     return v;
+  }
+
+  /** The cached record with its revision, without reading KV. */
+  cachedVersion(id: string): Versioned | undefined {
+    const cached = this.#cache.get(id);
+    return cached ? { ...cached, cached: true } : undefined;
   }
 
   /** The cached record, without reading KV. */
