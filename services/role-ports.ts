@@ -21,6 +21,11 @@ function tracedRun(opts: SandboxOptions): Promise<SandboxResult> {
   });
 }
 
+/** npm's cache shared by the repository commands of this machine. */
+function packageCacheOf(cfg: Config): string {
+  return join(cfg.workDir, "npm-cache");
+}
+
 /** The shared git cache of this machine's processes (locked per repository). */
 export function workspacesOf(cfg: Config, role: string): Workspaces {
   return createWorkspaces({
@@ -33,13 +38,13 @@ export function workspacesOf(cfg: Config, role: string): Workspaces {
 export function checkerPorts(cfg: Config): CheckerPorts {
   return {
     workspaces: workspacesOf(cfg, "checker"), analysis: createAnalysisPool(), run: tracedRun, now: Date.now,
-    log: (l) => console.error(`[checker] ${l}`), runner: `${hostname()}:${process.pid}`,
+    log: (l) => console.error(`[checker] ${l}`), runner: `${hostname()}:${process.pid}`, packageCache: packageCacheOf(cfg),
   };
 }
 
 /** Ports of the coder's auto-fix. */
 export function coderPorts(cfg: Config): AutofixPorts {
-  return { workspaces: workspacesOf(cfg, "coder"), run: tracedRun, now: Date.now, log: (l) => console.error(`[coder] ${l}`) };
+  return { workspaces: workspacesOf(cfg, "coder"), run: tracedRun, now: Date.now, log: (l) => console.error(`[coder] ${l}`), packageCache: packageCacheOf(cfg) };
 }
 
 /** Ports of the merger: the local forge and git. */

@@ -197,6 +197,17 @@ test("bwrap confines writes to the worktree, or the fallback reason is reported"
   t.is(broken.exitCode, 0, "the fallback still runs the command");
 });
 
+test("a listed writable directory (a shared package cache) is writable under bwrap; nothing else outside is", async (t) => {
+  const { root, wt, outside } = await worktree(t);
+  const cache = join(root, "cache", "npm");
+  const result = await run(wt, `echo cached > ${cache}/pkg.txt; echo out > ${outside}/escaped.txt; true`, { writable: [cache] });
+  t.is(result.exitCode, 0);
+  t.is(await readFile(join(cache, "pkg.txt"), "utf8"), "cached\n", "the cache dir was created and written");
+  if (result.isolation.kind === "bwrap") await t.throwsAsync(readFile(join(outside, "escaped.txt")));
+  else t.log(`bwrap not used: ${result.isolation.reason}`);
+  await t.throwsAsync(run(wt, "true", { writable: ["relative/cache"] }), { message: /must be absolute/ });
+});
+
 test("resolveInside refuses ../ escapes, absolute paths and symlinks leading out", async (t) => {
   const { wt, outside } = await worktree(t);
   await symlink("/etc", join(wt, "etc-link"));

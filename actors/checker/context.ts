@@ -54,8 +54,8 @@ export async function checkoutSha(git: SimpleGit, sha: string | undefined, what:
 }
 
 /** Detects the project in `dir`, binds an Exec to it and installs dependencies when asked. */
-export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit">, dir: string, sha: string, deadline: number, install: boolean): Promise<Tree> {
-  const exec = createExec({ dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit });
+export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">, dir: string, sha: string, deadline: number, install: boolean): Promise<Tree> {
+  const exec = createExec({ dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit, ...(ports.packageCache ? { packageCache: ports.packageCache } : {}) });
   const project = await detectProject(dir);
   const tree: Tree = { dir, sha, project, exec };
   if (install) tree.install = await installDependencies(exec, project);

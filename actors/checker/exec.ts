@@ -42,6 +42,12 @@ export interface ExecOptions {
   run(opts: SandboxOptions): Promise<SandboxResult>;
   /** Where PATH and LANG come from (default `process.env`). */
   inherit?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A package cache shared by the commands of this machine (npm's `npm_config_cache`): the only
+   * writable place outside the worktree. npm checks every tarball against the lockfile's
+   * integrity hash, so a shared cache saves the downloads without trusting its contents.
+   */
+  packageCache?: string;
 }
 
 const DEFAULT_OUTPUT_BYTES = 256 * 1024;
@@ -70,7 +76,8 @@ export function createExec(options: ExecOptions): Exec {
         cwd: options.dir,
         timeoutMs: limitMs,
         maxOutputBytes: commandOptions.maxOutputBytes ?? DEFAULT_OUTPUT_BYTES,
-        env: { ...COMMAND_ENV, ...commandOptions.env },
+        env: { ...COMMAND_ENV, ...(options.packageCache ? { npm_config_cache: options.packageCache } : {}), ...commandOptions.env },
+        ...(options.packageCache ? { writable: [options.packageCache] } : {}),
         inherit: env,
       });
       return { ...result, display: [cmd, ...args].join(" "), limitMs };

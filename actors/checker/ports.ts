@@ -21,6 +21,8 @@ export interface CheckerPorts {
    * patchbay's own Node (`dirname(process.execPath)`) is always put first on that PATH.
    */
   inherit?: Readonly<Record<string, string | undefined>>;
+  /** npm's package cache shared by this machine's checks (downloads once, integrity-checked). */
+  packageCache?: string;
 }
 
 /** One check's request, with the worktree of the head already checked out. */

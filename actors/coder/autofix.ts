@@ -33,6 +33,8 @@ export interface AutofixPorts {
   log(line: string): void;
   /** Where the sandbox takes PATH and LANG from (default `process.env`); patchbay's Node goes first. */
   inherit?: Readonly<Record<string, string | undefined>>;
+  /** npm's package cache shared by this machine's commands. */
+  packageCache?: string;
 }
 
 /** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */

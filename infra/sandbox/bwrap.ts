@@ -43,7 +43,7 @@ const TOOL_DIRS = [...new Set([fileURLToPath(new URL("../..", import.meta.url)).
  * `readOnly` paths are bound read-only after the worktree (so they may lie inside it or
  * under /tmp).
  */
-export function bwrapArgs(root: string, readOnly: readonly string[], file: string, args: readonly string[]): string[] {
+export function bwrapArgs(root: string, readOnly: readonly string[], file: string, args: readonly string[], writable: readonly string[] = []): string[] {
   // Order matters: the tmpfs on /tmp comes before the worktree bind, or a worktree under
   // /tmp would be hidden by it; patchbay's own tools (its Node, its node_modules: c8, eslint)
   // are bound back read-only when they live under /tmp, before the worktree, which may lie
@@ -51,6 +51,7 @@ export function bwrapArgs(root: string, readOnly: readonly string[], file: strin
   const argv = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
   for (const path of TOOL_DIRS) if (path === "/tmp" || path.startsWith("/tmp/")) argv.push("--ro-bind", path, path);
   argv.push("--bind", root, root);
+  for (const path of writable) argv.push("--bind", path, path);
   for (const path of readOnly) argv.push("--ro-bind", path, path);
   argv.push("--die-with-parent", "--chdir", root, "--", file, ...args);
   return argv;

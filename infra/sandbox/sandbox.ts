@@ -6,8 +6,8 @@
  * killed when the command itself exits.
  */
 import { spawn } from "node:child_process";
-import { readFile, realpath, stat } from "node:fs/promises";
-import { delimiter, join, resolve } from "node:path";
+import { mkdir, readFile, realpath, stat } from "node:fs/promises";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ErrorCode, RetryableError, TerminalError } from "../../protocol/errors.ts";
 import { bwrapArgs, chooseIsolation, findExecutable } from "./bwrap.ts";
@@ -34,6 +34,11 @@ export interface SandboxOptions {
   useBwrap?: "auto" | "never";
   /** The bwrap binary; by default `bwrap` is looked up on the sandbox PATH. */
   bwrapPath?: string;
+  /**
+   * Absolute directories outside the worktree the command may also write (a shared package
+   * cache); created when missing, bound read-write under bwrap.
+   */
+  writable?: readonly string[];
   /** Time between SIGTERM and SIGKILL on timeout (default 2000 ms). */
   killGraceMs?: number;
   /** The environment PATH and LANG are picked from (default `process.env`); nothing else is read. */
@@ -78,7 +83,7 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
   if (file === undefined) return notStarted(options.cmd, isolation, await commandProblem(options.cmd, env.PATH, root));
   const [command, argv] =
     isolation.kind === "bwrap"
-      ? [isolation.bwrapPath, bwrapArgs(root, await gitReadOnlyPaths(root), file, options.args)]
+      ? [isolation.bwrapPath, bwrapArgs(root, await gitReadOnlyPaths(root), file, options.args, await writableDirs(options.writable))]
       : [file, [...options.args]];
   return supervise(command, argv, {
     cwd: root,
@@ -88,6 +93,17 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     isolation,
   });
+}
+
+/** Creates the extra writable directories; each must be absolute. */
+async function writableDirs(dirs: readonly string[] | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of dirs ?? []) {
+    if (!isAbsolute(dir)) throw new TerminalError(ErrorCode.InvalidInput, `sandbox: writable dir ${dir} must be absolute`);
+    await mkdir(dir, { recursive: true });
+    out.push(await realpath(dir));
+  }
+  return out;
 }
 
 function validate(options: SandboxOptions): void {
