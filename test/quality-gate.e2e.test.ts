@@ -5,8 +5,9 @@
 // with the table); seed example 2 (5 of 50 tests failing, coverage under 80%, an SQL injection
 // → exactly three blocking issues, can_merge false); a Python unittest repository gets real
 // results; the eight checks overlap across both checker processes; a hanging check is cut at
-// its timeout and a missing test command fails clearly; a missing branch or repo fails the
-// workflow at its first step; the CLI refuses a coverage of 180 naming the field.
+// its timeout and a missing test command fails clearly; a repository's own weights and
+// required checks are honoured; a missing branch or repo fails the workflow at its first step;
+// the CLI refuses a coverage of 180 naming the field.
 import test, { type ExecutionContext } from "ava";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -130,10 +131,10 @@ test.serial("a Python unittest repository gets real results", async (t) => {
   t.is(r.pr_number, null);
 });
 
-async function tinyRepo(name: string, testScript: string): Promise<string> {
+async function tinyRepo(name: string, testScript: string, packageExtra: Record<string, unknown> = {}): Promise<string> {
   const dir = join(d.dir, name);
   const files = {
-    "package.json": JSON.stringify({ name, version: "1.0.0", scripts: { "test:unit": testScript } }, null, 2),
+    "package.json": JSON.stringify({ name, version: "1.0.0", scripts: { "test:unit": testScript }, ...packageExtra }, null, 2),
     "package-lock.json": JSON.stringify({ name, version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name, version: "1.0.0" } } }, null, 2),
     "src/index.js": "export const one = () => 1;\n",
   };
@@ -153,6 +154,18 @@ test.serial("a hanging check is cut at its timeout; a missing test command fails
   const mu = check(m, "unit_tests");
   t.false(mu.passed);
   t.regex(`${mu.summary}\n${mu.issues.map((i) => i.message).join("\n")}`, /no-such-test-runner|not found|127/);
+});
+
+test.serial("weights and required checks come from the repository's package.json", async (t) => {
+  const gateConfig = { patchbay: { gate: { required: ["lint"], weights: { unit_tests: 0 } } } };
+  const repo = await tinyRepo("configured", "no-such-test-runner", gateConfig);
+  const r = await gate("gate-configured", { repo, branch: "feature/x", checks: ["unit_tests", "lint"], attempt_auto_fix: false });
+  t.false(check(r, "unit_tests").passed);
+  t.false(check(r, "unit_tests").required, "the repository made only lint required");
+  t.true(check(r, "lint").required);
+  t.deepEqual(r.blocking_issues, []);
+  t.is(r.overall_score, check(r, "lint").score, "unit tests weigh nothing here");
+  t.true(r.can_merge);
 });
 
 test.serial("a missing branch or repository fails the workflow at its first step, creating nothing", async (t) => {
