@@ -247,3 +247,20 @@ test("assertPatchPathsInside checks every path of a unified diff", async (t) => 
   t.is(await errorCode(assertPatchPathsInside(wt, '--- "a/x\\056\\056/../y"\n+++ "b/../y"\n')), "PATH_ESCAPE");
   t.is(await errorCode(assertPatchPathsInside(wt, "just some text\n")), "INVALID_INPUT");
 });
+
+test("aborting the signal stops the command and its whole group, reported as aborted", async (t) => {
+  const { wt } = await worktree(t);
+  const abort = new AbortController();
+  const running = run(wt, "sleep 30 & echo $! > child.pid; wait", { signal: abort.signal, timeoutMs: 60_000 });
+  const pidFile = join(wt, "child.pid");
+  const deadline = Date.now() + 10_000;
+  while (!(await readFile(pidFile, "utf8").catch(() => "")).trim() && Date.now() < deadline) await delay(20);
+  const child = Number((await readFile(pidFile, "utf8")).trim());
+  abort.abort();
+  const result = await running;
+  t.true(result.aborted);
+  t.false(result.timedOut);
+  const gone = Date.now() + 10_000;
+  while (isRunning(child) && Date.now() < gone) await delay(20);
+  t.false(isRunning(child), "the grandchild is gone too");
+});

@@ -54,8 +54,11 @@ export async function checkoutSha(git: SimpleGit, sha: string | undefined, what:
 }
 
 /** Detects the project in `dir`, binds an Exec to it and installs dependencies when asked. */
-export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">, dir: string, sha: string, deadline: number, install: boolean): Promise<Tree> {
-  const exec = createExec({ dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit, ...(ports.packageCache ? { packageCache: ports.packageCache } : {}) });
+export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">, dir: string, sha: string, deadline: number, install: boolean, signal?: AbortSignal): Promise<Tree> {
+  const exec = createExec({
+    dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit,
+    ...(ports.packageCache ? { packageCache: ports.packageCache } : {}), ...(signal ? { signal } : {}),
+  });
   const project = await detectProject(dir);
   const tree: Tree = { dir, sha, project, exec };
   if (install) tree.install = await installDependencies(exec, project);
@@ -82,7 +85,7 @@ export function createContext(ports: CheckerPorts, req: CheckRequest, head: Tree
     withBase: (fn) =>
       ports.workspaces.withWorktree(repo, { ref: req.target.base }, async (dir, baseGit) => {
         const sha = await checkoutSha(baseGit, req.target.base_sha, "base");
-        return fn(await prepareTree(ports, dir, sha, deadline, true));
+        return fn(await prepareTree(ports, dir, sha, deadline, true, req.signal));
       }),
   };
 }

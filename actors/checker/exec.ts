@@ -48,6 +48,8 @@ export interface ExecOptions {
    * integrity hash, so a shared cache saves the downloads without trusting its contents.
    */
   packageCache?: string;
+  /** The task's cancellation: a running command is stopped when it fires. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_OUTPUT_BYTES = 256 * 1024;
@@ -78,6 +80,7 @@ export function createExec(options: ExecOptions): Exec {
         maxOutputBytes: commandOptions.maxOutputBytes ?? DEFAULT_OUTPUT_BYTES,
         env: { ...COMMAND_ENV, ...(options.packageCache ? { npm_config_cache: options.packageCache } : {}), ...commandOptions.env },
         ...(options.packageCache ? { writable: [options.packageCache] } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
         inherit: env,
       });
       return { ...result, display: [cmd, ...args].join(" "), limitMs };

@@ -52,13 +52,14 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
   throwIfAborted(signal, "the worktree");
   return ports.workspaces.withWorktree(repo, { ref: input.target.branch }, async (dir, git) => {
     const sha = await checkoutSha(git, input.target.head_sha, "head");
-    const head = await prepareTree(ports, dir, sha, deadline, definition.install !== "none");
+    const head = await prepareTree(ports, dir, sha, deadline, definition.install !== "none", signal);
     if (definition.install === "required" && head.install?.ok === false && head.install.issue !== undefined) {
       return failed(head.install.issue);
     }
     throwIfAborted(signal, input.check);
     const req: CheckRequest = { check: input.check, target: input.target, dir, required_coverage: input.required_coverage, timeout_ms: input.timeout_ms, signal };
     const findings = await definition.run(createContext(ports, req, head, git, repo, deadline));
+    throwIfAborted(signal, "reporting");
     if (head.install?.ok === false && head.install.issue !== undefined) findings.issues.push({ ...head.install.issue, severity: "info" });
     ports.log(`check ${input.check} on ${input.target.branch}@${sha.slice(0, 8)}: ${findings.summary}`);
     return findings;

@@ -39,6 +39,8 @@ export interface SandboxOptions {
    * cache); created when missing, bound read-write under bwrap.
    */
   writable?: readonly string[];
+  /** Aborting it stops the command like a timeout does (SIGTERM, then SIGKILL): a cancelled task. */
+  signal?: AbortSignal;
   /** Time between SIGTERM and SIGKILL on timeout (default 2000 ms). */
   killGraceMs?: number;
   /** The environment PATH and LANG are picked from (default `process.env`); nothing else is read. */
@@ -53,6 +55,8 @@ export interface SandboxResult {
   signal: NodeJS.Signals | null;
   /** Whether the timeout fired (the group was then killed). */
   timedOut: boolean;
+  /** Whether `signal` aborted the command (the group was then killed). */
+  aborted: boolean;
   /** Wall-clock time from spawn to the end of output. */
   durationMs: number;
   /** The last `maxOutputBytes` bytes of stdout, as UTF-8. */
@@ -92,6 +96,7 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
     maxOutputBytes: options.maxOutputBytes,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     isolation,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -166,6 +171,7 @@ function notStarted(cmd: string, isolation: SandboxIsolation, problem: { code: n
     exitCode: problem.code,
     signal: null,
     timedOut: false,
+    aborted: false,
     durationMs: 0,
     stdoutTail: "",
     stderrTail: `${problem.message}\n`,
@@ -184,6 +190,7 @@ interface SuperviseOptions {
   maxOutputBytes: number;
   killGraceMs: number;
   isolation: SandboxIsolation;
+  signal?: AbortSignal;
 }
 
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
@@ -197,6 +204,7 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 
 interface RunState {
   timedOut: boolean;
+  aborted?: boolean;
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   settled: boolean;
   timers: NodeJS.Timeout[];
@@ -224,6 +232,7 @@ function supervise(command: string, argv: string[], opts: SuperviseOptions): Pro
     };
     const pgid = child.pid;
     if (pgid !== undefined) armTimeout(pgid, state, opts);
+    if (pgid !== undefined && opts.signal) stopOnAbort(pgid, state, opts, opts.signal);
     child.on("error", (err) => {
       if (!settle()) return;
       if (pgid !== undefined) killGroup(pgid, "SIGKILL");
@@ -256,6 +265,18 @@ function armTimeout(pgid: number, state: RunState, opts: SuperviseOptions): void
   state.timers.push(setTimeout(onTimeout, opts.timeoutMs));
 }
 
+/** On abort: the same SIGTERM-then-SIGKILL as a timeout, reported as `aborted`. */
+function stopOnAbort(pgid: number, state: RunState, opts: SuperviseOptions, signal: AbortSignal): void {
+  const onAbort = (): void => {
+    if (state.exit !== undefined) return;
+    state.aborted = true;
+    killGroup(pgid, "SIGTERM");
+    state.timers.push(setTimeout(() => killGroup(pgid, "SIGKILL"), opts.killGraceMs));
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+}
+
 function toResult(
   state: RunState,
   durationMs: number,
@@ -267,6 +288,7 @@ function toResult(
     exitCode: state.exit?.code ?? null,
     signal: state.exit?.signal ?? null,
     timedOut: state.timedOut,
+    aborted: state.aborted === true,
     durationMs,
     stdoutTail: stdout.text(),
     stderrTail: stderr.text(),
