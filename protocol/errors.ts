@@ -3,6 +3,7 @@
  * the message is termed and the workflow fails or compensates. Every other error is
  * retryable: the message is nak'ed with backoff. Every error carries a stable `code`.
  */
+import { Header } from "./subjects.ts";
 
 /** Stable error codes. Add new ones here; never reuse a code for another meaning. */
 export const ErrorCode = {
@@ -93,6 +94,17 @@ export function ensureError(err: unknown): PatchbayError {
   if (err instanceof PatchbayError) return err;
   if (err instanceof Error) return new RetryableError(ErrorCode.Internal, err.message, { cause: err });
   return new RetryableError(ErrorCode.Internal, String(err));
+}
+
+/** The headers that carry an error across NATS (DESIGN: errors travel in headers, not payloads). */
+export function errorHeaders(error: ErrorInfo): Record<string, string> {
+  return { [Header.ErrorCode]: error.code, [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024) };
+}
+
+/** The error carried by a message's headers, if any; `get` reads one header. */
+export function errorFromHeaders(get: (name: string) => string | undefined): ErrorInfo | undefined {
+  const code = get(Header.ErrorCode);
+  return code ? { code, message: get(Header.ErrorMessage) ?? "" } : undefined;
 }
 
 /** Rebuilds an error from its {@link ErrorInfo}, e.g. after it crossed NATS. */

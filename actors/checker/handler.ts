@@ -7,6 +7,7 @@
  */
 import type { TaskContext, TaskHandler } from "../../infra/nats/actor-host.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { parseOrThrow } from "../../protocol/codec.ts";
 import { CHECK_NAMES, CheckOutcome, CheckTaskInput } from "../../protocol/quality-gate.ts";
 import { CHECKS } from "./checks/index.ts";
 import { checkoutSha, createContext, prepareTree } from "./context.ts";
@@ -18,10 +19,7 @@ export const CHECK_TASK_KIND = "check.run";
 
 /** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
 export function parseCheckInput(raw: unknown): CheckTaskInput {
-  const parsed = CheckTaskInput.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  throw new TerminalError(ErrorCode.InvalidInput, `check.run input: ${first.path.join(".") || "(root)"}: ${first.message}`);
+  return parseOrThrow(raw, CheckTaskInput, ErrorCode.InvalidInput);
 }
 
 /** Runs one check and returns its outcome. */

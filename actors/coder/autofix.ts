@@ -13,7 +13,8 @@ import { pushBranch } from "../../infra/git/index.ts";
 import type { Workspaces } from "../../infra/git/index.ts";
 import type { TaskContext, TaskHandler } from "../../infra/nats/actor-host.ts";
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
-import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { parseOrThrow } from "../../protocol/codec.ts";
 import { AutofixInput, AutofixOutput } from "../../protocol/quality-gate.ts";
 import { eslintPlan, prepareTree, runEslint } from "../checker/index.ts";
 import type { EslintRun, Tree } from "../checker/index.ts";
@@ -39,10 +40,7 @@ export interface AutofixPorts {
 
 /** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
 export function parseAutofixInput(raw: unknown): AutofixInput {
-  const parsed = AutofixInput.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  throw new TerminalError(ErrorCode.InvalidInput, `gate.autofix input: ${first.path.join(".") || "(root)"}: ${first.message}`);
+  return parseOrThrow(raw, AutofixInput, ErrorCode.InvalidInput);
 }
 
 /** Runs the fixers on the branch and commits what they changed. */

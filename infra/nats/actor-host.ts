@@ -8,7 +8,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import { decode, decodeRaw } from "../../protocol/codec.ts";
-import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
+import { ErrorCode, TerminalError, ensureError, errorHeaders, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
 import { TaskMessage } from "../../protocol/task.ts";
 import { Consumer, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
@@ -174,7 +174,7 @@ export class ActorHost {
   async #report(task: TaskMessage, result: { ok: unknown } | { error: ErrorInfo }, msg: JsMsg): Promise<void> {
     const data = { run: task.run, at: Date.now(), task_id: task.task_id, attempt: task.attempt };
     const out: Outgoing = "error" in result
-      ? { subject: Subject.event(task.workflow_id), payload: { type: "task.failed/v1", data }, headers: errorHeaders(result.error, msg) }
+      ? { subject: Subject.event(task.workflow_id), payload: { type: "task.failed/v1", data }, headers: failureHeaders(result.error, msg) }
       : { subject: Subject.event(task.workflow_id), payload: { type: "task.completed/v1", data: { ...data, output: result.ok } }, headers: traceOf(msg) };
     out.msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/result`;
     await publishAll(this.#opts.nc, this.#js, [out]);
@@ -209,6 +209,6 @@ function traceOf(msg: JsMsg): Record<string, string> {
   return tp ? { [Header.TraceParent]: tp } : {};
 }
 
-function errorHeaders(error: ErrorInfo, msg: JsMsg): Record<string, string> {
-  return { ...traceOf(msg), [Header.ErrorCode]: error.code, [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024) };
+function failureHeaders(error: ErrorInfo, msg: JsMsg): Record<string, string> {
+  return { ...traceOf(msg), ...errorHeaders(error) };
 }

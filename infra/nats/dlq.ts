@@ -1,13 +1,13 @@
 /** Dead-lettering: an undecodable or poison message goes to `dlq.<subject>` with the reason. */
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import type { ErrorInfo } from "../../protocol/errors.ts";
+import { errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { Header, Subject } from "../../protocol/subjects.ts";
 import { toHeaders } from "./connect.ts";
 
 /** Copies `msg` to the DLQ stream with the reason in headers, then terms it. */
 export async function deadLetter(js: JetStreamClient, msg: JsMsg, reason: ErrorInfo): Promise<void> {
   const headers = toHeaders({
-    [Header.ErrorCode]: reason.code,
+    ...errorHeaders(reason),
     [Header.DlqReason]: reason.message.replace(/[\r\n]+/g, " ").slice(0, 1024),
     [Header.DlqSubject]: msg.subject,
     [Header.DlqStreamSeq]: String(msg.seq),

@@ -5,9 +5,9 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { decode } from "../../protocol/codec.ts";
-import type { ErrorInfo } from "../../protocol/errors.ts";
+import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { HistoryMessage } from "../../protocol/event.ts";
-import { Header, Stream, Subject } from "../../protocol/subjects.ts";
+import { Stream, Subject } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
 
 /** One history entry, numbered from 1 in stream order. */
@@ -65,7 +65,7 @@ function toEntry(m: JsMsg, number: number): HistoryEntry {
   } catch (err) {
     entry.invalid = (err as Error).message;
   }
-  const code = headerValue(m.headers, Header.ErrorCode);
-  if (code) entry.error = { code, message: headerValue(m.headers, Header.ErrorMessage) ?? "" };
+  const error = errorFromHeaders((name) => headerValue(m.headers, name));
+  if (error) entry.error = error;
   return entry;
 }

@@ -3,14 +3,14 @@
  * workflow's decider, turns commands into outbox messages, and runs the generic parts every
  * saga shares (task deadlines, cancel, compensation in reverse order, children, reset).
  */
-import { ErrorCode, type ErrorInfo } from "../../protocol/errors.ts";
+import { ErrorCode, errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import type { EventMessage, LogEntry } from "../../protocol/event.ts";
 import type { ParentRef } from "../../protocol/workflow.ts";
 import { Subject } from "../../protocol/subjects.ts";
 import { parseOrThrow } from "../../protocol/codec.ts";
 import type { AnyWorkflow, Command, WorkflowEvent, WorkflowRegistry } from "./decider.ts";
 import {
-  TERMINAL, armTimer, draftOf, dueTimers, errorHeaders, markSeen, pendingOf, sendTask, taskTimerId, writeLog,
+  TERMINAL, armTimer, draftOf, dueTimers, markSeen, pendingOf, sendTask, taskTimerId, writeLog,
   type SagaRecord, type SagaStatus,
 } from "./record.ts";
 import { beginCompensation, onCompensationResult } from "./compensation.ts";

@@ -6,7 +6,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { decode, parseOrThrow } from "../../protocol/codec.ts";
-import { ErrorCode, TerminalError, ensureError, type ErrorInfo } from "../../protocol/errors.ts";
+import { ErrorCode, TerminalError, ensureError, errorFromHeaders } from "../../protocol/errors.ts";
 import { EventMessage } from "../../protocol/event.ts";
 import { ResetPayload, SignalMessage, StartMessage, TimerMessage } from "../../protocol/workflow.ts";
 import { Consumer, Header, ID_PATTERN, Stream, Subject, lastToken, token } from "../../protocol/subjects.ts";
@@ -117,8 +117,7 @@ async function onEvent(sink: InputSink, msg: JsMsg): Promise<void> {
     sink.enqueue(id, { kind: "poison", at: sink.now(), error }, () => undefined);
     return;
   }
-  const code = headerValue(msg.headers, Header.ErrorCode);
-  const error: ErrorInfo | undefined = code ? { code, message: headerValue(msg.headers, Header.ErrorMessage) ?? "" } : undefined;
+  const error = errorFromHeaders((name) => headerValue(msg.headers, name));
   await settleOnce(sink, id, { kind: "event", event, ...(error ? { error } : {}) }, msg);
 }
 

@@ -2,7 +2,7 @@
  * The saga record kept in the `sagas` KV bucket, and the effects a step adds to its outbox.
  * Everything here is pure: it edits a draft record; the runtime shell writes and publishes.
  */
-import type { ErrorInfo } from "../../protocol/errors.ts";
+import { errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import type { ParentRef } from "../../protocol/workflow.ts";
 import type { TaskMessage } from "../../protocol/task.ts";
 import type { LogEntry } from "../../protocol/event.ts";
@@ -187,16 +187,7 @@ export function writeLog(rec: SagaRecord, entries: LogEntry[], at: number, error
   });
 }
 
-/** Headers carrying an error across NATS. */
-export function errorHeaders(error: ErrorInfo): Record<string, string> {
-  return { [Header.ErrorCode]: error.code, [Header.ErrorMessage]: oneLine(error.message) };
-}
-
 /** Headers carrying the workflow's trace context. */
 export function traceHeaders(rec: SagaRecord): Record<string, string> {
   return rec.trace ? { [Header.TraceParent]: rec.trace } : {};
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").slice(0, 1024);
 }

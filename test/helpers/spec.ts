@@ -4,9 +4,9 @@
  * shell does (each step's outbox is taken as published and cleared); `when` applies one more
  * input; `then` sees the resulting record and exactly the messages `when` added.
  */
-import type { ErrorInfo } from "../../protocol/errors.ts";
+import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { EventMessage, HistoryMessage, LogMessage, type LogEntry } from "../../protocol/event.ts";
-import { Header, Subject, lastToken, token } from "../../protocol/subjects.ts";
+import { Subject, lastToken, token } from "../../protocol/subjects.ts";
 import { TaskMessage } from "../../protocol/task.ts";
 import { StartMessage, TimerMessage, type ParentRef } from "../../protocol/workflow.ts";
 import type { HistoryEntry } from "../../infra/nats/history.ts";
@@ -177,8 +177,7 @@ export function startsIn(outbox: OutMsg[], at = T0): Array<StartInput & { msg_id
 /** Events in `outbox` (e.g. a child reporting to its parent), as inputs of the workflow they address. */
 export function eventsIn(outbox: OutMsg[]): Array<EventInput & { workflow_id: string }> {
   return outbox.filter((m) => m.subject === Subject.event(lastToken(m.subject))).map((m) => {
-    const code = m.headers?.[Header.ErrorCode];
-    const error = code ? { code, message: m.headers?.[Header.ErrorMessage] ?? "" } : undefined;
+    const error = errorFromHeaders((name) => m.headers?.[name]);
     return { kind: "event" as const, event: EventMessage.parse(m.payload), ...(error ? { error } : {}), workflow_id: lastToken(m.subject) };
   });
 }
