@@ -69,7 +69,7 @@ test("a timer fires after a coordinator restart; a signal before the deadline wi
   const first = await startCoordinator(t, nc, fixtureRegistry());
   const c = client(t, nc);
   await c.start("fixture-approval", { timeout_ms: 60_000 }, { id: "approved" });
-  await c.start("fixture-approval", { timeout_ms: 1_500 }, { id: "expires" });
+  await c.start("fixture-approval", { timeout_ms: 4_000 }, { id: "expires" });
   await c.signal("approved", "approve");
   t.deepEqual((await c.wait("approved", 10_000)).result, { approved: true });
   await first.stop();
