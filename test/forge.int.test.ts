@@ -12,12 +12,12 @@ import { Kvm } from "@nats-io/kv";
 import { connectNats } from "../infra/nats/connect.ts";
 import { openLocalForge, repoRef } from "../infra/forge/index.ts";
 import type { LocalForge } from "../infra/forge/index.ts";
-import { PatchbayError } from "../protocol/errors.ts";
 import { Bucket } from "../protocol/subjects.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import type { TestNats } from "./helpers/nats.ts";
 import { createTestRepo, tempDir } from "./helpers/git-repo.ts";
 import type { TestRepo } from "./helpers/git-repo.ts";
+import { errorOf } from "./helpers/errors.ts";
 
 const GATEWAY = "http://forge.test:7070";
 
@@ -41,16 +41,6 @@ async function anotherForge(t: ExecutionContext, f: Fixture): Promise<LocalForge
   const nc = await connectNats({ url: f.nats.url, name: "forge-test-peer" });
   t.teardown(() => nc.close());
   return openLocalForge(nc, { workDir: f.workDir, gatewayUrl: GATEWAY });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<PatchbayError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof PatchbayError) return err;
-    throw err;
-  }
-  throw new Error("expected an error");
 }
 
 test("parallel creates from several connections get distinct numbers 1..N; issues share the counter", async (t) => {

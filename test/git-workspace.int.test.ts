@@ -10,10 +10,10 @@ import { mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { PatchbayError } from "../protocol/errors.ts";
 import { acquireLock, createWorkspaces, pushBranch } from "../infra/git/index.ts";
 import type { Workspaces } from "../infra/git/index.ts";
 import { runInSandbox } from "../infra/sandbox/index.ts";
+import { errorOf } from "./helpers/errors.ts";
 
 // No git identity anywhere: an empty HOME, no XDG config, no system config (simple-git strips
 // ambient GIT_* variables, so the workspaces below are told to keep GIT_CONFIG_NOSYSTEM).
@@ -66,16 +66,6 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<PatchbayError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof PatchbayError) return err;
-    throw err;
-  }
-  throw new Error("expected an error");
 }
 
 /** Worktrees the cached clone still knows, besides the bare clone itself. */

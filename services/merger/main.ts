@@ -1,7 +1,7 @@
 /** The merger role: resolving what a gate checks, and reporting on the PR (local forge). */
 import { createReportHandler, createResolveHandler } from "../../actors/merger/index.ts";
 import { GateKind } from "../coordinator/workflows/quality-gate.ts";
-import { runActorMain } from "../actor-main.ts";
+import { runActorMain } from "../service-main.ts";
 import { mergerPorts } from "../role-ports.ts";
 
 await runActorMain("merger", async (cfg, nc) => {

@@ -1,0 +1,74 @@
+/**
+ * The shared body of every process's main: config, telemetry, NATS as this service's user,
+ * provisioning (or verifying), a `ready` line, and a drain on SIGTERM. Mains only add what
+ * they serve.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { loadConfig, resolveNatsUrl, type Config } from "../infra/config.ts";
+import { connectNats } from "../infra/nats/connect.ts";
+import { provision } from "../infra/nats/provision.ts";
+import { ActorHost, type TaskHandler } from "../infra/nats/actor-host.ts";
+import { initTelemetry } from "../infra/telemetry/tracing.ts";
+import { exitWithError, onShutdown } from "../infra/process.ts";
+import { Coordinator, type CoordinatorOptions } from "./coordinator/runtime.ts";
+import type { WorkflowRegistry } from "./coordinator/decider.ts";
+
+/** A started service: what to print when ready, and how to stop it. */
+export interface Running {
+  ready: string;
+  stop(): Promise<void>;
+}
+
+/** Options every service main accepts. */
+export interface ServiceOptions {
+  /** The telemetry service name (default `patchbay-<name>`). */
+  serviceName?: string;
+}
+
+/** Connects and provisions as service `name`, runs `start`, drains everything on SIGTERM. */
+export async function runService(name: string, start: (cfg: Config, nc: NatsConnection) => Promise<Running>, opts: ServiceOptions = {}): Promise<void> {
+  try {
+    const cfg = loadConfig();
+    const stopTelemetry = await initTelemetry(opts.serviceName ?? `patchbay-${name}`, cfg.otelEndpoint);
+    const nc = await connectNats({ url: resolveNatsUrl(cfg), name: `patchbay-${name}`, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
+    await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
+    const running = await start(cfg, nc);
+    console.error(`[${name}] ready pid=${process.pid}${running.ready ? ` ${running.ready}` : ""}`);
+    onShutdown(async () => {
+      await running.stop();
+      await nc.drain();
+      await stopTelemetry();
+    });
+  } catch (err) {
+    exitWithError(err);
+  }
+}
+
+/** Builds a role's handlers from the configuration and the process's connection. */
+export type HandlerFactory = (cfg: Config, nc: NatsConnection) => Promise<Record<string, TaskHandler>> | Record<string, TaskHandler>;
+
+/** Serves actor `role` until SIGTERM. Concurrency: `--concurrency N` or PATCHBAY_CONCURRENCY. */
+export async function runActorMain(role: string, makeHandlers: HandlerFactory, opts: ServiceOptions & { drainGraceMs?: number } = {}): Promise<void> {
+  await runService(role, async (cfg, nc) => {
+    const flag = process.argv.indexOf("--concurrency");
+    const concurrency = flag > 0 ? Number(process.argv[flag + 1]) : cfg.concurrency;
+    const handlers = await makeHandlers(cfg, nc);
+    const host = new ActorHost({
+      nc, role, handlers, concurrency, log: (l) => console.error(`[${role}] ${l}`),
+      ...(opts.drainGraceMs === undefined ? {} : { drainGraceMs: opts.drainGraceMs }),
+    });
+    await host.start();
+    return { ready: `concurrency=${concurrency}`, stop: () => host.drain() };
+  }, opts);
+}
+
+/** Runs a coordinator replica with `registry` until SIGTERM. */
+export async function runCoordinatorMain(registry: WorkflowRegistry, opts: ServiceOptions & Pick<CoordinatorOptions, "afterWrite"> = {}): Promise<void> {
+  await runService("coordinator", async (_cfg, nc) => {
+    const coordinator = new Coordinator({
+      nc, registry, log: (l) => console.error(`[coordinator] ${l}`), ...(opts.afterWrite ? { afterWrite: opts.afterWrite } : {}),
+    });
+    await coordinator.start();
+    return { ready: "", stop: () => coordinator.stop() };
+  }, opts);
+}
