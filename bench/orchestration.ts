@@ -11,7 +11,7 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { cpuDelta, cpuSnapshot, startCluster, type Cluster } from "./lib/cluster.ts";
 import { anomalies, runSequential, runWindow, type Run, type Workload } from "./lib/drive.ts";
 import { measureFloor, type Floor } from "./lib/floor.ts";

@@ -8,12 +8,34 @@ import { z } from "zod";
 import { ErrorCode, TerminalError } from "../protocol/errors.ts";
 import type { ProvisionOptions } from "./nats/provision.ts";
 
+/**
+ * The numeric rules shared by environment variables, service flags and CLI options, so that
+ * `0`, a negative number or `abc` is refused the same way wherever it is given.
+ */
+export const Rules = {
+  /** Tasks one actor process runs at once. */
+  concurrency: z.coerce.number().int().min(1).max(1024),
+  /** Seconds a command waits (start --wait, watch). */
+  timeoutSeconds: z.coerce.number().positive().max(7 * 24 * 3600),
+  /** How many entries a listing returns. */
+  limit: z.coerce.number().int().min(1).max(100_000),
+  /** A history entry number (1-based). */
+  event: z.coerce.number().int().min(1),
+} as const;
+
+/** Parses the value of flag `name` by `rule`; a bad one throws CONFIG_INVALID naming the flag. */
+export function parseFlag<T>(name: string, value: unknown, rule: z.ZodType<T>): T {
+  const parsed = rule.safeParse(typeof value === "string" && value.trim() === "" ? undefined : value);
+  if (parsed.success) return parsed.data;
+  throw new TerminalError(ErrorCode.ConfigInvalid, `${name}: ${JSON.stringify(value)} is invalid (${parsed.error.issues[0]?.message ?? "invalid"})`);
+}
+
 const Env = z.object({
   NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\//, "must be a nats:// URL").optional(),
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
   PATCHBAY_HOME: z.string().min(1).optional(),
-  PATCHBAY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).optional(),
+  PATCHBAY_CONCURRENCY: Rules.concurrency.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   PATCHBAY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   PATCHBAY_GATEWAY_URL: z.url().optional(),

@@ -9,6 +9,8 @@ import { Header } from "./subjects.ts";
 export const ErrorCode = {
   InvalidInput: "INVALID_INPUT",
   InvalidMessage: "INVALID_MESSAGE",
+  /** A task handler returned a value its contract's output schema refuses. */
+  InvalidOutput: "INVALID_OUTPUT",
   UnknownWorkflowType: "UNKNOWN_WORKFLOW_TYPE",
   UnknownTaskKind: "UNKNOWN_TASK_KIND",
   TaskTimeout: "TASK_TIMEOUT",
@@ -40,6 +42,10 @@ export const ErrorCode = {
   MergeConflict: "MERGE_CONFLICT",
   NothingToMerge: "NOTHING_TO_MERGE",
   ForgeConflict: "FORGE_CONFLICT",
+  /** A client gave up waiting for a workflow to end. */
+  WaitTimeout: "WAIT_TIMEOUT",
+  /** A registered workflow dispatches to a role no process serves. */
+  RoleMissing: "ROLE_MISSING",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */
@@ -96,7 +102,7 @@ export function ensureError(err: unknown): PatchbayError {
   return new RetryableError(ErrorCode.Internal, String(err));
 }
 
-/** The headers that carry an error across NATS (DESIGN: errors travel in headers, not payloads). */
+/** The headers that carry an error across NATS (errors travel in headers, never in payloads). */
 export function errorHeaders(error: ErrorInfo): Record<string, string> {
   return { [Header.ErrorCode]: error.code, [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024) };
 }

@@ -4,6 +4,9 @@
  * travel in headers, not in the payload.
  */
 import { z } from "zod";
+import type { Envelope } from "./envelope.ts";
+import { errorHeaders, type ErrorInfo } from "./errors.ts";
+import { Subject } from "./subjects.ts";
 
 const base = {
   /** The workflow run the event belongs to (0: the current one); events of other runs are ignored. */
@@ -79,3 +82,69 @@ export type LogMessage = z.infer<typeof LogMessage>;
 export const HistoryMessage = z.discriminatedUnion("type", [...EventMessage.options, LogMessage]);
 /** Anything found on a workflow's history subjects. */
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
+
+// ---- builders: every history message the runtime publishes is made here ------------------
+
+/** The task attempt a result belongs to. */
+export interface TaskAttemptRef {
+  workflow_id: string;
+  run: number;
+  task_id: string;
+  attempt: number;
+}
+
+/** An actor's result of one task attempt: completed with `output`, or failed with `error` (in headers). */
+export function taskResultMessage(
+  task: TaskAttemptRef,
+  result: { output: unknown } | { error: ErrorInfo },
+  at: number,
+  trace: Record<string, string> = {},
+): Envelope {
+  const data = { run: task.run, at, task_id: task.task_id, attempt: task.attempt };
+  const msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/result`;
+  const subject = Subject.event(task.workflow_id);
+  if ("error" in result) {
+    const payload: z.input<typeof TaskFailed> = { type: "task.failed/v1", data };
+    return { subject, msg_id, payload, headers: { ...trace, ...errorHeaders(result.error) } };
+  }
+  const payload: z.input<typeof TaskCompleted> = { type: "task.completed/v1", data: { ...data, output: result.output } };
+  return { subject, msg_id, payload, headers: trace };
+}
+
+/** A signal received on `workflow.signal.<id>` (stream sequence `seq`), addressed to the current run. */
+export function signalReceivedMessage(workflowId: string, seq: number, signal: { name: string; payload?: unknown }, at: number): Envelope {
+  const payload: z.input<typeof SignalReceived> = {
+    type: "signal.received/v1",
+    data: { run: 0, at, signal_id: `sig-${seq}`, name: signal.name, payload: signal.payload },
+  };
+  return { subject: Subject.event(workflowId), msg_id: `${workflowId}/signal/${seq}`, payload };
+}
+
+/** The wake-up of run `run`'s timers due at `due`, delivered at `at`. */
+export function timerFiredMessage(workflowId: string, run: number, due: number, at: number): Envelope {
+  const payload: z.input<typeof TimerFired> = { type: "timer.fired/v1", data: { run, at: Math.max(at, due) } };
+  return { subject: Subject.event(workflowId), msg_id: `${workflowId}/${run}/fired/${due}`, payload };
+}
+
+/** A child's end, reported to its parent's current run (run 0): its result, or its error in headers. */
+export function childEndedMessage(
+  parent: { id: string; run: number },
+  child: { id: string; run: number },
+  end: { result: unknown } | { error: ErrorInfo },
+  at: number,
+): Envelope {
+  const subject = Subject.event(parent.id);
+  const msg_id = `${parent.id}/${parent.run}/child/${child.id}/${child.run}`;
+  if ("error" in end) {
+    const payload: z.input<typeof ChildFailed> = { type: "child.failed/v1", data: { run: 0, at, child_id: child.id } };
+    return { subject, msg_id, payload, headers: errorHeaders(end.error) };
+  }
+  const payload: z.input<typeof ChildCompleted> = { type: "child.completed/v1", data: { run: 0, at, child_id: child.id, result: end.result } };
+  return { subject, msg_id, payload };
+}
+
+/** Log message number `n` of run `run`: the decisions of one coordinator step. */
+export function logMessage(workflowId: string, run: number, n: number, at: number, entries: LogEntry[], headers: Record<string, string> = {}): Envelope {
+  const payload: z.input<typeof LogMessage> = { type: "log/v1", data: { run, at, entries } };
+  return { subject: Subject.log(workflowId), msg_id: `${workflowId}/${run}/log/${n}`, payload, headers };
+}

@@ -3,6 +3,7 @@
  * and coder roles, and its result (the seed's QualityGateResult, snake_case).
  */
 import { z } from "zod";
+import { defineTask } from "./contract.ts";
 
 /** The eight checks, in the order they are reported. */
 export const CHECK_IDS = [
@@ -91,8 +92,10 @@ export const CheckOutcome = z.object({
 /** What a checker returns for one check. */
 export type CheckOutcome = z.infer<typeof CheckOutcome>;
 
+/** One check in the result: the outcome and whether it is required for can_merge. */
+export const CheckResult = CheckOutcome.extend({ required: z.boolean() });
 /** One check in the result. */
-export type CheckResult = CheckOutcome & { required: boolean };
+export type CheckResult = z.infer<typeof CheckResult>;
 
 /** Input of the merger's `gate.resolve` task. */
 export const ResolveInput = z.object({
@@ -152,26 +155,50 @@ export const AutofixOutput = z.object({
 /** Output of `gate.autofix`. */
 export type AutofixOutput = z.infer<typeof AutofixOutput>;
 
-/** The seed's QualityGateResult. */
-export interface QualityGateResult {
-  pr_number: number | null;
-  branch: string;
-  head_sha: string;
-  all_checks_passed: boolean;
-  required_checks_passed: boolean;
-  can_merge: boolean;
-  checks: CheckResult[];
-  overall_score: number;
-  auto_fixes_applied: boolean;
+/** The seed's QualityGateResult, plus the branch, head, auto-fix details and PR link. */
+export const QualityGateResult = z.object({
+  pr_number: z.number().int().nullable(),
+  branch: z.string(),
+  head_sha: z.string(),
+  all_checks_passed: z.boolean(),
+  required_checks_passed: z.boolean(),
+  can_merge: z.boolean(),
+  checks: z.array(CheckResult),
+  overall_score: z.number(),
+  auto_fixes_applied: z.boolean(),
   /** What the auto-fix did (findings fixed, its commit), when it ran. */
-  auto_fix: AutofixOutput | null;
-  blocking_issues: string[];
-  pr_url: string | null;
-}
+  auto_fix: AutofixOutput.nullable(),
+  blocking_issues: z.array(z.string()),
+  pr_url: z.string().nullable(),
+});
+/** The seed's QualityGateResult. */
+export type QualityGateResult = z.infer<typeof QualityGateResult>;
 
 /** Input of the merger's `gate.report` task: PR status and one comment, updated on re-runs. */
 export const ReportInput = z.object({
   target: ResolvedTarget,
   workflow_id: z.string(),
-  result: z.unknown(),
+  result: QualityGateResult,
 });
+/** Input of `gate.report`. */
+export type ReportInput = z.infer<typeof ReportInput>;
+/** Output of `gate.report`: whether the PR got a status and a comment. */
+export const ReportOutput = z.object({
+  reported: z.boolean(),
+  status: z.enum(["success", "failure"]).optional(),
+  comment_id: z.number().int().optional(),
+});
+
+/** The tasks of the quality gate, one contract per kind. */
+export const GateTasks = {
+  /** The merger resolves the branch or PR into shas and the repository's gate config. */
+  resolve: defineTask({ role: "merger", kind: "gate.resolve", input: ResolveInput, output: ResolvedTarget }),
+  /** A checker runs one check on the head. */
+  check: defineTask({ role: "checker", kind: "check.run", input: CheckTaskInput, output: CheckOutcome }),
+  /** The coder applies the auto-fixes and commits them. */
+  autofix: defineTask({ role: "coder", kind: "gate.autofix", input: AutofixInput, output: AutofixOutput }),
+  /** The merger sets the PR's status and comment. */
+  report: defineTask({ role: "merger", kind: "gate.report", input: ReportInput, output: ReportOutput }),
+} as const;
+/** Any task of the quality gate. */
+export type GateTask = (typeof GateTasks)[keyof typeof GateTasks];

@@ -2,6 +2,7 @@
  * Every subject, stream, consumer, bucket and header name patchbay uses. No other file
  * spells one of these strings.
  */
+import type { Role } from "./roles.ts";
 
 /** Stream names. */
 export const Stream = {
@@ -27,13 +28,8 @@ export const Consumer = {
   Timers: "coordinator-timers",
   Events: "coordinator-events",
   /** The pool-wide consumer of one actor role. */
-  actor: (role: string) => `actor-${role}`,
+  actor: (role: Role) => `actor-${role}`,
 } as const;
-
-/** The actor roles of DESIGN §1. */
-export const Roles = ["architect", "planner", "coder", "diagnoser", "checker", "merger"] as const;
-/** One actor role. */
-export type Role = (typeof Roles)[number];
 
 /** Subject builders and wildcards. */
 export const Subject = {
@@ -44,7 +40,7 @@ export const Subject = {
   log: (workflowId: string) => `workflow.log.${workflowId}`,
   /** Events and log of one workflow, in stream order: its history. */
   history: (workflowId: string) => `workflow.*.${workflowId}`,
-  task: (role: string) => `task.${role}`,
+  task: (role: Role) => `task.${role}`,
   cancel: (workflowId: string) => `task.cancel.${workflowId}`,
   dlq: (originalSubject: string) => `dlq.${originalSubject}`,
   allStarts: "workflow.start.>",

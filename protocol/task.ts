@@ -1,5 +1,8 @@
-/** Task messages: what the coordinator sends an actor role on `task.<role>`. */
+/** Task messages: what the coordinator sends an actor role on `task.<role>`, and their cancellation. */
 import { z } from "zod";
+import type { Envelope } from "./envelope.ts";
+import type { Role } from "./roles.ts";
+import { Subject } from "./subjects.ts";
 
 /** A unit of work for one actor role. */
 export const TaskMessage = z.object({
@@ -8,7 +11,7 @@ export const TaskMessage = z.object({
   workflow_id: z.string().min(1),
   /** The workflow run (incremented by reset); results of older runs are ignored. */
   run: z.number().int().positive(),
-  /** What to do; actor handlers are keyed by kind. */
+  /** What to do; actor handlers are keyed by kind (the contract's kind). */
   kind: z.string().min(1),
   /** 1 on first dispatch; the coordinator re-dispatches with attempt + 1 after a deadline. */
   attempt: z.number().int().positive(),
@@ -22,4 +25,18 @@ export type TaskMessage = z.infer<typeof TaskMessage>;
 /** The `Nats-Msg-Id` of a task: unique per attempt and run so re-dispatch is never deduplicated. */
 export function taskMsgId(t: Pick<TaskMessage, "workflow_id" | "run" | "task_id" | "attempt">): string {
   return `${t.workflow_id}/${t.run}/${t.task_id}/${t.attempt}`;
+}
+
+/** The message of one task attempt for `role`. */
+export function taskMessage(role: Role, task: TaskMessage, headers: Record<string, string> = {}): Envelope {
+  return { subject: Subject.task(role), msg_id: taskMsgId(task), payload: task, headers };
+}
+
+/** Payload of `task.cancel.<workflow id>`: actors stop that run's tasks. */
+export const CancelMessage = z.object({ run: z.number().int().positive() });
+
+/** Tells every actor to stop the tasks of `run` of a workflow (core NATS, best effort). */
+export function cancelMessage(workflowId: string, run: number): Envelope {
+  const payload: z.input<typeof CancelMessage> = { run };
+  return { subject: Subject.cancel(workflowId), payload, core: true };
 }

@@ -1,6 +1,7 @@
 /** Messages that drive workflows from outside: start, signal, and the coordinator's timers. */
 import { z } from "zod";
-import { ID_PATTERN } from "./subjects.ts";
+import type { Envelope } from "./envelope.ts";
+import { ID_PATTERN, Subject } from "./subjects.ts";
 
 /** A workflow id or type: letters, digits, `-`, `_`. */
 export const WorkflowId = z.string().regex(ID_PATTERN, "must be letters, digits, '-' or '_' (1-128)");
@@ -44,3 +45,21 @@ export const TimerMessage = z.object({
 });
 /** A durable timer. */
 export type TimerMessage = z.infer<typeof TimerMessage>;
+
+/** A start of workflow `id` of `type` (its id is also the `Nats-Msg-Id`, so a repeat is one workflow). */
+export function startMessage(type: string, id: string, input: unknown, parent?: ParentRef): Envelope {
+  const payload: z.input<typeof StartMessage> = { id, input, ...(parent ? { parent } : {}) };
+  return { subject: Subject.start(type), msg_id: id, payload };
+}
+
+/** A signal to workflow `id`; `msgId` makes a repeated send one signal. */
+export function signalMessage(id: string, name: string, payload?: unknown, msgId?: string): Envelope {
+  const body: z.input<typeof SignalMessage> = { name, ...(payload === undefined ? {} : { payload }) };
+  return { subject: Subject.signal(id), payload: body, ...(msgId ? { msg_id: msgId } : {}) };
+}
+
+/** The durable wake-up of run `run`'s timers due at `due`; one message serves every timer due then. */
+export function timerMessage(id: string, run: number, due: number): Envelope {
+  const payload: TimerMessage = { workflow_id: id, run, due };
+  return { subject: Subject.timer(id), msg_id: `${id}/${run}/wake/${due}`, payload };
+}

@@ -4,14 +4,14 @@
  * they serve.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { loadConfig, resolveNatsUrl, type Config } from "../infra/config.ts";
+import { Rules, loadConfig, parseFlag, resolveNatsUrl, type Config } from "../infra/config.ts";
 import { connectNats } from "../infra/nats/connect.ts";
 import { provision } from "../infra/nats/provision.ts";
-import { ActorHost, type TaskHandler } from "../infra/nats/actor-host.ts";
+import { ActorHost, type TaskBinding } from "../infra/nats/actor-host.ts";
 import { initTelemetry } from "../infra/telemetry/tracing.ts";
 import { exitWithError, onShutdown } from "../infra/process.ts";
-import { Coordinator, type CoordinatorOptions } from "./coordinator/runtime.ts";
-import type { WorkflowRegistry } from "./coordinator/decider.ts";
+import type { Role } from "../protocol/roles.ts";
+import { Coordinator, type CoordinatorOptions, type WorkflowRegistry } from "./coordinator/index.ts";
 
 /** A started service: what to print when ready, and how to stop it. */
 export interface Running {
@@ -23,6 +23,8 @@ export interface Running {
 export interface ServiceOptions {
   /** The telemetry service name (default `patchbay-<name>`). */
   serviceName?: string;
+  /** Roles whose task consumers this process provisions besides the built-in ones. */
+  roles?: readonly Role[];
 }
 
 /** Connects and provisions as service `name`, runs `start`, drains everything on SIGTERM. */
@@ -31,7 +33,7 @@ export async function runService(name: string, start: (cfg: Config, nc: NatsConn
     const cfg = loadConfig();
     const stopTelemetry = await initTelemetry(opts.serviceName ?? `patchbay-${name}`, cfg.otelEndpoint);
     const nc = await connectNats({ url: resolveNatsUrl(cfg), name: `patchbay-${name}`, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-    await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
+    await provision(nc, { ...cfg.provision, roles: opts.roles ?? [] }, { verifyOnly: cfg.provisionMode === "verify" });
     const running = await start(cfg, nc);
     console.error(`[${name}] ready pid=${process.pid}${running.ready ? ` ${running.ready}` : ""}`);
     onShutdown(async () => {
@@ -44,25 +46,30 @@ export async function runService(name: string, start: (cfg: Config, nc: NatsConn
   }
 }
 
-/** Builds a role's handlers from the configuration and the process's connection. */
-export type HandlerFactory = (cfg: Config, nc: NatsConnection) => Promise<Record<string, TaskHandler>> | Record<string, TaskHandler>;
+/** Builds a role's task bindings from the configuration and the process's connection. */
+export type BindingFactory = (cfg: Config, nc: NatsConnection) => Promise<readonly TaskBinding[]> | readonly TaskBinding[];
+
+/** The `--concurrency N` flag of this process, if given (CONFIG_INVALID when it is not an integer ≥ 1). */
+function concurrencyFlag(argv: readonly string[]): number | undefined {
+  const at = argv.indexOf("--concurrency");
+  return at < 0 ? undefined : parseFlag("--concurrency", argv[at + 1], Rules.concurrency);
+}
 
 /** Serves actor `role` until SIGTERM. Concurrency: `--concurrency N` or PATCHBAY_CONCURRENCY. */
-export async function runActorMain(role: string, makeHandlers: HandlerFactory, opts: ServiceOptions & { drainGraceMs?: number } = {}): Promise<void> {
+export async function runActorMain(role: Role, makeBindings: BindingFactory, opts: ServiceOptions & { drainGraceMs?: number } = {}): Promise<void> {
   await runService(role, async (cfg, nc) => {
-    const flag = process.argv.indexOf("--concurrency");
-    const concurrency = flag > 0 ? Number(process.argv[flag + 1]) : cfg.concurrency;
-    const handlers = await makeHandlers(cfg, nc);
+    const concurrency = concurrencyFlag(process.argv) ?? cfg.concurrency;
+    const handlers = await makeBindings(cfg, nc);
     const host = new ActorHost({
       nc, role, handlers, concurrency, log: (l) => console.error(`[${role}] ${l}`),
       ...(opts.drainGraceMs === undefined ? {} : { drainGraceMs: opts.drainGraceMs }),
     });
     await host.start();
-    return { ready: `concurrency=${concurrency}`, stop: () => host.drain() };
-  }, opts);
+    return { ready: `concurrency=${concurrency} kinds=${host.kinds.join(",")}`, stop: () => host.drain() };
+  }, { ...opts, roles: [role, ...(opts.roles ?? [])] });
 }
 
-/** Runs a coordinator replica with `registry` until SIGTERM. */
+/** Runs a coordinator replica with `registry` until SIGTERM; it provisions every role the registry dispatches to. */
 export async function runCoordinatorMain(registry: WorkflowRegistry, opts: ServiceOptions & Pick<CoordinatorOptions, "afterWrite"> = {}): Promise<void> {
   await runService("coordinator", async (_cfg, nc) => {
     const coordinator = new Coordinator({
@@ -70,5 +77,5 @@ export async function runCoordinatorMain(registry: WorkflowRegistry, opts: Servi
     });
     await coordinator.start();
     return { ready: "", stop: () => coordinator.stop() };
-  }, opts);
+  }, { ...opts, roles: [...registry.roles().keys(), ...(opts.roles ?? [])] });
 }

@@ -5,10 +5,10 @@
 // made instead of fixing again.
 import test from "ava";
 import { join } from "node:path";
-import { createCheckHandler } from "../actors/checker/index.ts";
-import { AUTOFIX_MESSAGE, createAutofixHandler } from "../actors/coder/index.ts";
+import { checkBinding } from "../actors/checker/index.ts";
+import { AUTOFIX_MESSAGE, autofixBinding } from "../actors/coder/index.ts";
 import type { AutofixOutput, CheckOutcome } from "../protocol/quality-gate.ts";
-import { branchWith, checkerPorts, git, initRepo, lockfileWith, PATCHBAY_AUTHOR, startStubRegistry, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
+import { branchWith, checkerPorts, git, initRepo, lockfileWith, PATCHBAY_AUTHOR, startStubRegistry, taskContext, rawHandler, targetOf, tempDir } from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -41,8 +41,8 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
     "src/clean.js": "export const one = 1;\n",
   });
   const before = await branchWith(origin, "main", "fix-me", { "src/messy.js": MESSY });
-  const autofix = createAutofixHandler(ports);
-  const lint = createCheckHandler(ports);
+  const autofix = rawHandler(autofixBinding(ports));
+  const lint = rawHandler(checkBinding(ports));
 
   const started = Date.now();
   const output = (await autofix({ target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;

@@ -7,11 +7,10 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { join } from "node:path";
-import { createCheckHandler } from "../actors/checker/index.ts";
-import type { TaskHandler } from "../infra/nats/actor-host.ts";
+import { checkBinding } from "../actors/checker/index.ts";
 import type { CheckOutcome, CheckId } from "../protocol/quality-gate.ts";
 import {
-  branchWith, checkerPorts, initRepo, lockfileWith, startStubRegistry, taskContext, targetOf, tempDir,
+  branchWith, checkerPorts, initRepo, lockfileWith, startStubRegistry, taskContext, rawHandler, type RawHandler, targetOf, tempDir,
 } from "./helpers/repos.ts";
 import type { StubRegistry } from "./helpers/repos.ts";
 
@@ -79,7 +78,7 @@ console.log(JSON.stringify({ value }));
 interface Fixture {
   origin: string;
   registry: StubRegistry;
-  handler: TaskHandler;
+  handler: RawHandler;
   sha: Record<"base" | "feature" | "noIntegration" | "noTests" | "hang", string>;
 }
 let fx: Fixture;
@@ -108,7 +107,7 @@ test.before(async () => {
   const noIntegration = await branchWith(origin, "feature", "no-integration", { "test/integration": null });
   const noTests = await branchWith(origin, "feature", "no-tests", { "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }) });
   const hang = await branchWith(origin, "feature", "hang", { "package.json": pkg({ "test:unit": 'node -e "setInterval(() => {}, 1000)"' }) });
-  fx = { origin, registry, handler: createCheckHandler(ports), sha: { base, feature, noIntegration, noTests, hang } };
+  fx = { origin, registry, handler: rawHandler(checkBinding(ports)), sha: { base, feature, noIntegration, noTests, hang } };
 });
 
 const durations: Partial<Record<CheckId, number>> = {};
@@ -220,5 +219,5 @@ test.serial("a hanging test command is cut at the budget and reported", async (t
 test.serial("a bad input is a terminal INVALID_INPUT naming the field", async (t) => {
   const err = await t.throwsAsync(fx.handler({ check: "nope", target: {} }, taskContext("check.run")));
   t.like(err, { code: "INVALID_INPUT", retryable: false });
-  t.regex(err?.message ?? "", /^check: /, "the message names the field");
+  t.regex(err?.message ?? "", /^checker\/check.run input.check: /, "the message names the contract and the field");
 });

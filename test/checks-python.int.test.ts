@@ -7,10 +7,9 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { join } from "node:path";
-import { createCheckHandler } from "../actors/checker/index.ts";
-import type { TaskHandler } from "../infra/nats/actor-host.ts";
+import { checkBinding } from "../actors/checker/index.ts";
 import type { CheckId, CheckOutcome } from "../protocol/quality-gate.ts";
-import { branchWith, checkerPorts, initRepo, taskContext, targetOf, tempDir } from "./helpers/repos.ts";
+import { branchWith, checkerPorts, initRepo, taskContext, rawHandler, type RawHandler, targetOf, tempDir } from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -83,7 +82,7 @@ def test_wrong_on_purpose():
 let origin = "";
 let sha = "";
 let pytestSha = "";
-let handler: TaskHandler;
+let handler: RawHandler;
 const durations: Partial<Record<CheckId, number>> = {};
 
 test.before(async () => {
@@ -93,7 +92,7 @@ test.before(async () => {
   origin = join(root, "origin");
   sha = await initRepo(origin, { "calc.py": CALC, "tests/test_calc.py": TESTS, "requirements.txt": "\n", ".gitignore": "__pycache__/\n" });
   pytestSha = await branchWith(origin, "main", "pytest", { "pytest.ini": "[pytest]\n", "tests/test_calc.py": PYTEST_TESTS });
-  handler = createCheckHandler(ports);
+  handler = rawHandler(checkBinding(ports));
 });
 test.after(() => console.log(`check durations on the tiny Python repo (ms): ${JSON.stringify(durations)}`));
 

@@ -15,7 +15,7 @@ import { eventually, startTestNats, type TestNats } from "./helpers/nats.ts";
 import { spawnService } from "./helpers/processes.ts";
 import { runCli, sharedContext, spawnCli, systemNode, type CliOptions, type CliResult } from "./helpers/cli.ts";
 import { freePort } from "../infra/nats/launcher.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { Bucket, Stream } from "../protocol/subjects.ts";
 
 /** The shared deployments: `full` has a coordinator and a checker; on `stuck` (no checker) workflows stay running. */

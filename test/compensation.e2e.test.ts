@@ -7,7 +7,7 @@ import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import { startTestNats } from "./helpers/nats.ts";
 import { FAST_REDELIVERY, startActorProcess, startCoordinatorProcess } from "./helpers/cluster.ts";
 import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { decodeRaw } from "../protocol/codec.ts";
 
 test("a redelivered compensation is applied once, in reverse order", async (t) => {

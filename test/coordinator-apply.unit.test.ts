@@ -4,14 +4,14 @@
 // decider errors, versions and reset.
 import test from "ava";
 import { ErrorCode } from "../protocol/errors.ts";
-import { WorkflowRegistry, type Workflow } from "../services/coordinator/decider.ts";
-import { applyInput } from "../services/coordinator/apply.ts";
-import { replayInputs } from "../services/coordinator/replay.ts";
-import { outboxMessages } from "../services/coordinator/record.ts";
-import { builtinWorkflows } from "../services/coordinator/workflows/index.ts";
 import {
-  APPROVAL_TIMEOUT, APPROVAL_TIMER, UNDO_KIND, childIdOf, fixtureRegistry, versionedV1, versionedV2,
+  WorkflowRegistry, applyInput, builtinWorkflows, dispatch, outboxMessages, replayInputs, type Workflow,
+} from "../services/coordinator/internal.ts";
+import {
+  APPROVAL_TIMEOUT, APPROVAL_TIMER, FixtureTasks, childIdOf, fixtureRegistry, versionedV1, versionedV2,
 } from "./fixtures/workflows/index.ts";
+
+const UNDO_KIND = FixtureTasks.undo.kind;
 import {
   T0, WF_ID, cancelsIn, childCompleted, completed, eventsIn, failed, logIn, signal, spec, started, startsIn,
   tasksIn, wake, wakesIn,
@@ -22,7 +22,7 @@ const fanout = (n: number) => started("bench-fanout", { fanout: n, task_timeout_
 const saga = started("fixture-steps", { job: "j1" });
 const boom = { code: "BOOM", message: "disk full" };
 /** The steps saga with steps 1 and 2 done and step 3 failed: compensating step 2. */
-const step3Failed = [saga, completed("step-1", "o1"), completed("step-2", "o2"), failed("step-3", boom)];
+const step3Failed = [saga, completed("step-1", { task: "o1" }), completed("step-2", { task: "o2" }), failed("step-3", boom)];
 
 test("bench-fanout dispatches F tasks with deterministic msg ids", (t) => {
   spec(registry).given([]).when(fanout(3)).then(({ record, outbox }) => {
@@ -37,9 +37,9 @@ test("bench-fanout dispatches F tasks with deterministic msg ids", (t) => {
 });
 
 test("bench-fanout completes after F results", (t) => {
-  const g = spec(registry).given([fanout(3), completed("t1", null), completed("t2", null)]);
+  const g = spec(registry).given([fanout(3), completed("t1", { index: 1 }), completed("t2", { index: 2 })]);
   t.is(g.record?.status, "running");
-  g.when(completed("t3", null, { at: T0 + 500 })).then(({ record, outbox }) => {
+  g.when(completed("t3", { index: 3 }, { at: T0 + 500 })).then(({ record, outbox }) => {
     t.is(record.status, "completed");
     t.deepEqual(record.result, { tasks: 3, duration_ms: 500 });
     t.deepEqual(record.timers, {});
@@ -48,16 +48,16 @@ test("bench-fanout completes after F results", (t) => {
 });
 
 test("a result applied twice changes nothing", (t) => {
-  const g = spec(registry).given([fanout(2), completed("t1", null)]);
-  t.is(applyInput(registry, g.record!, completed("t1", null)), undefined);
-  g.when(completed("t1", null)).then(({ changed, record }) => {
+  const g = spec(registry).given([fanout(2), completed("t1", { index: 1 })]);
+  t.is(applyInput(registry, g.record!, completed("t1", { index: 1 })), undefined);
+  g.when(completed("t1", { index: 1 })).then(({ changed, record }) => {
     t.false(changed);
     t.deepEqual(Object.keys(record.pending), ["t2"]);
   });
 });
 
 test("a result of another run is ignored", (t) => {
-  spec(registry).given([fanout(1)]).when(completed("t1", null, { run: 2 })).then(({ changed, record }) => {
+  spec(registry).given([fanout(1)]).when(completed("t1", { index: 1 }, { run: 2 })).then(({ changed, record }) => {
     t.false(changed);
     t.is(record.status, "running");
     t.deepEqual(Object.keys(record.pending), ["t1"]);
@@ -99,7 +99,7 @@ test("a task deadline re-dispatches with attempt + 1 and a new msg id", (t) => {
 });
 
 test("a late result of an earlier attempt still completes the task", (t) => {
-  spec(registry).given([fanout(1), wake(T0 + 1_000)]).when(completed("t1", null, { attempt: 1, at: T0 + 1_100 })).then(({ record }) => {
+  spec(registry).given([fanout(1), wake(T0 + 1_000)]).when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 })).then(({ record }) => {
     t.is(record.status, "completed");
     t.deepEqual(record.timers, {});
   });
@@ -116,15 +116,15 @@ test("after max attempts a task fails with TASK_TIMEOUT", (t) => {
 });
 
 test("steps saga: all steps done completes with their outputs", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", "o1"), completed("step-2", "o2")]);
+  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }), completed("step-2", { task: "o2" })]);
   t.deepEqual(tasksIn(g.published).map((m) => [m.role, m.kind, m.task_id, m.input]), [
     ["coder", "fixture.step", "step-1", { job: "j1", step: 1 }],
     ["coder", "fixture.step", "step-2", { job: "j1", step: 2 }],
     ["coder", "fixture.step", "step-3", { job: "j1", step: 3 }],
   ]);
-  g.when(completed("step-3", "o3")).then(({ record }) => {
+  g.when(completed("step-3", { task: "o3" })).then(({ record }) => {
     t.is(record.status, "completed");
-    t.deepEqual(record.result, { job: "j1", outputs: ["o1", "o2", "o3"] });
+    t.deepEqual(record.result, { job: "j1", outputs: [{ task: "o1" }, { task: "o2" }, { task: "o3" }] });
   });
 });
 
@@ -169,19 +169,19 @@ test("steps saga: a failed compensation is recorded, logged and named in the err
 
 test("cancel signal compensates completed steps and ends cancelled", (t) => {
   const cancel = signal("cancel", undefined, { signal_id: "sig-1" });
-  spec(registry).given([saga, completed("step-1", "o1")]).when(cancel).then(({ record, outbox }) => {
+  spec(registry).given([saga, completed("step-1", { task: "o1" })]).when(cancel).then(({ record, outbox }) => {
     t.is(record.status, "compensating");
     t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1 }], "the pending step-2 is cancelled");
     t.deepEqual(tasksIn(outbox).map((m) => m.task_id), ["compensate-step-1"]);
   });
-  spec(registry).given([saga, completed("step-1", "o1"), cancel]).when(completed("compensate-step-1", null)).then(({ record }) => {
+  spec(registry).given([saga, completed("step-1", { task: "o1" }), cancel]).when(completed("compensate-step-1", null)).then(({ record }) => {
     t.is(record.status, "cancelled");
     t.is(record.error?.code, ErrorCode.Cancelled);
   });
 });
 
 test("the same signal_id applied twice is ignored", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", "o1"), signal("cancel", undefined, { signal_id: "sig-1" })]);
+  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }), signal("cancel", undefined, { signal_id: "sig-1" })]);
   t.deepEqual(g.record?.seen, ["sig-1"]);
   g.when(signal("cancel", undefined, { signal_id: "sig-1" })).then(({ changed }) => t.false(changed));
   g.when(signal("cancel", undefined, { signal_id: "sig-2" })).then(({ changed, record, outbox }) => {
@@ -221,7 +221,7 @@ test("child workflow: start_child starts the child with its parent; child.comple
   const [childStart] = startsIn(parent.published, T0 + 10);
   t.like(childStart, { type: "bench-fanout", id: "p-1-child", msg_id: "p-1-child", input: { fanout: 1 }, parent: { id: "p-1", run: 1 } });
   t.deepEqual(parent.record?.children, { [childIdOf("p-1")]: "bench-fanout" });
-  const child = spec(registry).given([childStart!, completed("t1", "done", { at: T0 + 60 })]);
+  const child = spec(registry).given([childStart!, completed("t1", { index: 1 }, { at: T0 + 60 })]);
   const [report] = eventsIn(child.published);
   t.is(report?.workflow_id, "p-1");
   parent.when(report!).then(({ record }) => {
@@ -245,13 +245,13 @@ test("child workflow: a failed child fails the parent with the child's error", (
 });
 
 /** A workflow whose decider throws on every task result. */
-const throwing: Workflow<unknown, null> = {
-  type: "fixture-throws", version: 1, input: versionedV1.input,
+const throwing: Workflow<unknown, null, typeof FixtureTasks.v1> = {
+  type: "fixture-throws", version: 1, input: versionedV1.input, tasks: [FixtureTasks.v1],
   initial: () => null,
   evolve: (state) => state,
   decide(_state, event) {
     if (event.type === "task.completed") throw new Error("decider blew up");
-    return [{ type: "dispatch", task_id: "only", role: "coder", kind: "fixture.noop", input: null }];
+    return [dispatch(FixtureTasks.v1, "only", { label: "x" })];
   },
 };
 
@@ -290,7 +290,7 @@ test("versioned: a workflow started on v1 keeps v1 after v2 is registered", (t) 
 });
 
 test("reset rebuilds state from the first N history entries as run + 1 and re-dispatches pending tasks", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", "o1", { at: T0 + 10 }), completed("step-2", "o2", { at: T0 + 20 })]);
+  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }, { at: T0 + 10 }), completed("step-2", { task: "o2" }, { at: T0 + 20 })]);
   // History: 1 log(started, step-1), 2 step-1 done, 3 log(step-2), 4 step-2 done, 5 log(step-3).
   t.deepEqual(g.history.map((e) => e.message?.type), ["log/v1", "task.completed/v1", "log/v1", "task.completed/v1", "log/v1"]);
   const replay = replayInputs(g.record!, g.history, 3);
@@ -299,15 +299,15 @@ test("reset rebuilds state from the first N history entries as run + 1 and re-di
   const outcome = g.when(reset).then(({ record, outbox }) => {
     t.is(record.run, 2);
     t.is(record.status, "running");
-    t.deepEqual(record.state, { input: { job: "j1", step_timeout_ms: 60_000 }, outputs: ["o1"] });
+    t.deepEqual(record.state, { input: { job: "j1", step_timeout_ms: 60_000 }, outputs: [{ task: "o1" }] });
     t.deepEqual(record.steps.map((s) => s.task_id), ["step-1"]);
     t.deepEqual(tasksIn(outbox).map((m) => [m.task_id, m.run, m.attempt, m.msg_id]), [["step-2", 2, 1, `${WF_ID}/2/step-2/1`]]);
     t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1 }], "run 1's pending step-3 is cancelled");
     t.is(logIn(outbox)[0]?.step, "reset");
   });
-  t.is(applyInput(registry, outcome.record, completed("step-2", "late", { run: 1 })), undefined, "run 1 results are ignored");
+  t.is(applyInput(registry, outcome.record, completed("step-2", { task: "late" }, { run: 1 })), undefined, "run 1 results are ignored");
   t.is(applyInput(registry, outcome.record, reset), undefined, "the same reset applied twice changes nothing");
-  const next = applyInput(registry, { ...outcome.record, outbox: [] }, completed("step-2", "o2b", { run: 2 }));
+  const next = applyInput(registry, { ...outcome.record, outbox: [] }, completed("step-2", { task: "o2b" }, { run: 2 }));
   t.deepEqual(tasksIn(next ? outboxMessages(next) : []).map((m) => m.msg_id), [`${WF_ID}/2/step-3/1`]);
 });
 

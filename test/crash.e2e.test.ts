@@ -8,7 +8,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { FAST_REDELIVERY, startActorProcess, startCoordinatorProcess } from "./helpers/cluster.ts";
 import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { decodeRaw } from "../protocol/codec.ts";
 import type { Service } from "./helpers/processes.ts";
 

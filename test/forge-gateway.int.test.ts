@@ -7,7 +7,7 @@ import type { ExecutionContext } from "ava";
 import { freePort } from "../infra/nats/launcher.ts";
 import { openLocalForge, repoRef } from "../infra/forge/index.ts";
 import type { LocalForge } from "../infra/forge/index.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { createGateway } from "../services/gateway/server.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { createTestRepo, tempDir } from "./helpers/git-repo.ts";

@@ -19,7 +19,7 @@ import { connectNats } from "../infra/nats/connect.ts";
 import { startNatsServer, type NatsServer } from "../infra/nats/launcher.ts";
 import { provision } from "../infra/nats/provision.ts";
 import { Bucket, Consumer, Stream, Subject } from "../protocol/subjects.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { runCli, sharedContext } from "./helpers/cli.ts";
 import { eventually } from "./helpers/nats.ts";
 import { ROOT, spawnService } from "./helpers/processes.ts";
@@ -141,7 +141,7 @@ test.serial("the server refuses what a user may not do", async (t) => {
   await denied(t, (await new Kvm(client).open(Bucket.Sagas)).put("any", new Uint8Array([1])), /^\$KV\.sagas\.any$/);
 
   const jsm = await jetstreamManager(await as(t, "admin"));
-  for (const role of ["coder", "checker"]) t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor(role))).num_pending, 0, `no task reached ${role}`);
+  for (const role of ["coder", "checker"] as const) t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor(role))).num_pending, 0, `no task reached ${role}`);
   t.is((await jsm.streams.info(Stream.Workflows)).state.messages, 0, "no start was stored");
 });
 

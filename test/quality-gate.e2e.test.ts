@@ -19,7 +19,7 @@ import { git } from "./helpers/git-repo.ts";
 import { SEED_BLOCK, SEED_PASS, makeNodeSeedRepo } from "./fixtures/repos/node-seed.ts";
 import { PYTHON_SEED, makePythonRepo } from "./fixtures/repos/python-seed.ts";
 import { createTwoBranchRepo } from "../services/demo/two-branch-repo.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { openLocalForge, type LocalForge } from "../infra/forge/index.ts";
 import { AUTOFIX_MESSAGE } from "../actors/coder/index.ts";
 import type { CheckResult, QualityGateResult } from "../protocol/quality-gate.ts";

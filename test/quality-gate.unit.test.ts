@@ -4,8 +4,7 @@
 // repo or branch that does not exist fails the workflow at the first step; a check whose
 // task failed is reported as failed, never scored by default; skipped checks are left out.
 import test from "ava";
-import { WorkflowRegistry } from "../services/coordinator/decider.ts";
-import { builtinWorkflows } from "../services/coordinator/workflows/index.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
 import { scoreGate } from "../services/coordinator/workflows/quality-gate-scoring.ts";
 import { CHECK_IDS, CHECK_NAMES, type CheckId, type CheckOutcome, type QualityGateResult } from "../protocol/quality-gate.ts";
 import { completed, failed, spec, started, tasksIn } from "./helpers/spec.ts";

@@ -9,9 +9,10 @@ import { eventually, startTestNats } from "./helpers/nats.ts";
 import { FAST_REDELIVERY, startActorProcess, startCoordinatorProcess } from "./helpers/cluster.ts";
 import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
 import { connectNats } from "../infra/nats/connect.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 import { decodeRaw } from "../protocol/codec.ts";
-import { outboxMessages, type SagaRecord } from "../services/coordinator/record.ts";
+import { outboxMessages } from "../services/coordinator/internal.ts";
+import type { SagaRecord } from "../protocol/saga.ts";
 
 test.serial("nats-server killed and restarted mid-run: every workflow completes", async (t) => {
   const nats = await startTestNats(t, FAST_REDELIVERY);

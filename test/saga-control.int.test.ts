@@ -10,12 +10,12 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
-import { fixtureRegistry, versionedV1 } from "./fixtures/workflows/index.ts";
-import { ensureFixtureStream, faultsFromEnv, fixtureHandlers } from "./fixtures/runtime/handlers.ts";
+import { FixtureTasks, fixtureRegistry, versionedV1 } from "./fixtures/workflows/index.ts";
+import { implement } from "../infra/nats/actor-host.ts";
+import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { decodeRaw } from "../protocol/codec.ts";
-import { WorkflowRegistry } from "../services/coordinator/decider.ts";
-import { builtinWorkflows } from "../services/coordinator/workflows/index.ts";
-import { noopHandler } from "../actors/bench/index.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
+import { noopBinding } from "../actors/bench/index.ts";
 
 /** The task ids of side effects of `kind` for workflow `wf`, in the order they happened. */
 async function effects(nc: NatsConnection, kind: string, wf: string): Promise<string[]> {
@@ -35,7 +35,7 @@ test("compensation undoes completed steps in reverse order, once each", async (t
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3" })));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3" })));
   const c = client(t, nc);
   await c.start("fixture-steps", { job: "j1" }, { id: "saga-1" });
   const rec = await c.wait("saga-1", 20_000);
@@ -52,7 +52,7 @@ test("a failing compensation is recorded, shown, and does not stop the others", 
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3", FIXTURE_FAIL_UNDO: "compensate-step-2" })));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3", FIXTURE_FAIL_UNDO: "compensate-step-2" })));
   const c = client(t, nc);
   await c.start("fixture-steps", { job: "j2" }, { id: "saga-2" });
   const rec = await c.wait("saga-2", 20_000);
@@ -87,7 +87,7 @@ test("cancel ends a workflow cancelled and aborts its running task", async (t) =
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry().register(effectsWorkflow));
-  const host = await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
+  const host = await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})));
   const c = client(t, nc);
   await c.start("effects", { tasks: 1, ms: 10_000 }, { id: "to-cancel" });
   await eventually(async () => host.inFlight === 1, "the slow task to start");
@@ -102,7 +102,7 @@ test("cancel ends a workflow cancelled and aborts its running task", async (t) =
 test("a child workflow reports to its parent", async (t) => {
   const { nc } = await startTestNats(t);
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   await c.start("fixture-parent", { child_type: "bench-fanout", child_input: { fanout: 2 } }, { id: "parent-1" });
   const rec = await c.wait("parent-1", 20_000);
@@ -116,12 +116,12 @@ test("reset --event N replays the first N entries and continues as run 2", async
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry());
-  const faulty = await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-2" })));
+  const faulty = await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-2" })));
   const c = client(t, nc);
   await c.start("fixture-steps", { job: "j3" }, { id: "to-reset" });
   t.is((await c.wait("to-reset", 20_000)).status, "failed");
   await faulty.drain();
-  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})));
   const history = await c.history("to-reset");
   const step1Done = history.find((e) => e.message?.type === "task.completed/v1" && e.message.data.task_id === "step-1");
   if (!step1Done) return t.fail("step-1 never completed");
@@ -142,7 +142,7 @@ test("a running workflow keeps the version it started with", async (t) => {
   await c.wait("v-1", 300).catch(() => undefined);
   await v1only.stop();
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "coder", { "fixture.v1": async () => "one", "fixture.v2": async () => "two" });
+  await startActor(t, nc, "coder", [implement(FixtureTasks.v1, async () => "one"), implement(FixtureTasks.v2, async () => "two")]);
   await c.start("fixture-versioned", {}, { id: "v-2" });
   t.deepEqual((await c.wait("v-1", 20_000)).result, { version: 1, outputs: ["one"] });
   t.deepEqual((await c.wait("v-2", 20_000)).result, { version: 2, outputs: ["two", "two"] });

@@ -9,7 +9,7 @@ import { startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
-import { ensureFixtureStream, faultsFromEnv, fixtureHandlers } from "./fixtures/runtime/handlers.ts";
+import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { decodeRaw, encode } from "../protocol/codec.ts";
 
 const registry = () => fixtureRegistry().register(effectsWorkflow);
@@ -18,7 +18,7 @@ test("a task that always throws fails after its deliveries; the error is in the 
   const { nc } = await startTestNats(t, { maxTaskDeliveries: 3 });
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({ FIXTURE_THROW_KINDS: "fixture.effect" })));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_THROW_KINDS: "fixture.effect" })));
   const c = client(t, nc);
   await c.start("effects", { tasks: 1 }, { id: "flaky-1" });
   const rec = await c.wait("flaky-1", 30_000);
@@ -34,8 +34,8 @@ test("an undecodable task goes to the DLQ and the host keeps serving", async (t)
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, registry());
-  const host = await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
-  await startActor(t, nc, "checker", fixtureHandlers(nc, faultsFromEnv({})));
+  const host = await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})));
+  await startActor(t, nc, "checker", fixtureBindingsOf("checker", nc, faultsFromEnv({})));
   const js = jetstream(nc);
   await js.publish("task.coder", new Uint8Array([0xc1, 0xc1, 0xc1]));
   const c = client(t, nc);
@@ -61,7 +61,7 @@ test("a corrupted task that still names its workflow fails that workflow with IN
   const task = decodeRaw(original.data) as Record<string, unknown>;
   original.ack();
   await js.publish("task.coder", encode({ ...task, kind: 42 }));
-  await startActor(t, nc, "coder", fixtureHandlers(nc, faultsFromEnv({})));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})));
   const rec = await c.wait("schema-victim", 20_000);
   t.is(rec.status, "failed");
   t.is(rec.error?.code, "INVALID_MESSAGE");

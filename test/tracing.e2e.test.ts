@@ -11,11 +11,12 @@ import { eventually, startTestNats } from "./helpers/nats.ts";
 import { spawnService, type Service } from "./helpers/processes.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
 import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
-import { PatchbayClient } from "../services/cli/client.ts";
+import { PatchbayClient } from "../infra/client/index.ts";
 
 const COORDINATOR = "test/fixtures/runtime/coordinator-main.ts";
 const ACTOR = "test/fixtures/runtime/actor-main.ts";
-const TASK_SPAN = "task fixture.effect";
+/** The task spans of the effects workflow: round 1 on the coders, round 2 on the checker. */
+const TASK_SPANS = new Set(["task fixture.effect", "task fixture.checker-effect"]);
 const WORKFLOW_SPAN = "workflow effects";
 
 /** Real processes exporting to one receiver. */
@@ -69,7 +70,7 @@ async function collectTrace(c: TracedCluster, workflowId: string, tasks: number,
     if (!root || root.service !== coordinator) throw new Error(`no ${WORKFLOW_SPAN} span from ${coordinator} yet (${spans.length} spans received)`);
     const all = spans.filter((s) => s.traceId === root.traceId);
     const steps = all.filter((s) => s.name === "coordinator.step" && s.service === coordinator);
-    const taskSpans = all.filter((s) => s.name === TASK_SPAN);
+    const taskSpans = all.filter((s) => TASK_SPANS.has(s.name));
     const tasksByService = Map.groupBy(taskSpans, (s) => s.service);
     const complete = steps.length > 0 && taskSpans.length >= tasks && taskServices.every((svc) => tasksByService.has(svc));
     if (!complete) throw new Error(`trace ${root.traceId} has ${steps.length} step and ${taskSpans.length} task spans, from ${[...tasksByService.keys()].join(", ") || "no actor"}`);

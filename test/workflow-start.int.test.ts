@@ -6,9 +6,8 @@ import test from "ava";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
-import { WorkflowRegistry } from "../services/coordinator/decider.ts";
-import { builtinWorkflows } from "../services/coordinator/workflows/index.ts";
-import { noopHandler } from "../actors/bench/index.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
+import { noopBinding } from "../actors/bench/index.ts";
 import { Stream } from "../protocol/subjects.ts";
 
 const registry = () => new WorkflowRegistry(builtinWorkflows);
@@ -17,7 +16,7 @@ const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 test("a JSON start from a plain client runs; the same start twice is one workflow", async (t) => {
   const { nc } = await startTestNats(t);
   await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   nc.publish("workflow.start.bench-fanout", enc({ id: "plain-1", input: { fanout: 3 } }));
   nc.publish("workflow.start.bench-fanout", enc({ id: "plain-1", input: { fanout: 3 } }));
@@ -39,7 +38,7 @@ test("a JSON start from a plain client runs; the same start twice is one workflo
 test("a start without id gets one derived from its message id, stable across redelivery", async (t) => {
   const { nc } = await startTestNats(t);
   await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   const js = (await import("@nats-io/jetstream")).jetstream(nc);
   await js.publish("workflow.start.bench-fanout", enc({ input: { fanout: 1 } }), { msgID: "from-msg-id" });
@@ -69,7 +68,7 @@ test("a bad input fails at once with INVALID_INPUT and dispatches nothing", asyn
 test("an undecodable start lands in the DLQ with its reason; the next start still runs", async (t) => {
   const { nc } = await startTestNats(t);
   await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   nc.publish("workflow.start.bench-fanout", new Uint8Array([0xc1, 0xff, 0x00]));
   nc.publish("workflow.start.bench-fanout", enc({ id: "bad id with spaces", input: {} }));
@@ -84,7 +83,7 @@ test("an undecodable start lands in the DLQ with its reason; the next start stil
 test("a repeated start reaching a replica that never saw the workflow changes nothing", async (t) => {
   const { nc } = await startTestNats(t);
   const first = await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "checker", { "bench.noop": noopHandler });
+  await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   nc.publish("workflow.start.bench-fanout", enc({ id: "repeat-1", input: { fanout: 2 } }));
   t.is((await c.wait("repeat-1", 20_000)).status, "completed");

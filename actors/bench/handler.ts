@@ -1,5 +1,6 @@
 /** The benchmark's no-op task: answers at once with its index. */
-import type { TaskHandler } from "../../infra/nats/actor-host.ts";
+import { implement } from "../../infra/nats/actor-host.ts";
+import { BenchTasks } from "../../protocol/bench.ts";
 
-/** Returns `{index}` of the task input, doing nothing else. */
-export const noopHandler: TaskHandler = async (input) => ({ index: (input as { index?: number }).index ?? 0 });
+/** `bench.noop`: returns `{index}` of the task input, doing nothing else. */
+export const noopBinding = implement(BenchTasks.noop, async (input) => ({ index: input.index }));

@@ -1,1 +1,2 @@
-export { noopHandler } from "./handler.ts";
+/** The benchmark role: the no-op task bench-fanout fans out. What other modules may import. */
+export { noopBinding } from "./handler.ts";

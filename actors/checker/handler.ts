@@ -5,22 +5,13 @@
  * task's budget, and returns a full CheckOutcome. A repo's failure (missing test command,
  * hanging tests, broken config) is a failed check, never a crashed task.
  */
-import type { TaskContext, TaskHandler } from "../../infra/nats/actor-host.ts";
+import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { parseOrThrow } from "../../protocol/codec.ts";
-import { CHECK_NAMES, CheckOutcome, CheckTaskInput } from "../../protocol/quality-gate.ts";
+import { CHECK_NAMES, CheckOutcome, GateTasks, type CheckTaskInput } from "../../protocol/quality-gate.ts";
 import { CHECKS } from "./checks/index.ts";
 import { checkoutSha, createContext, prepareTree } from "./context.ts";
 import { failed } from "./findings.ts";
 import type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
-
-/** The task kind this handler serves. */
-export const CHECK_TASK_KIND = "check.run";
-
-/** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
-export function parseCheckInput(raw: unknown): CheckTaskInput {
-  return parseOrThrow(raw, CheckTaskInput, ErrorCode.InvalidInput);
-}
 
 /** Runs one check and returns its outcome. */
 export async function runCheck(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal = new AbortController().signal): Promise<CheckOutcome> {
@@ -64,7 +55,7 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
   });
 }
 
-/** The `check.run` handler for the actor host. */
-export function createCheckHandler(ports: CheckerPorts): TaskHandler {
-  return async (raw: unknown, task: TaskContext) => runCheck(ports, parseCheckInput(raw), task.signal);
+/** The checker's `check.run` task, bound to its contract. */
+export function checkBinding(ports: CheckerPorts): TaskBinding {
+  return implement(GateTasks.check, (input, task) => runCheck(ports, input, task.signal));
 }

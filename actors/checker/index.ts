@@ -1,7 +1,7 @@
 /**
  * The checker role: the eight quality-gate checks. What other modules may import.
  */
-export { CHECK_TASK_KIND, createCheckHandler, parseCheckInput, runCheck } from "./handler.ts";
+export { checkBinding, runCheck } from "./handler.ts";
 export type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
 export { CHECKS } from "./checks/index.ts";
 export type { CheckDefinition } from "./checks/index.ts";

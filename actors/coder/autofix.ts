@@ -11,16 +11,12 @@ import { join } from "node:path";
 import type { SimpleGit } from "simple-git";
 import { pushBranch } from "../../infra/git/index.ts";
 import type { Workspaces } from "../../infra/git/index.ts";
-import type { TaskContext, TaskHandler } from "../../infra/nats/actor-host.ts";
+import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
-import { ErrorCode } from "../../protocol/errors.ts";
-import { parseOrThrow } from "../../protocol/codec.ts";
-import { AutofixInput, AutofixOutput } from "../../protocol/quality-gate.ts";
+import { AutofixOutput, GateTasks, type AutofixInput } from "../../protocol/quality-gate.ts";
 import { eslintPlan, prepareTree, runEslint } from "../checker/index.ts";
 import type { EslintRun, Tree } from "../checker/index.ts";
 
-/** The task kind this handler serves. */
-export const AUTOFIX_TASK_KIND = "gate.autofix";
 /** Subject of the auto-fix commit. */
 export const AUTOFIX_MESSAGE = "patchbay: auto-fix lint and formatting";
 
@@ -36,11 +32,6 @@ export interface AutofixPorts {
   inherit?: Readonly<Record<string, string | undefined>>;
   /** npm's package cache shared by this machine's commands. */
   packageCache?: string;
-}
-
-/** Validates a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
-export function parseAutofixInput(raw: unknown): AutofixInput {
-  return parseOrThrow(raw, AutofixInput, ErrorCode.InvalidInput);
 }
 
 /** Runs the fixers on the branch and commits what they changed. */
@@ -101,7 +92,7 @@ async function earlierAutofix(git: SimpleGit, head: string, headSha: string): Pr
   return AutofixOutput.parse({ applied: true, commit_sha: head, fixed, files, tools });
 }
 
-/** The `gate.autofix` handler for the actor host. */
-export function createAutofixHandler(ports: AutofixPorts): TaskHandler {
-  return async (raw: unknown, _task: TaskContext) => runAutofix(ports, parseAutofixInput(raw));
+/** The coder's `gate.autofix` task, bound to its contract. */
+export function autofixBinding(ports: AutofixPorts): TaskBinding {
+  return implement(GateTasks.autofix, (input) => runAutofix(ports, input));
 }

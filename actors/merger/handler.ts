@@ -4,12 +4,12 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { TaskHandler } from "../../infra/nats/actor-host.ts";
+import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { Forge } from "../../infra/forge/types.ts";
 import type { Workspaces } from "../../infra/git/index.ts";
 import { parseOrThrow } from "../../protocol/codec.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { GateConfig, ReportInput, ResolveInput, type QualityGateResult, type ResolvedTarget } from "../../protocol/quality-gate.ts";
+import { GateConfig, GateTasks, type ResolvedTarget } from "../../protocol/quality-gate.ts";
 import { GATE_COMMENT_KEY, GATE_STATUS_CONTEXT, gateComment, gateStatus } from "./report.ts";
 
 const run = promisify(execFile);
@@ -21,9 +21,8 @@ export interface MergerPorts {
 }
 
 /** `gate.resolve`: branch (or PR head), shas, base, and the repository's gate config. */
-export function createResolveHandler(ports: MergerPorts): TaskHandler {
-  return async (raw) => {
-    const input = parseOrThrow(raw, ResolveInput, ErrorCode.InvalidInput);
+export function resolveBinding(ports: MergerPorts): TaskBinding {
+  return implement(GateTasks.resolve, async (input) => {
     let branch = input.branch;
     let base = input.base;
     let prUrl: string | undefined;
@@ -46,7 +45,7 @@ export function createResolveHandler(ports: MergerPorts): TaskHandler {
       ...(prUrl ? { pr_url: prUrl } : {}), ...(config ? { config } : {}),
     };
     return target;
-  };
+  });
 }
 
 /** `"patchbay": {"gate": {...}}` of package.json, else patchbay.json's `gate`, at `sha`. */
@@ -68,15 +67,14 @@ async function readGateConfig(workspaces: Workspaces, repo: string, sha: string)
 }
 
 /** `gate.report`: the PR's status and the gate's comment (updated in place on re-runs). */
-export function createReportHandler(ports: MergerPorts): TaskHandler {
-  return async (raw) => {
-    const input = parseOrThrow(raw, ReportInput, ErrorCode.InvalidInput);
-    const result = input.result as QualityGateResult;
+export function reportBinding(ports: MergerPorts): TaskBinding {
+  return implement(GateTasks.report, async (input) => {
+    const result = input.result;
     const number = input.target.pr_number;
     if (number === undefined) return { reported: false };
     const status = gateStatus(result);
     await ports.forge.setStatus(input.target.repo, number, { ...status, context: GATE_STATUS_CONTEXT });
     const comment = await ports.forge.upsertComment(input.target.repo, number, { key: GATE_COMMENT_KEY, body: gateComment(result, input.workflow_id) });
     return { reported: true, status: status.state, comment_id: comment.id };
-  };
+  });
 }

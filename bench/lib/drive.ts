@@ -3,7 +3,7 @@
  * (throughput). A workflow's time is from just before its start is published to the arrival
  * of its terminal log message.
  */
-import type { PatchbayClient } from "../../services/cli/client.ts";
+import type { PatchbayClient } from "../../infra/client/index.ts";
 import type { CompletionTracker, Ending } from "./tracker.ts";
 
 /** What one workflow run costs and how it ended. */

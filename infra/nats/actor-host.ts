@@ -1,19 +1,26 @@
 /**
- * The actor host (DESIGN §5): binds role handlers to the role's durable pull consumer. It
- * limits its own tasks in flight, sends working() while a task runs, acks only after the
- * result event is published, naks with backoff on retryable errors, terms and reports
- * `task.failed` on terminal errors or the last delivery, dead-letters undecodable tasks,
- * aborts tasks of cancelled workflows, and drains on request.
+ * The actor host (docs/architecture.md, "Actors"): binds a role's task contracts to the
+ * role's durable pull consumer. It parses each task's input by its contract before the
+ * handler runs and validates the handler's output before reporting it (INVALID_OUTPUT names
+ * the field), limits its own tasks in flight, sends working() while a task runs, acks only
+ * after the result event is published, naks with backoff on retryable errors, terms and
+ * reports `task.failed` on terminal errors or the last delivery, dead-letters undecodable
+ * tasks, aborts tasks of cancelled workflows, and drains on request.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import { decode, decodeRaw } from "../../protocol/codec.ts";
-import { ErrorCode, TerminalError, ensureError, errorHeaders, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
+import {
+  contractName, parseTaskInput, parseTaskOutput, type AnyTaskContract, type TaskParsedInput, type TaskResult,
+} from "../../protocol/contract.ts";
+import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
+import { taskResultMessage } from "../../protocol/event.ts";
+import type { Role } from "../../protocol/roles.ts";
 import { TaskMessage } from "../../protocol/task.ts";
 import { Consumer, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
 import { deadLetter } from "./dlq.ts";
-import { publishAll, type Outgoing } from "./publish.ts";
+import { publishAll } from "./publish.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 
 /** What a handler gets besides its input. */
@@ -26,14 +33,35 @@ export interface TaskContext {
   log(line: string): void;
 }
 
-/** Role logic for one task kind: returns the task's output or throws. */
-export type TaskHandler = (input: unknown, ctx: TaskContext) => Promise<unknown>;
+/** Role logic for one contract: gets the parsed input, returns the output or throws. */
+export type TaskHandler<C extends AnyTaskContract = AnyTaskContract> = (input: TaskParsedInput<C>, ctx: TaskContext) => Promise<TaskResult<C>>;
+
+/** A handler bound to its contract; build it with {@link implement}. */
+export interface TaskBinding {
+  readonly contract: AnyTaskContract;
+  readonly handle: TaskHandler;
+}
+
+/** Binds `handler` to `contract`: the host parses its input and validates its output by it. */
+export function implement<C extends AnyTaskContract>(contract: C, handler: TaskHandler<C>): TaskBinding {
+  return { contract, handle: handler as TaskHandler };
+}
+
+/**
+ * Runs a binding as the host does: the input parsed by the contract (INVALID_INPUT), the
+ * handler, the output validated by the contract (INVALID_OUTPUT naming the field) and parsed.
+ */
+export async function runBinding(binding: TaskBinding, rawInput: unknown, ctx: TaskContext): Promise<unknown> {
+  const output = await binding.handle(parseTaskInput(binding.contract, rawInput), ctx);
+  return parseTaskOutput(binding.contract, output);
+}
 
 /** Options of {@link ActorHost}. */
 export interface ActorHostOptions {
   nc: NatsConnection;
-  role: string;
-  handlers: Record<string, TaskHandler>;
+  role: Role;
+  /** One binding per task kind this process serves, all of contracts of `role`. */
+  handlers: readonly TaskBinding[];
   /** Tasks this process runs at once (default 4). */
   concurrency?: number;
   /** Interval of working() heartbeats (default a third of the consumer's ack wait). */
@@ -56,9 +84,22 @@ export class ActorHost {
   #draining = false;
   #slotFreed?: () => void;
 
+  readonly #bindings: Map<string, TaskBinding>;
+
+  /** Refuses a concurrency below 1 and bindings of another role or of one kind twice (CONFIG_INVALID). */
   constructor(opts: ActorHostOptions) {
+    const concurrency = opts.concurrency ?? 4;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new TerminalError(ErrorCode.ConfigInvalid, `concurrency must be an integer ≥ 1, got ${concurrency}`);
+    }
     this.#opts = opts;
+    this.#bindings = bindingsByKind(opts.role, opts.handlers);
     this.#js = jetstream(opts.nc);
+  }
+
+  /** The task kinds this host serves. */
+  get kinds(): string[] {
+    return [...this.#bindings.keys()];
   }
 
   /** Tasks currently running. */
@@ -139,7 +180,7 @@ export class ActorHost {
       const output = await inSpan(`task ${task.kind}`, headerValue(msg.headers, Header.TraceParent),
         { "workflow.id": task.workflow_id, "task.id": task.task_id, "task.kind": task.kind, "actor.role": this.#opts.role },
         () => this.#handle(task, msg, entry.abort.signal));
-      await this.#report(task, { ok: output }, msg);
+      await this.#report(task, { output }, msg);
       msg.ack();
     } catch (err) {
       await this.#onError(task, msg, ensureError(err), entry.abort.signal);
@@ -149,10 +190,10 @@ export class ActorHost {
   }
 
   async #handle(task: TaskMessage, msg: JsMsg, signal: AbortSignal): Promise<unknown> {
-    const handler = this.#opts.handlers[task.kind];
-    if (!handler) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
+    const binding = this.#bindings.get(task.kind);
+    if (!binding) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
     const log = this.#opts.log ?? (() => undefined);
-    return await handler(task.input, { task, delivery: msg.info.deliveryCount, signal, log });
+    return await runBinding(binding, task.input, { task, delivery: msg.info.deliveryCount, signal, log });
   }
 
   async #onError(task: TaskMessage, msg: JsMsg, err: PatchbayError, signal: AbortSignal): Promise<void> {
@@ -171,13 +212,8 @@ export class ActorHost {
     }
   }
 
-  async #report(task: TaskMessage, result: { ok: unknown } | { error: ErrorInfo }, msg: JsMsg): Promise<void> {
-    const data = { run: task.run, at: Date.now(), task_id: task.task_id, attempt: task.attempt };
-    const out: Outgoing = "error" in result
-      ? { subject: Subject.event(task.workflow_id), payload: { type: "task.failed/v1", data }, headers: failureHeaders(result.error, msg) }
-      : { subject: Subject.event(task.workflow_id), payload: { type: "task.completed/v1", data: { ...data, output: result.ok } }, headers: traceOf(msg) };
-    out.msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/result`;
-    await publishAll(this.#opts.nc, this.#js, [out]);
+  async #report(task: TaskMessage, result: { output: unknown } | { error: ErrorInfo }, msg: JsMsg): Promise<void> {
+    await publishAll(this.#opts.nc, this.#js, [taskResultMessage(task, result, Date.now(), traceOf(msg))]);
   }
 
   /** An undecodable task: to the DLQ; if it names its workflow, that workflow learns it failed. */
@@ -209,6 +245,12 @@ function traceOf(msg: JsMsg): Record<string, string> {
   return tp ? { [Header.TraceParent]: tp } : {};
 }
 
-function failureHeaders(error: ErrorInfo, msg: JsMsg): Record<string, string> {
-  return { ...traceOf(msg), ...errorHeaders(error) };
+function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Map<string, TaskBinding> {
+  const byKind = new Map<string, TaskBinding>();
+  for (const b of bindings) {
+    if (b.contract.role !== role) throw new TerminalError(ErrorCode.ConfigInvalid, `the ${role} host was given a handler of ${contractName(b.contract)}`);
+    if (byKind.has(b.contract.kind)) throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
+    byKind.set(b.contract.kind, b);
+  }
+  return byKind;
 }

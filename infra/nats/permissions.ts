@@ -5,7 +5,8 @@
  * Every subject is derived from protocol/subjects.ts and the provisioning configs, so a new
  * stream, consumer or role changes the generated permissions with it. See docs/permissions.md.
  */
-import { Bucket, Consumer, Roles, Stream, Subject } from "../../protocol/subjects.ts";
+import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
+import { Bucket, Consumer, Stream, Subject } from "../../protocol/subjects.ts";
 import { consumerConfigs, streamConfigs } from "./provision.ts";
 
 /** What one user may do with one kind of operation; `deny` wins over `allow`. */
@@ -48,7 +49,7 @@ const objStream = (bucket: string) => `OBJ_${bucket}`;
 const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
 
 /** The user name of an actor role's processes. */
-export const actorUser = (role: string): string => `actor-${role}`;
+export const actorUser = (role: Role): string => `actor-${role}`;
 
 /**
  * The reply-inbox prefix of a user (`_INBOX_<user>`): `connectNats` uses it whenever a user is
@@ -60,7 +61,7 @@ export function inboxPrefixOf(user: string): string {
 
 /** Every service user: admin, coordinator, one per actor role, gateway, client. */
 export function serviceUsers(): string[] {
-  return ["admin", "coordinator", ...Roles.map(actorUser), "gateway", "client"];
+  return ["admin", "coordinator", ...BUILTIN_ROLES.map(actorUser), "gateway", "client"];
 }
 
 /** The permissions of `user` (one of {@link serviceUsers}); throws for an unknown name. */
@@ -81,7 +82,7 @@ export function natsUsers(passwords: Readonly<Record<string, string>>): NatsUser
 function grantsOf(user: string): Grants {
   if (user === "coordinator") return coordinatorGrants();
   if (user === "gateway" || user === "client") return clientGrants();
-  const role = Roles.find((r) => actorUser(r) === user);
+  const role = BUILTIN_ROLES.find((r) => actorUser(r) === user);
   if (role) return actorGrants(role);
   throw new Error(`unknown NATS user '${user}' (known: ${serviceUsers().join(", ")})`);
 }
@@ -91,14 +92,14 @@ function coordinatorGrants(): Grants {
   const g = kvGrants(Bucket.Sagas, "write");
   g.pulls.push(`${Stream.Workflows}/${Consumer.Starts}`, `${Stream.Workflows}/${Consumer.Signals}`,
     `${Stream.Timers}/${Consumer.Timers}`, `${Stream.History}/${Consumer.Events}`);
-  g.publish.push(...Roles.map((r) => Subject.task(r)), Subject.allCancels, Subject.allStarts, Subject.allSignals,
+  g.publish.push(...BUILTIN_ROLES.map((r) => Subject.task(r)), Subject.allCancels, Subject.allStarts, Subject.allSignals,
     Subject.allTimers, Subject.allEvents, Subject.allLogs, Subject.allDlq);
   g.reads.push(Stream.History);
   return g;
 }
 
 /** Pulls and acks its own consumer, reports results, dead-letters its own tasks, hears cancels. */
-function actorGrants(role: string): Grants {
+function actorGrants(role: Role): Grants {
   const g = role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants();
   g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
   g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));

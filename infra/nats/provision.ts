@@ -13,7 +13,8 @@ import {
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { Bucket, Consumer, DUPLICATE_WINDOW_MS, Roles, Stream, Subject } from "../../protocol/subjects.ts";
+import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
+import { Bucket, Consumer, DUPLICATE_WINDOW_MS, Stream, Subject } from "../../protocol/subjects.ts";
 
 /** Limits of the work queues; a full queue refuses publishes (discard new) instead of dropping work. */
 export interface ProvisionOptions {
@@ -25,6 +26,8 @@ export interface ProvisionOptions {
   maxTaskDeliveries?: number;
   /** Ack wait of task consumers; actors send working() at a third of it (default 30 s). */
   taskAckWaitMs?: number;
+  /** Roles whose task consumers to provision besides the built-in ones (a new role's own). */
+  roles?: readonly Role[];
 }
 
 const ns = (ms: number) => ms * 1_000_000;
@@ -51,7 +54,8 @@ export function consumerConfigs(opts: ProvisionOptions = {}): Array<{ stream: st
     { stream: Stream.Timers, config: { ...base, durable_name: Consumer.Timers, filter_subject: Subject.allTimers, max_deliver: -1, max_ack_pending: -1 } },
     { stream: Stream.History, config: { ...base, durable_name: Consumer.Events, filter_subject: Subject.allEvents, max_deliver: -1, max_ack_pending: 20_000 } },
   ];
-  const actors = Roles.map((role) => ({
+  const roles = [...new Set<Role>([...BUILTIN_ROLES, ...(opts.roles ?? [])])];
+  const actors = roles.map((role) => ({
     stream: Stream.Tasks,
     config: {
       ...base, durable_name: Consumer.actor(role), filter_subject: Subject.task(role),

@@ -2,23 +2,15 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { encode } from "../../protocol/codec.ts";
+import type { Envelope } from "../../protocol/envelope.ts";
 import { toHeaders } from "./connect.ts";
 
-/** A message to publish; `core` skips JetStream (fire-and-forget notifications). */
-export interface Outgoing {
-  subject: string;
-  payload: unknown;
-  msg_id?: string;
-  headers?: Record<string, string>;
-  core?: boolean;
-}
-
 /** Publishes every message concurrently; rejects if any JetStream publish is refused. */
-export async function publishAll(nc: NatsConnection, js: JetStreamClient, msgs: readonly Outgoing[]): Promise<void> {
+export async function publishAll(nc: NatsConnection, js: JetStreamClient, msgs: readonly Envelope[]): Promise<void> {
   await Promise.all(msgs.map((m) => publishOne(nc, js, m)));
 }
 
-async function publishOne(nc: NatsConnection, js: JetStreamClient, m: Outgoing): Promise<void> {
+async function publishOne(nc: NatsConnection, js: JetStreamClient, m: Envelope): Promise<void> {
   const data = encode(m.payload);
   const headers = toHeaders(m.headers);
   if (m.core) {

@@ -7,12 +7,10 @@ import type { Command } from "commander";
 import { loadConfig, resolveNatsUrl } from "../../infra/config.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts";
-import { WorkflowRegistry } from "../coordinator/decider.ts";
-import { builtinWorkflows } from "../coordinator/workflows/index.ts";
-import { TERMINAL, type SagaStatus } from "../coordinator/record.ts";
-import type { HistoryEntry } from "../../infra/nats/history.ts";
-import { PatchbayClient, outcomeError } from "./client.ts";
-import { historyLine, listRow, publicRecord, statusLines } from "./format.ts";
+import { PatchbayClient, outcomeError, viewOf, type HistoryEntry, type SagaStatus } from "../../infra/client/index.ts";
+import { TERMINAL } from "../../protocol/saga.ts";
+import { WorkflowInputs } from "../../protocol/workflows.ts";
+import { historyLine, listRow, statusLines } from "./format.ts";
 
 /** Options every command takes. */
 interface Common {
@@ -27,7 +25,7 @@ export async function withClient(opts: Common, fn: (client: PatchbayClient) => P
     const cfg = loadConfig();
     const url = resolveNatsUrl(cfg, opts.nats);
     const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
-    const client = new PatchbayClient(nc, new WorkflowRegistry(builtinWorkflows));
+    const client = new PatchbayClient(nc, WorkflowInputs);
     try {
       code = (await fn(client)) ?? 0;
     } finally {
@@ -121,7 +119,7 @@ export function registerWorkflowCommands(program: Command): void {
     .action((id: string, o: Common) => withClient(o, async (c) => {
       const rec = await c.status(id);
       if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-      if (o.json) out(publicRecord(rec));
+      if (o.json) out(viewOf(rec));
       else for (const l of statusLines(rec)) console.log(l);
     }));
   program.command("show <id>").description("history: one line per event (number, time, step)").option(...nats).option("--json")
@@ -135,7 +133,7 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--type <type>").option("--status <status>", "running|compensating|completed|failed|cancelled")
     .action((o: Common & { type?: string; status?: SagaStatus }) => withClient(o, async (c) => {
       const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
-      if (o.json) out(recs.map(publicRecord));
+      if (o.json) out(recs.map(viewOf));
       else for (const r of recs) console.log(listRow(r));
     }));
   registerSteeringCommands(program, nats);

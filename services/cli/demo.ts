@@ -11,11 +11,10 @@ import { connectNats } from "../../infra/nats/connect.ts";
 import { freePort } from "../../infra/nats/launcher.ts";
 import { provision } from "../../infra/nats/provision.ts";
 import { openLocalForge } from "../../infra/forge/index.ts";
-import type { QualityGateResult } from "../../protocol/quality-gate.ts";
-import { WorkflowRegistry } from "../coordinator/decider.ts";
-import { builtinWorkflows } from "../coordinator/workflows/index.ts";
+import { QualityGateResult } from "../../protocol/quality-gate.ts";
+import { PatchbayClient, outcomeError } from "../../infra/client/index.ts";
+import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { materializeSample } from "../demo/samples.ts";
-import { PatchbayClient, outcomeError } from "./client.ts";
 import { historyLine } from "./format.ts";
 import { ROOT, embeddedNats } from "./up.ts";
 import { Supervisor, readProcfile } from "./supervisor.ts";
@@ -34,7 +33,7 @@ export async function demo(): Promise<void> {
     await provision(nc, cfg.provision);
     for (const spec of readProcfile(ROOT)) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
     console.log(`nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`);
-    const client = new PatchbayClient(nc, new WorkflowRegistry(builtinWorkflows));
+    const client = new PatchbayClient(nc, WorkflowInputs);
     await qualityGateOnSample(client, home, gatewayUrl);
     await burst(client, 200, 32);
     client.close();
@@ -61,7 +60,7 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
   if (error) {
     console.log(`quality gate ${rec.status}: ${error.code} ${error.message}`);
   } else {
-    printVerdict(rec.result as QualityGateResult);
+    printVerdict(QualityGateResult.parse(rec.result));
   }
   console.log(`\n$ patchbay show ${id}`);
   for (const e of await client.history(id)) console.log(historyLine(e));

@@ -1,6 +1,5 @@
 /** Human-readable lines for records and history entries. */
-import type { HistoryEntry } from "../../infra/nats/history.ts";
-import type { SagaRecord } from "../coordinator/record.ts";
+import type { HistoryEntry, WorkflowView } from "../../infra/client/index.ts";
 
 /** `HH:MM:SS.mmm` in UTC. */
 export function clock(ms: number): string {
@@ -39,14 +38,8 @@ export function historyLine(e: HistoryEntry): string {
   return `${String(e.number).padStart(4)}  ${clock(e.time)}  ${describeEntry(e)}`;
 }
 
-/** The public view of a record (no outbox). */
-export function publicRecord(rec: SagaRecord): Record<string, unknown> {
-  const { outbox: _outbox, log_count: _logCount, seen: _seen, ...rest } = rec;
-  return rest;
-}
-
 /** A few lines describing a record. */
-export function statusLines(rec: SagaRecord): string[] {
+export function statusLines(rec: WorkflowView): string[] {
   const lines = [
     `${rec.id}  ${rec.type} v${rec.version}  run ${rec.run}  ${rec.status}`,
     `started ${new Date(rec.created_at).toISOString()}  updated ${new Date(rec.updated_at).toISOString()}`,
@@ -62,6 +55,6 @@ export function statusLines(rec: SagaRecord): string[] {
 }
 
 /** One `list` row. */
-export function listRow(rec: SagaRecord): string {
+export function listRow(rec: WorkflowView): string {
   return [rec.id.padEnd(36), rec.type.padEnd(16), rec.status.padEnd(12), `run ${rec.run}`.padEnd(7), new Date(rec.created_at).toISOString()].join(" ");
 }

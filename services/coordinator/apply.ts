@@ -3,17 +3,20 @@
  * workflow's decider, turns commands into outbox messages, and runs the generic parts every
  * saga shares (task deadlines, cancel, compensation in reverse order, children, reset).
  */
-import { ErrorCode, errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
-import type { EventMessage, LogEntry } from "../../protocol/event.ts";
-import type { ParentRef } from "../../protocol/workflow.ts";
-import { Subject } from "../../protocol/subjects.ts";
 import { parseOrThrow } from "../../protocol/codec.ts";
-import type { AnyWorkflow, Command, WorkflowEvent, WorkflowRegistry } from "./decider.ts";
-import {
-  TERMINAL, armTimer, draftOf, dueTimers, markSeen, pendingOf, sendTask, taskTimerId, writeLog,
-  type SagaRecord, type SagaStatus,
-} from "./record.ts";
+import { parseTaskInput, parseTaskOutput, type AnyTaskContract } from "../../protocol/contract.ts";
+import { ErrorCode, ensureError, type ErrorInfo } from "../../protocol/errors.ts";
+import type { EventMessage, LogEntry } from "../../protocol/event.ts";
+import { TERMINAL, type PendingTask, type SagaRecord } from "../../protocol/saga.ts";
+import { cancelMessage } from "../../protocol/task.ts";
+import { startMessage, type ParentRef } from "../../protocol/workflow.ts";
 import { beginCompensation, onCompensationResult } from "./compensation.ts";
+import type { AnyWorkflow, Command, Dispatch, WorkflowEvent } from "./decider.ts";
+import {
+  DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, armTimer, cancelChildren, draftOf, dueTimers, finish, markSeen, sendTask,
+  taskTimerId, writeLog,
+} from "./record.ts";
+import { taskContract, type WorkflowRegistry } from "./registry.ts";
 
 /** A start as the coordinator applies it (id and time already assigned). */
 export interface StartInput {
@@ -65,19 +68,19 @@ export function startSaga(registry: WorkflowRegistry, start: StartInput, version
   const rec = newRecord(start, wf?.version ?? 0);
   const step: Step = { wf, entries: [{ step: "started", text: `${start.type} started`, data: { input: start.input } }], replaying: false };
   if (!wf) {
-    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` } });
+    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` } });
     return flushLog(rec, step, start.at);
   }
   try {
     rec.input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
   } catch (err) {
-    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` } });
+    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` } });
     return flushLog(rec, step, start.at);
   }
   try {
     rec.state = wf.initial(rec.input, { id: start.id, now: start.at });
   } catch (err) {
-    finish(rec, step, start.at, "failed", { error: { code: ErrorCode.DeciderError, message: `initial() threw: ${(err as Error).message}` } });
+    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.DeciderError, message: `initial() threw: ${(err as Error).message}` } });
     return flushLog(rec, step, start.at);
   }
   consult(rec, step, { type: "started", at: start.at, input: rec.input });
@@ -115,7 +118,7 @@ function applyPoison(rec: SagaRecord, input: PoisonInput): SagaRecord | undefine
   if (TERMINAL.has(rec.status)) return undefined;
   const draft = draftOf(rec);
   const step: Step = { wf: undefined, entries: [], replaying: false };
-  finish(draft, step, input.at, "failed", { error: input.error });
+  finish(draft, step.entries, input.at, "failed", { error: input.error });
   return flushLog(draft, step, input.at);
 }
 
@@ -146,18 +149,31 @@ function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
   if (!task) return false;
   delete rec.pending[task_id];
   delete rec.timers[taskTimerId(task_id, task.attempt)];
-  const error = ev.type === "task.failed/v1" ? (input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" }) : undefined;
+  const event = taskEvent(step.wf, task_id, task, input);
   if (task.compensates) {
-    onCompensationResult(rec, step.entries, task.compensates, error, at);
+    onCompensationResult(rec, step.entries, task.compensates, event.type === "task.failed" ? event.error : undefined, at);
     return true;
   }
   if (rec.status !== "running") return true;
-  if (ev.type === "task.completed/v1" && task.compensation) rec.steps.push({ task_id, compensation: task.compensation });
-  const event: WorkflowEvent = error
-    ? { type: "task.failed", at, task_id, kind: task.kind, error }
-    : { type: "task.completed", at, task_id, kind: task.kind, output: (ev as Extract<EventMessage, { type: "task.completed/v1" }>).data.output };
+  if (event.type === "task.completed" && task.compensation) rec.steps.push({ task_id, compensation: task.compensation });
   consult(rec, step, event);
   return true;
+}
+
+/** The decider's view of a task result: the output parsed by the task's contract, or the failure. */
+function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTask, input: EventInput): WorkflowEvent {
+  const { at } = input.event.data;
+  const failure = (error: ErrorInfo): WorkflowEvent => ({ type: "task.failed", at, task_id: taskId, kind: task.kind, error });
+  if (input.event.type === "task.failed/v1") return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
+  const raw = (input.event as Extract<EventMessage, { type: "task.completed/v1" }>).data.output;
+  if (task.compensates) return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: raw };
+  const contract = wf && taskContract(wf, task.kind);
+  if (!contract) return failure({ code: ErrorCode.InvalidOutput, message: `no contract for ${task.role}/${task.kind} in this workflow's definition` });
+  try {
+    return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: parseTaskOutput(contract, raw) };
+  } catch (err) {
+    return failure(ensureError(err).toInfo());
+  }
 }
 
 function onSignal(rec: SagaRecord, step: Step, data: { signal_id: string; name: string; payload?: unknown; at: number }): boolean {
@@ -168,7 +184,7 @@ function onSignal(rec: SagaRecord, step: Step, data: { signal_id: string; name: 
     cancelChildren(rec);
     const error = { code: ErrorCode.Cancelled, message: "cancelled by signal" };
     if (rec.steps.length > 0) beginCompensation(rec, step.entries, error, data.at);
-    else finish(rec, step, data.at, "cancelled", { error });
+    else finish(rec, step.entries, data.at, "cancelled", { error });
     return true;
   }
   consult(rec, step, { type: "signal", at: data.at, name: data.name, payload: data.payload });
@@ -233,7 +249,7 @@ function consult(rec: SagaRecord, step: Step, event: WorkflowEvent): void {
   const wf = step.wf;
   if (!wf) {
     const error = { code: ErrorCode.UnknownWorkflowType, message: `no definition for ${rec.type} v${rec.version}` };
-    finish(rec, step, event.at, "failed", { error });
+    finish(rec, step.entries, event.at, "failed", { error });
     return;
   }
   let commands: Command[];
@@ -241,7 +257,7 @@ function consult(rec: SagaRecord, step: Step, event: WorkflowEvent): void {
     rec.state = wf.evolve(rec.state, event);
     commands = wf.decide(rec.state, event);
   } catch (err) {
-    finish(rec, step, event.at, "failed", { error: { code: ErrorCode.DeciderError, message: (err as Error).message } });
+    finish(rec, step.entries, event.at, "failed", { error: { code: ErrorCode.DeciderError, message: (err as Error).message } });
     return;
   }
   for (const cmd of commands) {
@@ -253,15 +269,10 @@ function consult(rec: SagaRecord, step: Step, event: WorkflowEvent): void {
 function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void {
   switch (cmd.type) {
     case "dispatch":
-      sendTask(rec, cmd.task_id, pendingOf(cmd), at);
-      step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
-      return;
+      return runDispatch(rec, step, cmd, at);
     case "start_child":
       rec.children[cmd.child_id] = cmd.workflow_type;
-      rec.outbox.push({
-        subject: Subject.start(cmd.workflow_type), msg_id: cmd.child_id,
-        payload: { id: cmd.child_id, input: cmd.input, parent: { id: rec.id, run: rec.run } },
-      });
+      rec.outbox.push(startMessage(cmd.workflow_type, cmd.child_id, cmd.input, { id: rec.id, run: rec.run }));
       step.entries.push({ step: "child", text: `child ${cmd.child_id} (${cmd.workflow_type}) started` });
       return;
     case "schedule":
@@ -275,10 +286,10 @@ function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void
       beginCompensation(rec, step.entries, cmd.error, at);
       return;
     case "complete":
-      finish(rec, step, at, "completed", { result: cmd.result });
+      finish(rec, step.entries, at, "completed", { result: cmd.result });
       return;
     case "fail":
-      finish(rec, step, at, "failed", { error: cmd.error });
+      finish(rec, step.entries, at, "failed", { error: cmd.error });
       return;
     default: {
       const _exhaustive: never = cmd;
@@ -287,36 +298,39 @@ function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void
   }
 }
 
-/** Ends the saga: tells actors to stop its tasks, disarms timers, reports to a parent. */
-export function finish(rec: SagaRecord, step: { entries: LogEntry[] }, at: number, status: SagaStatus, end: { result?: unknown; error?: ErrorInfo }): void {
-  if (Object.keys(rec.pending).length > 0) rec.outbox.push({ subject: Subject.cancel(rec.id), payload: { run: rec.run }, core: true });
-  rec.status = status;
-  rec.pending = {};
-  rec.timers = {};
-  rec.updated_at = at;
-  if (end.result !== undefined) rec.result = end.result;
-  if (end.error) rec.error = end.error;
-  const text = end.error ? `${status}: ${end.error.code} ${end.error.message}` : status;
-  step.entries.push({ step: status, text });
-  if (rec.parent) notifyParent(rec, rec.parent, at);
-}
-
-function notifyParent(rec: SagaRecord, parent: ParentRef, at: number): void {
-  const ok = rec.status === "completed";
-  // Run 0: the parent's current run, so a child still listed after a parent reset is heard.
-  const data = { run: 0, at, child_id: rec.id, ...(ok ? { result: rec.result } : {}) };
-  rec.outbox.push({
-    subject: Subject.event(parent.id),
-    msg_id: `${parent.id}/${parent.run}/child/${rec.id}/${rec.run}`,
-    payload: { type: ok ? "child.completed/v1" : "child.failed/v1", data },
-    ...(ok ? {} : { headers: errorHeaders(rec.error ?? { code: ErrorCode.Cancelled, message: rec.status }) }),
-  });
-}
-
-function cancelChildren(rec: SagaRecord): void {
-  for (const child of Object.keys(rec.children)) {
-    rec.outbox.push({ subject: Subject.signal(child), msg_id: `${rec.id}/${rec.run}/cancel/${child}`, payload: { name: "cancel" } });
+/**
+ * Sends a dispatch after checking it against its contract: the kind must be one the workflow
+ * lists, for the contract's role, and the input must parse (it is stored parsed). A decider that
+ * breaks its own contracts fails its workflow with DECIDER_ERROR naming the field.
+ */
+function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): void {
+  try {
+    sendTask(rec, cmd.task_id, pendingOf(step.wf as AnyWorkflow, cmd), at);
+    step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
+  } catch (err) {
+    const error = { code: ErrorCode.DeciderError, message: `dispatch of ${cmd.task_id}: ${ensureError(err).message}` };
+    finish(rec, step.entries, at, "failed", { error });
   }
+}
+
+/** The pending-task entry of a dispatch, its inputs (and its compensation's) parsed by their contracts. */
+function pendingOf(wf: AnyWorkflow, cmd: Dispatch): Omit<PendingTask, "deadline"> {
+  const compensation = cmd.compensation && { ...cmd.compensation, input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input) };
+  return {
+    role: cmd.role,
+    kind: cmd.kind,
+    input: parseTaskInput(contractOf(wf, cmd), cmd.input),
+    attempt: 1,
+    max_attempts: cmd.max_attempts ?? DEFAULT_MAX_ATTEMPTS,
+    timeout_ms: cmd.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS,
+    ...(compensation ? { compensation } : {}),
+  };
+}
+
+function contractOf(wf: AnyWorkflow, task: { role: string; kind: string }): AnyTaskContract {
+  const contract = taskContract(wf, task.kind);
+  if (!contract || contract.role !== task.role) throw new Error(`${task.role}/${task.kind} is not among the tasks of ${wf.type} v${wf.version}`);
+  return contract;
 }
 
 function flushLog(rec: SagaRecord, step: Step, at: number): SagaRecord {
@@ -333,7 +347,7 @@ function applyReset(registry: WorkflowRegistry, rec: SagaRecord, input: ResetInp
   const next: SagaRecord = { ...replayed, run, seen: [...rec.seen], outbox: [], log_count: 0, timers: {}, pending: {}, updated_at: input.at };
   if (rec.trace) next.trace = rec.trace;
   markSeen(next, input.signal_id);
-  if (Object.keys(rec.pending).length > 0) next.outbox.push({ subject: Subject.cancel(rec.id), payload: { run: rec.run }, core: true });
+  if (Object.keys(rec.pending).length > 0) next.outbox.push(cancelMessage(rec.id, rec.run));
   for (const [taskId, task] of Object.entries(replayed.pending)) sendTask(next, taskId, task, input.at);
   for (const [timerId, due] of Object.entries(replayed.timers)) if (!timerId.startsWith("task/")) armTimer(next, timerId, due);
   const entries: LogEntry[] = [{ step: "reset", text: `reset to event ${input.event} of run ${rec.run}`, data: { from_run: rec.run, event: input.event, replay: input.replay } }];

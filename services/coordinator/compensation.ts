@@ -5,17 +5,12 @@
  */
 import { ErrorCode, type ErrorInfo } from "../../protocol/errors.ts";
 import type { LogEntry } from "../../protocol/event.ts";
-import { Subject } from "../../protocol/subjects.ts";
-import { finish } from "./apply.ts";
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, sendTask, type SagaRecord } from "./record.ts";
+import type { SagaRecord } from "../../protocol/saga.ts";
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, cancelPending, finish, sendTask } from "./record.ts";
 
 /** Stops forward work and starts undoing completed steps, the last one first. */
 export function beginCompensation(rec: SagaRecord, entries: LogEntry[], error: ErrorInfo, at: number): void {
-  if (Object.keys(rec.pending).length > 0) {
-    rec.outbox.push({ subject: Subject.cancel(rec.id), payload: { run: rec.run }, core: true });
-  }
-  rec.pending = {};
-  rec.timers = {};
+  cancelPending(rec);
   rec.status = "compensating";
   rec.compensation = { error, failures: [] };
   entries.push({ step: "compensating", text: `compensating ${rec.steps.length} step(s): ${error.code} ${error.message}` });
@@ -47,5 +42,5 @@ function compensateNext(rec: SagaRecord, entries: LogEntry[], at: number): void 
   const comp = rec.compensation ?? { error: { code: ErrorCode.Internal, message: "compensation without cause" }, failures: [] };
   const failed = comp.failures.map((f) => `${f.task_id}: ${f.code}`).join(", ");
   const error = failed ? { code: comp.error.code, message: `${comp.error.message}; compensation failed for ${failed}` } : comp.error;
-  finish(rec, { entries }, at, comp.error.code === ErrorCode.Cancelled ? "cancelled" : "failed", { error });
+  finish(rec, entries, at, comp.error.code === ErrorCode.Cancelled ? "cancelled" : "failed", { error });
 }

@@ -1,47 +1,58 @@
 /**
- * The workflow contract of DESIGN §4: a definition is data plus three pure functions. No I/O,
- * no clock, no random ids: time arrives as `event.at`, ids are the workflow's own.
+ * The workflow contract (docs/architecture.md, "Workflows are pure"): a definition is data
+ * plus three pure functions. No I/O, no clock, no random ids: time arrives as `event.at`, ids
+ * are the workflow's own. A definition lists the task contracts it dispatches; its events and
+ * commands are typed by them, so a dispatch with a wrong role, kind or input fails `tsc`.
  */
 import type { ZodType } from "zod";
+import type { AnyTaskContract, TaskInput, TaskOutput } from "../../protocol/contract.ts";
 import type { ErrorInfo } from "../../protocol/errors.ts";
 
+/** A task result, typed by the contract of its kind (outputs arrive parsed by the contract). */
+type TaskCompletedEvent<T extends AnyTaskContract> = T extends AnyTaskContract
+  ? { type: "task.completed"; at: number; task_id: string; kind: T["kind"]; output: TaskOutput<T> }
+  : never;
+
 /** What a decider sees. Every event carries the time it happened (`at`, epoch ms). */
-export type WorkflowEvent =
+export type WorkflowEvent<T extends AnyTaskContract = AnyTaskContract> =
   | { type: "started"; at: number; input: unknown }
-  | { type: "task.completed"; at: number; task_id: string; kind: string; output: unknown }
-  | { type: "task.failed"; at: number; task_id: string; kind: string; error: ErrorInfo }
+  | TaskCompletedEvent<T>
+  | { type: "task.failed"; at: number; task_id: string; kind: T["kind"]; error: ErrorInfo }
   | { type: "signal"; at: number; name: string; payload: unknown }
   | { type: "timer.fired"; at: number; timer_id: string }
   | { type: "child.completed"; at: number; child_id: string; result: unknown }
   | { type: "child.failed"; at: number; child_id: string; error: ErrorInfo };
 
 /** Work that undoes a completed step; run by the coordinator in reverse order of completion. */
-export interface Compensation {
-  role: string;
-  kind: string;
-  input: unknown;
-  timeout_ms?: number;
-}
+export type Compensation<T extends AnyTaskContract = AnyTaskContract> = T extends AnyTaskContract
+  ? { role: T["role"]; kind: T["kind"]; input: TaskInput<T>; timeout_ms?: number }
+  : never;
 
-/** Send a task to an actor role. */
-export interface Dispatch {
-  type: "dispatch";
-  /** Unique within the run; results are matched by it. */
-  task_id: string;
-  role: string;
-  kind: string;
-  input: unknown;
+/** Options of a dispatch. */
+export interface DispatchOptions<T extends AnyTaskContract = AnyTaskContract> {
   /** Per-attempt deadline; after it the task is re-dispatched (attempt + 1) or fails with TASK_TIMEOUT. */
   timeout_ms?: number;
   /** Dispatches (deadline re-dispatches included) before TASK_TIMEOUT; default 3. */
   max_attempts?: number;
   /** Registered when the task completes; run if the workflow later compensates. */
-  compensation?: Compensation;
+  compensation?: Compensation<T>;
 }
 
-/** Every command a decider can return. */
-export type Command =
-  | Dispatch
+/** Send a task to an actor role; build it with {@link dispatch}. */
+export type Dispatch<T extends AnyTaskContract = AnyTaskContract> = T extends AnyTaskContract
+  ? DispatchOptions<AnyTaskContract> & {
+      type: "dispatch";
+      /** Unique within the run; results are matched by it. */
+      task_id: string;
+      role: T["role"];
+      kind: T["kind"];
+      input: TaskInput<T>;
+    }
+  : never;
+
+/** Every command a decider can return; `T` is the union of the workflow's task contracts. */
+export type Command<T extends AnyTaskContract = AnyTaskContract> =
+  | Dispatch<T>
   | { type: "start_child"; child_id: string; workflow_type: string; input: unknown }
   | { type: "schedule"; timer_id: string; after_ms: number }
   | { type: "cancel_timer"; timer_id: string }
@@ -49,49 +60,39 @@ export type Command =
   | { type: "complete"; result: unknown }
   | { type: "fail"; error: ErrorInfo };
 
-/** A workflow definition: input schema plus pure initial/evolve/decide. */
-export interface Workflow<I = unknown, S = unknown> {
+/** A workflow definition: input schema, the task contracts it dispatches, pure initial/evolve/decide. */
+export interface Workflow<I = unknown, S = unknown, T extends AnyTaskContract = AnyTaskContract> {
   /** The `<type>` of `workflow.start.<type>`. */
   type: string;
   /** Definition version; a running workflow keeps the version it started with. */
   version: number;
   /** Checked where the start arrives; a bad input fails the workflow with INVALID_INPUT. */
   input: ZodType<I>;
+  /** Every task contract it dispatches (compensations included); their roles must run somewhere. */
+  tasks: readonly T[];
   initial(input: I, ctx: { id: string; now: number }): S;
-  evolve(state: S, event: WorkflowEvent): S;
-  decide(state: S, event: WorkflowEvent): Command[];
+  evolve(state: S, event: WorkflowEvent<T>): S;
+  decide(state: S, event: WorkflowEvent<T>): Command<T>[];
 }
 
 /** A workflow with its type parameters erased, as the registry holds it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyWorkflow = Workflow<any, any>;
+export type AnyWorkflow = Workflow<any, any, any>;
 
-/** Every workflow definition the coordinator knows, by type and version. */
-export class WorkflowRegistry {
-  readonly #byType = new Map<string, Map<number, AnyWorkflow>>();
+/** Builds a typed dispatch of task `taskId` through its contract. */
+export function dispatch<C extends AnyTaskContract>(contract: C, taskId: string, input: TaskInput<C>, opts: DispatchOptions = {}): Dispatch<C> {
+  return { type: "dispatch", task_id: taskId, role: contract.role, kind: contract.kind, input, ...opts } as Dispatch<C>;
+}
 
-  constructor(workflows: AnyWorkflow[] = []) {
-    for (const wf of workflows) this.register(wf);
-  }
+/** Builds a typed compensation through its contract. */
+export function compensation<C extends AnyTaskContract>(contract: C, input: TaskInput<C>, timeoutMs?: number): Compensation<C> {
+  return { role: contract.role, kind: contract.kind, input, ...(timeoutMs === undefined ? {} : { timeout_ms: timeoutMs }) } as Compensation<C>;
+}
 
-  /** Adds a definition; registering a second version keeps the first for running workflows. */
-  register(wf: AnyWorkflow): this {
-    const versions = this.#byType.get(wf.type) ?? new Map<number, AnyWorkflow>();
-    versions.set(wf.version, wf);
-    this.#byType.set(wf.type, versions);
-    return this;
-  }
-
-  /** The given version, or the latest when `version` is undefined. */
-  get(type: string, version?: number): AnyWorkflow | undefined {
-    const versions = this.#byType.get(type);
-    if (!versions) return undefined;
-    if (version !== undefined) return versions.get(version);
-    return versions.get(Math.max(...versions.keys()));
-  }
-
-  /** Every registered type. */
-  types(): string[] {
-    return [...this.#byType.keys()];
-  }
+/** Whether `event` is the completion of a task of `contract` (narrowing its output). */
+export function isCompletion<C extends AnyTaskContract>(
+  event: WorkflowEvent,
+  contract: C,
+): event is Extract<WorkflowEvent<C>, { type: "task.completed" }> {
+  return event.type === "task.completed" && event.kind === contract.kind;
 }

@@ -7,16 +7,16 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { decode, parseOrThrow } from "../../protocol/codec.ts";
 import { ErrorCode, TerminalError, ensureError, errorFromHeaders } from "../../protocol/errors.ts";
-import { EventMessage } from "../../protocol/event.ts";
+import { EventMessage, signalReceivedMessage, timerFiredMessage } from "../../protocol/event.ts";
 import { ResetPayload, SignalMessage, StartMessage, TimerMessage } from "../../protocol/workflow.ts";
-import { Consumer, Header, ID_PATTERN, Stream, Subject, lastToken, token } from "../../protocol/subjects.ts";
+import { Consumer, Header, ID_PATTERN, Stream, lastToken, token } from "../../protocol/subjects.ts";
 import { deadLetter } from "../../infra/nats/dlq.ts";
 import { headerValue } from "../../infra/nats/connect.ts";
 import { readHistory } from "../../infra/nats/history.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan, traceparentOf } from "../../infra/telemetry/tracing.ts";
 import type { SagaInput } from "./apply.ts";
-import { TERMINAL, type SagaRecord } from "./record.ts";
+import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
 import { replayInputs } from "./replay.ts";
 
 /** What the consumers need from the coordinator. */
@@ -128,12 +128,7 @@ async function onSignal(sink: InputSink, msg: JsMsg): Promise<void> {
     const rec = await sink.record(id);
     if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
     if (signal.name === "reset") return await onReset(sink, msg, rec, signal.payload);
-    const signalId = `sig-${msg.seq}`;
-    await publishAll(sink.nc, sink.js, [{
-      subject: Subject.event(id),
-      msg_id: `${id}/signal/${msg.seq}`,
-      payload: { type: "signal.received/v1", data: { run: 0, at: sink.now(), signal_id: signalId, name: signal.name, payload: signal.payload } },
-    }]);
+    await publishAll(sink.nc, sink.js, [signalReceivedMessage(id, msg.seq, signal, sink.now())]);
     msg.ack();
   } catch (err) {
     const e = ensureError(err);
@@ -161,11 +156,7 @@ async function onTimer(sink: InputSink, msg: JsMsg): Promise<void> {
   const cached = sink.cached(timer.workflow_id);
   const stale = cached && (cached.run > timer.run || (cached.run === timer.run && TERMINAL.has(cached.status)));
   if (!stale) {
-    await publishAll(sink.nc, sink.js, [{
-      subject: Subject.event(timer.workflow_id),
-      msg_id: `${timer.workflow_id}/${timer.run}/fired/${timer.due}`,
-      payload: { type: "timer.fired/v1", data: { run: timer.run, at: Math.max(sink.now(), timer.due) } },
-    }]);
+    await publishAll(sink.nc, sink.js, [timerFiredMessage(timer.workflow_id, timer.run, timer.due, sink.now())]);
   }
   msg.ack();
 }

@@ -5,7 +5,7 @@
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import type { HistoryEntry } from "../../infra/nats/history.ts";
 import type { EventInput, StartInput } from "./apply.ts";
-import type { SagaRecord } from "./record.ts";
+import type { SagaRecord } from "../../protocol/saga.ts";
 
 /** An input a reset replays. */
 export type ReplayInput = StartInput | EventInput;

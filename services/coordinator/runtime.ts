@@ -12,9 +12,11 @@ import { Bucket } from "../../protocol/subjects.ts";
 import { ensureError } from "../../protocol/errors.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan } from "../../infra/telemetry/tracing.ts";
-import { applyInput, startSaga, type SagaInput } from "./apply.ts";
-import type { WorkflowRegistry } from "./decider.ts";
-import { outboxMessages, type SagaRecord } from "./record.ts";
+import type { SagaRecord } from "../../protocol/saga.ts";
+import type { SagaInput } from "./apply.ts";
+import { foldInputs } from "./fold.ts";
+import { outboxMessages } from "./record.ts";
+import type { WorkflowRegistry } from "./registry.ts";
 import { RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
 import { consumeInputs, type InputSink } from "./inputs.ts";
 
@@ -142,23 +144,9 @@ export class Coordinator implements InputSink {
     const store = this.#store as SagaStore;
     let rec = current?.rec;
     if (rec && current && store.isPublished(id, current.revision) && rec.outbox.length > 0) rec = { ...rec, outbox: [] };
-    let changed = false;
-    for (const input of inputs) {
-      if (input.kind === "start") {
-        if (rec) continue;
-        rec = startSaga(this.registry, input);
-      } else {
-        if (!rec) {
-          this.log(`input for unknown workflow ${id} dropped`);
-          continue;
-        }
-        const applied = applyInput(this.registry, rec, input);
-        if (!applied) continue;
-        rec = applied;
-      }
-      changed = true;
-    }
-    return changed ? rec : undefined;
+    const folded = foldInputs(this.registry, rec, inputs);
+    for (const orphan of folded.orphans) this.log(`${orphan.kind} input for unknown workflow ${id} dropped`);
+    return folded.record;
   }
 
   async #commit(id: string, current: Versioned | undefined, next: SagaRecord | undefined): Promise<void> {

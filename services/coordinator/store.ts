@@ -2,12 +2,12 @@
  * Saga records in the `sagas` KV bucket: reads through a small cache, revision-checked
  * writes, and the bookkeeping of published outboxes. An outbox this process published is
  * dropped by its next write of that record, or cleared by a sweep once the record has been
- * idle for a moment, so the hot path pays one KV write per step (DESIGN §9).
+ * idle for a moment, so the hot path pays one KV write per step (docs/architecture.md, "Cost").
  */
 import type { KV } from "@nats-io/kv";
-import { JetStreamApiError } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { decodeRaw, encode } from "../../protocol/codec.ts";
-import { TERMINAL, type SagaRecord } from "./record.ts";
+import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
 import { DUPLICATE_WINDOW_MS } from "../../protocol/subjects.ts";
 
 /** A record and the KV revision it was read or written at. */
@@ -149,8 +149,7 @@ export function outboxToHeal(rec: SagaRecord, now: number): boolean {
   return !TERMINAL.has(rec.status) || now - rec.updated_at < DUPLICATE_WINDOW_MS / 2;
 }
 
+/** A compare-and-set that lost: wrong last sequence (update), or a create on an existing key. */
 function isConflict(err: unknown): boolean {
-  // 10071: wrong last sequence (update); 10164 / "key exists": create on an existing key.
-  if (err instanceof JetStreamApiError) return err.code === 10071 || err.code === 10164;
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
+  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }

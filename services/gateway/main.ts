@@ -1,6 +1,6 @@
 /** The gateway process: HTTP on PATCHBAY_GATEWAY_PORT (a free port when unset). */
 import { openLocalForge } from "../../infra/forge/index.ts";
-import { PatchbayClient } from "../cli/client.ts";
+import { PatchbayClient } from "../../infra/client/index.ts";
 import { runService } from "../service-main.ts";
 import { createGateway } from "./server.ts";
 

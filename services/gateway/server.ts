@@ -5,8 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ensureError } from "../../protocol/errors.ts";
-import type { PatchbayClient } from "../cli/client.ts";
-import { publicRecord } from "../cli/format.ts";
+import { viewOf, type PatchbayClient } from "../../infra/client/index.ts";
 import { serveForge } from "./forge-routes.ts";
 import type { ForgePages } from "./forge-routes.ts";
 
@@ -29,13 +28,13 @@ async function route(client: PatchbayClient, options: GatewayOptions, req: Incom
   if (url.pathname === "/healthz") return send(res, 200, { ok: true });
   if (url.pathname === "/api/workflows") {
     const recs = await client.list();
-    return send(res, 200, recs.map(publicRecord));
+    return send(res, 200, recs.map(viewOf));
   }
   const m = /^\/api\/workflows\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
   if (m) {
     const rec = await client.status(m[1]);
     if (!rec) return send(res, 404, { error: { code: "NOT_FOUND", message: `no workflow '${m[1]}'` } });
-    return send(res, 200, { ...publicRecord(rec), history: await client.history(m[1]) });
+    return send(res, 200, { ...viewOf(rec), history: await client.history(m[1]) });
   }
   if (options.forge && (await serveForge(options.forge, url.pathname, res))) return;
   send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });

@@ -16,7 +16,7 @@ import { createAnalysisPool } from "../../infra/analysis/index.ts";
 import type { AnalysisPool } from "../../infra/analysis/index.ts";
 import { createWorkspaces } from "../../infra/git/index.ts";
 import { runInSandbox } from "../../infra/sandbox/index.ts";
-import type { TaskContext } from "../../infra/nats/actor-host.ts";
+import { runBinding, type TaskBinding, type TaskContext } from "../../infra/nats/actor-host.ts";
 import type { ResolvedTarget } from "../../protocol/quality-gate.ts";
 
 /** The identity of the "developer" who made the test repos. */
@@ -190,6 +190,14 @@ export function checkerPorts(cacheDir: string, log: string[] = []): { ports: Che
 /** A target on `branch` at `sha`, compared with main. */
 export function targetOf(repo: string, branch: string, sha: string, baseSha?: string): ResolvedTarget {
   return { repo, branch, head_sha: sha, base: "main", base_sha: baseSha };
+}
+
+/** A task handler as the actor host runs it: the raw input in, the output checked by the contract out. */
+export type RawHandler = (input: unknown, ctx: TaskContext) => Promise<unknown>;
+
+/** Runs `binding` as the actor host does (input parsed, output validated by its contract). */
+export function rawHandler(binding: TaskBinding): RawHandler {
+  return (input, ctx) => runBinding(binding, input, ctx);
 }
 
 /** A TaskContext for calling handlers directly. */

@@ -1,8 +1,9 @@
 /**
- * Given/when/then specs for workflow deciders with no server, after emmett's
- * DeciderSpecification. `given` folds inputs through startSaga/applyInput as the coordinator
- * shell does (each step's outbox is taken as published and cleared); `when` applies one more
- * input; `then` sees the resulting record and exactly the messages `when` added.
+ * Given/when/then specs for the coordinator's whole fold (generic saga parts included) with
+ * no server. `given` folds inputs with the same `foldInputs` the runtime shell uses (each
+ * step's outbox is taken as published and cleared); `when` applies one more input; `then`
+ * sees the resulting record and exactly the messages `when` added. For a decider alone, use
+ * `workflow-spec.ts`.
  */
 import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { EventMessage, HistoryMessage, LogMessage, type LogEntry } from "../../protocol/event.ts";
@@ -10,9 +11,12 @@ import { Subject, lastToken, token } from "../../protocol/subjects.ts";
 import { TaskMessage } from "../../protocol/task.ts";
 import { StartMessage, TimerMessage, type ParentRef } from "../../protocol/workflow.ts";
 import type { HistoryEntry } from "../../infra/nats/history.ts";
-import { applyInput, startSaga, type EventInput, type SagaInput, type StartInput } from "../../services/coordinator/apply.ts";
-import type { WorkflowRegistry } from "../../services/coordinator/decider.ts";
-import { outboxMessages, type OutMsg, type SagaRecord } from "../../services/coordinator/record.ts";
+import type { Envelope as OutMsg } from "../../protocol/envelope.ts";
+import type { Role } from "../../protocol/roles.ts";
+import type { SagaRecord } from "../../protocol/saga.ts";
+import {
+  foldInputs, outboxMessages, type EventInput, type SagaInput, type StartInput, type WorkflowRegistry,
+} from "../../services/coordinator/internal.ts";
 
 /** Workflow id the builders use unless told otherwise. */
 export const WF_ID = "wf-1";
@@ -55,11 +59,11 @@ export function spec(registry: WorkflowRegistry): Spec {
   return { given: (inputs) => given(registry, inputs) };
 }
 
-/** One coordinator step: a start when there is no record, any other input otherwise. */
+/** One coordinator step, folded as the runtime folds it. */
 function step(registry: WorkflowRegistry, rec: SagaRecord | undefined, input: SagaInput): SagaRecord | undefined {
-  if (input.kind === "start") return rec ? undefined : startSaga(registry, input);
-  if (!rec) throw new Error(`spec: a '${input.kind}' input needs a start before it`);
-  return applyInput(registry, rec, input);
+  const folded = foldInputs(registry, rec, [input]);
+  if (folded.orphans.length > 0) throw new Error(`spec: a '${input.kind}' input needs a start before it`);
+  return folded.record;
 }
 
 function given(registry: WorkflowRegistry, inputs: SagaInput[]): Given {
@@ -140,15 +144,15 @@ export function childCompleted(childId: string, result: unknown, opts: EventOpts
 
 /** A task message with the role it was sent to and its `Nats-Msg-Id`. */
 export interface SentTask extends TaskMessage {
-  role: string;
+  role: Role;
   msg_id: string | undefined;
 }
 
 /** Tasks dispatched in `outbox` (cancellations excluded). */
 export function tasksIn(outbox: OutMsg[]): SentTask[] {
   return outbox
-    .filter((m) => !m.core && m.subject === Subject.task(token(m.subject, 1)))
-    .map((m) => ({ ...TaskMessage.parse(m.payload), role: token(m.subject, 1), msg_id: m.msg_id }));
+    .filter((m) => !m.core && m.subject === Subject.task(token(m.subject, 1) as Role))
+    .map((m) => ({ ...TaskMessage.parse(m.payload), role: token(m.subject, 1) as Role, msg_id: m.msg_id }));
 }
 
 /** Every log entry written in `outbox`, in order. */

@@ -4,10 +4,10 @@
  * and comment (merger) → QualityGateResult. Pure: everything arrives as events.
  */
 import {
-  AutofixOutput, CHECK_IDS, CheckOutcome, QualityGateInput, ResolvedTarget,
-  type CheckId, type QualityGateResult,
+  CHECK_IDS, GateTasks, QualityGateInput,
+  type AutofixOutput, type CheckId, type CheckOutcome, type GateTask, type QualityGateResult, type ResolvedTarget,
 } from "../../../protocol/quality-gate.ts";
-import type { Command, Dispatch, Workflow, WorkflowEvent } from "../decider.ts";
+import { dispatch, isCompletion, type Command, type Dispatch, type Workflow, type WorkflowEvent } from "../decider.ts";
 import { scoreGate, unrunnableOutcome } from "./quality-gate-scoring.ts";
 
 /** Where the gate is. */
@@ -27,29 +27,25 @@ export interface GateState {
   result?: QualityGateResult;
 }
 
-/** Task kinds of the gate. */
-export const GateKind = { Resolve: "gate.resolve", Check: "check.run", Autofix: "gate.autofix", Report: "gate.report" } as const;
-
 const RESOLVE_TIMEOUT_MS = 120_000;
 /** Installing dependencies comes on top of a check's own budget. */
 const CHECK_GRACE_MS = 120_000;
 
 const checkTaskId = (id: CheckId, round: number) => (round === 1 ? `check-${id}` : `check-${id}-${round}`);
 const checkOfTask = (taskId: string) => taskId.replace(/^check-/, "").replace(/-\d+$/, "") as CheckId;
+/** An event of the gate. */
+type GateEvent = WorkflowEvent<GateTask>;
 /** A task event of the gate. */
-type TaskEvent = Extract<WorkflowEvent, { type: "task.completed" | "task.failed" }>;
-const isTaskEvent = (e: WorkflowEvent): e is TaskEvent => e.type === "task.completed" || e.type === "task.failed";
+type TaskEvent = Extract<GateEvent, { type: "task.completed" | "task.failed" }>;
+const isTaskEvent = (e: GateEvent): e is TaskEvent => e.type === "task.completed" || e.type === "task.failed";
 
 function selectedChecks(input: QualityGateInput): CheckId[] {
   return CHECK_IDS.filter((id) => !input.checks || input.checks.includes(id));
 }
 
-function checkTask(state: GateState, target: ResolvedTarget, id: CheckId, round: number): Dispatch {
+function checkTask(state: GateState, target: ResolvedTarget, id: CheckId, round: number): Dispatch<typeof GateTasks.check> {
   const input = { check: id, target, required_coverage: state.input.required_coverage, timeout_ms: state.input.check_timeout_ms };
-  return {
-    type: "dispatch", task_id: checkTaskId(id, round), role: "checker", kind: GateKind.Check, input,
-    timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS, max_attempts: 2,
-  };
+  return dispatch(GateTasks.check, checkTaskId(id, round), input, { timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS, max_attempts: 2 });
 }
 
 /** Whether lint found something an auto-fix can change. */
@@ -70,7 +66,8 @@ function toReporting(state: GateState): GateState {
 
 function onCheck(state: GateState, event: TaskEvent): GateState {
   const id = checkOfTask(event.task_id);
-  let outcome = event.type === "task.completed" ? CheckOutcome.parse(event.output) : unrunnableOutcome(id, event.error, event.at);
+  let outcome = isCompletion(event, GateTasks.check) ? event.output : event.type === "task.failed" ? unrunnableOutcome(id, event.error, event.at) : undefined;
+  if (!outcome) return state;
   if (state.phase === "rechecking" && state.autofix?.commit_sha) {
     outcome = { ...outcome, summary: `${outcome.summary} (after auto-fix ${state.autofix.commit_sha.slice(0, 8)}: ${state.autofix.fixed} fixed)` };
   }
@@ -81,17 +78,16 @@ function onCheck(state: GateState, event: TaskEvent): GateState {
 }
 
 function onAutofix(state: GateState, event: TaskEvent): GateState {
-  const autofix = event.type === "task.completed" ? AutofixOutput.parse(event.output) : { applied: false, fixed: 0, files: [], tools: [] };
+  const autofix: AutofixOutput = isCompletion(event, GateTasks.autofix) ? event.output : { applied: false, fixed: 0, files: [], tools: [] };
   if (!autofix.applied || !autofix.commit_sha || !state.target) return toReporting({ ...state, autofix });
   const target = { ...state.target, head_sha: autofix.commit_sha };
   return { ...state, autofix, target, phase: "rechecking", outstanding: [checkTaskId("lint", 2)] };
 }
 
-function evolve(state: GateState, event: WorkflowEvent): GateState {
+function evolve(state: GateState, event: GateEvent): GateState {
   if (!isTaskEvent(event)) return state;
-  if (event.type === "task.completed" && event.task_id === "resolve") {
-    const target = ResolvedTarget.parse(event.output);
-    return { ...state, target, phase: "checking", outstanding: selectedChecks(state.input).map((id) => checkTaskId(id, 1)) };
+  if (isCompletion(event, GateTasks.resolve)) {
+    return { ...state, target: event.output, phase: "checking", outstanding: selectedChecks(state.input).map((id) => checkTaskId(id, 1)) };
   }
   if (event.task_id.startsWith("check-")) return onCheck(state, event);
   if (event.task_id === "autofix") return onAutofix(state, event);
@@ -99,27 +95,27 @@ function evolve(state: GateState, event: WorkflowEvent): GateState {
 }
 
 /** Commands on entering a phase: what the event just led to. */
-function enter(state: GateState): Command[] {
+function enter(state: GateState): Command<GateTask>[] {
   const target = state.target as ResolvedTarget;
   switch (state.phase) {
     case "checking":
       return selectedChecks(state.input).map((id) => checkTask(state, target, id, 1));
     case "fixing":
-      return [{ type: "dispatch", task_id: "autofix", role: "coder", kind: GateKind.Autofix, input: { target, timeout_ms: state.input.check_timeout_ms }, timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS }];
+      return [dispatch(GateTasks.autofix, "autofix", { target, timeout_ms: state.input.check_timeout_ms }, { timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS })];
     case "rechecking":
       return [checkTask(state, target, "lint", 2)];
     case "reporting":
-      if (target.pr_number === undefined) return [{ type: "complete", result: state.result }];
-      return [{ type: "dispatch", task_id: "report", role: "merger", kind: GateKind.Report, input: { target, workflow_id: state.workflow_id, result: state.result }, timeout_ms: 60_000 }];
+      if (target.pr_number === undefined || !state.result) return [{ type: "complete", result: state.result }];
+      return [dispatch(GateTasks.report, "report", { target, workflow_id: state.workflow_id, result: state.result }, { timeout_ms: 60_000 })];
     default:
       return [];
   }
 }
 
-function decide(state: GateState, event: WorkflowEvent): Command[] {
+function decide(state: GateState, event: GateEvent): Command<GateTask>[] {
   if (event.type === "started") {
     const { repo, branch, pr_number, base } = state.input;
-    return [{ type: "dispatch", task_id: "resolve", role: "merger", kind: GateKind.Resolve, input: { repo, branch, pr_number, base }, timeout_ms: RESOLVE_TIMEOUT_MS }];
+    return [dispatch(GateTasks.resolve, "resolve", { repo, branch, pr_number, base }, { timeout_ms: RESOLVE_TIMEOUT_MS })];
   }
   if (!isTaskEvent(event)) return [];
   if (event.task_id === "resolve") return event.type === "task.failed" ? [{ type: "fail", error: event.error }] : enter(state);
@@ -130,10 +126,11 @@ function decide(state: GateState, event: WorkflowEvent): Command[] {
 }
 
 /** The quality-gate workflow. */
-export const qualityGate: Workflow<QualityGateInput, GateState> = {
+export const qualityGate: Workflow<QualityGateInput, GateState, GateTask> = {
   type: "quality-gate",
   version: 1,
   input: QualityGateInput,
+  tasks: [GateTasks.resolve, GateTasks.check, GateTasks.autofix, GateTasks.report],
   initial: (input, ctx) => ({ workflow_id: ctx.id, input, phase: "resolving", outcomes: {}, outstanding: [] }),
   evolve,
   decide,

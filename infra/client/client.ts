@@ -6,14 +6,16 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { DeliverPolicy, jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { decodeRaw, encode, parseOrThrow } from "../../protocol/codec.ts";
-import { ErrorCode, TerminalError, type ErrorInfo } from "../../protocol/errors.ts";
-import { Bucket, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
-import { headerValue, toHeaders } from "../../infra/nats/connect.ts";
-import { readHistory, type HistoryEntry } from "../../infra/nats/history.ts";
-import type { WorkflowRegistry } from "../coordinator/decider.ts";
-import { TERMINAL, type SagaRecord, type SagaStatus } from "../coordinator/record.ts";
+import type { ZodType } from "zod";
 import { nuid } from "@nats-io/nuid";
+import { decodeRaw, parseOrThrow } from "../../protocol/codec.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { TERMINAL, type SagaRecord, type SagaStatus } from "../../protocol/saga.ts";
+import { Bucket, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { signalMessage, startMessage } from "../../protocol/workflow.ts";
+import { headerValue } from "../nats/connect.ts";
+import { readHistory, type HistoryEntry } from "../nats/history.ts";
+import { publishAll } from "../nats/publish.ts";
 
 /** A dead-lettered message. */
 export interface DlqEntry {
@@ -35,16 +37,19 @@ export interface ListFilter {
 export class PatchbayClient {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
-  readonly #registry: WorkflowRegistry | undefined;
+  readonly #inputs: Readonly<Record<string, ZodType>> | undefined;
   #kv?: KV;
   #logSub?: Subscription;
   readonly #waiters = new Map<string, Array<() => void>>();
 
-  /** `registry` enables input validation before publishing. */
-  constructor(nc: NatsConnection, registry?: WorkflowRegistry) {
+  /**
+   * `inputs` (workflow type → input schema, e.g. `WorkflowInputs`) enables validation before
+   * publishing; a type it does not list is refused.
+   */
+  constructor(nc: NatsConnection, inputs?: Readonly<Record<string, ZodType>>) {
     this.nc = nc;
     this.js = jetstream(nc);
-    this.#registry = registry;
+    this.#inputs = inputs;
   }
 
   async #bucket(): Promise<KV> {
@@ -54,10 +59,10 @@ export class PatchbayClient {
 
   /** Checks `input` against the type's schema; throws INVALID_INPUT naming the field. */
   validate(type: string, input: unknown): unknown {
-    if (!this.#registry) return input;
-    const wf = this.#registry.get(type);
-    if (!wf) throw new TerminalError(ErrorCode.UnknownWorkflowType, `unknown workflow type '${type}' (known: ${this.#registry.types().join(", ")})`);
-    return parseOrThrow(input, wf.input, ErrorCode.InvalidInput);
+    if (!this.#inputs) return input;
+    const schema = this.#inputs[type];
+    if (!schema) throw new TerminalError(ErrorCode.UnknownWorkflowType, `unknown workflow type '${type}' (known: ${Object.keys(this.#inputs).join(", ")})`);
+    return parseOrThrow(input, schema, ErrorCode.InvalidInput);
   }
 
   /** Starts a workflow (once per id) and returns its id. An existing id is not started again. */
@@ -66,8 +71,8 @@ export class PatchbayClient {
     this.validate(type, input);
     const id = opts.id ?? `${type}-${nuid.next()}`;
     if (!ID_PATTERN.test(id)) throw new TerminalError(ErrorCode.InvalidInput, `id: must be letters, digits, '-' or '_' (1-128)`);
-    const h = toHeaders(opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : undefined);
-    await this.js.publish(Subject.start(type), encode({ id, input }), { msgID: id, ...(h ? { headers: h } : {}) });
+    const start = startMessage(type, id, input);
+    await publishAll(this.nc, this.js, [{ ...start, headers: opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : {} }]);
     return id;
   }
 
@@ -87,7 +92,7 @@ export class PatchbayClient {
       const rec = await this.status(id);
       if (rec && rec.run >= minRun && TERMINAL.has(rec.status)) return rec;
       const left = deadline - Date.now();
-      if (left <= 0) throw new TerminalError("WAIT_TIMEOUT", `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`);
+      if (left <= 0) throw new TerminalError(ErrorCode.WaitTimeout, `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`);
       await Promise.race([woke, new Promise((r) => setTimeout(r, Math.min(left, 1_000)))]);
     }
   }
@@ -114,7 +119,7 @@ export class PatchbayClient {
   /** Sends a signal (`approve`, `reject`, `cancel`, `reset`, …). */
   async signal(id: string, name: string, payload?: unknown): Promise<void> {
     if (!(await this.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-    await this.js.publish(Subject.signal(id), encode({ name, ...(payload === undefined ? {} : { payload }) }));
+    await publishAll(this.nc, this.js, [signalMessage(id, name, payload)]);
   }
 
   /** Asks the coordinator to replay the first `event` history entries as a new run. */
@@ -172,10 +177,4 @@ export class PatchbayClient {
     this.#logSub?.unsubscribe();
     this.#logSub = undefined;
   }
-}
-
-/** The error of an ended workflow, if it did not complete. */
-export function outcomeError(rec: SagaRecord): ErrorInfo | undefined {
-  if (rec.status === "completed") return undefined;
-  return rec.error ?? { code: rec.status.toUpperCase(), message: `workflow ${rec.status}` };
 }

@@ -1,0 +1,9 @@
+/**
+ * The patchbay client's public face: what the CLI, the gateway, the bench and tests use to
+ * start, follow and steer workflows over NATS, without loading the coordinator.
+ */
+export { PatchbayClient } from "./client.ts";
+export type { DlqEntry, ListFilter } from "./client.ts";
+export { outcomeError, viewOf } from "../../protocol/saga.ts";
+export type { SagaRecord, SagaStatus, WorkflowView } from "../../protocol/saga.ts";
+export type { HistoryEntry } from "../nats/history.ts";

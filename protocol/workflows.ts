@@ -1,0 +1,16 @@
+/**
+ * The built-in workflow types and the schema of each one's input, so that clients (the CLI,
+ * the gateway) check an input before publishing it without loading the coordinator.
+ */
+import type { ZodType } from "zod";
+import { BenchFanoutInput } from "./bench.ts";
+import { QualityGateInput } from "./quality-gate.ts";
+
+/** Workflow type → the schema its start's `input` must satisfy. */
+export const WorkflowInputs = {
+  "bench-fanout": BenchFanoutInput,
+  "quality-gate": QualityGateInput,
+} as const satisfies Record<string, ZodType>;
+
+/** A built-in workflow type. */
+export type BuiltinWorkflowType = keyof typeof WorkflowInputs;

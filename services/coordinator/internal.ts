@@ -1,0 +1,15 @@
+/**
+ * The coordinator's wider face, for tests only: the pure fold and its parts, the record
+ * transitions and the scoring of the built-in workflows. Production code uses `index.ts`.
+ */
+export * from "./index.ts";
+export { applyInput, startSaga } from "./apply.ts";
+export type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput } from "./apply.ts";
+export { foldInputs } from "./fold.ts";
+export type { Folded } from "./fold.ts";
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, outboxMessages, taskTimerId } from "./record.ts";
+export { replayInputs } from "./replay.ts";
+export { taskContract } from "./registry.ts";
+export { blockingLines, scoreGate, unrunnableOutcome } from "./workflows/quality-gate-scoring.ts";
+export { qualityGate } from "./workflows/quality-gate.ts";
+export { benchFanout } from "./workflows/bench-fanout.ts";
