@@ -2,16 +2,17 @@
 // parallel → auto-fix and a lint re-check when lint has fixable findings → PR report →
 // QualityGateResult; seed example 2's outcomes give exactly its three blocking issues; a
 // repo or branch that does not exist fails the workflow at the first step; a check whose
-// task failed is reported as failed, never scored by default; skipped checks are left out.
+// task failed, or whose output its contract refuses, is reported as failed, never scored by
+// default; skipped checks are left out. Written on the workflow-spec kit (a decider alone).
 import test from "ava";
-import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { scoreGate } from "../services/coordinator/workflows/quality-gate-scoring.ts";
-import { CHECK_IDS, CHECK_NAMES, type CheckId, type CheckOutcome, type QualityGateResult } from "../protocol/quality-gate.ts";
-import { completed, failed, spec, started, tasksIn } from "./helpers/spec.ts";
+import { CHECK_IDS, CHECK_NAMES, GateTasks, type CheckId, type CheckOutcome, type QualityGateResult } from "../protocol/quality-gate.ts";
+import { dispatch, qualityGate, scoreGate, type Command } from "../services/coordinator/internal.ts";
+import { SPEC_ID, started, taskCompleted, taskFailed, workflowSpec } from "./helpers/workflow-spec.ts";
 
-const registry = new WorkflowRegistry(builtinWorkflows);
+const gate = () => workflowSpec(qualityGate, { id: SPEC_ID });
 const target = { repo: "/repos/app", branch: "feature/x", head_sha: "aaa", base: "main", base_sha: "bbb", pr_number: 123, pr_url: "http://gw/pulls/123" };
-const start = started("quality-gate", { repo: "/repos/app", pr_number: 123 });
+const start = started({ repo: "/repos/app", pr_number: 123 });
+const resolved = taskCompleted(GateTasks.resolve, "resolve", target);
 
 function outcome(id: CheckId, over: Partial<CheckOutcome> = {}): CheckOutcome {
   return {
@@ -37,38 +38,46 @@ const seed2 = (): CheckOutcome[] => [
   outcome("performance"), outcome("dependencies"), outcome("static_analysis"),
 ];
 
-const results = (outcomes: CheckOutcome[]) => outcomes.map((o) => completed(`check-${o.id}`, o));
+const results = (outcomes: CheckOutcome[]) => outcomes.map((o) => taskCompleted(GateTasks.check, `check-${o.id}`, o));
+/** The dispatches among `commands` as `[role, kind, task_id]`. */
+const dispatched = (commands: Command[]) => commands.flatMap((c) => (c.type === "dispatch" ? [[c.role, c.kind, c.task_id]] : []));
+/** The result of the `complete` command among `commands`. */
+const completion = (commands: Command[]) => commands.find((c): c is Extract<Command, { type: "complete" }> => c.type === "complete")?.result as QualityGateResult | undefined;
 
 test("resolve first, then the eight checks in parallel on the checker role", (t) => {
-  const g = spec(registry).given([]);
-  g.when(start).then(({ outbox }) => t.deepEqual(tasksIn(outbox).map((m) => [m.role, m.kind, m.task_id]), [["merger", "gate.resolve", "resolve"]]));
-  spec(registry).given([start]).when(completed("resolve", target)).then(({ outbox }) => {
-    const tasks = tasksIn(outbox);
-    t.deepEqual(tasks.map((m) => m.task_id), CHECK_IDS.map((id) => `check-${id}`));
-    t.true(tasks.every((m) => m.role === "checker" && m.kind === "check.run"));
+  t.notThrows(() => gate().given([]).when(start).then([dispatch(GateTasks.resolve, "resolve", { repo: "/repos/app", pr_number: 123 }, { timeout_ms: 120_000 })]));
+  gate().given([start]).when(resolved).then((commands) => {
+    t.deepEqual(dispatched(commands).map(([, , id]) => id), CHECK_IDS.map((id) => `check-${id}`));
+    t.true(dispatched(commands).every(([role, kind]) => role === "checker" && kind === "check.run"));
   });
 });
 
 test("seed 1: fixable lint → auto-fix → lint re-checked on the fix commit → report → can_merge", (t) => {
   const fixedAt = { applied: true, commit_sha: "fff", fixed: 3, files: ["src/a.js"], tools: ["eslint"] };
-  const g = spec(registry).given([start, completed("resolve", target), ...results(seed1())]);
-  t.deepEqual(tasksIn(g.published).filter((m) => m.role === "coder").map((m) => [m.kind, m.task_id]), [["gate.autofix", "autofix"]]);
-  t.false(tasksIn(g.published).some((m) => m.kind === "gate.report"), "no report before the re-check");
-  const g2 = spec(registry).given([start, completed("resolve", target), ...results(seed1()), completed("autofix", fixedAt)]);
-  const recheck = tasksIn(g2.published).filter((m) => m.task_id === "check-lint-2");
-  t.is((recheck[0]?.input as { target: { head_sha: string } }).target.head_sha, "fff");
+  const checks = results(seed1());
+  gate().given([start, resolved, ...checks.slice(0, -1)]).when(checks.at(-1)!).then((commands) => {
+    t.deepEqual(dispatched(commands).filter(([role]) => role === "coder").map(([, kind, id]) => [kind, id]), [["gate.autofix", "autofix"]]);
+    t.false(dispatched(commands).some(([, kind]) => kind === "gate.report"), "no report before the re-check");
+  });
+  const fixed = taskCompleted(GateTasks.autofix, "autofix", fixedAt);
+  gate().given([start, resolved, ...checks]).when(fixed).then((commands) => {
+    const recheck = commands.find((c) => c.type === "dispatch" && c.task_id === "check-lint-2");
+    t.is((recheck?.type === "dispatch" ? (recheck.input as { target: { head_sha: string } }) : undefined)?.target.head_sha, "fff");
+  });
   const lintOk = outcome("lint", { metrics: { errors: 0, warnings: 0, fixable: 0 } });
-  const g3 = spec(registry).given([start, completed("resolve", target), ...results(seed1()), completed("autofix", fixedAt), completed("check-lint-2", lintOk)]);
-  t.true(tasksIn(g3.published).some((m) => m.kind === "gate.report"));
-  g3.when(completed("report", { ok: true })).then(({ record }) => {
-    const r = record.result as QualityGateResult;
-    t.is(record.status, "completed");
-    t.true(r.can_merge && r.all_checks_passed && r.required_checks_passed && r.auto_fixes_applied);
-    t.deepEqual(r.blocking_issues, []);
-    t.is(r.checks.length, 8);
-    t.is(r.head_sha, "fff");
-    t.regex(r.checks.find((c) => c.id === "lint")?.summary ?? "", /after auto-fix fff: 3 fixed/);
-    t.true(r.overall_score >= 85);
+  const rechecked = taskCompleted(GateTasks.check, "check-lint-2", lintOk);
+  gate().given([start, resolved, ...checks, fixed]).when(rechecked).then((commands) => {
+    t.true(dispatched(commands).some(([, kind]) => kind === "gate.report"));
+  });
+  gate().given([start, resolved, ...checks, fixed, rechecked]).when(taskCompleted(GateTasks.report, "report", { reported: true })).then((commands) => {
+    const r = completion(commands);
+    t.deepEqual(commands.map((c) => c.type), ["complete"], "the gate completes");
+    t.true(!!r && r.can_merge && r.all_checks_passed && r.required_checks_passed && r.auto_fixes_applied);
+    t.deepEqual(r?.blocking_issues, []);
+    t.is(r?.checks.length, 8);
+    t.is(r?.head_sha, "fff");
+    t.regex(r?.checks.find((c) => c.id === "lint")?.summary ?? "", /after auto-fix fff: 3 fixed/);
+    t.true((r?.overall_score ?? 0) >= 85);
   });
 });
 
@@ -84,33 +93,44 @@ test("seed 2: exactly three blocking issues in the seed's form, can_merge false"
 });
 
 test("a branch gate without a PR completes without a report task", (t) => {
-  const branchStart = started("quality-gate", { repo: "/repos/app", branch: "feature/x", attempt_auto_fix: false });
+  const branchStart = started({ repo: "/repos/app", branch: "feature/x", attempt_auto_fix: false });
   const plain = { ...target, pr_number: undefined, pr_url: undefined };
-  spec(registry).given([branchStart, completed("resolve", plain), ...results(seed2()).slice(0, 7)]).when(results(seed2())[7]).then(({ record, outbox }) => {
-    t.is(record.status, "completed");
-    t.deepEqual(tasksIn(outbox), []);
-    t.is((record.result as QualityGateResult).pr_number, null);
+  const checks = results(seed2());
+  gate().given([branchStart, taskCompleted(GateTasks.resolve, "resolve", plain), ...checks.slice(0, 7)]).when(checks[7]).then((commands) => {
+    t.deepEqual(commands.map((c) => c.type), ["complete"], "completed");
+    t.deepEqual(dispatched(commands), []);
+    t.is(completion(commands)?.pr_number, null);
   });
 });
 
 test("a repo or branch that does not exist fails the gate at its first step", (t) => {
-  spec(registry).given([start]).when(failed("resolve", { code: "BRANCH_NOT_FOUND", message: "no branch feature/x" })).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, "BRANCH_NOT_FOUND");
-    t.deepEqual(tasksIn(outbox), []);
-  });
+  const error = { code: "BRANCH_NOT_FOUND", message: "no branch feature/x" };
+  t.notThrows(() => gate().given([start]).when(taskFailed(GateTasks.resolve, "resolve", error)).then([{ type: "fail", error }]));
 });
 
 test("a check whose task failed is a failed check with the reason, not a pass", (t) => {
   const outcomes = seed1().filter((o) => o.id !== "unit_tests");
-  const g = spec(registry).given([started("quality-gate", { repo: "/r", branch: "b", attempt_auto_fix: false }), completed("resolve", { ...target, pr_number: undefined }), ...results(outcomes)]);
-  g.when(failed("check-unit_tests", { code: "TASK_TIMEOUT", message: "timed out" })).then(({ record }) => {
-    const r = record.result as QualityGateResult;
-    const unit = r.checks.find((c) => c.id === "unit_tests");
+  const branchResolved = taskCompleted(GateTasks.resolve, "resolve", { ...target, pr_number: undefined });
+  const g = gate().given([started({ repo: "/r", branch: "b", attempt_auto_fix: false }), branchResolved, ...results(outcomes)]);
+  g.when(taskFailed(GateTasks.check, "check-unit_tests", { code: "TASK_TIMEOUT", message: "timed out" })).then((commands) => {
+    const r = completion(commands);
+    const unit = r?.checks.find((c) => c.id === "unit_tests");
     t.false(unit?.passed);
     t.regex(unit?.issues[0]?.message ?? "", /TASK_TIMEOUT/);
-    t.false(r.can_merge);
-    t.deepEqual(r.blocking_issues, ["[Unit Tests] could not run (TASK_TIMEOUT)"]);
+    t.false(r?.can_merge);
+    t.deepEqual(r?.blocking_issues, ["[Unit Tests] could not run (TASK_TIMEOUT)"]);
+  });
+});
+
+test("a check output its contract refuses is a failed check (INVALID_OUTPUT), never scored as passed", (t) => {
+  const outcomes = seed1().filter((o) => o.id !== "lint");
+  const branchResolved = taskCompleted(GateTasks.resolve, "resolve", { ...target, pr_number: undefined });
+  const g = gate().given([started({ repo: "/r", branch: "b", attempt_auto_fix: false }), branchResolved, ...results(outcomes)]);
+  const broken = { ...outcome("lint"), score: "high" } as unknown as CheckOutcome;
+  g.when(taskCompleted(GateTasks.check, "check-lint", broken)).then((commands) => {
+    const lint = completion(commands)?.checks.find((c) => c.id === "lint");
+    t.false(lint?.passed);
+    t.regex(lint?.issues[0]?.message ?? "", /INVALID_OUTPUT checker\/check.run output.score/);
   });
 });
 
