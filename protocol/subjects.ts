@@ -11,6 +11,8 @@ export const Stream = {
   Tasks: "TASKS",
   Timers: "TIMERS",
   Dlq: "DLQ",
+  /** The stream behind an object store (nats.js names it so; its `objectStoreStreamName` is not exported). */
+  objectStore: (bucket: string) => `OBJ_${bucket}`,
 } as const;
 
 /** KV bucket and object store names. */

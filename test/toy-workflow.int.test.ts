@@ -2,7 +2,8 @@
 // and runs on a real nats-server: the `greeter` role's consumer is provisioned from the
 // registry, its tasks run and the workflow completes; a handler that returns a malformed
 // output fails its workflow with INVALID_OUTPUT naming the field; a host given a contract of
-// another role, or a concurrency below 1, refuses to start.
+// another role, a concurrency below 1, or a role whose consumer nobody provisioned, refuses to
+// start with a clear error.
 import test from "ava";
 import { ActorHost } from "../infra/nats/actor-host.ts";
 import { ErrorCode } from "../protocol/errors.ts";
@@ -43,8 +44,12 @@ test("a handler that returns a malformed output fails the workflow with INVALID_
   t.is(failed?.error?.code, ErrorCode.InvalidOutput, "the actor reported it; the coordinator was never handed the bad value");
 });
 
-test("a host refuses a contract of another role and a concurrency below 1", async (t) => {
+test("a host refuses a contract of another role, a concurrency below 1, and a role nobody provisioned", async (t) => {
   const { nc } = await startTestNats(t);
+  const unprovisioned = new ActorHost({ nc, role: "greeter", handlers: greeterBindings() });
+  const err = await t.throwsAsync(unprovisioned.start());
+  t.is((err as { code?: string } | undefined)?.code, ErrorCode.NotFound);
+  t.regex(err?.message ?? "", /no task consumer actor-greeter for role 'greeter'/);
   t.throws(() => new ActorHost({ nc, role: "greeter", handlers: [noopBinding] }), { message: /greeter host was given a handler of checker\/bench\.noop/ });
   for (const concurrency of [0, -1, 1.5, Number.NaN]) {
     t.throws(() => new ActorHost({ nc, role: "checker", handlers: [noopBinding], concurrency }), { message: /concurrency must be an integer ≥ 1/ });

@@ -73,16 +73,22 @@ test.serial("up starts nats-server and every process (--scale checker=2), serves
   t.false(existsSync(join(home, "nats.pid")), "nats.pid removed");
 });
 
-test.serial("up --scale with an unknown process exits 1 naming it and starts nothing", async (t) => {
-  const home = await tempHome(t);
-  const r = await runCli(["up", "--scale", "nosuch=1"], { env: { PATCHBAY_HOME: home } });
-  t.is(r.code, 1);
-  t.is(r.stdout, "");
-  const lines = r.stderr.trim().split("\n");
-  t.is(lines.length, 1, r.stderr);
-  t.regex(lines[0], /^error: INVALID_INPUT .*'nosuch'/);
-  t.false(existsSync(join(home, "nats.pid")), "no nats-server started");
-  t.false(existsSync(join(home, "nats.url")));
+test.serial("up --scale with an unknown process, or a needed role scaled to 0, exits 1 naming it and starts nothing", async (t) => {
+  const cases: Array<[string, RegExp]> = [
+    ["nosuch=1", /^error: INVALID_INPUT .*'nosuch'/],
+    ["coder=0", /^error: ROLE_MISSING role 'coder' \(needed by quality-gate\) is scaled to 0$/],
+  ];
+  for (const [scale, expected] of cases) {
+    const home = await tempHome(t);
+    const r = await runCli(["up", "--scale", scale], { env: { PATCHBAY_HOME: home } });
+    t.is(r.code, 1);
+    t.is(r.stdout, "");
+    const lines = r.stderr.trim().split("\n");
+    t.is(lines.length, 1, r.stderr);
+    t.regex(lines[0], expected);
+    t.false(existsSync(join(home, "nats.pid")), "no nats-server started");
+    t.false(existsSync(join(home, "nats.url")));
+  }
 });
 
 test.serial("up with NATS_URL or --nats starts no nats-server; SIGINT stops every child", async (t) => {

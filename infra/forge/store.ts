@@ -3,7 +3,7 @@
  * new value and writes it with the revision it read (`create` for a new key); a conflict —
  * another process wrote in between — re-reads and tries again.
  */
-import { JetStreamApiError } from "@nats-io/jetstream";
+import { isWrongLastSequence } from "../nats/js-errors.ts";
 import type { KV } from "@nats-io/kv";
 import type { z } from "zod";
 import { ErrorCode, RetryableError } from "../../protocol/errors.ts";
@@ -48,7 +48,7 @@ export class ForgeStore {
         else await this.#kv.update(key, toBytes(next), current.revision);
         return next;
       } catch (err) {
-        if (!isConflict(err)) throw err;
+        if (!isWrongLastSequence(err)) throw err;
       }
     }
     throw new RetryableError(ErrorCode.ForgeConflict, `${key}: still conflicting after ${MAX_ATTEMPTS} attempts`);
@@ -60,7 +60,7 @@ export class ForgeStore {
       await this.#kv.create(key, toBytes(value));
       return true;
     } catch (err) {
-      if (isConflict(err)) return false;
+      if (isWrongLastSequence(err)) return false;
       throw err;
     }
   }
@@ -72,10 +72,4 @@ export class ForgeStore {
     const found = await Promise.all(keys.map((key) => this.read(key, schema)));
     return found.flatMap((entry) => (entry ? [entry.value] : []));
   }
-}
-
-function isConflict(err: unknown): boolean {
-  // 10071: wrong last sequence (update); 10164 / "key exists": create on an existing key.
-  if (err instanceof JetStreamApiError) return err.code === 10071 || err.code === 10164;
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
 }

@@ -20,6 +20,7 @@ import { TaskMessage } from "../../protocol/task.ts";
 import { Consumer, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
 import { deadLetter } from "./dlq.ts";
+import { isConsumerNotFound } from "./js-errors.ts";
 import { publishAll } from "./publish.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 
@@ -109,7 +110,10 @@ export class ActorHost {
 
   /** Starts pulling tasks. */
   async start(): Promise<void> {
-    const consumer = await this.#js.consumers.get(Stream.Tasks, Consumer.actor(this.#opts.role));
+    const consumer = await this.#js.consumers.get(Stream.Tasks, Consumer.actor(this.#opts.role)).catch((err: unknown) => {
+      if (!isConsumerNotFound(err)) throw err;
+      throw new TerminalError(ErrorCode.NotFound, `no task consumer ${Consumer.actor(this.#opts.role)} for role '${this.#opts.role}': provision the role (a coordinator whose workflows dispatch to it, or a process of the role in create mode)`);
+    });
     const info = await consumer.info(true);
     this.#maxDeliver = info.config.max_deliver ?? -1;
     this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(100, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));

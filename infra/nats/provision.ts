@@ -7,7 +7,7 @@
  */
 import { PermissionViolationError, type NatsConnection } from "@nats-io/transport-node";
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager,
+  AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager,
   type ConsumerConfig, type JetStreamManager, type StreamConfig,
 } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
@@ -15,6 +15,7 @@ import { Objm } from "@nats-io/obj";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
 import { Bucket, Consumer, DUPLICATE_WINDOW_MS, Stream, Subject } from "../../protocol/subjects.ts";
+import { isApiError, isConsumerNotFound, isStreamNotFound } from "./js-errors.ts";
 
 /** Limits of the work queues; a full queue refuses publishes (discard new) instead of dropping work. */
 export interface ProvisionOptions {
@@ -116,7 +117,7 @@ async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> &
       await jsm.streams.add(want);
       return;
     } catch (err) {
-      if (!(err instanceof JetStreamApiError)) throw err;
+      if (!isApiError(err)) throw err;
     }
   }
   const info = have ?? (await jsm.streams.info(want.name)).config;
@@ -128,7 +129,7 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamCo
   try {
     return (await jsm.streams.info(name)).config;
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isStreamNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -140,7 +141,7 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, want: Parti
       await jsm.consumers.add(stream, want);
       return;
     } catch (err) {
-      if (!(err instanceof JetStreamApiError)) throw err;
+      if (!isApiError(err)) throw err;
       have = (await jsm.consumers.info(stream, want.durable_name)).config;
     }
   }
@@ -163,11 +164,11 @@ async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Pr
     if (!have) missing.push(`consumer ${stream}/${config.durable_name}`);
     else drifted.push(...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`));
   }
-  const sagas = await bucketStatus(() => new Kvm(nc).open(Bucket.Sagas).then((kv) => kv.status()));
+  const sagas = await ifExists(() => new Kvm(nc).open(Bucket.Sagas).then((kv) => kv.status()));
   if (!sagas) missing.push(`KV ${Bucket.Sagas}`);
   else if (sagas.history !== 1) drifted.push(`KV ${Bucket.Sagas} history is ${sagas.history}, expected 1`);
-  if (!(await bucketStatus(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status())))) missing.push(`KV ${Bucket.Forge}`);
-  if (!(await bucketStatus(() => new Objm(nc).open(Bucket.Artifacts).then((os) => os.status())))) missing.push(`object store ${Bucket.Artifacts}`);
+  if (!(await ifExists(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status())))) missing.push(`KV ${Bucket.Forge}`);
+  if (!(await streamInfo(jsm, Stream.objectStore(Bucket.Artifacts)))) missing.push(`object store ${Bucket.Artifacts}`);
   if (missing.length) {
     const also = drifted.length ? `; also drifted: ${drifted.join("; ")}` : "";
     throw new TerminalError(ErrorCode.NotFound, `not provisioned: ${missing.join(", ")}${also}. Provision once as a user allowed to create them (PATCHBAY_PROVISION=create, e.g. the admin user), then restart.`);
@@ -177,28 +178,23 @@ async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Pr
   }
 }
 
+/** What `read` returns, or undefined when the stream behind it does not exist. */
+async function ifExists<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isStreamNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 async function consumerInfo(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerConfig | undefined> {
   try {
     return (await jsm.consumers.info(stream, name)).config;
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isConsumerNotFound(err)) return undefined;
     throw err;
   }
-}
-
-/** The status of a bucket, or undefined when its stream does not exist. */
-async function bucketStatus<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (err) {
-    if (isNotFound(err) || /not found/i.test((err as Error).message)) return undefined;
-    throw err;
-  }
-}
-
-/** JetStream answers 404 for a missing stream or consumer. */
-function isNotFound(err: unknown): boolean {
-  return err instanceof JetStreamApiError && err.status === 404;
 }
 
 function compare<T extends object>(want: Partial<T>, have: T, keys: Array<keyof T>): string[] {

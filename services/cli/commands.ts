@@ -3,14 +3,15 @@
  * dlq. Each connects by `--nats`, NATS_URL, the URL of a running `up`, or 127.0.0.1:4222.
  */
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
-import { loadConfig, resolveNatsUrl } from "../../infra/config.ts";
+import { Option, type Command } from "commander";
+import { Rules, loadConfig, resolveNatsUrl } from "../../infra/config.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts";
 import { PatchbayClient, outcomeError, viewOf, type HistoryEntry, type SagaStatus } from "../../infra/client/index.ts";
-import { TERMINAL } from "../../protocol/saga.ts";
+import { SAGA_STATUSES, TERMINAL } from "../../protocol/saga.ts";
 import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { historyLine, listRow, statusLines } from "./format.ts";
+import { ruleArg } from "./options.ts";
 
 /** Options every command takes. */
 interface Common {
@@ -61,7 +62,7 @@ async function readStdin(): Promise<string> {
 const out = (value: unknown) => console.log(JSON.stringify(value));
 
 /** `start <type>`: validate, publish once, optionally wait for the result. */
-async function startCommand(client: PatchbayClient, type: string, opts: Common & { input?: string; id?: string; wait?: boolean; timeout: string }): Promise<number> {
+async function startCommand(client: PatchbayClient, type: string, opts: Common & { input?: string; id?: string; wait?: boolean; timeout: number }): Promise<number> {
   const input = await readInput(opts.input);
   const existing = opts.id ? await client.status(opts.id) : undefined;
   const id = existing ? existing.id : await client.start(type, input, opts.id ? { id: opts.id } : {});
@@ -72,7 +73,7 @@ async function startCommand(client: PatchbayClient, type: string, opts: Common &
     return 0;
   }
   try {
-    const rec = await client.wait(id, Number(opts.timeout) * 1_000);
+    const rec = await client.wait(id, opts.timeout * 1_000);
     const error = outcomeError(rec);
     if (opts.json) out(error ? { id, error } : rec.result ?? null);
     else for (const l of statusLines(rec)) console.log(l);
@@ -85,8 +86,8 @@ async function startCommand(client: PatchbayClient, type: string, opts: Common &
   }
 }
 
-async function watchCommand(client: PatchbayClient, id: string, opts: Common & { timeout: string }): Promise<number> {
-  const deadline = Date.now() + Number(opts.timeout) * 1_000;
+async function watchCommand(client: PatchbayClient, id: string, opts: Common & { timeout: number }): Promise<number> {
+  const deadline = Date.now() + opts.timeout * 1_000;
   let printed = 0;
   for (;;) {
     const rec = await client.status(id);
@@ -113,7 +114,7 @@ export function registerWorkflowCommands(program: Command): void {
   program.command("start <type>").description("start a workflow").option(...nats)
     .option("--input <file|->", "JSON file with the workflow input ('-' reads stdin)")
     .option("--id <id>", "workflow id (a repeated id waits on the existing workflow)")
-    .option("--wait", "wait for the result").option("--timeout <s>", "seconds to wait", "600").option("--json", "machine-readable output")
+    .option("--wait", "wait for the result").option("--timeout <s>", "seconds to wait", ruleArg(Rules.timeoutSeconds), 600).option("--json", "machine-readable output")
     .action((type: string, o) => withClient(o, (c) => startCommand(c, type, o)));
   program.command("status <id>").description("state of a workflow").option(...nats).option("--json")
     .action((id: string, o: Common) => withClient(o, async (c) => {
@@ -130,7 +131,7 @@ export function registerWorkflowCommands(program: Command): void {
       else for (const e of history) console.log(historyLine(e));
     }));
   program.command("list").description("list workflows").option(...nats).option("--json")
-    .option("--type <type>").option("--status <status>", "running|compensating|completed|failed|cancelled")
+    .option("--type <type>").addOption(new Option("--status <status>").choices(SAGA_STATUSES))
     .action((o: Common & { type?: string; status?: SagaStatus }) => withClient(o, async (c) => {
       const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
       if (o.json) out(recs.map(viewOf));
@@ -151,17 +152,17 @@ function registerSteeringCommands(program: Command, nats: readonly [string, stri
       await c.signal(id, "cancel");
       if (o.json) out({ id, signal: "cancel" });
     }));
-  program.command("reset <id>").description("replay the first N history events as a new run").requiredOption("--event <n>", "history entry number (see show)")
-    .option(...nats).option("--json")
-    .action((id: string, o: Common & { event: string }) => withClient(o, async (c) => {
-      await c.reset(id, Number(o.event));
-      if (o.json) out({ id, reset_to: Number(o.event) });
+  program.command("reset <id>").description("replay the first N history events as a new run")
+    .requiredOption("--event <n>", "history entry number (see show)", ruleArg(Rules.event)).option(...nats).option("--json")
+    .action((id: string, o: Common & { event: number }) => withClient(o, async (c) => {
+      await c.reset(id, o.event);
+      if (o.json) out({ id, reset_to: o.event });
     }));
-  program.command("watch <id>").description("follow a workflow's history live").option(...nats).option("--json").option("--timeout <s>", "give up after", "3600")
-    .action((id: string, o: Common & { timeout: string }) => withClient(o, (c) => watchCommand(c, id, o)));
-  program.command("dlq").description("dead-lettered messages").option(...nats).option("--json").option("--limit <n>", "how many", "50")
-    .action((o: Common & { limit: string }) => withClient(o, async (c) => {
-      const entries = await c.dlq(Number(o.limit));
+  program.command("watch <id>").description("follow a workflow's history live").option(...nats).option("--json").option("--timeout <s>", "give up after", ruleArg(Rules.timeoutSeconds), 3600)
+    .action((id: string, o: Common & { timeout: number }) => withClient(o, (c) => watchCommand(c, id, o)));
+  program.command("dlq").description("dead-lettered messages").option(...nats).option("--json").option("--limit <n>", "how many", ruleArg(Rules.limit), 50)
+    .action((o: Common & { limit: number }) => withClient(o, async (c) => {
+      const entries = await c.dlq(o.limit);
       if (o.json) out(entries);
       else for (const e of entries) console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);
     }));

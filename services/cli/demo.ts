@@ -16,12 +16,16 @@ import { PatchbayClient, outcomeError } from "../../infra/client/index.ts";
 import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { materializeSample } from "../demo/samples.ts";
 import { historyLine } from "./format.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
+import { assertEveryRoleRuns } from "./role-check.ts";
 import { ROOT, embeddedNats } from "./up.ts";
 import { Supervisor, readProcfile } from "./supervisor.ts";
 
 /** Runs the demo and resolves when everything it started has stopped. */
 export async function demo(): Promise<void> {
   const cfg = loadConfig();
+  const specs = readProcfile(ROOT);
+  assertEveryRoleRuns(new WorkflowRegistry(builtinWorkflows).roles(), specs);
   const home = join(cfg.home, "demo");
   rmSync(home, { recursive: true, force: true });
   const server = await embeddedNats(home);
@@ -31,7 +35,7 @@ export async function demo(): Promise<void> {
   const nc = await connectNats({ url: server.url, name: "patchbay-demo" });
   try {
     await provision(nc, cfg.provision);
-    for (const spec of readProcfile(ROOT)) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
+    for (const spec of specs) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
     console.log(`nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`);
     const client = new PatchbayClient(nc, WorkflowInputs);
     await qualityGateOnSample(client, home, gatewayUrl);

@@ -7,7 +7,7 @@ import { registerNatsConfigCommands } from "./nats-config.ts";
 import { registerPrCommands } from "./pr.ts";
 import { up } from "./up.ts";
 
-const program = new Command("patchbay").description("software-engineering workflows on NATS JetStream").showHelpAfterError();
+const program = new Command("patchbay").description("software-engineering workflows on NATS JetStream");
 
 program.command("up").description("run every Procfile process in one supervisor (own nats-server unless --nats/NATS_URL)")
   .option("--nats <url>", "use this NATS instead of starting one").option("--scale <list>", "instances per process, e.g. checker=8,coordinator=2")

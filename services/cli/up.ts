@@ -13,6 +13,8 @@ import { connectNats } from "../../infra/nats/connect.ts";
 import { provision } from "../../infra/nats/provision.ts";
 import { onShutdown } from "../../infra/process.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
+import { assertEveryRoleRuns } from "./role-check.ts";
 import { Supervisor, readProcfile } from "./supervisor.ts";
 
 /** The repository root (where the Procfile is). */
@@ -63,6 +65,7 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   mkdirSync(cfg.home, { recursive: true });
   const specs = readProcfile(ROOT);
   const scale = parseScale(opts.scale, specs.map((s) => s.name));
+  assertEveryRoleRuns(new WorkflowRegistry(builtinWorkflows).roles(), specs, scale);
   const server = opts.nats || cfg.natsUrl ? undefined : await embeddedNats(cfg.home);
   const url = opts.nats ?? cfg.natsUrl ?? (server as NatsServer).url;
   const nc = await connectNats({ url, name: "patchbay-up" });

@@ -5,10 +5,10 @@
  * idle for a moment, so the hot path pays one KV write per step (docs/architecture.md, "Cost").
  */
 import type { KV } from "@nats-io/kv";
-import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { decodeRaw, encode } from "../../protocol/codec.ts";
 import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
 import { DUPLICATE_WINDOW_MS } from "../../protocol/subjects.ts";
+import { isWrongLastSequence } from "../../infra/nats/js-errors.ts";
 
 /** A record and the KV revision it was read or written at. */
 export interface Versioned {
@@ -78,7 +78,7 @@ export class SagaStore {
       this.#remember(rec.id, { rec, revision: next });
       return next;
     } catch (err) {
-      if (isConflict(err)) {
+      if (isWrongLastSequence(err)) {
         this.forget(rec.id);
         throw new RevisionConflict(rec.id);
       }
@@ -147,9 +147,4 @@ export class SagaStore {
 export function outboxToHeal(rec: SagaRecord, now: number): boolean {
   if (rec.outbox.length === 0) return false;
   return !TERMINAL.has(rec.status) || now - rec.updated_at < DUPLICATE_WINDOW_MS / 2;
-}
-
-/** A compare-and-set that lost: wrong last sequence (update), or a create on an existing key. */
-function isConflict(err: unknown): boolean {
-  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
