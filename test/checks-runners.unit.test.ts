@@ -2,9 +2,7 @@
 // from each runner's machine-readable output (Jest/Vitest JSON, Mocha JSON, pytest JUnit XML,
 // node:test and AVA TAP) and from its summary line where that is all there is.
 import test from "ava";
-import { detectRunner, parseRun, suiteCommand } from "../actors/checker/runners/index.ts";
-import { parseBenchFigure } from "../actors/checker/checks/performance.ts";
-import { parsePyflakes, parseRuff } from "../actors/checker/checks/lint-python.ts";
+import { detectRunner, parseBenchFigure, parsePyflakes, parseRuff, parseRun, suiteCommand } from "../actors/checker/index.ts";
 
 const none = { stdout: "", stderr: "" };
 

@@ -6,12 +6,12 @@ import type { CheckContext } from "../context.ts";
 import type { CheckFindings } from "../ports.ts";
 import { coverage } from "./coverage.ts";
 import { dependencies } from "./dependencies.ts";
-import { integrationTests } from "./integration_tests.ts";
+import { integrationTests } from "./integration-tests.ts";
 import { lint } from "./lint.ts";
 import { performance } from "./performance.ts";
 import { security } from "./security.ts";
-import { staticAnalysis } from "./static_analysis.ts";
-import { unitTests } from "./unit_tests.ts";
+import { staticAnalysis } from "./static-analysis.ts";
+import { unitTests } from "./unit-tests.ts";
 
 /** One check. */
 export interface CheckDefinition {
