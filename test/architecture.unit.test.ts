@@ -23,7 +23,7 @@ interface Violation {
 
 /** Runs depcruise in `cwd` on `dirs` with the repository's rules; returns the violations. */
 async function violations(cwd: string, dirs: string[]): Promise<Violation[]> {
-  const args = [...dirs, "--config", join(ROOT, ".dependency-cruiser.cjs"), "--output-type", "json"];
+  const args = [...dirs, "--config", join(ROOT, ".dependency-cruiser.mjs"), "--output-type", "json"];
   const { stdout } = await run(DEPCRUISE, args, { cwd, maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? "" }));
   return (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations;
 }

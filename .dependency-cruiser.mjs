@@ -5,7 +5,7 @@
  * their `index.ts` (tests may also use the coordinator's `internal.ts`).
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     { name: "no-cycles", severity: "error", comment: "an import cycle", from: {}, to: { circular: true } },
     {
