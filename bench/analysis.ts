@@ -26,8 +26,15 @@ function jsFunction(name: string, r: Rng, typed: boolean): string[] {
   const t = typed ? ": number" : "";
   const lines = [`export function ${name}(items${typed ? ": number[]" : ""}, limit${t})${t} {`, "  let total = 0;"];
   for (let b = 0; b < 2 + Math.floor(r() * 4); b++) {
-    lines.push(`  for (const item of items) {`, `    if (item > limit && item % ${b + 2} === 0) {`,
-      `      total += item * ${b};`, `    } else if (item < 0 || item === ${b}) {`, "      total -= 1;", "    }", "  }");
+    lines.push(
+      `  for (const item of items) {`,
+      `    if (item > limit && item % ${b + 2} === 0) {`,
+      `      total += item * ${b};`,
+      `    } else if (item < 0 || item === ${b}) {`,
+      "      total -= 1;",
+      "    }",
+      "  }",
+    );
   }
   lines.push("  const pick = (x" + t + ") => (x > total ? x : total ?? 0);", "  return pick(total);", "}");
   return lines;
@@ -36,9 +43,13 @@ function jsFunction(name: string, r: Rng, typed: boolean): string[] {
 function jsModule(i: number, r: Rng, typed: boolean): string {
   const lines = [`import { helper } from "../lib/helper${i % 17}.js";`, `const fs = require("node:fs");`];
   if (typed) lines.push(`export interface Row${i} { id: number; name: string }`);
-  lines.push(`export class Service${i} {`, "  constructor(db) { this.db = db; }",
+  lines.push(
+    `export class Service${i} {`,
+    "  constructor(db) { this.db = db; }",
     `  find(id) { return this.db.query("SELECT * FROM t WHERE id = $1", [id]); }`,
-    `  unsafe(id) { return this.db.query(\`SELECT * FROM t WHERE id = \${id}\`); }`, "}");
+    `  unsafe(id) { return this.db.query(\`SELECT * FROM t WHERE id = \${id}\`); }`,
+    "}",
+  );
   for (let f = 0; f < 3 + Math.floor(r() * 5); f++) lines.push(...jsFunction(`compute${i}_${f}`, r, typed));
   if (i % 10 === 0) lines.push(`const password = "hunter${i}x";`);
   return lines.join("\n") + "\n";
@@ -47,17 +58,29 @@ function jsModule(i: number, r: Rng, typed: boolean): string {
 function pyFunction(name: string, r: Rng): string[] {
   const lines = [`def ${name}(items, limit):`, "    total = 0"];
   for (let b = 0; b < 2 + Math.floor(r() * 4); b++) {
-    lines.push("    for item in items:", `        if item > limit and item % ${b + 2} == 0:`,
-      `            total += item * ${b}`, `        elif item < 0 or item == ${b}:`, "            total -= 1");
+    lines.push(
+      "    for item in items:",
+      `        if item > limit and item % ${b + 2} == 0:`,
+      `            total += item * ${b}`,
+      `        elif item < 0 or item == ${b}:`,
+      "            total -= 1",
+    );
   }
   lines.push("    return [x for x in items if x > total]");
   return lines;
 }
 
 function pyModule(i: number, r: Rng): string {
-  const lines = ["import os", `from .lib import helper${i % 17}`, `class Service${i}:`, "    def find(self, cursor, uid):",
-    "        cursor.execute(\"SELECT * FROM t WHERE id = %s\", (uid,))",
-    "    def unsafe(self, cursor, uid):", "        cursor.execute(f\"SELECT * FROM t WHERE id = {uid}\")", ""];
+  const lines = [
+    "import os",
+    `from .lib import helper${i % 17}`,
+    `class Service${i}:`,
+    "    def find(self, cursor, uid):",
+    '        cursor.execute("SELECT * FROM t WHERE id = %s", (uid,))',
+    "    def unsafe(self, cursor, uid):",
+    '        cursor.execute(f"SELECT * FROM t WHERE id = {uid}")',
+    "",
+  ];
   for (let f = 0; f < 3 + Math.floor(r() * 5); f++) lines.push(...pyFunction(`compute_${i}_${f}`, r), "");
   return lines.join("\n");
 }
@@ -170,10 +193,14 @@ function report(input: ReportInput): void {
     console.log(JSON.stringify(summary));
     return;
   }
-  console.log(`analysis bench: ${files} files (${summary.megabytes} MB), ${input.threads} threads, median of ${input.rounds}`);
+  console.log(
+    `analysis bench: ${files} files (${summary.megabytes} MB), ${input.threads} threads, median of ${input.rounds}`,
+  );
   console.log(`  in one thread: ${summary.inThreadFilesPerSec} files/s`);
   console.log(`  pool:          ${summary.poolFilesPerSec} files/s (startup ${summary.poolStartupMs} ms, not timed)`);
-  console.log(`  ratio:         ${summary.ratio}x; ${summary.matches} rule matches; identical results: ${summary.identicalResults}`);
+  console.log(
+    `  ratio:         ${summary.ratio}x; ${summary.matches} rule matches; identical results: ${summary.identicalResults}`,
+  );
 }
 
 await main();

@@ -56,28 +56,48 @@ function options(): Options {
   });
   const int = (name: keyof typeof values, min: number): number => {
     const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got '${String(values[name])}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name}: expected an integer ≥ ${min}, got '${String(values[name])}'`);
     return n;
   };
   return {
-    fanout: int("fanout", 1), sequential: int("sequential", 1), total: int("total", 1), inFlight: int("in-flight", 1),
-    warmup: int("warmup", 0), coordinators: int("coordinators", 1), checkers: int("checkers", 1),
-    checkerConcurrency: int("checker-concurrency", 1), floorSeconds: int("floor-seconds", 1), timeoutMs: int("timeout-ms", 100),
+    fanout: int("fanout", 1),
+    sequential: int("sequential", 1),
+    total: int("total", 1),
+    inFlight: int("in-flight", 1),
+    warmup: int("warmup", 0),
+    coordinators: int("coordinators", 1),
+    checkers: int("checkers", 1),
+    checkerConcurrency: int("checker-concurrency", 1),
+    floorSeconds: int("floor-seconds", 1),
+    timeoutMs: int("timeout-ms", 100),
     ...(values["cpu-prof"] ? { cpuProfDir: resolve(values["cpu-prof"]) } : {}),
-    ...(values["node-options"] ? { nodeOptions: values["node-options"] } : {}), json: values.json ?? false,
+    ...(values["node-options"] ? { nodeOptions: values["node-options"] } : {}),
+    json: values.json ?? false,
   };
 }
 
 function workload(cluster: Cluster, tracker: CompletionTracker, opts: Options, prefix: string): Workload {
   return {
-    client: new PatchbayClient(cluster.nc), tracker, type: "bench-fanout", prefix, timeoutMs: opts.timeoutMs,
+    client: new PatchbayClient(cluster.nc),
+    tracker,
+    type: "bench-fanout",
+    prefix,
+    timeoutMs: opts.timeoutMs,
     input: { fanout: opts.fanout, payload_bytes: 0, task_timeout_ms: 60_000 },
   };
 }
 
 /** Warm-up (JIT, consumers, caches), then the sequential latency run. */
-async function latencyPhase(cluster: Cluster, tracker: CompletionTracker, opts: Options): Promise<{ warm: Run[]; runs: Run[] }> {
-  const warm = opts.warmup > 0 ? (await runWindow(workload(cluster, tracker, opts, "warm"), opts.warmup, Math.min(16, opts.inFlight))).runs : [];
+async function latencyPhase(
+  cluster: Cluster,
+  tracker: CompletionTracker,
+  opts: Options,
+): Promise<{ warm: Run[]; runs: Run[] }> {
+  const warm =
+    opts.warmup > 0
+      ? (await runWindow(workload(cluster, tracker, opts, "warm"), opts.warmup, Math.min(16, opts.inFlight))).runs
+      : [];
   warm.push(...(await runSequential(workload(cluster, tracker, opts, "warm-seq"), Math.min(20, opts.warmup))));
   const runs = await runSequential(workload(cluster, tracker, opts, "seq"), opts.sequential);
   return { warm, runs };
@@ -101,14 +121,31 @@ async function measureAll(cluster: Cluster, opts: Options): Promise<void> {
     const throughput = await throughputPhase(cluster, tracker, opts);
     await new Promise((r) => setTimeout(r, 1_000)); // let the outbox sweeper settle before the floor
     const floor: Floor = await measureFloor(cluster.nc, {
-      seconds: opts.floorSeconds, publishInFlight: Math.max(64, opts.inFlight), kvKeys: 64, publishBytes: 128, kvBytes: 512, rttSamples: 300,
+      seconds: opts.floorSeconds,
+      publishInFlight: Math.max(64, opts.inFlight),
+      kvKeys: 64,
+      publishBytes: 128,
+      kvBytes: 512,
+      rttSamples: 300,
     });
     const summary = buildSummary({
-      opts, latency: latency.runs, throughput, floor,
-      env: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage },
+      opts,
+      latency: latency.runs,
+      throughput,
+      floor,
+      env: {
+        cpus: availableParallelism(),
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        loadAverage,
+      },
       oddities: {
-        warmup: anomalies(latency.warm), sequential: anomalies(latency.runs), throughput: anomalies(throughput.runs),
-        dlqMessages: await dlqCount(cluster.nc), undecodableLogs: tracker.undecodable, processOutput: cluster.notes.slice(0, 20),
+        warmup: anomalies(latency.warm),
+        sequential: anomalies(latency.runs),
+        throughput: anomalies(throughput.runs),
+        dlqMessages: await dlqCount(cluster.nc),
+        undecodableLogs: tracker.undecodable,
+        processOutput: cluster.notes.slice(0, 20),
       },
     });
     if (opts.json) console.log(JSON.stringify(summary));
@@ -120,7 +157,9 @@ async function measureAll(cluster: Cluster, opts: Options): Promise<void> {
 
 async function main(): Promise<void> {
   const opts = options();
-  const log = (line: string) => { if (!opts.json) console.error(line); };
+  const log = (line: string) => {
+    if (!opts.json) console.error(line);
+  };
   log(`starting nats-server, ${opts.coordinators} coordinator and ${opts.checkers} checker processes…`);
   const cluster = await startCluster(opts);
   const onSignal = () => void cluster.stop().finally(() => process.exit(130));

@@ -16,7 +16,10 @@ export const Rules = {
   /** Tasks one actor process runs at once. */
   concurrency: z.coerce.number().int().min(1).max(1024),
   /** Seconds a command waits (start --wait, watch). */
-  timeoutSeconds: z.coerce.number().positive().max(7 * 24 * 3600),
+  timeoutSeconds: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 3600),
   /** How many entries a listing returns. */
   limit: z.coerce.number().int().min(1).max(100_000),
   /** A history entry number (1-based). */
@@ -27,11 +30,17 @@ export const Rules = {
 export function parseFlag<T>(name: string, value: unknown, rule: z.ZodType<T>): T {
   const parsed = rule.safeParse(typeof value === "string" && value.trim() === "" ? undefined : value);
   if (parsed.success) return parsed.data;
-  throw new TerminalError(ErrorCode.ConfigInvalid, `${name}: ${JSON.stringify(value)} is invalid (${parsed.error.issues[0]?.message ?? "invalid"})`);
+  throw new TerminalError(
+    ErrorCode.ConfigInvalid,
+    `${name}: ${JSON.stringify(value)} is invalid (${parsed.error.issues[0]?.message ?? "invalid"})`,
+  );
 }
 
 const Env = z.object({
-  NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\//, "must be a nats:// URL").optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|ws|wss):\/\//, "must be a nats:// URL")
+    .optional(),
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
   PATCHBAY_HOME: z.string().min(1).optional(),
@@ -94,7 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     gatewayPort: e.PATCHBAY_GATEWAY_PORT ?? 0,
     gatewayUrl: (e.PATCHBAY_GATEWAY_URL ?? `http://127.0.0.1:${e.PATCHBAY_GATEWAY_PORT ?? 7070}`).replace(/\/$/, ""),
-    gitAuthor: { name: e.PATCHBAY_GIT_AUTHOR_NAME ?? "patchbay", email: e.PATCHBAY_GIT_AUTHOR_EMAIL ?? "patchbay@localhost.invalid" },
+    gitAuthor: {
+      name: e.PATCHBAY_GIT_AUTHOR_NAME ?? "patchbay",
+      email: e.PATCHBAY_GIT_AUTHOR_EMAIL ?? "patchbay@localhost.invalid",
+    },
     workDir: resolve(e.PATCHBAY_WORK_DIR ?? join(e.PATCHBAY_HOME ?? ".patchbay", "work")),
     provision: {
       ...(e.PATCHBAY_TASK_ACK_WAIT_MS ? { taskAckWaitMs: e.PATCHBAY_TASK_ACK_WAIT_MS } : {}),

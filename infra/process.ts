@@ -10,10 +10,13 @@ export function onShutdown(stop: () => Promise<void>, log: (line: string) => voi
     if (stopping) process.exit(1);
     stopping = true;
     log(`${why}: draining`);
-    stop().then(() => process.exit(0), (err) => {
-      log(`shutdown failed: ${(err as Error).message}`);
-      process.exit(1);
-    });
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log(`shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGTERM", () => run("SIGTERM"));
   process.on("SIGINT", () => run("SIGINT"));

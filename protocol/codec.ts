@@ -23,9 +23,13 @@ export function decodeRaw(data: Uint8Array): unknown {
     if (data[0] === OPEN_BRACE) return JSON.parse(textDecoder.decode(data));
     return packr.unpack(data);
   } catch (err) {
-    throw new TerminalError(ErrorCode.InvalidMessage, `payload is neither msgpack nor JSON: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new TerminalError(
+      ErrorCode.InvalidMessage,
+      `payload is neither msgpack nor JSON: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

@@ -9,7 +9,12 @@ import { ErrorCode, TerminalError } from "./errors.ts";
 import { ROLE_PATTERN, type Role } from "./roles.ts";
 
 /** The contract of one task kind. */
-export interface TaskContract<R extends Role = Role, K extends string = string, I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface TaskContract<
+  R extends Role = Role,
+  K extends string = string,
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+> {
   /** The role whose pool runs it. */
   readonly role: R;
   /** Unique within the role, e.g. `check.run`. */
@@ -36,14 +41,16 @@ export type TaskOutput<C extends AnyTaskContract> = z.output<C["output"]>;
 const KIND_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/;
 
 /** Defines the contract of one task kind; a malformed role or kind throws at import time. */
-export function defineTask<const R extends Role, const K extends string, I extends z.ZodType, O extends z.ZodType>(spec: {
-  role: R;
-  kind: K;
-  input: I;
-  output: O;
-}): TaskContract<R, K, I, O> {
-  if (!ROLE_PATTERN.test(spec.role)) throw new TerminalError(ErrorCode.ConfigInvalid, `task role '${spec.role}' must match ${ROLE_PATTERN}`);
-  if (!KIND_PATTERN.test(spec.kind)) throw new TerminalError(ErrorCode.ConfigInvalid, `task kind '${spec.kind}' must match ${KIND_PATTERN}`);
+export function defineTask<
+  const R extends Role,
+  const K extends string,
+  I extends z.ZodType,
+  O extends z.ZodType,
+>(spec: { role: R; kind: K; input: I; output: O }): TaskContract<R, K, I, O> {
+  if (!ROLE_PATTERN.test(spec.role))
+    throw new TerminalError(ErrorCode.ConfigInvalid, `task role '${spec.role}' must match ${ROLE_PATTERN}`);
+  if (!KIND_PATTERN.test(spec.kind))
+    throw new TerminalError(ErrorCode.ConfigInvalid, `task kind '${spec.kind}' must match ${KIND_PATTERN}`);
   return Object.freeze({ role: spec.role, kind: spec.kind, input: spec.input, output: spec.output });
 }
 

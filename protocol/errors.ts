@@ -104,7 +104,10 @@ export function ensureError(err: unknown): PatchbayError {
 
 /** The headers that carry an error across NATS (errors travel in headers, never in payloads). */
 export function errorHeaders(error: ErrorInfo): Record<string, string> {
-  return { [Header.ErrorCode]: error.code, [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024) };
+  return {
+    [Header.ErrorCode]: error.code,
+    [Header.ErrorMessage]: error.message.replace(/[\r\n]+/g, " ").slice(0, 1024),
+  };
 }
 
 /** The error carried by a message's headers, if any; `get` reads one header. */

@@ -107,12 +107,20 @@ export function taskResultMessage(
     const payload: z.input<typeof TaskFailed> = { type: "task.failed/v1", data };
     return { subject, msg_id, payload, headers: { ...trace, ...errorHeaders(result.error) } };
   }
-  const payload: z.input<typeof TaskCompleted> = { type: "task.completed/v1", data: { ...data, output: result.output } };
+  const payload: z.input<typeof TaskCompleted> = {
+    type: "task.completed/v1",
+    data: { ...data, output: result.output },
+  };
   return { subject, msg_id, payload, headers: trace };
 }
 
 /** A signal received on `workflow.signal.<id>` (stream sequence `seq`), addressed to the current run. */
-export function signalReceivedMessage(workflowId: string, seq: number, signal: { name: string; payload?: unknown }, at: number): Envelope {
+export function signalReceivedMessage(
+  workflowId: string,
+  seq: number,
+  signal: { name: string; payload?: unknown },
+  at: number,
+): Envelope {
   const payload: z.input<typeof SignalReceived> = {
     type: "signal.received/v1",
     data: { run: 0, at, signal_id: `sig-${seq}`, name: signal.name, payload: signal.payload },
@@ -139,12 +147,22 @@ export function childEndedMessage(
     const payload: z.input<typeof ChildFailed> = { type: "child.failed/v1", data: { run: 0, at, child_id: child.id } };
     return { subject, msg_id, payload, headers: errorHeaders(end.error) };
   }
-  const payload: z.input<typeof ChildCompleted> = { type: "child.completed/v1", data: { run: 0, at, child_id: child.id, result: end.result } };
+  const payload: z.input<typeof ChildCompleted> = {
+    type: "child.completed/v1",
+    data: { run: 0, at, child_id: child.id, result: end.result },
+  };
   return { subject, msg_id, payload };
 }
 
 /** Log message number `n` of run `run`: the decisions of one coordinator step. */
-export function logMessage(workflowId: string, run: number, n: number, at: number, entries: LogEntry[], headers: Record<string, string> = {}): Envelope {
+export function logMessage(
+  workflowId: string,
+  run: number,
+  n: number,
+  at: number,
+  entries: LogEntry[],
+  headers: Record<string, string> = {},
+): Envelope {
   const payload: z.input<typeof LogMessage> = { type: "log/v1", data: { run, at, entries } };
   return { subject: Subject.log(workflowId), msg_id: `${workflowId}/${run}/log/${n}`, payload, headers };
 }

@@ -7,7 +7,14 @@ import { defineTask } from "./contract.ts";
 
 /** The eight checks, in the order they are reported. */
 export const CHECK_IDS = [
-  "unit_tests", "integration_tests", "lint", "security", "coverage", "performance", "dependencies", "static_analysis",
+  "unit_tests",
+  "integration_tests",
+  "lint",
+  "security",
+  "coverage",
+  "performance",
+  "dependencies",
+  "static_analysis",
 ] as const;
 /** One check id. */
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -25,25 +32,28 @@ export const CHECK_NAMES: Record<CheckId, string> = {
 };
 
 /** Input of `workflow.start.quality-gate`. Exactly one of `branch` and `pr_number`. */
-export const QualityGateInput = z.object({
-  /** Absolute path or URL of a git repository (a path is its own remote). */
-  repo: z.string().min(1),
-  /** Branch to check. */
-  branch: z.string().min(1).optional(),
-  /** Pull request of the forge to check (its head branch). */
-  pr_number: z.number().int().positive().optional(),
-  /** Base branch for comparisons (performance); the PR's base or `main`. */
-  base: z.string().min(1).optional(),
-  attempt_auto_fix: z.boolean().default(true),
-  required_coverage: z.number().min(0).max(100).default(80),
-  required_score: z.number().min(0).max(100).default(85),
-  /** Subset of checks to run; all eight by default. */
-  checks: z.array(z.enum(CHECK_IDS)).min(1).optional(),
-  /** Deadline of each check task (the check's own commands are cut before it). */
-  check_timeout_ms: z.number().int().min(1_000).max(3_600_000).default(600_000),
-}).refine((v) => (v.branch === undefined) !== (v.pr_number === undefined), {
-  message: "give exactly one of branch and pr_number", path: ["branch"],
-});
+export const QualityGateInput = z
+  .object({
+    /** Absolute path or URL of a git repository (a path is its own remote). */
+    repo: z.string().min(1),
+    /** Branch to check. */
+    branch: z.string().min(1).optional(),
+    /** Pull request of the forge to check (its head branch). */
+    pr_number: z.number().int().positive().optional(),
+    /** Base branch for comparisons (performance); the PR's base or `main`. */
+    base: z.string().min(1).optional(),
+    attempt_auto_fix: z.boolean().default(true),
+    required_coverage: z.number().min(0).max(100).default(80),
+    required_score: z.number().min(0).max(100).default(85),
+    /** Subset of checks to run; all eight by default. */
+    checks: z.array(z.enum(CHECK_IDS)).min(1).optional(),
+    /** Deadline of each check task (the check's own commands are cut before it). */
+    check_timeout_ms: z.number().int().min(1_000).max(3_600_000).default(600_000),
+  })
+  .refine((v) => (v.branch === undefined) !== (v.pr_number === undefined), {
+    message: "give exactly one of branch and pr_number",
+    path: ["branch"],
+  });
 /** Input of the quality-gate workflow. */
 export type QualityGateInput = z.infer<typeof QualityGateInput>;
 

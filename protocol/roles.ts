@@ -27,7 +27,14 @@ export interface RoleNames {
 export type Role = Extract<keyof RoleNames, string>;
 
 /** The roles patchbay ships, each with a Procfile line and a NATS user. */
-export const BUILTIN_ROLES = ["architect", "planner", "coder", "diagnoser", "checker", "merger"] as const satisfies readonly Role[];
+export const BUILTIN_ROLES = [
+  "architect",
+  "planner",
+  "coder",
+  "diagnoser",
+  "checker",
+  "merger",
+] as const satisfies readonly Role[];
 
 /** A role name is a subject token: lower-case letters, digits and `-`. */
 export const ROLE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

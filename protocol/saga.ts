@@ -12,7 +12,13 @@ import type { ParentRef } from "./workflow.ts";
 export type SagaStatus = "running" | "compensating" | "completed" | "failed" | "cancelled";
 
 /** Every status, in lifecycle order (for flags and filters). */
-export const SAGA_STATUSES = ["running", "compensating", "completed", "failed", "cancelled"] as const satisfies readonly SagaStatus[];
+export const SAGA_STATUSES = [
+  "running",
+  "compensating",
+  "completed",
+  "failed",
+  "cancelled",
+] as const satisfies readonly SagaStatus[];
 
 /** Terminal statuses: nothing is applied after them. */
 export const TERMINAL: ReadonlySet<SagaStatus> = new Set(["completed", "failed", "cancelled"]);

@@ -1,4 +1,4 @@
-/** The ports each actor role's main builds from the configuration (DESIGN §2: only mains read config). */
+/** The ports each actor role's main builds from the configuration (docs/architecture.md, "Actors": only mains read config). */
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -14,11 +14,20 @@ import type { MergerPorts } from "../actors/merger/index.ts";
 
 /** Runs a repository's command in the sandbox, inside a `command <name>` span of the current task. */
 function tracedRun(opts: SandboxOptions): Promise<SandboxResult> {
-  return inSpan(`command ${opts.cmd.split("/").pop()}`, undefined, { "command.args": opts.args.join(" ").slice(0, 200), "command.cwd": opts.cwd }, async (span) => {
-    const result = await runInSandbox(opts);
-    span.setAttributes({ "command.exit_code": result.exitCode ?? -1, "command.timed_out": result.timedOut, "command.duration_ms": result.durationMs });
-    return result;
-  });
+  return inSpan(
+    `command ${opts.cmd.split("/").pop()}`,
+    undefined,
+    { "command.args": opts.args.join(" ").slice(0, 200), "command.cwd": opts.cwd },
+    async (span) => {
+      const result = await runInSandbox(opts);
+      span.setAttributes({
+        "command.exit_code": result.exitCode ?? -1,
+        "command.timed_out": result.timedOut,
+        "command.duration_ms": result.durationMs,
+      });
+      return result;
+    },
+  );
 }
 
 /** npm's cache shared by the repository commands of this machine. */
@@ -29,7 +38,8 @@ function packageCacheOf(cfg: Config): string {
 /** The shared git cache of this machine's processes (locked per repository). */
 export function workspacesOf(cfg: Config, role: string): Workspaces {
   return createWorkspaces({
-    cacheDir: join(cfg.workDir, "git"), author: cfg.gitAuthor,
+    cacheDir: join(cfg.workDir, "git"),
+    author: cfg.gitAuthor,
     onWarning: (m) => console.error(`[${role}] git: ${m}`),
   });
 }
@@ -37,14 +47,25 @@ export function workspacesOf(cfg: Config, role: string): Workspaces {
 /** Ports of the checker: git, the analysis pool, the sandbox. */
 export function checkerPorts(cfg: Config): CheckerPorts {
   return {
-    workspaces: workspacesOf(cfg, "checker"), analysis: createAnalysisPool(), run: tracedRun, now: Date.now,
-    log: (l) => console.error(`[checker] ${l}`), runner: `${hostname()}:${process.pid}`, packageCache: packageCacheOf(cfg),
+    workspaces: workspacesOf(cfg, "checker"),
+    analysis: createAnalysisPool(),
+    run: tracedRun,
+    now: Date.now,
+    log: (l) => console.error(`[checker] ${l}`),
+    runner: `${hostname()}:${process.pid}`,
+    packageCache: packageCacheOf(cfg),
   };
 }
 
 /** Ports of the coder's auto-fix. */
 export function coderPorts(cfg: Config): AutofixPorts {
-  return { workspaces: workspacesOf(cfg, "coder"), run: tracedRun, now: Date.now, log: (l) => console.error(`[coder] ${l}`), packageCache: packageCacheOf(cfg) };
+  return {
+    workspaces: workspacesOf(cfg, "coder"),
+    run: tracedRun,
+    now: Date.now,
+    log: (l) => console.error(`[coder] ${l}`),
+    packageCache: packageCacheOf(cfg),
+  };
 }
 
 /** Ports of the merger: the local forge and git. */

@@ -28,11 +28,19 @@ export interface ServiceOptions {
 }
 
 /** Connects and provisions as service `name`, runs `start`, drains everything on SIGTERM. */
-export async function runService(name: string, start: (cfg: Config, nc: NatsConnection) => Promise<Running>, opts: ServiceOptions = {}): Promise<void> {
+export async function runService(
+  name: string,
+  start: (cfg: Config, nc: NatsConnection) => Promise<Running>,
+  opts: ServiceOptions = {},
+): Promise<void> {
   try {
     const cfg = loadConfig();
     const stopTelemetry = await initTelemetry(opts.serviceName ?? `patchbay-${name}`, cfg.otelEndpoint);
-    const nc = await connectNats({ url: resolveNatsUrl(cfg), name: `patchbay-${name}`, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
+    const nc = await connectNats({
+      url: resolveNatsUrl(cfg),
+      name: `patchbay-${name}`,
+      ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}),
+    });
     await provision(nc, { ...cfg.provision, roles: opts.roles ?? [] }, { verifyOnly: cfg.provisionMode === "verify" });
     const running = await start(cfg, nc);
     console.error(`[${name}] ready pid=${process.pid}${running.ready ? ` ${running.ready}` : ""}`);
@@ -47,7 +55,10 @@ export async function runService(name: string, start: (cfg: Config, nc: NatsConn
 }
 
 /** Builds a role's task bindings from the configuration and the process's connection. */
-export type BindingFactory = (cfg: Config, nc: NatsConnection) => Promise<readonly TaskBinding[]> | readonly TaskBinding[];
+export type BindingFactory = (
+  cfg: Config,
+  nc: NatsConnection,
+) => Promise<readonly TaskBinding[]> | readonly TaskBinding[];
 
 /** The `--concurrency N` flag of this process, if given (CONFIG_INVALID when it is not an integer ≥ 1). */
 function concurrencyFlag(argv: readonly string[]): number | undefined {
@@ -56,26 +67,48 @@ function concurrencyFlag(argv: readonly string[]): number | undefined {
 }
 
 /** Serves actor `role` until SIGTERM. Concurrency: `--concurrency N` or PATCHBAY_CONCURRENCY. */
-export async function runActorMain(role: Role, makeBindings: BindingFactory, opts: ServiceOptions & { drainGraceMs?: number } = {}): Promise<void> {
-  await runService(role, async (cfg, nc) => {
-    const concurrency = concurrencyFlag(process.argv) ?? cfg.concurrency;
-    const handlers = await makeBindings(cfg, nc);
-    const host = new ActorHost({
-      nc, role, handlers, concurrency, log: (l) => console.error(`[${role}] ${l}`),
-      ...(opts.drainGraceMs === undefined ? {} : { drainGraceMs: opts.drainGraceMs }),
-    });
-    await host.start();
-    return { ready: `concurrency=${concurrency} kinds=${host.kinds.join(",")}`, stop: () => host.drain() };
-  }, { ...opts, roles: [role, ...(opts.roles ?? [])] });
+export async function runActorMain(
+  role: Role,
+  makeBindings: BindingFactory,
+  opts: ServiceOptions & { drainGraceMs?: number } = {},
+): Promise<void> {
+  await runService(
+    role,
+    async (cfg, nc) => {
+      const concurrency = concurrencyFlag(process.argv) ?? cfg.concurrency;
+      const handlers = await makeBindings(cfg, nc);
+      const host = new ActorHost({
+        nc,
+        role,
+        handlers,
+        concurrency,
+        log: (l) => console.error(`[${role}] ${l}`),
+        ...(opts.drainGraceMs === undefined ? {} : { drainGraceMs: opts.drainGraceMs }),
+      });
+      await host.start();
+      return { ready: `concurrency=${concurrency} kinds=${host.kinds.join(",")}`, stop: () => host.drain() };
+    },
+    { ...opts, roles: [role, ...(opts.roles ?? [])] },
+  );
 }
 
 /** Runs a coordinator replica with `registry` until SIGTERM; it provisions every role the registry dispatches to. */
-export async function runCoordinatorMain(registry: WorkflowRegistry, opts: ServiceOptions & Pick<CoordinatorOptions, "afterWrite"> = {}): Promise<void> {
-  await runService("coordinator", async (_cfg, nc) => {
-    const coordinator = new Coordinator({
-      nc, registry, log: (l) => console.error(`[coordinator] ${l}`), ...(opts.afterWrite ? { afterWrite: opts.afterWrite } : {}),
-    });
-    await coordinator.start();
-    return { ready: "", stop: () => coordinator.stop() };
-  }, { ...opts, roles: [...registry.roles().keys(), ...(opts.roles ?? [])] });
+export async function runCoordinatorMain(
+  registry: WorkflowRegistry,
+  opts: ServiceOptions & Pick<CoordinatorOptions, "afterWrite"> = {},
+): Promise<void> {
+  await runService(
+    "coordinator",
+    async (_cfg, nc) => {
+      const coordinator = new Coordinator({
+        nc,
+        registry,
+        log: (l) => console.error(`[coordinator] ${l}`),
+        ...(opts.afterWrite ? { afterWrite: opts.afterWrite } : {}),
+      });
+      await coordinator.start();
+      return { ready: "", stop: () => coordinator.stop() };
+    },
+    { ...opts, roles: [...registry.roles().keys(), ...(opts.roles ?? [])] },
+  );
 }

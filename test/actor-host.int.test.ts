@@ -19,7 +19,13 @@ test("a task 3× longer than the ack wait runs once, kept alive by working()", a
   const { nc } = await startTestNats(t, { taskAckWaitMs: 1_000 });
   await startCoordinator(t, nc, registry());
   let runs = 0;
-  await startActor(t, nc, "checker", [implement(BenchTasks.noop, async (input) => { runs += 1; await sleep(3_000); return { index: input.index }; })]);
+  await startActor(t, nc, "checker", [
+    implement(BenchTasks.noop, async (input) => {
+      runs += 1;
+      await sleep(3_000);
+      return { index: input.index };
+    }),
+  ]);
   const c = client(t, nc);
   await c.start("bench-fanout", { fanout: 1 }, { id: "long-task" });
   t.is((await c.wait("long-task", 20_000)).status, "completed");
@@ -49,8 +55,17 @@ test("drain finishes the task in flight and publishes its result", async (t) => 
   await startCoordinator(t, nc, registry());
   let finished = 0;
   const host = new ActorHost({
-    nc, role: "checker", concurrency: 1, drainGraceMs: 10_000,
-    handlers: [implement(BenchTasks.noop, async (input) => { await sleep(1_000); finished += 1; return { index: input.index }; })],
+    nc,
+    role: "checker",
+    concurrency: 1,
+    drainGraceMs: 10_000,
+    handlers: [
+      implement(BenchTasks.noop, async (input) => {
+        await sleep(1_000);
+        finished += 1;
+        return { index: input.index };
+      }),
+    ],
   });
   await host.start();
   const c = client(t, nc);
@@ -59,7 +74,11 @@ test("drain finishes the task in flight and publishes its result", async (t) => 
   await host.drain();
   t.is(finished, 1, "the task in flight finished during drain");
   // Its result is applied (asynchronously, by the coordinator); the other two wait for another replica.
-  await eventually(async () => Object.keys((await c.status("drained"))?.pending ?? {}).length === 2, "the drained task's result to be applied", 10_000);
+  await eventually(
+    async () => Object.keys((await c.status("drained"))?.pending ?? {}).length === 2,
+    "the drained task's result to be applied",
+    10_000,
+  );
   await startActor(t, nc, "checker", [noopBinding]);
   t.is((await c.wait("drained", 20_000)).status, "completed");
 });

@@ -85,7 +85,7 @@ test("TSX: components and JSX parse with the tsx grammar", async (t) => {
   const result = await analyzeOne(".tsx", [
     'import React from "react";',
     "export function Hello({ name }: { name: string }) {",
-    "  return <div className=\"x\">{name ? <b>{name}</b> : null}</div>;",
+    '  return <div className="x">{name ? <b>{name}</b> : null}</div>;',
     "}",
     "export const List = (props: { items: string[] }) => (",
     "  <ul>{props.items.map((i) => <li key={i}>{i}</li>)}</ul>",
@@ -94,7 +94,10 @@ test("TSX: components and JSX parse with the tsx grammar", async (t) => {
   t.is(result.language, "tsx");
   t.deepEqual(result.syntaxErrors, []);
   t.deepEqual(result.imports, ["react"]);
-  t.deepEqual(result.symbols.map((s) => s.name), ["Hello", "List"]);
+  t.deepEqual(
+    result.symbols.map((s) => s.name),
+    ["Hello", "List"],
+  );
   t.is(result.functions.find((f) => f.name === "Hello")?.complexity, 2);
   t.is(result.functions.find((f) => f.name === "List")?.lines, 3);
 });
@@ -167,84 +170,114 @@ interface RuleCase {
 
 const RULE_CASES: RuleCase[] = [
   {
-    rule: "sql-injection", ext: ".js",
+    rule: "sql-injection",
+    ext: ".js",
     unsafe: ["db.query(`SELECT * FROM users WHERE id = ${id}`);"],
     safe: ["db.query('SELECT * FROM users WHERE id = $1', [id]);"],
   },
   {
-    rule: "sql-injection", ext: ".ts",
-    unsafe: ["await conn.execute(\"DELETE FROM t WHERE name = '\" + name + \"'\");"],
-    safe: ["await conn.execute(\"DELETE FROM t WHERE name = ?\", [name]);"],
+    rule: "sql-injection",
+    ext: ".ts",
+    unsafe: ['await conn.execute("DELETE FROM t WHERE name = \'" + name + "\'");'],
+    safe: ['await conn.execute("DELETE FROM t WHERE name = ?", [name]);'],
   },
   {
-    rule: "sql-injection", ext: ".py",
-    unsafe: ["cursor.execute(f\"SELECT * FROM users WHERE id = {uid}\")"],
-    safe: ["cursor.execute(\"SELECT * FROM users WHERE id = %s\", (uid,))"],
+    rule: "sql-injection",
+    ext: ".py",
+    unsafe: ['cursor.execute(f"SELECT * FROM users WHERE id = {uid}")'],
+    safe: ['cursor.execute("SELECT * FROM users WHERE id = %s", (uid,))'],
   },
   {
-    rule: "sql-injection", ext: ".py",
+    rule: "sql-injection",
+    ext: ".py",
     unsafe: ["cursor.execute(\"UPDATE t SET a = '%s'\" % value)"],
-    safe: ["cursor.execute(\"UPDATE t SET a = %(v)s\", {\"v\": value})"],
+    safe: ['cursor.execute("UPDATE t SET a = %(v)s", {"v": value})'],
   },
   {
-    rule: "command-injection", ext: ".js",
+    rule: "command-injection",
+    ext: ".js",
     unsafe: ['const { execSync } = require("child_process");', "execSync(`git log ${ref}`);"],
     safe: ['const { execFileSync } = require("child_process");', 'execFileSync("git", ["log", ref]);'],
   },
   {
-    rule: "command-injection", ext: ".ts",
+    rule: "command-injection",
+    ext: ".ts",
     unsafe: ['import child_process from "node:child_process";', 'child_process.exec("rm -rf " + dir);'],
     safe: ["const m = /x/.exec(`${input}`);"],
   },
   {
-    rule: "command-injection", ext: ".py",
-    unsafe: ["import os", "os.system(\"tar xf \" + archive)"],
-    safe: ["import os", "os.system(\"make clean\")"],
+    rule: "command-injection",
+    ext: ".py",
+    unsafe: ["import os", 'os.system("tar xf " + archive)'],
+    safe: ["import os", 'os.system("make clean")'],
   },
   {
-    rule: "command-injection", ext: ".py",
-    unsafe: ["import subprocess", "subprocess.run(f\"ls {path}\", shell=True)"],
-    safe: ["import subprocess", "subprocess.run([\"ls\", path])"],
+    rule: "command-injection",
+    ext: ".py",
+    unsafe: ["import subprocess", 'subprocess.run(f"ls {path}", shell=True)'],
+    safe: ["import subprocess", 'subprocess.run(["ls", path])'],
   },
   { rule: "code-eval", ext: ".js", unsafe: ["const v = eval(input);"], safe: ["const v = JSON.parse(input);"] },
-  { rule: "code-eval", ext: ".ts", unsafe: ["const f = new Function(\"a\", body);"], safe: ["const f = (a: number) => a;"] },
-  { rule: "code-eval", ext: ".py", unsafe: ["result = eval(expr)"], safe: ["import ast", "result = ast.literal_eval(expr)"] },
+  {
+    rule: "code-eval",
+    ext: ".ts",
+    unsafe: ['const f = new Function("a", body);'],
+    safe: ["const f = (a: number) => a;"],
+  },
+  {
+    rule: "code-eval",
+    ext: ".py",
+    unsafe: ["result = eval(expr)"],
+    safe: ["import ast", "result = ast.literal_eval(expr)"],
+  },
   { rule: "code-eval", ext: ".py", unsafe: ["exec(code)"], safe: ["compile_all(code)"] },
   {
-    rule: "hardcoded-secret", ext: ".ts",
-    unsafe: ["const dbPassword = \"hunter2!\";"],
+    rule: "hardcoded-secret",
+    ext: ".ts",
+    unsafe: ['const dbPassword = "hunter2!";'],
     safe: ["const dbPassword = process.env.DB_PASSWORD;"],
   },
   {
-    rule: "hardcoded-secret", ext: ".js",
+    rule: "hardcoded-secret",
+    ext: ".js",
     unsafe: ["const config = { api_key: 'sk-live-1234' };"],
     safe: ["const config = { api_key: readKey() };"],
   },
   {
-    rule: "hardcoded-secret", ext: ".py",
-    unsafe: ["GITHUB_TOKEN = \"ghp_abcdef123456\""],
-    safe: ["GITHUB_TOKEN = os.environ[\"GITHUB_TOKEN\"]"],
+    rule: "hardcoded-secret",
+    ext: ".py",
+    unsafe: ['GITHUB_TOKEN = "ghp_abcdef123456"'],
+    safe: ['GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]'],
   },
   {
-    rule: "aws-access-key", ext: ".js",
-    unsafe: ["const creds = { id: \"AKIAIOSFODNN7EXAMPLE\" };"],
+    rule: "aws-access-key",
+    ext: ".js",
+    unsafe: ['const creds = { id: "AKIAIOSFODNN7EXAMPLE" };'],
     safe: ["const creds = { id: process.env.AWS_ACCESS_KEY_ID };"],
   },
-  { rule: "aws-access-key", ext: ".py", unsafe: ["key_id = 'AKIAIOSFODNN7EXAMPLE'"], safe: ["key_id = 'AKIA-not-a-key'"] },
   {
-    rule: "tls-verification-disabled", ext: ".ts",
+    rule: "aws-access-key",
+    ext: ".py",
+    unsafe: ["key_id = 'AKIAIOSFODNN7EXAMPLE'"],
+    safe: ["key_id = 'AKIA-not-a-key'"],
+  },
+  {
+    rule: "tls-verification-disabled",
+    ext: ".ts",
     unsafe: ["https.request(url, { rejectUnauthorized: false });"],
     safe: ["https.request(url, { rejectUnauthorized: true });"],
   },
   {
-    rule: "tls-verification-disabled", ext: ".js",
+    rule: "tls-verification-disabled",
+    ext: ".js",
     unsafe: ["process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';"],
     safe: ["process.env.NODE_TLS_REJECT_UNAUTHORIZED = '1';"],
   },
   {
-    rule: "tls-verification-disabled", ext: ".py",
+    rule: "tls-verification-disabled",
+    ext: ".py",
     unsafe: ["requests.get(url, verify=False)"],
-    safe: ["requests.get(url, verify=\"/etc/ssl/ca.pem\")"],
+    safe: ['requests.get(url, verify="/etc/ssl/ca.pem")'],
   },
 ];
 
@@ -257,15 +290,24 @@ for (const { rule, ext, unsafe, safe } of RULE_CASES) {
     t.is(match?.file, bad.path);
     t.true(["critical", "high", "medium", "low"].includes(match?.severity ?? ""));
     const good = await analyzeOne(ext, safe);
-    t.deepEqual(good.matches.filter((m) => m.rule === rule), []);
+    t.deepEqual(
+      good.matches.filter((m) => m.rule === rule),
+      [],
+    );
   });
 }
 
 test("rules option runs only the named rules; [] runs none", async (t) => {
-  const lines = ["eval(x);", "const password = \"hunter22\";"];
-  t.deepEqual((await analyzeOne(".js", lines, ["code-eval"])).matches.map((m) => m.rule), ["code-eval"]);
+  const lines = ["eval(x);", 'const password = "hunter22";'];
+  t.deepEqual(
+    (await analyzeOne(".js", lines, ["code-eval"])).matches.map((m) => m.rule),
+    ["code-eval"],
+  );
   t.deepEqual((await analyzeOne(".js", lines, [])).matches, []);
-  t.deepEqual((await analyzeOne(".js", lines)).matches.map((m) => m.rule), ["code-eval", "hardcoded-secret"]);
+  t.deepEqual(
+    (await analyzeOne(".js", lines)).matches.map((m) => m.rule),
+    ["code-eval", "hardcoded-secret"],
+  );
   t.is(RULE_IDS.length, 6);
 });
 
@@ -287,10 +329,20 @@ test("bad pool options are rejected up front with an error naming the option", a
 
 test("bad call arguments are rejected: unknown rules, paths escaping the root", async (t) => {
   const rel = await source(".js", ["x();"]);
-  await rejectsWith(t, () => pool.analyzeFiles(root, [rel], { rules: ["no-such-rule"] }), ErrorCode.AnalysisOptionsInvalid, "rules");
+  await rejectsWith(
+    t,
+    () => pool.analyzeFiles(root, [rel], { rules: ["no-such-rule"] }),
+    ErrorCode.AnalysisOptionsInvalid,
+    "rules",
+  );
   await rejectsWith(t, () => pool.analyzeFiles(root, ["../etc/passwd.py"]), ErrorCode.InvalidInput, "relPaths[0]");
   await rejectsWith(t, () => pool.analyzeFiles(root, [rel, "/etc/x.py"]), ErrorCode.InvalidInput, "relPaths[1]");
-  await rejectsWith(t, () => analyzeFilesInThread(root, [rel], { rule: [] } as never), ErrorCode.AnalysisOptionsInvalid, "rule");
+  await rejectsWith(
+    t,
+    () => analyzeFilesInThread(root, [rel], { rule: [] } as never),
+    ErrorCode.AnalysisOptionsInvalid,
+    "rule",
+  );
 });
 
 test("unparseable, unknown, missing and oversized files are reported without failing the batch", async (t) => {
@@ -301,15 +353,22 @@ test("unparseable, unknown, missing and oversized files are reported without fai
   const small = createAnalysisPool({ threads: 1, maxFileBytes: 4096 });
   t.teardown(() => small.close());
   const results = await small.analyzeFiles(root, [broken, unknown, "nope/missing.ts", big, fine]);
-  t.deepEqual(results.map((r) => r.path), [broken, unknown, "nope/missing.ts", big, fine]);
+  t.deepEqual(
+    results.map((r) => r.path),
+    [broken, unknown, "nope/missing.ts", big, fine],
+  );
   t.is(results[0].error, undefined);
   t.true(results[0].syntaxErrors.length > 0);
   t.is(results[0].syntaxErrors[0].line, 1);
-  t.deepEqual(results.slice(1, 4).map((r) => r.error?.code), [
-    ErrorCode.AnalysisUnsupportedFile, ErrorCode.AnalysisFileUnreadable, ErrorCode.AnalysisFileTooLarge,
-  ]);
+  t.deepEqual(
+    results.slice(1, 4).map((r) => r.error?.code),
+    [ErrorCode.AnalysisUnsupportedFile, ErrorCode.AnalysisFileUnreadable, ErrorCode.AnalysisFileTooLarge],
+  );
   t.is(results[1].language, null);
-  t.deepEqual(results[4].symbols.map((s) => s.name), ["ok"]);
+  t.deepEqual(
+    results[4].symbols.map((s) => s.name),
+    ["ok"],
+  );
   const again = await small.analyzeFiles(root, [fine]);
   t.is(again[0].error, undefined);
 });
@@ -318,11 +377,15 @@ test("many files keep their order across batches and match the in-thread analysi
   const rels: string[] = [];
   for (let i = 0; i < 150; i++) {
     const ext = [".js", ".ts", ".py"][i % 3];
-    const body = ext === ".py" ? [`def f${i}(x):`, "    return eval(x)"] : [`export function f${i}(x) { return eval(x); }`];
+    const body =
+      ext === ".py" ? [`def f${i}(x):`, "    return eval(x)"] : [`export function f${i}(x) { return eval(x); }`];
     rels.push(await source(ext, body));
   }
   const pooled = await pool.analyzeFiles(root, rels);
-  t.deepEqual(pooled.map((r) => r.symbols[0]?.name), rels.map((_, i) => `f${i}`));
+  t.deepEqual(
+    pooled.map((r) => r.symbols[0]?.name),
+    rels.map((_, i) => `f${i}`),
+  );
   t.true(pooled.every((r) => r.matches.length === 1 && r.matches[0].rule === "code-eval"));
   t.deepEqual(await analyzeFilesInThread(root, rels), pooled);
 });

@@ -8,14 +8,36 @@ import { join } from "node:path";
 import { checkBinding } from "../actors/checker/index.ts";
 import { AUTOFIX_MESSAGE, autofixBinding } from "../actors/coder/index.ts";
 import type { AutofixOutput, CheckOutcome } from "../protocol/quality-gate.ts";
-import { branchWith, checkerPorts, git, initRepo, lockfileWith, PATCHBAY_AUTHOR, startStubRegistry, taskContext, rawHandler, targetOf, tempDir } from "./helpers/repos.ts";
+import {
+  branchWith,
+  checkerPorts,
+  git,
+  initRepo,
+  lockfileWith,
+  PATCHBAY_AUTHOR,
+  startStubRegistry,
+  taskContext,
+  rawHandler,
+  targetOf,
+  tempDir,
+} from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-const PKG = JSON.stringify({ name: "fixme", version: "1.0.0", type: "module", scripts: { test: "node --test" }, devDependencies: { prettier: "^3.0.0" } }, null, 2);
+const PKG = JSON.stringify(
+  {
+    name: "fixme",
+    version: "1.0.0",
+    type: "module",
+    scripts: { test: "node --test" },
+    devDependencies: { prettier: "^3.0.0" },
+  },
+  null,
+  2,
+);
 const MESSY = `var count = 0;
 let step = 2;
 const name = "x";${"   "}
@@ -45,7 +67,10 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   const lint = rawHandler(checkBinding(ports));
 
   const started = Date.now();
-  const output = (await autofix({ target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;
+  const output = (await autofix(
+    { target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 },
+    taskContext("gate.autofix"),
+  )) as AutofixOutput;
   t.log(`auto-fix: ${JSON.stringify(output)} (${Date.now() - started} ms)`);
   t.true(output.applied);
   t.deepEqual(output.files, ["src/messy.js"]);
@@ -54,17 +79,35 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   const after = await git(origin, "rev-parse", "fix-me");
   t.is(output.commit_sha, after);
   t.is(await git(origin, "rev-list", "--count", `${before}..fix-me`), "1");
-  t.is(await git(origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "fix-me"), `${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${AUTOFIX_MESSAGE}`);
+  t.is(
+    await git(origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "fix-me"),
+    `${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${PATCHBAY_AUTHOR.name} <${PATCHBAY_AUTHOR.email}>|${AUTOFIX_MESSAGE}`,
+  );
   t.regex(await git(origin, "show", "fix-me:src/messy.js"), /^let count = 0;\nconst step = 2;\nconst name = "x";\n/);
 
-  const relint = (await lint({ check: "lint", target: targetOf(origin, "fix-me", after), required_coverage: 80, timeout_ms: 120_000 }, taskContext("check.run"))) as CheckOutcome;
+  const relint = (await lint(
+    { check: "lint", target: targetOf(origin, "fix-me", after), required_coverage: 80, timeout_ms: 120_000 },
+    taskContext("check.run"),
+  )) as CheckOutcome;
   t.true(relint.passed, relint.summary);
   t.like(relint.metrics, { errors: 0, warnings: 0 });
 
-  const again = (await autofix({ target: targetOf(origin, "fix-me", after), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;
+  const again = (await autofix(
+    { target: targetOf(origin, "fix-me", after), timeout_ms: 120_000 },
+    taskContext("gate.autofix"),
+  )) as AutofixOutput;
   t.false(again.applied);
   t.is(again.commit_sha, undefined);
-  const redelivered = (await autofix({ target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 }, taskContext("gate.autofix"))) as AutofixOutput;
-  t.like(redelivered, { applied: true, commit_sha: after, fixed: 2, files: ["src/messy.js"], tools: ["eslint --fix", "prettier --write"] });
+  const redelivered = (await autofix(
+    { target: targetOf(origin, "fix-me", before), timeout_ms: 120_000 },
+    taskContext("gate.autofix"),
+  )) as AutofixOutput;
+  t.like(redelivered, {
+    applied: true,
+    commit_sha: after,
+    fixed: 2,
+    files: ["src/messy.js"],
+    tools: ["eslint --fix", "prettier --write"],
+  });
   t.is(await git(origin, "rev-parse", "fix-me"), after, "no further commit");
 });

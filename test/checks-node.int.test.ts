@@ -10,7 +10,16 @@ import { join } from "node:path";
 import { checkBinding } from "../actors/checker/index.ts";
 import type { CheckOutcome, CheckId } from "../protocol/quality-gate.ts";
 import {
-  branchWith, checkerPorts, initRepo, lockfileWith, startStubRegistry, taskContext, rawHandler, type RawHandler, targetOf, tempDir,
+  branchWith,
+  checkerPorts,
+  initRepo,
+  lockfileWith,
+  startStubRegistry,
+  taskContext,
+  rawHandler,
+  type RawHandler,
+  targetOf,
+  tempDir,
 } from "./helpers/repos.ts";
 import type { StubRegistry } from "./helpers/repos.ts";
 
@@ -20,7 +29,18 @@ test.after.always(async () => {
 });
 
 const pkg = (scripts: Record<string, string>): string =>
-  JSON.stringify({ name: "tiny", version: "1.0.0", type: "module", scripts, dependencies: { tinydep: "^1.0.0" }, patchbay: { bench: "node bench.js" } }, null, 2);
+  JSON.stringify(
+    {
+      name: "tiny",
+      version: "1.0.0",
+      type: "module",
+      scripts,
+      dependencies: { tinydep: "^1.0.0" },
+      patchbay: { bench: "node bench.js" },
+    },
+    null,
+    2,
+  );
 
 const MATH = `export function add(a, b) {
   return a + b;
@@ -105,15 +125,35 @@ test.before(async () => {
   });
   const feature = await branchWith(origin, "main", "feature", { "bench-figure.json": JSON.stringify({ value: 125 }) });
   const noIntegration = await branchWith(origin, "feature", "no-integration", { "test/integration": null });
-  const noTests = await branchWith(origin, "feature", "no-tests", { "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }) });
-  const hang = await branchWith(origin, "feature", "hang", { "package.json": pkg({ "test:unit": 'node -e "setInterval(() => {}, 1000)"' }) });
-  fx = { origin, registry, handler: rawHandler(checkBinding(ports)), sha: { base, feature, noIntegration, noTests, hang } };
+  const noTests = await branchWith(origin, "feature", "no-tests", {
+    "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }),
+  });
+  const hang = await branchWith(origin, "feature", "hang", {
+    "package.json": pkg({ "test:unit": 'node -e "setInterval(() => {}, 1000)"' }),
+  });
+  fx = {
+    origin,
+    registry,
+    handler: rawHandler(checkBinding(ports)),
+    sha: { base, feature, noIntegration, noTests, hang },
+  };
 });
 
 const durations: Partial<Record<CheckId, number>> = {};
 
-async function check(t: ExecutionContext, id: CheckId, branch: string, sha: string, timeoutMs = 120_000): Promise<CheckOutcome> {
-  const input = { check: id, target: targetOf(fx.origin, branch, sha, fx.sha.base), required_coverage: 80, timeout_ms: timeoutMs };
+async function check(
+  t: ExecutionContext,
+  id: CheckId,
+  branch: string,
+  sha: string,
+  timeoutMs = 120_000,
+): Promise<CheckOutcome> {
+  const input = {
+    check: id,
+    target: targetOf(fx.origin, branch, sha, fx.sha.base),
+    required_coverage: 80,
+    timeout_ms: timeoutMs,
+  };
   const outcome = (await fx.handler(input, taskContext("check.run"))) as CheckOutcome;
   t.log(`${id} on ${branch}: ${outcome.summary} (${outcome.duration_ms} ms)`);
   if (branch === "feature") durations[id] = outcome.duration_ms;
@@ -132,7 +172,14 @@ test.serial("unit tests: exact counts from node:test", async (t) => {
   t.like(outcome.metrics, { passed: 3, failed: 1, total: 4 });
   t.is(outcome.summary, "3/4 passed, 1 failed");
   t.is(outcome.issues[0].message, "1 test failure");
-  t.true(outcome.issues.some((issue) => issue.message.includes("adds wrongly on purpose") && issue.file?.endsWith("math.test.js") === true && issue.line === 8));
+  t.true(
+    outcome.issues.some(
+      (issue) =>
+        issue.message.includes("adds wrongly on purpose") &&
+        issue.file?.endsWith("math.test.js") === true &&
+        issue.line === 8,
+    ),
+  );
   t.is(outcome.score, 75);
 });
 

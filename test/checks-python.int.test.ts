@@ -9,7 +9,16 @@ import type { ExecutionContext } from "ava";
 import { join } from "node:path";
 import { checkBinding } from "../actors/checker/index.ts";
 import type { CheckId, CheckOutcome } from "../protocol/quality-gate.ts";
-import { branchWith, checkerPorts, initRepo, taskContext, rawHandler, type RawHandler, targetOf, tempDir } from "./helpers/repos.ts";
+import {
+  branchWith,
+  checkerPorts,
+  initRepo,
+  taskContext,
+  rawHandler,
+  type RawHandler,
+  targetOf,
+  tempDir,
+} from "./helpers/repos.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -90,14 +99,27 @@ test.before(async () => {
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
   origin = join(root, "origin");
-  sha = await initRepo(origin, { "calc.py": CALC, "tests/test_calc.py": TESTS, "requirements.txt": "\n", ".gitignore": "__pycache__/\n" });
-  pytestSha = await branchWith(origin, "main", "pytest", { "pytest.ini": "[pytest]\n", "tests/test_calc.py": PYTEST_TESTS });
+  sha = await initRepo(origin, {
+    "calc.py": CALC,
+    "tests/test_calc.py": TESTS,
+    "requirements.txt": "\n",
+    ".gitignore": "__pycache__/\n",
+  });
+  pytestSha = await branchWith(origin, "main", "pytest", {
+    "pytest.ini": "[pytest]\n",
+    "tests/test_calc.py": PYTEST_TESTS,
+  });
   handler = rawHandler(checkBinding(ports));
 });
 test.after(() => console.log(`check durations on the tiny Python repo (ms): ${JSON.stringify(durations)}`));
 
 async function check(t: ExecutionContext, id: CheckId, branch = "main"): Promise<CheckOutcome> {
-  const input = { check: id, target: targetOf(origin, branch, branch === "main" ? sha : pytestSha), required_coverage: 80, timeout_ms: 120_000 };
+  const input = {
+    check: id,
+    target: targetOf(origin, branch, branch === "main" ? sha : pytestSha),
+    required_coverage: 80,
+    timeout_ms: 120_000,
+  };
   const outcome = (await handler(input, taskContext("check.run"))) as CheckOutcome;
   t.log(`${id} on ${branch}: ${outcome.summary} (${outcome.duration_ms} ms)`);
   if (branch === "main") durations[id] = outcome.duration_ms;
@@ -131,13 +153,22 @@ test.serial("lint: pyflakes finds an unused import (warning) and an undefined na
   t.false(outcome.skipped, outcome.skip_reason);
   t.like(outcome.metrics, { errors: 1, warnings: 1, fixable: 0 });
   t.false(outcome.passed);
-  t.like(outcome.issues.find((issue) => issue.severity === "medium"), { file: "calc.py", line: 23 });
-  t.like(outcome.issues.find((issue) => issue.severity === "low"), { file: "calc.py", line: 1 });
+  t.like(
+    outcome.issues.find((issue) => issue.severity === "medium"),
+    { file: "calc.py", line: 23 },
+  );
+  t.like(
+    outcome.issues.find((issue) => issue.severity === "low"),
+    { file: "calc.py", line: 1 },
+  );
 });
 
 test.serial("security: a shell command built from input, with file and line", async (t) => {
   const outcome = await check(t, "security");
-  t.like(outcome.issues.find((issue) => issue.rule === "command-injection"), { severity: "critical", message: "Command injection", file: "calc.py", line: 27 });
+  t.like(
+    outcome.issues.find((issue) => issue.rule === "command-injection"),
+    { severity: "critical", message: "Command injection", file: "calc.py", line: 27 },
+  );
   t.false(outcome.passed);
 });
 
@@ -152,15 +183,23 @@ test.serial("static analysis, performance and dependencies", async (t) => {
   t.true(dependencies.skipped);
 });
 
-test.serial("pytest: counts from its JUnit report with a python3 that has pytest, else skipped naming the interpreters", async (t) => {
-  const unit = await check(t, "unit_tests", "pytest");
-  if (unit.skipped) {
-    t.regex(unit.skip_reason ?? "", /no python3 with pytest/);
-  } else {
-    t.like(unit.metrics, { passed: 1, failed: 1, total: 2 });
-    t.true(unit.issues.some((issue) => issue.message.includes("test_wrong_on_purpose") && issue.file === "tests/test_calc.py"), JSON.stringify(unit.issues));
-  }
-  const coverage = await check(t, "coverage", "pytest");
-  if (coverage.skipped) t.regex(coverage.skip_reason ?? "", /no python3 with coverage and pytest/);
-  else t.true(coverage.metrics.coverage > 0);
-});
+test.serial(
+  "pytest: counts from its JUnit report with a python3 that has pytest, else skipped naming the interpreters",
+  async (t) => {
+    const unit = await check(t, "unit_tests", "pytest");
+    if (unit.skipped) {
+      t.regex(unit.skip_reason ?? "", /no python3 with pytest/);
+    } else {
+      t.like(unit.metrics, { passed: 1, failed: 1, total: 2 });
+      t.true(
+        unit.issues.some(
+          (issue) => issue.message.includes("test_wrong_on_purpose") && issue.file === "tests/test_calc.py",
+        ),
+        JSON.stringify(unit.issues),
+      );
+    }
+    const coverage = await check(t, "coverage", "pytest");
+    if (coverage.skipped) t.regex(coverage.skip_reason ?? "", /no python3 with coverage and pytest/);
+    else t.true(coverage.metrics.coverage > 0);
+  },
+);

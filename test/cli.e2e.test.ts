@@ -44,7 +44,10 @@ test.before(async () => {
   suite.t.teardown(() => rm(home, { recursive: true, force: true }));
   const fullClient = new PatchbayClient(full.nc);
   const stuckClient = new PatchbayClient(stuck.nc);
-  suite.t.teardown(() => { fullClient.close(); stuckClient.close(); });
+  suite.t.teardown(() => {
+    fullClient.close();
+    stuckClient.close();
+  });
   d = { full, stuck, fullClient, stuckClient, home, deadUrl: `nats://127.0.0.1:${await freePort()}` };
 });
 test.after.always(() => suite.teardown());
@@ -83,68 +86,101 @@ async function inputFile(input: unknown): Promise<string> {
 async function completed(id: string, fanout: number): Promise<void> {
   await d.fullClient.start("bench-fanout", { fanout }, { id });
   await d.fullClient.wait(id, 20_000);
-  await eventually(async () => (await d.fullClient.history(id)).some((e) =>
-    e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "completed")), `the history of ${id} to end`);
+  await eventually(
+    async () =>
+      (await d.fullClient.history(id)).some(
+        (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "completed"),
+      ),
+    `the history of ${id} to end`,
+  );
 }
 
-test.serial("NATS is found by --nats, else NATS_URL, else the nats.url of a running up, else 127.0.0.1:4222", async (t) => {
-  await completed("find-1", 1);
-  const wrongHome = await mkdtemp(join(tmpdir(), "patchbay-cli-wrong-"));
-  const rightHome = await mkdtemp(join(tmpdir(), "patchbay-cli-right-"));
-  t.teardown(() => Promise.all([rm(wrongHome, { recursive: true }), rm(rightHome, { recursive: true })]));
-  await writeFile(join(wrongHome, "nats.url"), d.deadUrl);
-  await writeFile(join(rightHome, "nats.url"), `${d.full.url}\n`);
-  const status = ["status", "find-1", "--json"];
-  const [byFlag, byEnv, byFile, byDefault] = await Promise.all([
-    runCli([...status, "--nats", d.full.url], { env: { PATCHBAY_HOME: wrongHome, NATS_URL: d.deadUrl } }),
-    runCli(status, { env: { PATCHBAY_HOME: wrongHome, NATS_URL: d.full.url } }),
-    runCli(status, { env: { PATCHBAY_HOME: rightHome } }),
-    runCli(status, { env: { PATCHBAY_HOME: d.home } }),
-  ]);
-  for (const r of [byFlag, byEnv, byFile]) {
-    t.is(r.code, 0, r.stderr);
-    t.like(oneJson(t, r), { id: "find-1", status: "completed" });
-  }
-  if (byDefault.code === 0) t.log("something answers on 127.0.0.1:4222; the default is only checked when nothing does");
-  else failsWith(t, byDefault, "NATS_UNREACHABLE", /nats:\/\/127\.0\.0\.1:4222/);
-});
+test.serial(
+  "NATS is found by --nats, else NATS_URL, else the nats.url of a running up, else 127.0.0.1:4222",
+  async (t) => {
+    await completed("find-1", 1);
+    const wrongHome = await mkdtemp(join(tmpdir(), "patchbay-cli-wrong-"));
+    const rightHome = await mkdtemp(join(tmpdir(), "patchbay-cli-right-"));
+    t.teardown(() => Promise.all([rm(wrongHome, { recursive: true }), rm(rightHome, { recursive: true })]));
+    await writeFile(join(wrongHome, "nats.url"), d.deadUrl);
+    await writeFile(join(rightHome, "nats.url"), `${d.full.url}\n`);
+    const status = ["status", "find-1", "--json"];
+    const [byFlag, byEnv, byFile, byDefault] = await Promise.all([
+      runCli([...status, "--nats", d.full.url], { env: { PATCHBAY_HOME: wrongHome, NATS_URL: d.deadUrl } }),
+      runCli(status, { env: { PATCHBAY_HOME: wrongHome, NATS_URL: d.full.url } }),
+      runCli(status, { env: { PATCHBAY_HOME: rightHome } }),
+      runCli(status, { env: { PATCHBAY_HOME: d.home } }),
+    ]);
+    for (const r of [byFlag, byEnv, byFile]) {
+      t.is(r.code, 0, r.stderr);
+      t.like(oneJson(t, r), { id: "find-1", status: "completed" });
+    }
+    if (byDefault.code === 0)
+      t.log("something answers on 127.0.0.1:4222; the default is only checked when nothing does");
+    else failsWith(t, byDefault, "NATS_UNREACHABLE", /nats:\/\/127\.0\.0\.1:4222/);
+  },
+);
 
-test.serial("every command exits 1 with a one-line reason when NATS is unreachable or NATS_URL is invalid", async (t) => {
-  const commands = [
-    ["start", "bench-fanout"], ["status", "x"], ["show", "x"], ["list"], ["signal", "x", "approve"],
-    ["cancel", "x"], ["reset", "x", "--event", "1"], ["watch", "x"], ["dlq"],
-  ];
-  const results = await Promise.all(commands.map((args) => cli(d.deadUrl, [...args, "--json"])));
-  for (const r of results) failsWith(t, r, "NATS_UNREACHABLE", new RegExp(d.deadUrl));
-  failsWith(t, await runCli(["list"], { env: { PATCHBAY_HOME: d.home, NATS_URL: "http://nope" } }), "CONFIG_INVALID", /NATS_URL/);
-});
+test.serial(
+  "every command exits 1 with a one-line reason when NATS is unreachable or NATS_URL is invalid",
+  async (t) => {
+    const commands = [
+      ["start", "bench-fanout"],
+      ["status", "x"],
+      ["show", "x"],
+      ["list"],
+      ["signal", "x", "approve"],
+      ["cancel", "x"],
+      ["reset", "x", "--event", "1"],
+      ["watch", "x"],
+      ["dlq"],
+    ];
+    const results = await Promise.all(commands.map((args) => cli(d.deadUrl, [...args, "--json"])));
+    for (const r of results) failsWith(t, r, "NATS_UNREACHABLE", new RegExp(d.deadUrl));
+    failsWith(
+      t,
+      await runCli(["list"], { env: { PATCHBAY_HOME: d.home, NATS_URL: "http://nope" } }),
+      "CONFIG_INVALID",
+      /NATS_URL/,
+    );
+  },
+);
 
-test.serial("numeric flags refuse 0, negatives and non-numbers with one line naming the flag; so does an actor's --concurrency", async (t) => {
-  const cases: Array<[string[], RegExp]> = [
-    [["start", "bench-fanout", "--wait", "--timeout", "abc"], /^error: option '--timeout <s>' argument 'abc' is invalid/],
-    [["start", "bench-fanout", "--wait", "--timeout", "0"], /^error: option '--timeout <s>' argument '0' is invalid/],
-    [["watch", "x", "--timeout", "-5"], /^error: option '--timeout <s>' argument '-5' is invalid/],
-    [["dlq", "--limit", "0"], /^error: option '--limit <n>' argument '0' is invalid/],
-    [["reset", "x", "--event", "abc"], /^error: option '--event <n>' argument 'abc' is invalid/],
-    [["reset", "x", "--event", "-1"], /^error: option '--event <n>' argument '-1' is invalid/],
-    [["list", "--status", "done"], /^error: option '--status <status>' argument 'done' is invalid/],
-  ];
-  const jsm = await jetstreamManager(d.full.nc);
-  const before = (await jsm.streams.info(Stream.Workflows)).state.last_seq;
-  const results = await Promise.all(cases.map(([args]) => cli(d.full.url, args)));
-  results.forEach((r, i) => {
-    t.not(r.code, 0, r.stderr);
-    t.is(r.stdout, "");
-    t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
-    t.regex(r.stderr, cases[i][1]);
-  });
-  t.is((await jsm.streams.info(Stream.Workflows)).state.last_seq, before, "nothing was published");
-  for (const value of ["0", "abc"]) {
-    const actor = spawnService(t, `checker-${value}`, "services/checker/main.ts", { NATS_URL: d.full.url }, ["--concurrency", value]);
-    const err = await t.throwsAsync(actor);
-    t.regex(err?.message ?? "", new RegExp(`exited: error: CONFIG_INVALID --concurrency: "${value}" is invalid`));
-  }
-});
+test.serial(
+  "numeric flags refuse 0, negatives and non-numbers with one line naming the flag; so does an actor's --concurrency",
+  async (t) => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ["start", "bench-fanout", "--wait", "--timeout", "abc"],
+        /^error: option '--timeout <s>' argument 'abc' is invalid/,
+      ],
+      [["start", "bench-fanout", "--wait", "--timeout", "0"], /^error: option '--timeout <s>' argument '0' is invalid/],
+      [["watch", "x", "--timeout", "-5"], /^error: option '--timeout <s>' argument '-5' is invalid/],
+      [["dlq", "--limit", "0"], /^error: option '--limit <n>' argument '0' is invalid/],
+      [["reset", "x", "--event", "abc"], /^error: option '--event <n>' argument 'abc' is invalid/],
+      [["reset", "x", "--event", "-1"], /^error: option '--event <n>' argument '-1' is invalid/],
+      [["list", "--status", "done"], /^error: option '--status <status>' argument 'done' is invalid/],
+    ];
+    const jsm = await jetstreamManager(d.full.nc);
+    const before = (await jsm.streams.info(Stream.Workflows)).state.last_seq;
+    const results = await Promise.all(cases.map(([args]) => cli(d.full.url, args)));
+    results.forEach((r, i) => {
+      t.not(r.code, 0, r.stderr);
+      t.is(r.stdout, "");
+      t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
+      t.regex(r.stderr, cases[i][1]);
+    });
+    t.is((await jsm.streams.info(Stream.Workflows)).state.last_seq, before, "nothing was published");
+    for (const value of ["0", "abc"]) {
+      const actor = spawnService(t, `checker-${value}`, "services/checker/main.ts", { NATS_URL: d.full.url }, [
+        "--concurrency",
+        value,
+      ]);
+      const err = await t.throwsAsync(actor);
+      t.regex(err?.message ?? "", new RegExp(`exited: error: CONFIG_INVALID --concurrency: "${value}" is invalid`));
+    }
+  },
+);
 
 test.serial("start refuses a bad input naming the field and publishes nothing", async (t) => {
   const fresh = await startTestNats(t);
@@ -154,10 +190,34 @@ test.serial("start refuses a bad input naming the field and publishes nothing", 
     { input: { task_timeout_ms: "soon" }, field: /task_timeout_ms/ },
   ];
   for (const { input, field } of bad) {
-    failsWith(t, await cli(fresh.url, ["start", "bench-fanout", "--id", "bad-1", "--input", await inputFile(input), "--wait", "--json"]), "INVALID_INPUT", field);
+    failsWith(
+      t,
+      await cli(fresh.url, [
+        "start",
+        "bench-fanout",
+        "--id",
+        "bad-1",
+        "--input",
+        await inputFile(input),
+        "--wait",
+        "--json",
+      ]),
+      "INVALID_INPUT",
+      field,
+    );
   }
-  failsWith(t, await cliEnv(fresh.url, ["start", "bench-fanout", "--input", "-", "--wait"], { input: "{not json" }), "INVALID_INPUT", /not JSON/);
-  failsWith(t, await cli(fresh.url, ["start", "no-such-type", "--input", "-"], { input: "{}" }), "UNKNOWN_WORKFLOW_TYPE", /no-such-type/);
+  failsWith(
+    t,
+    await cliEnv(fresh.url, ["start", "bench-fanout", "--input", "-", "--wait"], { input: "{not json" }),
+    "INVALID_INPUT",
+    /not JSON/,
+  );
+  failsWith(
+    t,
+    await cli(fresh.url, ["start", "no-such-type", "--input", "-"], { input: "{}" }),
+    "UNKNOWN_WORKFLOW_TYPE",
+    /no-such-type/,
+  );
   const jsm = await jetstreamManager(fresh.nc);
   t.is((await jsm.streams.info(Stream.Workflows)).state.last_seq, 0, "nothing was ever published to WORKFLOWS");
   const keys: string[] = [];
@@ -166,10 +226,21 @@ test.serial("start refuses a bad input naming the field and publishes nothing", 
 });
 
 test.serial("start --wait --json prints exactly the result, with the input from a file or from stdin", async (t) => {
-  const fromFile = await cli(d.full.url, ["start", "bench-fanout", "--id", "wait-1", "--input", await inputFile({ fanout: 3 }), "--wait", "--json"]);
+  const fromFile = await cli(d.full.url, [
+    "start",
+    "bench-fanout",
+    "--id",
+    "wait-1",
+    "--input",
+    await inputFile({ fanout: 3 }),
+    "--wait",
+    "--json",
+  ]);
   t.is(fromFile.code, 0, fromFile.stderr);
   t.like(oneJson(t, fromFile), { tasks: 3 });
-  const fromStdin = await cliEnv(d.full.url, ["start", "bench-fanout", "--input", "-", "--wait", "--json"], { input: '{"fanout": 5}' });
+  const fromStdin = await cliEnv(d.full.url, ["start", "bench-fanout", "--input", "-", "--wait", "--json"], {
+    input: '{"fanout": 5}',
+  });
   t.is(fromStdin.code, 0, fromStdin.stderr);
   t.like(oneJson(t, fromStdin), { tasks: 5 });
   const noWait = await cli(d.full.url, ["start", "bench-fanout", "--id", "nowait-1", "--json"]);
@@ -192,7 +263,9 @@ test.serial("a start with an existing id waits on that workflow instead of start
   const text = await cliEnv(d.full.url, ["start", "bench-fanout", "--id", "dup-1", "--wait"]);
   t.regex(text.stderr, /dup-1 exists \(completed\); not started again/);
   t.is((await jsm.streams.info(Stream.Workflows)).state.last_seq, seqBefore, "no start published");
-  const starts = (await d.fullClient.history("dup-1")).filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"));
+  const starts = (await d.fullClient.history("dup-1")).filter(
+    (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"),
+  );
   t.is(starts.length, 1);
 });
 
@@ -204,16 +277,31 @@ test.serial("status, show, list and watch report a workflow as text and as --jso
   t.like(rec, { id: "seen-1", type: "bench-fanout", status: "completed", result: { tasks: 2 } });
   t.false("outbox" in rec);
   const show = await cli(d.full.url, ["show", "seen-1"]);
-  const lines = show.stdout.trim().split("\n").map((l) => /^\s*(\d+)\s+(\d\d:\d\d:\d\d\.\d{3})\s+(\S.*)$/.exec(l));
+  const lines = show.stdout
+    .trim()
+    .split("\n")
+    .map((l) => /^\s*(\d+)\s+(\d\d:\d\d:\d\d\.\d{3})\s+(\S.*)$/.exec(l));
   t.true(lines.every(Boolean), show.stdout);
-  t.deepEqual(lines.map((m) => Number(m?.[1])), [1, 2, 3, 4]);
+  t.deepEqual(
+    lines.map((m) => Number(m?.[1])),
+    [1, 2, 3, 4],
+  );
   t.regex(lines[0]?.[3] ?? "", /bench-fanout started/);
   t.regex(lines[3]?.[3] ?? "", /\[run 1\] completed/);
   const history = oneJson(t, await cliEnv(d.full.url, ["show", "seen-1", "--json"])) as Array<{ number: number }>;
-  t.deepEqual(history.map((e) => e.number), [1, 2, 3, 4]);
+  t.deepEqual(
+    history.map((e) => e.number),
+    [1, 2, 3, 4],
+  );
   const watched = await cli(d.full.url, ["watch", "seen-1", "--json"]);
   t.is(watched.code, 0, "watch of a completed workflow exits 0");
-  t.deepEqual(watched.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { number: number }).number), [1, 2, 3, 4]);
+  t.deepEqual(
+    watched.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { number: number }).number),
+    [1, 2, 3, 4],
+  );
   failsWith(t, await cli(d.full.url, ["status", "nosuch"]), "NOT_FOUND", /nosuch/);
   failsWith(t, await cliEnv(d.full.url, ["show", "nosuch"]), "NOT_FOUND", /nosuch/);
 });
@@ -237,8 +325,16 @@ test.serial("signal lands in the history; reset --event N replays the first N ev
   await completed("steer-1", 2);
   const signal = await cli(d.full.url, ["signal", "steer-1", "approve", "--payload", '{"ok":true}', "--json"]);
   t.deepEqual(oneJson(t, signal), { id: "steer-1", signal: "approve" });
-  await eventually(async () => (await d.fullClient.history("steer-1")).some((e) =>
-    e.message?.type === "signal.received/v1" && e.message.data.name === "approve" && (e.message.data.payload as { ok?: boolean })?.ok === true), "the signal in the history");
+  await eventually(
+    async () =>
+      (await d.fullClient.history("steer-1")).some(
+        (e) =>
+          e.message?.type === "signal.received/v1" &&
+          e.message.data.name === "approve" &&
+          (e.message.data.payload as { ok?: boolean })?.ok === true,
+      ),
+    "the signal in the history",
+  );
   const reset = await cliEnv(d.full.url, ["reset", "steer-1", "--event", "2", "--json"]);
   t.deepEqual(oneJson(t, reset), { id: "steer-1", reset_to: 2 });
   const rec = await d.fullClient.wait("steer-1", 20_000, 2);
@@ -248,47 +344,71 @@ test.serial("signal lands in the history; reset --event N replays the first N ev
   failsWith(t, await cli(d.full.url, ["cancel", "nosuch"]), "NOT_FOUND", /nosuch/);
 });
 
-test.serial("watch follows a running workflow live; cancel ends it and a waiting start prints {id, error}", async (t) => {
-  const url = d.stuck.url;
-  const started = await cli(url, ["start", "bench-fanout", "--id", "live-1", "--input", await inputFile({ fanout: 2 })]);
-  t.is(started.stdout, "live-1\n");
-  await eventually(() => d.stuckClient.status("live-1"), "live-1 to exist");
-  const env = { PATCHBAY_HOME: d.home, NATS_URL: url };
-  const waiting = spawnCli(t, ["start", "bench-fanout", "--id", "live-1", "--wait", "--json"], { env });
-  const watch = spawnCli(t, ["watch", "live-1"], { env });
-  await watch.waitFor(/^\s*1\s.*bench-fanout started/m, "stdout");
-  await cli(url, ["signal", "live-1", "poke"]);
-  await watch.waitFor(/^\s*\d+\s.*signal 'poke' received/m, "stdout");
-  t.deepEqual(oneJson(t, await cliEnv(url, ["cancel", "live-1", "--json"])), { id: "live-1", signal: "cancel" });
-  const watched = await watch.exited;
-  t.is(watched.code, 1, "watch of a cancelled workflow exits 1");
-  t.regex(watched.stdout.trim().split("\n").at(-1) ?? "", /cancelled/);
-  const waited = await waiting.exited;
-  t.is(waited.code, 1, waited.stderr);
-  const out = oneJson(t, waited) as { id: string; error: { code: string; message: string } };
-  t.deepEqual(Object.keys(out).sort(), ["error", "id"]);
-  t.like(out, { id: "live-1", error: { code: "CANCELLED" } });
-  t.is(typeof out.error.message, "string");
-  const cancelled = oneJson(t, await cli(url, ["list", "--status", "cancelled", "--json"])) as Array<{ id: string }>;
-  t.true(cancelled.some((r) => r.id === "live-1"));
-});
+test.serial(
+  "watch follows a running workflow live; cancel ends it and a waiting start prints {id, error}",
+  async (t) => {
+    const url = d.stuck.url;
+    const started = await cli(url, [
+      "start",
+      "bench-fanout",
+      "--id",
+      "live-1",
+      "--input",
+      await inputFile({ fanout: 2 }),
+    ]);
+    t.is(started.stdout, "live-1\n");
+    await eventually(() => d.stuckClient.status("live-1"), "live-1 to exist");
+    const env = { PATCHBAY_HOME: d.home, NATS_URL: url };
+    const waiting = spawnCli(t, ["start", "bench-fanout", "--id", "live-1", "--wait", "--json"], { env });
+    const watch = spawnCli(t, ["watch", "live-1"], { env });
+    await watch.waitFor(/^\s*1\s.*bench-fanout started/m, "stdout");
+    await cli(url, ["signal", "live-1", "poke"]);
+    await watch.waitFor(/^\s*\d+\s.*signal 'poke' received/m, "stdout");
+    t.deepEqual(oneJson(t, await cliEnv(url, ["cancel", "live-1", "--json"])), { id: "live-1", signal: "cancel" });
+    const watched = await watch.exited;
+    t.is(watched.code, 1, "watch of a cancelled workflow exits 1");
+    t.regex(watched.stdout.trim().split("\n").at(-1) ?? "", /cancelled/);
+    const waited = await waiting.exited;
+    t.is(waited.code, 1, waited.stderr);
+    const out = oneJson(t, waited) as { id: string; error: { code: string; message: string } };
+    t.deepEqual(Object.keys(out).sort(), ["error", "id"]);
+    t.like(out, { id: "live-1", error: { code: "CANCELLED" } });
+    t.is(typeof out.error.message, "string");
+    const cancelled = oneJson(t, await cli(url, ["list", "--status", "cancelled", "--json"])) as Array<{ id: string }>;
+    t.true(cancelled.some((r) => r.id === "live-1"));
+  },
+);
 
-test.serial("start --wait --json of a workflow that fails or outlives --timeout prints {id, error} and exits 1", async (t) => {
-  const [failed, late] = await Promise.all([
-    cli(d.stuck.url, ["start", "bench-fanout", "--id", "fail-1", "--input", "-", "--wait", "--json"], { input: '{"fanout": 1, "task_timeout_ms": 100}' }),
-    cliEnv(d.stuck.url, ["start", "bench-fanout", "--id", "late-1", "--wait", "--timeout", "1", "--json"]),
-  ]);
-  t.is(failed.code, 1, failed.stderr);
-  t.like(oneJson(t, failed), { id: "fail-1", error: { code: "TASK_TIMEOUT" } });
-  t.is(late.code, 1, late.stderr);
-  t.like(oneJson(t, late), { id: "late-1", error: { code: "WAIT_TIMEOUT" } });
-});
+test.serial(
+  "start --wait --json of a workflow that fails or outlives --timeout prints {id, error} and exits 1",
+  async (t) => {
+    const [failed, late] = await Promise.all([
+      cli(d.stuck.url, ["start", "bench-fanout", "--id", "fail-1", "--input", "-", "--wait", "--json"], {
+        input: '{"fanout": 1, "task_timeout_ms": 100}',
+      }),
+      cliEnv(d.stuck.url, ["start", "bench-fanout", "--id", "late-1", "--wait", "--timeout", "1", "--json"]),
+    ]);
+    t.is(failed.code, 1, failed.stderr);
+    t.like(oneJson(t, failed), { id: "fail-1", error: { code: "TASK_TIMEOUT" } });
+    t.is(late.code, 1, late.stderr);
+    t.like(oneJson(t, late), { id: "late-1", error: { code: "WAIT_TIMEOUT" } });
+  },
+);
 
 test.serial("dlq lists dead-lettered messages with their subject and code", async (t) => {
   d.full.nc.publish("workflow.start.bench-fanout", new Uint8Array([0xc1, 0xff, 0x00]));
   await eventually(async () => (await d.fullClient.dlq()).length > 0, "a dead-lettered start");
-  const entries = oneJson(t, await cliEnv(d.full.url, ["dlq", "--json"])) as Array<{ original_subject: string; code: string; reason: string }>;
-  t.true(entries.some((e) => e.original_subject === "workflow.start.bench-fanout" && e.code === "INVALID_MESSAGE" && e.reason !== ""), JSON.stringify(entries));
+  const entries = oneJson(t, await cliEnv(d.full.url, ["dlq", "--json"])) as Array<{
+    original_subject: string;
+    code: string;
+    reason: string;
+  }>;
+  t.true(
+    entries.some(
+      (e) => e.original_subject === "workflow.start.bench-fanout" && e.code === "INVALID_MESSAGE" && e.reason !== "",
+    ),
+    JSON.stringify(entries),
+  );
   const text = await cli(d.full.url, ["dlq"]);
   t.regex(text.stdout, /^\d+\s+\S+Z\s+workflow\.start\.bench-fanout\s+INVALID_MESSAGE\s+\S/m);
 });
@@ -297,11 +417,15 @@ const sysNode = systemNode();
 if (sysNode) {
   test.serial(`the bin shim runs the CLI on the system Node (${sysNode.version} at ${sysNode.path})`, async (t) => {
     const shim = { shimNode: sysNode.path };
-    const r = await cli(d.full.url, ["start", "bench-fanout", "--input", "-", "--wait", "--json"], { ...shim, input: '{"fanout": 2}' });
+    const r = await cli(d.full.url, ["start", "bench-fanout", "--input", "-", "--wait", "--json"], {
+      ...shim,
+      input: '{"fanout": 2}',
+    });
     t.is(r.code, 0, r.stderr);
     t.like(oneJson(t, r), { tasks: 2 });
     failsWith(t, await cliEnv(d.full.url, ["status", "nosuch"], shim), "NOT_FOUND", /nosuch/);
   });
 } else {
-  test.skip("the bin shim runs the CLI on the system Node (skipped: no node at /usr/bin, /usr/local/bin or /bin besides the test's own)", () => undefined);
+  test.skip("the bin shim runs the CLI on the system Node (skipped: no node at /usr/bin, /usr/local/bin or /bin besides the test's own)", () =>
+    undefined);
 }

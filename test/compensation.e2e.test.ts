@@ -23,16 +23,24 @@ test("a redelivered compensation is applied once, in reverse order", async (t) =
   const rec = await client.wait("comp-redelivery", 60_000);
   t.is(rec.status, "failed");
   t.is(rec.error?.code, "FIXTURE_STEP_FAILED");
-  t.true([a, b].some((s) => s.proc.signalCode === "SIGKILL"), "one actor died after the compensation's effect");
+  t.true(
+    [a, b].some((s) => s.proc.signalCode === "SIGKILL"),
+    "one actor died after the compensation's effect",
+  );
   const js = jetstream(nats.nc);
-  const consumer = await js.consumers.get("FIXTURE", { filter_subjects: "fixture.undo.comp-redelivery", deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get("FIXTURE", {
+    filter_subjects: "fixture.undo.comp-redelivery",
+    deliver_policy: DeliverPolicy.All,
+  });
   const undone: string[] = [];
   for await (const m of await consumer.fetch({ max_messages: 10, expires: 1_000 })) {
     undone.push((decodeRaw(m.data) as { task: string }).task);
     if (m.info.pending === 0) break;
   }
   t.deepEqual(undone, ["compensate-step-2", "compensate-step-1"]);
-  const entries = (await client.history("comp-redelivery")).flatMap((e) => (e.message?.type === "log/v1" ? e.message.data.entries : []));
+  const entries = (await client.history("comp-redelivery")).flatMap((e) =>
+    e.message?.type === "log/v1" ? e.message.data.entries : [],
+  );
   t.is(entries.filter((e) => e.step === "compensated" && e.text.startsWith("step-2")).length, 1);
   t.is(entries.filter((e) => e.step === "compensated" && e.text.startsWith("step-1")).length, 1);
 });

@@ -5,16 +5,41 @@
 import test from "ava";
 import { ErrorCode } from "../protocol/errors.ts";
 import {
-  WorkflowRegistry, applyInput, builtinWorkflows, dispatch, outboxMessages, replayInputs, type Workflow,
+  WorkflowRegistry,
+  applyInput,
+  builtinWorkflows,
+  dispatch,
+  outboxMessages,
+  replayInputs,
+  type Workflow,
 } from "../services/coordinator/internal.ts";
 import {
-  APPROVAL_TIMEOUT, APPROVAL_TIMER, FixtureTasks, childIdOf, fixtureRegistry, versionedV1, versionedV2,
+  APPROVAL_TIMEOUT,
+  APPROVAL_TIMER,
+  FixtureTasks,
+  childIdOf,
+  fixtureRegistry,
+  versionedV1,
+  versionedV2,
 } from "./fixtures/workflows/index.ts";
 
 const UNDO_KIND = FixtureTasks.undo.kind;
 import {
-  T0, WF_ID, cancelsIn, childCompleted, completed, eventsIn, failed, logIn, signal, spec, started, startsIn,
-  tasksIn, wake, wakesIn,
+  T0,
+  WF_ID,
+  cancelsIn,
+  childCompleted,
+  completed,
+  eventsIn,
+  failed,
+  logIn,
+  signal,
+  spec,
+  started,
+  startsIn,
+  tasksIn,
+  wake,
+  wakesIn,
 } from "./helpers/spec.ts";
 
 const registry = fixtureRegistry();
@@ -22,18 +47,33 @@ const fanout = (n: number) => started("bench-fanout", { fanout: n, task_timeout_
 const saga = started("fixture-steps", { job: "j1" });
 const boom = { code: "BOOM", message: "disk full" };
 /** The steps saga with steps 1 and 2 done and step 3 failed: compensating step 2. */
-const step3Failed = [saga, completed("step-1", { task: "o1" }), completed("step-2", { task: "o2" }), failed("step-3", boom)];
+const step3Failed = [
+  saga,
+  completed("step-1", { task: "o1" }),
+  completed("step-2", { task: "o2" }),
+  failed("step-3", boom),
+];
 
 test("bench-fanout dispatches F tasks with deterministic msg ids", (t) => {
-  spec(registry).given([]).when(fanout(3)).then(({ record, outbox }) => {
-    t.is(record.status, "running");
-    t.deepEqual(tasksIn(outbox).map((m) => [m.role, m.kind, m.task_id, m.msg_id, m.deadline]), [
-      ["checker", "bench.noop", "t1", `${WF_ID}/1/t1/1`, T0 + 1_000],
-      ["checker", "bench.noop", "t2", `${WF_ID}/1/t2/1`, T0 + 1_000],
-      ["checker", "bench.noop", "t3", `${WF_ID}/1/t3/1`, T0 + 1_000],
-    ]);
-    t.deepEqual(wakesIn(outbox), [{ workflow_id: WF_ID, run: 1, due: T0 + 1_000 }], "one wake-up serves the three deadlines");
-  });
+  spec(registry)
+    .given([])
+    .when(fanout(3))
+    .then(({ record, outbox }) => {
+      t.is(record.status, "running");
+      t.deepEqual(
+        tasksIn(outbox).map((m) => [m.role, m.kind, m.task_id, m.msg_id, m.deadline]),
+        [
+          ["checker", "bench.noop", "t1", `${WF_ID}/1/t1/1`, T0 + 1_000],
+          ["checker", "bench.noop", "t2", `${WF_ID}/1/t2/1`, T0 + 1_000],
+          ["checker", "bench.noop", "t3", `${WF_ID}/1/t3/1`, T0 + 1_000],
+        ],
+      );
+      t.deepEqual(
+        wakesIn(outbox),
+        [{ workflow_id: WF_ID, run: 1, due: T0 + 1_000 }],
+        "one wake-up serves the three deadlines",
+      );
+    });
 });
 
 test("bench-fanout completes after F results", (t) => {
@@ -57,52 +97,73 @@ test("a result applied twice changes nothing", (t) => {
 });
 
 test("a result of another run is ignored", (t) => {
-  spec(registry).given([fanout(1)]).when(completed("t1", { index: 1 }, { run: 2 })).then(({ changed, record }) => {
-    t.false(changed);
-    t.is(record.status, "running");
-    t.deepEqual(Object.keys(record.pending), ["t1"]);
-  });
+  spec(registry)
+    .given([fanout(1)])
+    .when(completed("t1", { index: 1 }, { run: 2 }))
+    .then(({ changed, record }) => {
+      t.false(changed);
+      t.is(record.status, "running");
+      t.deepEqual(Object.keys(record.pending), ["t1"]);
+    });
 });
 
 test("an invalid input fails with INVALID_INPUT naming the field, and dispatches nothing", (t) => {
-  spec(registry).given([]).when(started("bench-fanout", { fanout: 0 })).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, ErrorCode.InvalidInput);
-    t.regex(record.error?.message ?? "", /fanout/);
-    t.deepEqual(tasksIn(outbox), []);
-    t.deepEqual(wakesIn(outbox), []);
-  });
-  spec(registry).given([]).when(started("fixture-steps", { job: 7 })).then(({ record }) => {
-    t.is(record.error?.code, ErrorCode.InvalidInput);
-    t.regex(record.error?.message ?? "", /^invalid input: job: /);
-  });
+  spec(registry)
+    .given([])
+    .when(started("bench-fanout", { fanout: 0 }))
+    .then(({ record, outbox }) => {
+      t.is(record.status, "failed");
+      t.is(record.error?.code, ErrorCode.InvalidInput);
+      t.regex(record.error?.message ?? "", /fanout/);
+      t.deepEqual(tasksIn(outbox), []);
+      t.deepEqual(wakesIn(outbox), []);
+    });
+  spec(registry)
+    .given([])
+    .when(started("fixture-steps", { job: 7 }))
+    .then(({ record }) => {
+      t.is(record.error?.code, ErrorCode.InvalidInput);
+      t.regex(record.error?.message ?? "", /^invalid input: job: /);
+    });
 });
 
 test("an unknown type fails with UNKNOWN_WORKFLOW_TYPE", (t) => {
-  spec(registry).given([]).when(started("no-such-type", {})).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, ErrorCode.UnknownWorkflowType);
-    t.regex(record.error?.message ?? "", /no-such-type/);
-    t.deepEqual(tasksIn(outbox), []);
-    t.deepEqual(logIn(outbox).map((e) => e.step), ["started", "failed"]);
-  });
+  spec(registry)
+    .given([])
+    .when(started("no-such-type", {}))
+    .then(({ record, outbox }) => {
+      t.is(record.status, "failed");
+      t.is(record.error?.code, ErrorCode.UnknownWorkflowType);
+      t.regex(record.error?.message ?? "", /no-such-type/);
+      t.deepEqual(tasksIn(outbox), []);
+      t.deepEqual(
+        logIn(outbox).map((e) => e.step),
+        ["started", "failed"],
+      );
+    });
 });
 
 test("a task deadline re-dispatches with attempt + 1 and a new msg id", (t) => {
   const g = spec(registry).given([fanout(1)]);
   g.when(wake(T0 + 999)).then(({ changed }) => t.false(changed, "a wake before the deadline changes nothing"));
   g.when(wake(T0 + 1_000)).then(({ record, outbox }) => {
-    t.deepEqual(tasksIn(outbox).map((m) => [m.task_id, m.attempt, m.msg_id, m.deadline]), [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 2_000]]);
+    t.deepEqual(
+      tasksIn(outbox).map((m) => [m.task_id, m.attempt, m.msg_id, m.deadline]),
+      [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 2_000]],
+    );
     t.deepEqual(record.timers, { "task/t1/2": T0 + 2_000 });
     t.is(logIn(outbox)[0]?.step, "redispatched");
   });
 });
 
 test("a late result of an earlier attempt still completes the task", (t) => {
-  spec(registry).given([fanout(1), wake(T0 + 1_000)]).when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 })).then(({ record }) => {
-    t.is(record.status, "completed");
-    t.deepEqual(record.timers, {});
-  });
+  spec(registry)
+    .given([fanout(1), wake(T0 + 1_000)])
+    .when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 }))
+    .then(({ record }) => {
+      t.is(record.status, "completed");
+      t.deepEqual(record.timers, {});
+    });
 });
 
 test("after max attempts a task fails with TASK_TIMEOUT", (t) => {
@@ -117,11 +178,14 @@ test("after max attempts a task fails with TASK_TIMEOUT", (t) => {
 
 test("steps saga: all steps done completes with their outputs", (t) => {
   const g = spec(registry).given([saga, completed("step-1", { task: "o1" }), completed("step-2", { task: "o2" })]);
-  t.deepEqual(tasksIn(g.published).map((m) => [m.role, m.kind, m.task_id, m.input]), [
-    ["coder", "fixture.step", "step-1", { job: "j1", step: 1 }],
-    ["coder", "fixture.step", "step-2", { job: "j1", step: 2 }],
-    ["coder", "fixture.step", "step-3", { job: "j1", step: 3 }],
-  ]);
+  t.deepEqual(
+    tasksIn(g.published).map((m) => [m.role, m.kind, m.task_id, m.input]),
+    [
+      ["coder", "fixture.step", "step-1", { job: "j1", step: 1 }],
+      ["coder", "fixture.step", "step-2", { job: "j1", step: 2 }],
+      ["coder", "fixture.step", "step-3", { job: "j1", step: 3 }],
+    ],
+  );
   g.when(completed("step-3", { task: "o3" })).then(({ record }) => {
     t.is(record.status, "completed");
     t.deepEqual(record.result, { job: "j1", outputs: [{ task: "o1" }, { task: "o2" }, { task: "o3" }] });
@@ -129,59 +193,113 @@ test("steps saga: all steps done completes with their outputs", (t) => {
 });
 
 test("steps saga: step 3 fails → undo step 2, then step 1", (t) => {
-  spec(registry).given(step3Failed.slice(0, 3)).when(step3Failed[3]!).then(({ record, outbox }) => {
-    t.is(record.status, "compensating");
-    t.deepEqual(record.compensation, { error: { code: "BOOM", message: "step-3 failed: disk full" }, failures: [] });
-    t.deepEqual(tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]), [[UNDO_KIND, "compensate-step-2", { job: "j1", step: 2 }]]);
-  });
-  spec(registry).given(step3Failed).when(completed("compensate-step-2", null)).then(({ outbox }) => {
-    t.deepEqual(tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]), [[UNDO_KIND, "compensate-step-1", { job: "j1", step: 1 }]]);
-  });
+  spec(registry)
+    .given(step3Failed.slice(0, 3))
+    .when(step3Failed[3]!)
+    .then(({ record, outbox }) => {
+      t.is(record.status, "compensating");
+      t.deepEqual(record.compensation, { error: { code: "BOOM", message: "step-3 failed: disk full" }, failures: [] });
+      t.deepEqual(
+        tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]),
+        [[UNDO_KIND, "compensate-step-2", { job: "j1", step: 2 }]],
+      );
+    });
+  spec(registry)
+    .given(step3Failed)
+    .when(completed("compensate-step-2", null))
+    .then(({ outbox }) => {
+      t.deepEqual(
+        tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]),
+        [[UNDO_KIND, "compensate-step-1", { job: "j1", step: 1 }]],
+      );
+    });
   const undone = [...step3Failed, completed("compensate-step-2", null)];
-  spec(registry).given(undone).when(completed("compensate-step-1", null)).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.deepEqual(record.error, { code: "BOOM", message: "step-3 failed: disk full" });
-    t.deepEqual(logIn(outbox).map((e) => e.step), ["compensated", "failed"]);
-  });
+  spec(registry)
+    .given(undone)
+    .when(completed("compensate-step-1", null))
+    .then(({ record, outbox }) => {
+      t.is(record.status, "failed");
+      t.deepEqual(record.error, { code: "BOOM", message: "step-3 failed: disk full" });
+      t.deepEqual(
+        logIn(outbox).map((e) => e.step),
+        ["compensated", "failed"],
+      );
+    });
 });
 
 test("steps saga: a compensation result applied twice compensates once", (t) => {
   const g = spec(registry).given([...step3Failed, completed("compensate-step-2", null)]);
   g.when(completed("compensate-step-2", null)).then(({ changed }) => t.false(changed));
-  const all = spec(registry).given([...step3Failed, completed("compensate-step-2", null), completed("compensate-step-2", null)]);
-  t.deepEqual(tasksIn(all.published).filter((m) => m.kind === UNDO_KIND).map((m) => m.task_id), ["compensate-step-2", "compensate-step-1"]);
+  const all = spec(registry).given([
+    ...step3Failed,
+    completed("compensate-step-2", null),
+    completed("compensate-step-2", null),
+  ]);
+  t.deepEqual(
+    tasksIn(all.published)
+      .filter((m) => m.kind === UNDO_KIND)
+      .map((m) => m.task_id),
+    ["compensate-step-2", "compensate-step-1"],
+  );
 });
 
 test("steps saga: a failed compensation is recorded, logged and named in the error", (t) => {
   const undoFailed = failed("compensate-step-2", { code: "UNDO_FAILED", message: "branch gone" });
-  spec(registry).given(step3Failed).when(undoFailed).then(({ record, outbox }) => {
-    t.deepEqual(record.compensation?.failures, [{ task_id: "step-2", code: "UNDO_FAILED", message: "branch gone" }]);
-    const entry = logIn(outbox).find((e) => e.step === "compensation.failed");
-    t.is(entry?.text, "compensation of step-2 failed: UNDO_FAILED branch gone");
-    t.deepEqual(tasksIn(outbox).map((m) => m.task_id), ["compensate-step-1"], "the next compensation still runs");
-  });
-  spec(registry).given([...step3Failed, undoFailed]).when(completed("compensate-step-1", null)).then(({ record }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, "BOOM");
-    t.is(record.error?.message, "step-3 failed: disk full; compensation failed for step-2: UNDO_FAILED");
-  });
+  spec(registry)
+    .given(step3Failed)
+    .when(undoFailed)
+    .then(({ record, outbox }) => {
+      t.deepEqual(record.compensation?.failures, [{ task_id: "step-2", code: "UNDO_FAILED", message: "branch gone" }]);
+      const entry = logIn(outbox).find((e) => e.step === "compensation.failed");
+      t.is(entry?.text, "compensation of step-2 failed: UNDO_FAILED branch gone");
+      t.deepEqual(
+        tasksIn(outbox).map((m) => m.task_id),
+        ["compensate-step-1"],
+        "the next compensation still runs",
+      );
+    });
+  spec(registry)
+    .given([...step3Failed, undoFailed])
+    .when(completed("compensate-step-1", null))
+    .then(({ record }) => {
+      t.is(record.status, "failed");
+      t.is(record.error?.code, "BOOM");
+      t.is(record.error?.message, "step-3 failed: disk full; compensation failed for step-2: UNDO_FAILED");
+    });
 });
 
 test("cancel signal compensates completed steps and ends cancelled", (t) => {
   const cancel = signal("cancel", undefined, { signal_id: "sig-1" });
-  spec(registry).given([saga, completed("step-1", { task: "o1" })]).when(cancel).then(({ record, outbox }) => {
-    t.is(record.status, "compensating");
-    t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1 }], "the pending step-2 is cancelled");
-    t.deepEqual(tasksIn(outbox).map((m) => m.task_id), ["compensate-step-1"]);
-  });
-  spec(registry).given([saga, completed("step-1", { task: "o1" }), cancel]).when(completed("compensate-step-1", null)).then(({ record }) => {
-    t.is(record.status, "cancelled");
-    t.is(record.error?.code, ErrorCode.Cancelled);
-  });
+  spec(registry)
+    .given([saga, completed("step-1", { task: "o1" })])
+    .when(cancel)
+    .then(({ record, outbox }) => {
+      t.is(record.status, "compensating");
+      t.deepEqual(
+        cancelsIn(outbox).map((m) => m.payload),
+        [{ run: 1 }],
+        "the pending step-2 is cancelled",
+      );
+      t.deepEqual(
+        tasksIn(outbox).map((m) => m.task_id),
+        ["compensate-step-1"],
+      );
+    });
+  spec(registry)
+    .given([saga, completed("step-1", { task: "o1" }), cancel])
+    .when(completed("compensate-step-1", null))
+    .then(({ record }) => {
+      t.is(record.status, "cancelled");
+      t.is(record.error?.code, ErrorCode.Cancelled);
+    });
 });
 
 test("the same signal_id applied twice is ignored", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }), signal("cancel", undefined, { signal_id: "sig-1" })]);
+  const g = spec(registry).given([
+    saga,
+    completed("step-1", { task: "o1" }),
+    signal("cancel", undefined, { signal_id: "sig-1" }),
+  ]);
   t.deepEqual(g.record?.seen, ["sig-1"]);
   g.when(signal("cancel", undefined, { signal_id: "sig-1" })).then(({ changed }) => t.false(changed));
   g.when(signal("cancel", undefined, { signal_id: "sig-2" })).then(({ changed, record, outbox }) => {
@@ -201,8 +319,14 @@ test("approval: approve before the deadline wins; a later wake changes nothing",
     t.deepEqual(record.result, { approved: true });
     t.deepEqual(record.timers, {});
   });
-  spec(registry).given([start, signal("approve")]).when(wake(T0 + 5_000)).then(({ changed }) => t.false(changed));
-  spec(registry).given([start, signal("nudge")]).when(signal("reject")).then(({ record }) => t.deepEqual(record.result, { approved: false }));
+  spec(registry)
+    .given([start, signal("approve")])
+    .when(wake(T0 + 5_000))
+    .then(({ changed }) => t.false(changed));
+  spec(registry)
+    .given([start, signal("nudge")])
+    .when(signal("reject"))
+    .then(({ record }) => t.deepEqual(record.result, { approved: false }));
 });
 
 test("approval: a wake at the deadline fails with APPROVAL_TIMEOUT", (t) => {
@@ -211,15 +335,28 @@ test("approval: a wake at the deadline fails with APPROVAL_TIMEOUT", (t) => {
   g.when(wake(T0 + 5_000)).then(({ record, outbox }) => {
     t.is(record.status, "failed");
     t.deepEqual(record.error, { code: APPROVAL_TIMEOUT, message: "no decision within 5000 ms" });
-    t.deepEqual(logIn(outbox).map((e) => e.step), ["timer", "failed"]);
+    t.deepEqual(
+      logIn(outbox).map((e) => e.step),
+      ["timer", "failed"],
+    );
   });
 });
 
 test("child workflow: start_child starts the child with its parent; child.completed completes the parent", (t) => {
-  const parentStart = started("fixture-parent", { child_type: "bench-fanout", child_input: { fanout: 1 } }, { id: "p-1" });
+  const parentStart = started(
+    "fixture-parent",
+    { child_type: "bench-fanout", child_input: { fanout: 1 } },
+    { id: "p-1" },
+  );
   const parent = spec(registry).given([parentStart]);
   const [childStart] = startsIn(parent.published, T0 + 10);
-  t.like(childStart, { type: "bench-fanout", id: "p-1-child", msg_id: "p-1-child", input: { fanout: 1 }, parent: { id: "p-1", run: 1 } });
+  t.like(childStart, {
+    type: "bench-fanout",
+    id: "p-1-child",
+    msg_id: "p-1-child",
+    input: { fanout: 1 },
+    parent: { id: "p-1", run: 1 },
+  });
   t.deepEqual(parent.record?.children, { [childIdOf("p-1")]: "bench-fanout" });
   const child = spec(registry).given([childStart!, completed("t1", { index: 1 }, { at: T0 + 60 })]);
   const [report] = eventsIn(child.published);
@@ -232,7 +369,11 @@ test("child workflow: start_child starts the child with its parent; child.comple
 });
 
 test("child workflow: a failed child fails the parent with the child's error", (t) => {
-  const parentStart = started("fixture-parent", { child_type: "fixture-approval", child_input: { timeout_ms: 100 } }, { id: "p-2" });
+  const parentStart = started(
+    "fixture-parent",
+    { child_type: "fixture-approval", child_input: { timeout_ms: 100 } },
+    { id: "p-2" },
+  );
   const parent = spec(registry).given([parentStart]);
   const child = spec(registry).given([startsIn(parent.published)[0]!, wake(T0 + 100)]);
   const [report] = eventsIn(child.published);
@@ -246,7 +387,10 @@ test("child workflow: a failed child fails the parent with the child's error", (
 
 /** A workflow whose decider throws on every task result. */
 const throwing: Workflow<unknown, null, typeof FixtureTasks.v1> = {
-  type: "fixture-throws", version: 1, input: versionedV1.input, tasks: [FixtureTasks.v1],
+  type: "fixture-throws",
+  version: 1,
+  input: versionedV1.input,
+  tasks: [FixtureTasks.v1],
   initial: () => null,
   evolve: (state) => state,
   decide(_state, event) {
@@ -257,58 +401,114 @@ const throwing: Workflow<unknown, null, typeof FixtureTasks.v1> = {
 
 test("a decider that throws fails the workflow with DECIDER_ERROR", (t) => {
   const reg = new WorkflowRegistry([throwing]);
-  spec(reg).given([started("fixture-throws", {})]).when(completed("only", null)).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.deepEqual(record.error, { code: ErrorCode.DeciderError, message: "decider blew up" });
-    t.is(logIn(outbox).at(-1)?.text, "failed: DECIDER_ERROR decider blew up");
-  });
+  spec(reg)
+    .given([started("fixture-throws", {})])
+    .when(completed("only", null))
+    .then(({ record, outbox }) => {
+      t.is(record.status, "failed");
+      t.deepEqual(record.error, { code: ErrorCode.DeciderError, message: "decider blew up" });
+      t.is(logIn(outbox).at(-1)?.text, "failed: DECIDER_ERROR decider blew up");
+    });
 });
 
 // Regression: an exception thrown by `initial` is a decider bug (DECIDER_ERROR), not the
 // caller's bad input.
 test("an initial() that throws fails with DECIDER_ERROR, not INVALID_INPUT", (t) => {
-  const reg = new WorkflowRegistry([{ ...throwing, initial: () => { throw new Error("initial blew up"); } }]);
-  spec(reg).given([]).when(started("fixture-throws", {})).then(({ record }) => {
-    t.is(record.error?.code, ErrorCode.DeciderError);
-  });
+  const reg = new WorkflowRegistry([
+    {
+      ...throwing,
+      initial: () => {
+        throw new Error("initial blew up");
+      },
+    },
+  ]);
+  spec(reg)
+    .given([])
+    .when(started("fixture-throws", {}))
+    .then(({ record }) => {
+      t.is(record.error?.code, ErrorCode.DeciderError);
+    });
 });
 
 test("versioned: a workflow started on v1 keeps v1 after v2 is registered", (t) => {
   const reg = new WorkflowRegistry([...builtinWorkflows, versionedV1]);
   const g = spec(reg).given([started("fixture-versioned", {})]);
   t.is(g.record?.version, 1);
-  t.deepEqual(tasksIn(g.published).map((m) => [m.task_id, m.kind]), [["v1-only", "fixture.v1"]]);
+  t.deepEqual(
+    tasksIn(g.published).map((m) => [m.task_id, m.kind]),
+    [["v1-only", "fixture.v1"]],
+  );
   reg.register(versionedV2);
   g.when(completed("v1-only", "x")).then(({ record }) => {
     t.is(record.status, "completed");
     t.deepEqual(record.result, { version: 1, outputs: ["x"] });
   });
-  spec(reg).given([]).when(started("fixture-versioned", {}, { id: "wf-2" })).then(({ record, outbox }) => {
-    t.is(record.version, 2);
-    t.deepEqual(tasksIn(outbox).map((m) => [m.task_id, m.kind]), [["v2-a", "fixture.v2"], ["v2-b", "fixture.v2"]]);
-  });
+  spec(reg)
+    .given([])
+    .when(started("fixture-versioned", {}, { id: "wf-2" }))
+    .then(({ record, outbox }) => {
+      t.is(record.version, 2);
+      t.deepEqual(
+        tasksIn(outbox).map((m) => [m.task_id, m.kind]),
+        [
+          ["v2-a", "fixture.v2"],
+          ["v2-b", "fixture.v2"],
+        ],
+      );
+    });
 });
 
 test("reset rebuilds state from the first N history entries as run + 1 and re-dispatches pending tasks", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }, { at: T0 + 10 }), completed("step-2", { task: "o2" }, { at: T0 + 20 })]);
+  const g = spec(registry).given([
+    saga,
+    completed("step-1", { task: "o1" }, { at: T0 + 10 }),
+    completed("step-2", { task: "o2" }, { at: T0 + 20 }),
+  ]);
   // History: 1 log(started, step-1), 2 step-1 done, 3 log(step-2), 4 step-2 done, 5 log(step-3).
-  t.deepEqual(g.history.map((e) => e.message?.type), ["log/v1", "task.completed/v1", "log/v1", "task.completed/v1", "log/v1"]);
+  t.deepEqual(
+    g.history.map((e) => e.message?.type),
+    ["log/v1", "task.completed/v1", "log/v1", "task.completed/v1", "log/v1"],
+  );
   const replay = replayInputs(g.record!, g.history, 3);
-  t.deepEqual(replay.map((i) => i.kind), ["start", "event"]);
+  t.deepEqual(
+    replay.map((i) => i.kind),
+    ["start", "event"],
+  );
   const reset = { kind: "reset" as const, signal_id: "sig-9", event: 3, at: T0 + 100, replay };
   const outcome = g.when(reset).then(({ record, outbox }) => {
     t.is(record.run, 2);
     t.is(record.status, "running");
     t.deepEqual(record.state, { input: { job: "j1", step_timeout_ms: 60_000 }, outputs: [{ task: "o1" }] });
-    t.deepEqual(record.steps.map((s) => s.task_id), ["step-1"]);
-    t.deepEqual(tasksIn(outbox).map((m) => [m.task_id, m.run, m.attempt, m.msg_id]), [["step-2", 2, 1, `${WF_ID}/2/step-2/1`]]);
-    t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1 }], "run 1's pending step-3 is cancelled");
+    t.deepEqual(
+      record.steps.map((s) => s.task_id),
+      ["step-1"],
+    );
+    t.deepEqual(
+      tasksIn(outbox).map((m) => [m.task_id, m.run, m.attempt, m.msg_id]),
+      [["step-2", 2, 1, `${WF_ID}/2/step-2/1`]],
+    );
+    t.deepEqual(
+      cancelsIn(outbox).map((m) => m.payload),
+      [{ run: 1 }],
+      "run 1's pending step-3 is cancelled",
+    );
     t.is(logIn(outbox)[0]?.step, "reset");
   });
-  t.is(applyInput(registry, outcome.record, completed("step-2", { task: "late" }, { run: 1 })), undefined, "run 1 results are ignored");
+  t.is(
+    applyInput(registry, outcome.record, completed("step-2", { task: "late" }, { run: 1 })),
+    undefined,
+    "run 1 results are ignored",
+  );
   t.is(applyInput(registry, outcome.record, reset), undefined, "the same reset applied twice changes nothing");
-  const next = applyInput(registry, { ...outcome.record, outbox: [] }, completed("step-2", { task: "o2b" }, { run: 2 }));
-  t.deepEqual(tasksIn(next ? outboxMessages(next) : []).map((m) => m.msg_id), [`${WF_ID}/2/step-3/1`]);
+  const next = applyInput(
+    registry,
+    { ...outcome.record, outbox: [] },
+    completed("step-2", { task: "o2b" }, { run: 2 }),
+  );
+  t.deepEqual(
+    tasksIn(next ? outboxMessages(next) : []).map((m) => m.msg_id),
+    [`${WF_ID}/2/step-3/1`],
+  );
 });
 
 // Regression: a failed compensation must not change the record passed in (a cached record
@@ -322,11 +522,25 @@ test("applyInput leaves the record it was given unchanged when a compensation fa
 // Regression: a child started before the reset point reports with run 0 (the parent's current
 // run), so run 2, which still lists the child in `children`, hears it instead of waiting forever.
 test("after a reset, the parent still receives the result of a child started before it", (t) => {
-  const parentStart = started("fixture-parent", { child_type: "bench-fanout", child_input: { fanout: 1 } }, { id: "p-3" });
+  const parentStart = started(
+    "fixture-parent",
+    { child_type: "bench-fanout", child_input: { fanout: 1 } },
+    { id: "p-3" },
+  );
   const g = spec(registry).given([parentStart]);
-  const reset = { kind: "reset" as const, signal_id: "sig-r", event: 1, at: T0 + 5, replay: replayInputs(g.record!, g.history, 1) };
+  const reset = {
+    kind: "reset" as const,
+    signal_id: "sig-r",
+    event: 1,
+    at: T0 + 5,
+    replay: replayInputs(g.record!, g.history, 1),
+  };
   const afterReset = applyInput(registry, g.record!, reset)!;
   t.deepEqual(afterReset.children, { "p-3-child": "bench-fanout" });
-  const done = applyInput(registry, { ...afterReset, outbox: [] }, childCompleted("p-3-child", { tasks: 1 }, { run: 0 }));
+  const done = applyInput(
+    registry,
+    { ...afterReset, outbox: [] },
+    childCompleted("p-3-child", { tasks: 1 }, { run: 0 }),
+  );
   t.is(done?.status, "completed");
 });

@@ -1,4 +1,4 @@
-// Proves DESIGN §4 invariants 2 and 3 with real processes: two coordinator processes and two
+// Proves invariants 2 and 3 (docs/architecture.md, "Invariants") with real processes: two coordinator processes and two
 // actor processes per role run 200 concurrent workflows while one of each kind is SIGKILLed
 // (and restarted) mid-run; no workflow is lost, no step is applied twice, and every task's
 // side effect exists exactly once in effect.
@@ -18,7 +18,10 @@ const TASKS_PER_ROUND = 3;
 /** Counts side effects per workflow from the FIXTURE stream. */
 async function effectCounts(nc: NatsConnection): Promise<Map<string, string[]>> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get("FIXTURE", { filter_subjects: "fixture.effect.>", deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get("FIXTURE", {
+    filter_subjects: "fixture.effect.>",
+    deliver_policy: DeliverPolicy.All,
+  });
   let pending = (await consumer.info(true)).num_pending;
   const byWorkflow = new Map<string, string[]>();
   while (pending > 0) {
@@ -65,8 +68,14 @@ test("SIGKILL of a coordinator and of an actor per role during 200 workflows los
 
   const records = await Promise.all(ids.map((id) => client.wait(id, 120_000)));
   t.log(`all ${WORKFLOWS} ended after ${Math.round(performance.now() - t0)} ms`);
-  t.true(records.every((r) => r.status === "completed"), "every workflow completed");
-  t.true(records.every((r) => (r.result as { done: number }).done === 2 * TASKS_PER_ROUND), "no result applied twice");
+  t.true(
+    records.every((r) => r.status === "completed"),
+    "every workflow completed",
+  );
+  t.true(
+    records.every((r) => (r.result as { done: number }).done === 2 * TASKS_PER_ROUND),
+    "no result applied twice",
+  );
   const effects = await effectCounts(nats.nc);
   const wrong = ids.filter((id) => {
     const tasks = effects.get(id) ?? [];

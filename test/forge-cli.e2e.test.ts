@@ -26,7 +26,12 @@ async function fixture(t: ExecutionContext, gatewayUrl = GATEWAY): Promise<Fixtu
   const nats = await startTestNats(t);
   const repo = await createTestRepo(t);
   const home = await tempDir(t, "patchbay-cli-home-");
-  const env = { PATCHBAY_HOME: home, PATCHBAY_WORK_DIR: `${home}/work`, PATCHBAY_GATEWAY_URL: gatewayUrl, NATS_URL: nats.url };
+  const env = {
+    PATCHBAY_HOME: home,
+    PATCHBAY_WORK_DIR: `${home}/work`,
+    PATCHBAY_GATEWAY_URL: gatewayUrl,
+    NATS_URL: nats.url,
+  };
   return { repo, env, pr: (...args) => runCli(["pr", ...args], { env }) };
 }
 
@@ -39,25 +44,56 @@ test("pr create/list/show/merge --json through the CLI", async (t) => {
   const f = await fixture(t);
   await f.repo.branch("second", { "docs.txt": "docs\n" });
   await f.repo.branch("third", { "more.txt": "more\n" });
-  const creates = await Promise.all(["feature", "second", "third"].map((head) =>
-    f.pr("create", "--repo", f.repo.dir, "--head", head, "--title", `PR from ${head}`, "--label", "cli", "--label", head, "--json")));
+  const creates = await Promise.all(
+    ["feature", "second", "third"].map((head) =>
+      f.pr(
+        "create",
+        "--repo",
+        f.repo.dir,
+        "--head",
+        head,
+        "--title",
+        `PR from ${head}`,
+        "--label",
+        "cli",
+        "--label",
+        head,
+        "--json",
+      ),
+    ),
+  );
   const created = creates.map((r) => parsed<PullRequest>(t, r));
   t.deepEqual(created.map((p) => p.number).sort(), [1, 2, 3]);
   const feature = created.find((p) => p.head === "feature") as PullRequest;
-  t.like(feature, { base: "main", state: "open", title: "PR from feature", labels: ["cli", "feature"], repo: f.repo.dir });
+  t.like(feature, {
+    base: "main",
+    state: "open",
+    title: "PR from feature",
+    labels: ["cli", "feature"],
+    repo: f.repo.dir,
+  });
   t.is(feature.url, `${GATEWAY}/repos/${repoRef(f.repo.dir).key}/pulls/${feature.number}`);
 
-  const again = parsed<PullRequest>(t, await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--base", "main", "--title", "dup", "--json"));
+  const again = parsed<PullRequest>(
+    t,
+    await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--base", "main", "--title", "dup", "--json"),
+  );
   t.is(again.number, feature.number, "an open PR for the same branches is returned");
 
   const listed = parsed<PullRequest[]>(t, await f.pr("list", "--repo", f.repo.dir, "--json"));
-  t.deepEqual(listed.map((p) => p.number), [1, 2, 3]);
+  t.deepEqual(
+    listed.map((p) => p.number),
+    [1, 2, 3],
+  );
 
   const mainBefore = await f.repo.sha("main");
   const merged = parsed<PullRequest>(t, await f.pr("merge", String(feature.number), "--repo", f.repo.dir, "--json"));
   t.is(merged.state, "merged");
   t.is(await f.repo.sha("main"), merged.merge_commit_sha ?? "(none)");
-  t.is(await f.repo.git("rev-list", "--parents", "-n", "1", "main"), `${merged.merge_commit_sha} ${mainBefore} ${await f.repo.sha("feature")}`);
+  t.is(
+    await f.repo.git("rev-list", "--parents", "-n", "1", "main"),
+    `${merged.merge_commit_sha} ${mainBefore} ${await f.repo.sha("feature")}`,
+  );
 
   const shown = parsed<PullRequest>(t, await f.pr("show", String(feature.number), "--repo", f.repo.dir, "--json"));
   t.like(shown, { number: feature.number, state: "merged", merge_commit_sha: merged.merge_commit_sha });
@@ -93,7 +129,10 @@ test("pr commands print text and fail with one line and exit 1", async (t) => {
 test("a pr_url resolves from the gateway process, and again after the gateway restarted", async (t) => {
   const port = await freePort();
   const f = await fixture(t, `http://127.0.0.1:${port}`);
-  const created = parsed<PullRequest>(t, await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--title", "Served", "--json"));
+  const created = parsed<PullRequest>(
+    t,
+    await f.pr("create", "--repo", f.repo.dir, "--head", "feature", "--title", "Served", "--json"),
+  );
   t.true(created.url.startsWith(`http://127.0.0.1:${port}/repos/`));
   const gatewayEnv = { ...f.env, PATCHBAY_GATEWAY_PORT: String(port) };
   const first = await spawnService(t, "gateway", "services/gateway/main.ts", gatewayEnv);

@@ -33,15 +33,34 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
 
 async function get(url: string): Promise<{ status: number; type: string; text: string; csp: string }> {
   const res = await fetch(url);
-  return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text(), csp: res.headers.get("content-security-policy") ?? "" };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    text: await res.text(),
+    csp: res.headers.get("content-security-policy") ?? "",
+  };
 }
 
 test("the pr_url page shows title, branches, state, labels, statuses, comments and diff stat, escaped", async (t) => {
   const f = await fixture(t);
   await f.repo.commit("feature", { "src/app.txt": "line 1\nline 2 changed\nline 3\nline 4\n" });
-  const pr = await f.forge.createPullRequest(f.repo.dir, { title: "Add <b>bold</b> feature", head: "feature", base: "main", body: "Body & more", labels: ["quality-gate", "needs-review"] });
-  await f.forge.setStatus(f.repo.dir, pr.number, { context: "patchbay/quality-gate", state: "success", description: "score 92", target_url: "javascript:alert(1)" });
-  await f.forge.upsertComment(f.repo.dir, pr.number, { key: "gate", body: "Score 92 <script>alert('x')</script>\n  - [Lint] ok" });
+  const pr = await f.forge.createPullRequest(f.repo.dir, {
+    title: "Add <b>bold</b> feature",
+    head: "feature",
+    base: "main",
+    body: "Body & more",
+    labels: ["quality-gate", "needs-review"],
+  });
+  await f.forge.setStatus(f.repo.dir, pr.number, {
+    context: "patchbay/quality-gate",
+    state: "success",
+    description: "score 92",
+    target_url: "javascript:alert(1)",
+  });
+  await f.forge.upsertComment(f.repo.dir, pr.number, {
+    key: "gate",
+    body: "Score 92 <script>alert('x')</script>\n  - [Lint] ok",
+  });
   t.is(pr.url, `${f.base}/repos/${repoRef(f.repo.dir).key}/pulls/1`);
 
   const page = await get(pr.url);
@@ -81,10 +100,21 @@ test("list page, JSON API, merged PRs keep their diff stat, unknown repositories
 
   const api = await get(`${f.base}/api/repos/${key}/pulls/1`);
   t.regex(api.type, /application\/json/);
-  const json = JSON.parse(api.text) as { number: number; state: string; merge_commit_sha: string; diff_stat: string; url: string };
+  const json = JSON.parse(api.text) as {
+    number: number;
+    state: string;
+    merge_commit_sha: string;
+    diff_stat: string;
+    url: string;
+  };
   t.like(json, { number: 1, state: "merged", merge_commit_sha: sha, url: first.url });
   t.regex(json.diff_stat, /1 file changed/);
-  t.deepEqual((JSON.parse((await get(`${f.base}/api/repos/${key}/pulls`)).text) as Array<{ number: number }>).map((p) => p.number), [1, 2]);
+  t.deepEqual(
+    (JSON.parse((await get(`${f.base}/api/repos/${key}/pulls`)).text) as Array<{ number: number }>).map(
+      (p) => p.number,
+    ),
+    [1, 2],
+  );
 
   t.is((await get(`${f.base}/repos/${key}/pulls/9`)).status, 404);
   t.is((await get(`${f.base}/repos/nope-000000000000/pulls/1`)).status, 404);
@@ -94,7 +124,11 @@ test("list page, JSON API, merged PRs keep their diff stat, unknown repositories
 
 test("issue pages resolve at the issue url", async (t) => {
   const f = await fixture(t);
-  const issue = await f.forge.createIssue(f.repo.dir, { title: "Crash on <start>", body: "stack & trace", labels: ["bug"] });
+  const issue = await f.forge.createIssue(f.repo.dir, {
+    title: "Crash on <start>",
+    body: "stack & trace",
+    labels: ["bug"],
+  });
   const page = await get(issue.url);
   t.is(page.status, 200);
   t.true(page.text.includes("Crash on &#60;start&#62;"));

@@ -48,14 +48,21 @@ test("parallel creates from several connections get distinct numbers 1..N; issue
   const branches = Array.from({ length: 8 }, (_, i) => `topic-${i}`);
   for (const b of branches) await f.repo.branch(b, { [`${b}.txt`]: `${b}\n` });
   const forges = [f.forge, await anotherForge(t, f), await anotherForge(t, f)];
-  const prs = await Promise.all(branches.map((head, i) => forges[i % forges.length].createPullRequest(f.repo.dir, { title: head, head, base: "main" })));
+  const prs = await Promise.all(
+    branches.map((head, i) =>
+      forges[i % forges.length].createPullRequest(f.repo.dir, { title: head, head, base: "main" }),
+    ),
+  );
   const numbers = prs.map((pr) => pr.number).sort((a, b) => a - b);
   t.deepEqual(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
   const issue = await f.forge.createIssue(f.repo.dir, { title: "a bug", labels: ["bug"] });
   t.is(issue.number, 9);
   t.is(issue.url, `${GATEWAY}/repos/${repoRef(f.repo.dir).key}/issues/9`);
   const listed = await forges[1].listPullRequests(f.repo.dir);
-  t.deepEqual(listed.map((pr) => pr.number), [1, 2, 3, 4, 5, 6, 7, 8]);
+  t.deepEqual(
+    listed.map((pr) => pr.number),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
   t.is(listed[0].url, `${GATEWAY}/repos/${repoRef(f.repo.dir).key}/pulls/1`);
 });
 
@@ -63,7 +70,9 @@ test("create is idempotent per head and base while open, also when racing; a clo
   const f = await fixture(t);
   const peer = await anotherForge(t, f);
   const input = { title: "Add a feature", head: "feature", base: "main", body: "why" };
-  const raced = await Promise.all([f.forge, peer, f.forge, peer].map((forge) => forge.createPullRequest(f.repo.dir, input)));
+  const raced = await Promise.all(
+    [f.forge, peer, f.forge, peer].map((forge) => forge.createPullRequest(f.repo.dir, input)),
+  );
   t.deepEqual(new Set(raced.map((pr) => pr.number)), new Set([1]));
   const again = await f.forge.createPullRequest(f.repo.dir, { ...input, title: "other title" });
   t.is(again.number, 1);
@@ -73,7 +82,10 @@ test("create is idempotent per head and base while open, also when racing; a clo
   t.is(closed.state, "closed");
   const reopened = await f.forge.createPullRequest(f.repo.dir, input);
   t.is(reopened.number, 2);
-  t.deepEqual((await f.forge.listPullRequests(f.repo.dir, { state: "open" })).map((pr) => pr.number), [2]);
+  t.deepEqual(
+    (await f.forge.listPullRequests(f.repo.dir, { state: "open" })).map((pr) => pr.number),
+    [2],
+  );
 });
 
 test("a number claimed by a create that died before writing its record is completed by the next create", async (t) => {
@@ -102,10 +114,16 @@ test("missing branches and repositories are terminal errors; branchSha reads the
   for (const repo of [plainDir, join(plainDir, "sub"), join(plainDir, "missing")]) {
     const err = await errorOf(f.forge.branchSha(repo, "main"));
     t.is(err.code, "REPO_NOT_FOUND", repo);
-    t.is((await errorOf(f.forge.createPullRequest(repo, { title: "x", head: "feature", base: "main" }))).code, "REPO_NOT_FOUND");
+    t.is(
+      (await errorOf(f.forge.createPullRequest(repo, { title: "x", head: "feature", base: "main" }))).code,
+      "REPO_NOT_FOUND",
+    );
   }
   t.is((await errorOf(f.forge.branchSha("relative/path", "main"))).code, "INVALID_INPUT");
-  t.is((await errorOf(f.forge.createPullRequest(f.repo.dir, { title: "x", head: "main", base: "main" }))).code, "INVALID_INPUT");
+  t.is(
+    (await errorOf(f.forge.createPullRequest(f.repo.dir, { title: "x", head: "main", base: "main" }))).code,
+    "INVALID_INPUT",
+  );
   t.is((await errorOf(f.forge.addLabels(f.repo.dir, 42, ["x"]))).code, "PR_NOT_FOUND");
   t.is(await f.forge.getPullRequest(f.repo.dir, 42), undefined);
   t.is((await errorOf(f.forge.merge(f.repo.dir, 42))).code, "PR_NOT_FOUND");
@@ -113,14 +131,27 @@ test("missing branches and repositories are terminal errors; branchSha reads the
 
 test("labels are kept once, statuses replace their context, keyed comments update in place", async (t) => {
   const f = await fixture(t);
-  const pr = await f.forge.createPullRequest(f.repo.dir, { title: "t", head: "feature", base: "main", labels: ["a", " a ", "b", ""] });
+  const pr = await f.forge.createPullRequest(f.repo.dir, {
+    title: "t",
+    head: "feature",
+    base: "main",
+    labels: ["a", " a ", "b", ""],
+  });
   t.deepEqual(pr.labels, ["a", "b"]);
   t.deepEqual((await f.forge.addLabels(f.repo.dir, pr.number, ["b", "c"])).labels, ["a", "b", "c"]);
 
   await f.forge.setStatus(f.repo.dir, pr.number, { context: "ci/gate", state: "pending", description: "running" });
   await f.forge.setStatus(f.repo.dir, pr.number, { context: "ci/lint", state: "success", description: "ok" });
-  const statuses = (await f.forge.setStatus(f.repo.dir, pr.number, { context: "ci/gate", state: "failure", description: "2 blocking" })).statuses;
-  t.deepEqual(statuses.map((s) => [s.context, s.state, s.description]), [["ci/gate", "failure", "2 blocking"], ["ci/lint", "success", "ok"]]);
+  const statuses = (
+    await f.forge.setStatus(f.repo.dir, pr.number, { context: "ci/gate", state: "failure", description: "2 blocking" })
+  ).statuses;
+  t.deepEqual(
+    statuses.map((s) => [s.context, s.state, s.description]),
+    [
+      ["ci/gate", "failure", "2 blocking"],
+      ["ci/lint", "success", "ok"],
+    ],
+  );
 
   const first = await f.forge.upsertComment(f.repo.dir, pr.number, { key: "gate", body: "score 70" });
   const plain = await f.forge.upsertComment(f.repo.dir, pr.number, { body: "hello", author: "dev" });
@@ -130,7 +161,13 @@ test("labels are kept once, statuses replace their context, keyed comments updat
   t.is(updated.id, 1);
   t.is(updated.created_at, first.created_at);
   const stored = await f.forge.getPullRequest(f.repo.dir, pr.number);
-  t.deepEqual(stored?.comments.map((c) => [c.id, c.author, c.body]), [[1, "patchbay", "score 95"], [2, "dev", "hello"]]);
+  t.deepEqual(
+    stored?.comments.map((c) => [c.id, c.author, c.body]),
+    [
+      [1, "patchbay", "score 95"],
+      [2, "dev", "hello"],
+    ],
+  );
 });
 
 test("merge makes a real merge commit with two parents on the origin's base, once", async (t) => {
@@ -140,7 +177,10 @@ test("merge makes a real merge commit with two parents on the origin's base, onc
   const { merge_commit_sha: sha } = await f.forge.merge(f.repo.dir, pr.number);
   t.is(await f.repo.sha("main"), sha);
   t.is(await f.repo.git("rev-list", "--parents", "-n", "1", sha), `${sha} ${mainBefore} ${featureSha}`);
-  t.regex(await f.repo.git("log", "-1", "--format=%an <%ae>%n%B", sha), /^patchbay <patchbay@localhost\.invalid>\nMerge pull request #1 from feature\n\nAdd a feature/);
+  t.regex(
+    await f.repo.git("log", "-1", "--format=%an <%ae>%n%B", sha),
+    /^patchbay <patchbay@localhost\.invalid>\nMerge pull request #1 from feature\n\nAdd a feature/,
+  );
   t.is(await f.repo.git("status", "--porcelain"), "", "the checked-out main was updated in place");
   t.is(await f.repo.git("show", "HEAD:src/feature.txt"), "a feature");
   const merged = await f.forge.getPullRequest(f.repo.dir, pr.number);
@@ -148,7 +188,11 @@ test("merge makes a real merge commit with two parents on the origin's base, onc
   t.is(merged?.merge_commit_sha, sha);
   t.deepEqual(await f.forge.merge(f.repo.dir, pr.number), { merge_commit_sha: sha });
   t.is(await f.repo.sha("main"), sha, "merging again changes nothing");
-  t.is((await f.forge.createPullRequest(f.repo.dir, { title: "again", head: "feature", base: "main" })).number, 2, "a merged PR is not reused");
+  t.is(
+    (await f.forge.createPullRequest(f.repo.dir, { title: "again", head: "feature", base: "main" })).number,
+    2,
+    "a merged PR is not reused",
+  );
 });
 
 test("two processes merging the same PR at once agree on one merge commit", async (t) => {
@@ -187,6 +231,12 @@ test("issues are created with labels and listed by state", async (t) => {
   t.deepEqual([a.number, pr.number, b.number], [1, 2, 3]);
   t.deepEqual(a.labels, ["bug"]);
   const issues = await f.forge.listIssues(f.repo.dir, { state: "open" });
-  t.deepEqual(issues.map((i) => [i.number, i.title, i.body]), [[1, "first", "details"], [3, "second", ""]]);
+  t.deepEqual(
+    issues.map((i) => [i.number, i.title, i.body]),
+    [
+      [1, "first", "details"],
+      [3, "second", ""],
+    ],
+  );
   t.is((await errorOf(f.forge.createIssue(f.repo.dir, { title: "  " }))).code, "INVALID_INPUT");
 });

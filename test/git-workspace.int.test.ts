@@ -32,7 +32,9 @@ const GIT_INDEX = fileURLToPath(new URL("../infra/git/index.ts", import.meta.url
 
 function git(cwd: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout.trim())));
+    execFile("git", args, { cwd }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -60,18 +62,29 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
   await git(origin, "branch", "dev");
   const cacheDir = join(root, "cache");
   const warnings: string[] = [];
-  const ws = createWorkspaces({ cacheDir, author: AUTHOR, allowEnvironment: ["GIT_CONFIG_NOSYSTEM"], onWarning: (m) => warnings.push(m) });
+  const ws = createWorkspaces({
+    cacheDir,
+    author: AUTHOR,
+    allowEnvironment: ["GIT_CONFIG_NOSYSTEM"],
+    onWarning: (m) => warnings.push(m),
+  });
   return { root, origin, cacheDir, ws, warnings };
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Worktrees the cached clone still knows, besides the bare clone itself. */
 async function registeredWorktrees(cacheClone: string): Promise<string[]> {
   const listing = await git(cacheClone, "worktree", "list", "--porcelain");
-  return listing.split("\n").filter((line) => line.startsWith("worktree ")).slice(1);
+  return listing
+    .split("\n")
+    .filter((line) => line.startsWith("worktree "))
+    .slice(1);
 }
 
 function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -191,7 +204,9 @@ test("commits carry patchbay's identity on a machine with no git identity", asyn
   const scratch = join(root, "scratch");
   await mkdir(scratch);
   await git(scratch, "init", "--quiet");
-  await t.throwsAsync(git(scratch, "commit", "--allow-empty", "-m", "x"), { message: /Please tell me who you are|unable to auto-detect/ });
+  await t.throwsAsync(git(scratch, "commit", "--allow-empty", "-m", "x"), {
+    message: /Please tell me who you are|unable to auto-detect/,
+  });
   const repo = await ws.ensureClone(origin);
   const log = await ws.withWorktree(repo, { ref: "main" }, async (dir, wtGit) => {
     await writeFile(join(dir, "change.txt"), "by patchbay\n");
@@ -225,12 +240,23 @@ test("pushBranch makes the branch visible in the origin; a non-fast-forward push
 test("a sandboxed command in a task worktree reads git but cannot change its config; HOME and TMPDIR stay untracked", async (t) => {
   const { origin, ws } = await fixture(t);
   const repo = await ws.ensureClone(origin);
-  const script = 'echo x > "$HOME/f"; echo y > "$TMPDIR/g"; echo v2 > src.txt; git diff --stat; git config core.fsmonitor "touch pwned"';
+  const script =
+    'echo x > "$HOME/f"; echo y > "$TMPDIR/g"; echo v2 > src.txt; git diff --stat; git config core.fsmonitor "touch pwned"';
   const { result, status } = await ws.withWorktree(repo, { ref: "main" }, async (dir, wtGit) => {
-    const result = await runInSandbox({ cmd: "sh", args: ["-c", script], cwd: dir, timeoutMs: 10_000, maxOutputBytes: 10_000 });
+    const result = await runInSandbox({
+      cmd: "sh",
+      args: ["-c", script],
+      cwd: dir,
+      timeoutMs: 10_000,
+      maxOutputBytes: 10_000,
+    });
     return { result, status: await wtGit.status() };
   });
-  t.deepEqual(status.files.map((f) => f.path), ["src.txt"], "only the real change shows");
+  t.deepEqual(
+    status.files.map((f) => f.path),
+    ["src.txt"],
+    "only the real change shows",
+  );
   if (result.isolation.kind === "bwrap") {
     t.regex(result.stdoutTail, /src\.txt \| 2 \+-/, "git can read the repository inside the sandbox");
     t.not(result.exitCode, 0, "git config could not be written");
@@ -244,7 +270,15 @@ test("a lock left by a dead process is broken; a live one times out", async (t) 
   const { root } = await fixture(t);
   const lockPath = join(root, "x.lock");
   const dead = await runNode(["-e", "process.stdout.write(String(process.pid))"]);
-  await writeFile(lockPath, JSON.stringify({ pid: Number(dead.stdout), host: (await import("node:os")).hostname(), token: "old", createdAt: "then" }));
+  await writeFile(
+    lockPath,
+    JSON.stringify({
+      pid: Number(dead.stdout),
+      host: (await import("node:os")).hostname(),
+      token: "old",
+      createdAt: "then",
+    }),
+  );
   const lock = await acquireLock(lockPath, { timeoutMs: 2000 });
   const err = await errorOf(acquireLock(lockPath, { timeoutMs: 300 }));
   t.is(err.code, "LOCK_TIMEOUT");

@@ -1,4 +1,4 @@
-// Proves the per-service NATS users of DESIGN §8 against a real nats-server started with the
+// Proves the per-service NATS users of docs/permissions.md against a real nats-server started with the
 // config `patchbay nats-config` writes: verify-only provisioning only reads (NOT_FOUND before
 // the admin provisioned, CONFIG_DRIFT after a drift, and a restricted user in create mode is
 // told to use it); the real coordinator and checker processes run as their own users with
@@ -72,7 +72,13 @@ async function as(t: ExecutionContext, user: string): Promise<NatsConnection> {
 
 /** Environment of a service process running as `user` in verify-only mode. */
 function serviceEnv(user: string): Record<string, string> {
-  return { NATS_URL: d.server.url, NATS_USER: user, NATS_PASSWORD: d.passwords[user], PATCHBAY_PROVISION: "verify", PATCHBAY_HOME: d.home };
+  return {
+    NATS_URL: d.server.url,
+    NATS_USER: user,
+    NATS_PASSWORD: d.passwords[user],
+    PATCHBAY_PROVISION: "verify",
+    PATCHBAY_HOME: d.home,
+  };
 }
 
 /** Asserts that `op` was refused by the server as a publish to a subject matching `subject`. */
@@ -83,45 +89,67 @@ async function denied(t: ExecutionContext, op: Promise<unknown>, subject: RegExp
   t.regex((cause as PermissionViolationError).subject, subject);
 }
 
-test.serial("nats-config writes the config and one pair per service, credentials readable by the owner only", async (t) => {
-  t.deepEqual(Object.keys(d.passwords).sort(), ["actor-architect", "actor-checker", "actor-coder", "actor-diagnoser", "actor-merger",
-    "actor-planner", "admin", "client", "coordinator", "gateway"]);
-  t.is(new Set(Object.values(d.passwords)).size, 10, "every password differs");
-  t.true(Object.values(d.passwords).every((p) => p.length >= 32));
-  for (const file of [d.files.credentials, d.files.config]) t.is((await stat(file)).mode & 0o777, 0o600, file);
-});
+test.serial(
+  "nats-config writes the config and one pair per service, credentials readable by the owner only",
+  async (t) => {
+    t.deepEqual(Object.keys(d.passwords).sort(), [
+      "actor-architect",
+      "actor-checker",
+      "actor-coder",
+      "actor-diagnoser",
+      "actor-merger",
+      "actor-planner",
+      "admin",
+      "client",
+      "coordinator",
+      "gateway",
+    ]);
+    t.is(new Set(Object.values(d.passwords)).size, 10, "every password differs");
+    t.true(Object.values(d.passwords).every((p) => p.length >= 32));
+    for (const file of [d.files.credentials, d.files.config]) t.is((await stat(file)).mode & 0o777, 0o600, file);
+  },
+);
 
-test.serial("verify-only provisioning reads only: NOT_FOUND before the admin provisioned, CONFIG_DRIFT after a drift", async (t) => {
-  const coordinator = await as(t, "coordinator");
-  const missing = await t.throwsAsync(provision(coordinator, {}, { verifyOnly: true }));
-  t.is((missing as { code?: string }).code, "NOT_FOUND");
-  t.regex(missing?.message ?? "", /stream TASKS.*consumer TASKS\/actor-checker.*KV sagas.*object store artifacts/);
-  const create = await t.throwsAsync(provision(coordinator));
-  t.is((create as { code?: string }).code, "CONFIG_INVALID");
-  t.regex(create?.message ?? "", /may not create.*PATCHBAY_PROVISION=verify/);
+test.serial(
+  "verify-only provisioning reads only: NOT_FOUND before the admin provisioned, CONFIG_DRIFT after a drift",
+  async (t) => {
+    const coordinator = await as(t, "coordinator");
+    const missing = await t.throwsAsync(provision(coordinator, {}, { verifyOnly: true }));
+    t.is((missing as { code?: string }).code, "NOT_FOUND");
+    t.regex(missing?.message ?? "", /stream TASKS.*consumer TASKS\/actor-checker.*KV sagas.*object store artifacts/);
+    const create = await t.throwsAsync(provision(coordinator));
+    t.is((create as { code?: string }).code, "CONFIG_INVALID");
+    t.regex(create?.message ?? "", /may not create.*PATCHBAY_PROVISION=verify/);
 
-  await provision(await as(t, "admin"));
-  await t.notThrowsAsync(provision(coordinator, {}, { verifyOnly: true }));
-  const drift = await t.throwsAsync(provision(coordinator, { taskAckWaitMs: 5_000 }, { verifyOnly: true }));
-  t.is((drift as { code?: string }).code, "CONFIG_DRIFT");
-  t.regex(drift?.message ?? "", /consumer TASKS\/actor-checker ack_wait is 30000000000, expected 5000000000/);
-});
+    await provision(await as(t, "admin"));
+    await t.notThrowsAsync(provision(coordinator, {}, { verifyOnly: true }));
+    const drift = await t.throwsAsync(provision(coordinator, { taskAckWaitMs: 5_000 }, { verifyOnly: true }));
+    t.is((drift as { code?: string }).code, "CONFIG_DRIFT");
+    t.regex(drift?.message ?? "", /consumer TASKS\/actor-checker ack_wait is 30000000000, expected 5000000000/);
+  },
+);
 
-test.serial("the coordinator and a checker run as their own users; a bench-fanout started by the client completes", async (t) => {
-  const services = await Promise.all([
-    spawnService(t, "coordinator", "services/coordinator/main.ts", serviceEnv("coordinator")),
-    spawnService(t, "checker", "services/checker/main.ts", serviceEnv("actor-checker")),
-  ]);
-  const client = new PatchbayClient(await as(t, "client"));
-  t.teardown(() => client.close());
-  const id = await client.start("bench-fanout", { fanout: 4 });
-  const rec = await client.wait(id, 30_000);
-  t.is(rec.status, "completed", JSON.stringify(rec.error));
-  t.is((rec.result as { tasks: number }).tasks, 4);
-  t.true((await client.history(id)).length >= 4, "the client reads the history");
-  t.true((await client.list({ type: "bench-fanout" })).some((r) => r.id === id), "the client lists saga records");
-  for (const s of services) t.notRegex(s.output(), /Permissions Violation/i, s.name);
-});
+test.serial(
+  "the coordinator and a checker run as their own users; a bench-fanout started by the client completes",
+  async (t) => {
+    const services = await Promise.all([
+      spawnService(t, "coordinator", "services/coordinator/main.ts", serviceEnv("coordinator")),
+      spawnService(t, "checker", "services/checker/main.ts", serviceEnv("actor-checker")),
+    ]);
+    const client = new PatchbayClient(await as(t, "client"));
+    t.teardown(() => client.close());
+    const id = await client.start("bench-fanout", { fanout: 4 });
+    const rec = await client.wait(id, 30_000);
+    t.is(rec.status, "completed", JSON.stringify(rec.error));
+    t.is((rec.result as { tasks: number }).tasks, 4);
+    t.true((await client.history(id)).length >= 4, "the client reads the history");
+    t.true(
+      (await client.list({ type: "bench-fanout" })).some((r) => r.id === id),
+      "the client lists saga records",
+    );
+    for (const s of services) t.notRegex(s.output(), /Permissions Violation/i, s.name);
+  },
+);
 
 test.serial("the server refuses what a user may not do", async (t) => {
   const checker = await as(t, "actor-checker");
@@ -141,7 +169,8 @@ test.serial("the server refuses what a user may not do", async (t) => {
   await denied(t, (await new Kvm(client).open(Bucket.Sagas)).put("any", new Uint8Array([1])), /^\$KV\.sagas\.any$/);
 
   const jsm = await jetstreamManager(await as(t, "admin"));
-  for (const role of ["coder", "checker"] as const) t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor(role))).num_pending, 0, `no task reached ${role}`);
+  for (const role of ["coder", "checker"] as const)
+    t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor(role))).num_pending, 0, `no task reached ${role}`);
   t.is((await jsm.streams.info(Stream.Workflows)).state.messages, 0, "no start was stored");
 });
 
@@ -150,12 +179,20 @@ test.serial("a process with a wrong password stops with a one-line auth error", 
     env: { ...process.env, ...serviceEnv("actor-checker"), NATS_PASSWORD: "wrong-password" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  t.teardown(() => { if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL"); });
+  t.teardown(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+  });
   let out = "";
   let closed: { code: number | null } | undefined;
-  proc.stdout.on("data", (b: Buffer) => { out += b.toString(); });
-  proc.stderr.on("data", (b: Buffer) => { out += b.toString(); });
-  proc.once("close", (code) => { closed = { code }; });
+  proc.stdout.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  proc.stderr.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  proc.once("close", (code) => {
+    closed = { code };
+  });
   const { code } = await eventually(async () => closed, "the checker to exit", 20_000);
   t.is(code, 1);
   const lines = out.trim().split("\n");

@@ -16,7 +16,8 @@ test("eight concurrent provisions succeed and create every stream, consumer and 
   t.teardown(() => Promise.all(conns.map((c) => c.close())));
   await Promise.all(conns.map((nc) => provision(nc)));
   const jsm = await jetstreamManager(conns[0]);
-  for (const s of [Stream.Workflows, Stream.History, Stream.Tasks, Stream.Timers, Stream.Dlq]) t.truthy(await jsm.streams.info(s));
+  for (const s of [Stream.Workflows, Stream.History, Stream.Tasks, Stream.Timers, Stream.Dlq])
+    t.truthy(await jsm.streams.info(s));
   t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor("coder"))).config.max_deliver, 5);
   t.is((await (await new Kvm(conns[0]).open(Bucket.Sagas)).status()).history, 1);
 });

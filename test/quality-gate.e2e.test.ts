@@ -48,7 +48,10 @@ test.before(async () => {
   ]);
   const client = new PatchbayClient(nats.nc);
   suite.t.teardown(() => client.close());
-  const forge = await openLocalForge(nats.nc, { workDir: join(dir, "home", "work"), gatewayUrl: "http://gateway.test" });
+  const forge = await openLocalForge(nats.nc, {
+    workDir: join(dir, "home", "work"),
+    gatewayUrl: "http://gateway.test",
+  });
   d = { nats, client, forge, dir };
 });
 
@@ -68,8 +71,14 @@ test.serial("seed example 1: everything passes after 3 lint issues are auto-fixe
   const before = (await git(repo.dir, "rev-parse", repo.branch)).trim();
   const pr = await d.forge.createPullRequest(repo.dir, { title: "Add notifications", head: repo.branch, base: "main" });
   const r = await gate("gate-seed-1", { repo: repo.dir, pr_number: pr.number });
-  t.deepEqual([check(r, "unit_tests").metrics.passed, check(r, "unit_tests").metrics.total], [SEED_PASS.unit, SEED_PASS.unit]);
-  t.deepEqual([check(r, "integration_tests").metrics.passed, check(r, "integration_tests").metrics.total], [SEED_PASS.integration, SEED_PASS.integration]);
+  t.deepEqual(
+    [check(r, "unit_tests").metrics.passed, check(r, "unit_tests").metrics.total],
+    [SEED_PASS.unit, SEED_PASS.unit],
+  );
+  t.deepEqual(
+    [check(r, "integration_tests").metrics.passed, check(r, "integration_tests").metrics.total],
+    [SEED_PASS.integration, SEED_PASS.integration],
+  );
   t.true(check(r, "coverage").metrics.coverage >= 80, `coverage ${check(r, "coverage").metrics.coverage}`);
   t.true(r.auto_fixes_applied);
   t.is(r.auto_fix?.fixed, SEED_PASS.lintFixable, "the 3 lint issues were fixed");
@@ -94,9 +103,13 @@ function assertOverlap(t: ExecutionContext, r: QualityGateResult): void {
   const runners = new Set(r.checks.map((c) => c.runner));
   t.true(runners.size >= 2, `checks ran on ${[...runners].join(", ")}`);
   const slowest = r.checks.reduce((a, b) => (b.duration_ms > a.duration_ms ? b : a));
-  const doneMeanwhile = r.checks.filter((c) => c !== slowest && c.finished_at < slowest.finished_at && c.finished_at > slowest.started_at);
+  const doneMeanwhile = r.checks.filter(
+    (c) => c !== slowest && c.finished_at < slowest.finished_at && c.finished_at > slowest.started_at,
+  );
   t.true(doneMeanwhile.length >= 1, "other checks finished while the slowest one ran");
-  const otherRunner = r.checks.some((c) => c.runner !== slowest.runner && c.started_at < slowest.finished_at && c.finished_at > slowest.started_at);
+  const otherRunner = r.checks.some(
+    (c) => c.runner !== slowest.runner && c.started_at < slowest.finished_at && c.finished_at > slowest.started_at,
+  );
   t.true(otherRunner, "another process ran a check at the same time");
 }
 
@@ -126,7 +139,10 @@ test.serial("a Python unittest repository gets real results", async (t) => {
   const unit = check(r, "unit_tests");
   t.deepEqual([unit.metrics.total, unit.metrics.failed], [PYTHON_SEED.unit, PYTHON_SEED.unitFailing]);
   t.is(check(r, "integration_tests").metrics.total, PYTHON_SEED.integration);
-  t.true(check(r, "lint").issues.some((i) => /imported but unused/.test(i.message)), JSON.stringify(check(r, "lint").issues));
+  t.true(
+    check(r, "lint").issues.some((i) => /imported but unused/.test(i.message)),
+    JSON.stringify(check(r, "lint").issues),
+  );
   t.is(typeof check(r, "coverage").metrics.coverage, "number");
   t.is(r.pr_number, null);
 });
@@ -134,19 +150,41 @@ test.serial("a Python unittest repository gets real results", async (t) => {
 async function tinyRepo(name: string, testScript: string, packageExtra: Record<string, unknown> = {}): Promise<string> {
   const dir = join(d.dir, name);
   const files = {
-    "package.json": JSON.stringify({ name, version: "1.0.0", scripts: { "test:unit": testScript }, ...packageExtra }, null, 2),
-    "package-lock.json": JSON.stringify({ name, version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name, version: "1.0.0" } } }, null, 2),
+    "package.json": JSON.stringify(
+      { name, version: "1.0.0", scripts: { "test:unit": testScript }, ...packageExtra },
+      null,
+      2,
+    ),
+    "package-lock.json": JSON.stringify(
+      { name, version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name, version: "1.0.0" } } },
+      null,
+      2,
+    ),
     "src/index.js": "export const one = () => 1;\n",
   };
-  await createTwoBranchRepo(dir, { branch: "feature/x", baseFiles: files, featureFiles: { "src/two.js": "export const two = () => 2;\n" }, baseMessage: "base", featureMessage: "feature" });
+  await createTwoBranchRepo(dir, {
+    branch: "feature/x",
+    baseFiles: files,
+    featureFiles: { "src/two.js": "export const two = () => 2;\n" },
+    baseMessage: "base",
+    featureMessage: "feature",
+  });
   return dir;
 }
 
 test.serial("a hanging check is cut at its timeout; a missing test command fails clearly", async (t) => {
-  const hanging = await tinyRepo("hangs", "node -e \"setInterval(() => {}, 1000)\"");
+  const hanging = await tinyRepo("hangs", 'node -e "setInterval(() => {}, 1000)"');
   const missing = await tinyRepo("missing", "no-such-test-runner --all");
-  const common = { branch: "feature/x", checks: ["unit_tests", "lint"], check_timeout_ms: 4_000, attempt_auto_fix: false };
-  const [h, m] = await Promise.all([gate("gate-hangs", { repo: hanging, ...common }), gate("gate-missing", { repo: missing, ...common })]);
+  const common = {
+    branch: "feature/x",
+    checks: ["unit_tests", "lint"],
+    check_timeout_ms: 4_000,
+    attempt_auto_fix: false,
+  };
+  const [h, m] = await Promise.all([
+    gate("gate-hangs", { repo: hanging, ...common }),
+    gate("gate-missing", { repo: missing, ...common }),
+  ]);
   const hu = check(h, "unit_tests");
   t.false(hu.passed);
   t.regex(hu.issues.map((i) => i.message).join("\n"), /timed out after/);
@@ -159,7 +197,12 @@ test.serial("a hanging check is cut at its timeout; a missing test command fails
 test.serial("weights and required checks come from the repository's package.json", async (t) => {
   const gateConfig = { patchbay: { gate: { required: ["lint"], weights: { unit_tests: 0 } } } };
   const repo = await tinyRepo("configured", "no-such-test-runner", gateConfig);
-  const r = await gate("gate-configured", { repo, branch: "feature/x", checks: ["unit_tests", "lint"], attempt_auto_fix: false });
+  const r = await gate("gate-configured", {
+    repo,
+    branch: "feature/x",
+    checks: ["unit_tests", "lint"],
+    attempt_auto_fix: false,
+  });
   t.false(check(r, "unit_tests").passed);
   t.false(check(r, "unit_tests").required, "the repository made only lint required");
   t.true(check(r, "lint").required);
@@ -177,15 +220,23 @@ test.serial("a missing branch or repository fails the workflow at its first step
   await d.client.start("quality-gate", { repo: join(d.dir, "no-such-repo"), branch: "main" }, { id: "gate-no-repo" });
   const noRepo = await d.client.wait("gate-no-repo", 60_000);
   t.is(noRepo.error?.code, "REPO_NOT_FOUND");
-  const tasks = (await d.client.history("gate-no-branch")).filter((e) => e.message?.type === "task.completed/v1" || e.message?.type === "task.failed/v1");
-  t.deepEqual(tasks.map((e) => (e.message?.data as { task_id: string }).task_id), ["resolve"], "only the resolve step ran");
+  const tasks = (await d.client.history("gate-no-branch")).filter(
+    (e) => e.message?.type === "task.completed/v1" || e.message?.type === "task.failed/v1",
+  );
+  t.deepEqual(
+    tasks.map((e) => (e.message?.data as { task_id: string }).task_id),
+    ["resolve"],
+    "only the resolve step ran",
+  );
   t.deepEqual(await d.forge.listPullRequests(repo), []);
 });
 
 test.serial("the CLI refuses a coverage of 180, naming the field", async (t) => {
   const input = join(d.dir, "bad-input.json");
   await writeFile(input, JSON.stringify({ repo: "/tmp/x", branch: "main", required_coverage: 180 }));
-  const r = await runCli(["start", "quality-gate", "--input", input, "--nats", d.nats.url], { env: { PATCHBAY_HOME: join(d.dir, "cli-home") } });
+  const r = await runCli(["start", "quality-gate", "--input", input, "--nats", d.nats.url], {
+    env: { PATCHBAY_HOME: join(d.dir, "cli-home") },
+  });
   t.is(r.code, 1);
   t.regex(r.stderr, /required_coverage/);
   t.is(await d.client.status("quality-gate-x"), undefined);

@@ -1,4 +1,4 @@
-// Proves DESIGN §4 invariants 4 and the crash window of the coordinator shell with real
+// Proves invariant 4 and the crash window (docs/architecture.md) of the coordinator shell with real
 // processes: nats-server SIGKILLed and restarted on the same port and store mid-run, and every
 // workflow still completes; a coordinator killed between its KV write and its publish leaves
 // the outbox in the record, and a restarted coordinator re-publishes it so the workflow completes.
@@ -24,7 +24,10 @@ test.serial("nats-server killed and restarted mid-run: every workflow completes"
   const starter = new PatchbayClient(nats.nc);
   await Promise.all(ids.map((id) => starter.start("effects", { tasks: 2, ms: 20 }, { id })));
   const jsm = await jetstreamManager(nats.nc);
-  await eventually(async () => (await jsm.streams.info("FIXTURE")).state.messages >= 40, "some progress before the kill");
+  await eventually(
+    async () => (await jsm.streams.info("FIXTURE")).state.messages >= 40,
+    "some progress before the kill",
+  );
   await nats.server.kill();
   t.log("nats-server killed");
   nats.server = await nats.server.restart();
@@ -35,7 +38,10 @@ test.serial("nats-server killed and restarted mid-run: every workflow completes"
   const client = new PatchbayClient(nc);
   t.teardown(() => client.close());
   const records = await Promise.all(ids.map((id) => client.wait(id, 90_000)));
-  t.deepEqual(records.filter((r) => r.status !== "completed").map((r) => r.id), []);
+  t.deepEqual(
+    records.filter((r) => r.status !== "completed").map((r) => r.id),
+    [],
+  );
 });
 
 test.serial("a coordinator killed between KV write and publish: the outbox is re-published on restart", async (t) => {
@@ -50,7 +56,10 @@ test.serial("a coordinator killed between KV write and publish: the outbox is re
   const kv = await new Kvm(nats.nc).open("sagas");
   const entry = await kv.get("torn-write");
   const rec = decodeRaw(entry?.value ?? new Uint8Array([0xc0])) as SagaRecord;
-  t.true(outboxMessages(rec).some((m) => m.subject === "task.coder"), "the record holds the unpublished tasks");
+  t.true(
+    outboxMessages(rec).some((m) => m.subject === "task.coder"),
+    "the record holds the unpublished tasks",
+  );
   const js = jetstream(nats.nc);
   const tasks = await (await js.jetstreamManager()).streams.info("TASKS");
   t.is(tasks.state.messages, 0, "no task was published before the crash (no actor runs yet)");

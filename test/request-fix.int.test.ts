@@ -20,14 +20,23 @@ test("settled requests build no RequestError; failure paths still reject", async
       built += 1;
     }
   };
-  t.teardown(() => { errorsModule.RequestError = Original; });
-  nc.subscribe("echo", { callback: (_e, m) => { m.respond(m.data); } });
-  for (let i = 0; i < 20; i++) t.is(new TextDecoder().decode((await nc.request("echo", `ping ${i}`)).data), `ping ${i}`);
+  t.teardown(() => {
+    errorsModule.RequestError = Original;
+  });
+  nc.subscribe("echo", {
+    callback: (_e, m) => {
+      m.respond(m.data);
+    },
+  });
+  for (let i = 0; i < 20; i++)
+    t.is(new TextDecoder().decode((await nc.request("echo", `ping ${i}`)).data), `ping ${i}`);
   const js = jetstream(nc);
   for (let i = 0; i < 20; i++) await js.publish("workflow.log.probe", "x");
   t.is(built, 0, "no RequestError for settled requests");
   await t.throwsAsync(nc.request("nobody.listens", "x", { timeout: 500 }), { message: /no responders|503/i });
   nc.subscribe("silent", { callback: () => undefined });
   await t.throwsAsync(nc.request("silent", "x", { timeout: 200 }), { message: /timeout/i });
-  await t.throwsAsync(js.publish("workflow.log.probe", "x", { expect: { lastSequence: 1 } }), { message: /wrong last sequence/i });
+  await t.throwsAsync(js.publish("workflow.log.probe", "x", { expect: { lastSequence: 1 } }), {
+    message: /wrong last sequence/i,
+  });
 });

@@ -24,7 +24,10 @@ test("a workflow whose role has no Procfile line is named with the line to add",
   const needed = new WorkflowRegistry([...builtinWorkflows, toyGreetings]).roles();
   const err = t.throws(() => assertEveryRoleRuns(needed, procfile));
   t.is((err as { code?: string }).code, ErrorCode.RoleMissing);
-  t.is(err?.message, `role 'greeter' (needed by toy-greetings) has no Procfile line; add "greeter: node services/greeter/main.ts"`);
+  t.is(
+    err?.message,
+    `role 'greeter' (needed by toy-greetings) has no Procfile line; add "greeter: node services/greeter/main.ts"`,
+  );
 });
 
 test("a needed role scaled to 0 is refused; other roles may be", (t) => {

@@ -20,7 +20,10 @@ import { noopBinding } from "../actors/bench/index.ts";
 /** The task ids of side effects of `kind` for workflow `wf`, in the order they happened. */
 async function effects(nc: NatsConnection, kind: string, wf: string): Promise<string[]> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get("FIXTURE", { filter_subjects: `fixture.${kind}.${wf}`, deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get("FIXTURE", {
+    filter_subjects: `fixture.${kind}.${wf}`,
+    deliver_policy: DeliverPolicy.All,
+  });
   const pending = (await consumer.info(true)).num_pending;
   const out: string[] = [];
   if (pending === 0) return out;
@@ -43,7 +46,9 @@ test("compensation undoes completed steps in reverse order, once each", async (t
   t.is(rec.error?.code, "FIXTURE_STEP_FAILED");
   t.deepEqual(await effects(nc, "step", "saga-1"), ["step-1", "step-2"]);
   t.deepEqual(await effects(nc, "undo", "saga-1"), ["compensate-step-2", "compensate-step-1"]);
-  const log = (await c.history("saga-1")).filter((e) => e.message?.type === "log/v1").map((e) => JSON.stringify(e.message));
+  const log = (await c.history("saga-1"))
+    .filter((e) => e.message?.type === "log/v1")
+    .map((e) => JSON.stringify(e.message));
   t.is(log.filter((l) => l.includes("step-2 compensated")).length, 1);
   t.is(log.filter((l) => l.includes("step-1 compensated")).length, 1);
 });
@@ -52,16 +57,32 @@ test("a failing compensation is recorded, shown, and does not stop the others", 
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3", FIXTURE_FAIL_UNDO: "compensate-step-2" })));
+  await startActor(
+    t,
+    nc,
+    "coder",
+    fixtureBindingsOf(
+      "coder",
+      nc,
+      faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-3", FIXTURE_FAIL_UNDO: "compensate-step-2" }),
+    ),
+  );
   const c = client(t, nc);
   await c.start("fixture-steps", { job: "j2" }, { id: "saga-2" });
   const rec = await c.wait("saga-2", 20_000);
   t.is(rec.status, "failed");
-  t.deepEqual(rec.compensation?.failures.map((f) => [f.task_id, f.code]), [["step-2", "FIXTURE_UNDO_FAILED"]]);
+  t.deepEqual(
+    rec.compensation?.failures.map((f) => [f.task_id, f.code]),
+    [["step-2", "FIXTURE_UNDO_FAILED"]],
+  );
   t.regex(rec.error?.message ?? "", /compensation failed for step-2/);
   t.deepEqual(await effects(nc, "undo", "saga-2"), ["compensate-step-1"]);
   const history = await c.history("saga-2");
-  t.true(history.some((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "compensation.failed")));
+  t.true(
+    history.some(
+      (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "compensation.failed"),
+    ),
+  );
 });
 
 test("a timer fires after a coordinator restart; a signal before the deadline wins", async (t) => {
@@ -116,7 +137,12 @@ test("reset --event N replays the first N entries and continues as run 2", async
   const { nc } = await startTestNats(t);
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry());
-  const faulty = await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-2" })));
+  const faulty = await startActor(
+    t,
+    nc,
+    "coder",
+    fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_FAIL_TASKS: "step-2" })),
+  );
   const c = client(t, nc);
   await c.start("fixture-steps", { job: "j3" }, { id: "to-reset" });
   t.is((await c.wait("to-reset", 20_000)).status, "failed");
@@ -131,7 +157,14 @@ test("reset --event N replays the first N entries and continues as run 2", async
   t.is(rec.status, "completed");
   t.is((rec.result as { outputs: unknown[] }).outputs.length, 3);
   const after = await c.history("to-reset");
-  t.true(after.some((e) => e.message?.type === "log/v1" && e.message.data.run === 2 && e.message.data.entries.some((x) => x.step === "reset")));
+  t.true(
+    after.some(
+      (e) =>
+        e.message?.type === "log/v1" &&
+        e.message.data.run === 2 &&
+        e.message.data.entries.some((x) => x.step === "reset"),
+    ),
+  );
 });
 
 test("a running workflow keeps the version it started with", async (t) => {
@@ -142,7 +175,10 @@ test("a running workflow keeps the version it started with", async (t) => {
   await c.wait("v-1", 300).catch(() => undefined);
   await v1only.stop();
   await startCoordinator(t, nc, fixtureRegistry());
-  await startActor(t, nc, "coder", [implement(FixtureTasks.v1, async () => "one"), implement(FixtureTasks.v2, async () => "two")]);
+  await startActor(t, nc, "coder", [
+    implement(FixtureTasks.v1, async () => "one"),
+    implement(FixtureTasks.v2, async () => "two"),
+  ]);
   await c.start("fixture-versioned", {}, { id: "v-2" });
   t.deepEqual((await c.wait("v-1", 20_000)).result, { version: 1, outputs: ["one"] });
   t.deepEqual((await c.wait("v-2", 20_000)).result, { version: 2, outputs: ["two", "two"] });

@@ -1,4 +1,4 @@
-// Proves the failure paths of DESIGN §4 invariant 5 and 6 against a real nats-server: a task
+// Proves the failure paths of invariants 5 and 6 (docs/architecture.md, "Invariants") against a real nats-server: a task
 // that always throws ends in task.failed after its deliveries and the workflow fails with that
 // error visible in its history; an undecodable task lands in the DLQ while the host keeps
 // serving; a task that names its workflow but fails its schema fails that workflow; an
@@ -18,7 +18,12 @@ test("a task that always throws fails after its deliveries; the error is in the 
   const { nc } = await startTestNats(t, { maxTaskDeliveries: 3 });
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, registry());
-  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_THROW_KINDS: "fixture.effect" })));
+  await startActor(
+    t,
+    nc,
+    "coder",
+    fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_THROW_KINDS: "fixture.effect" })),
+  );
   const c = client(t, nc);
   await c.start("effects", { tasks: 1 }, { id: "flaky-1" });
   const rec = await c.wait("flaky-1", 30_000);
@@ -91,6 +96,8 @@ test("a task nobody answers is re-dispatched at its deadline, then fails with TA
   t.is(rec.status, "failed");
   t.is(rec.error?.code, "TASK_TIMEOUT");
   const history = await c.history("nobody-home");
-  const redispatches = history.filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"));
+  const redispatches = history.filter(
+    (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"),
+  );
   t.is(redispatches.length, 2, "attempts 2 and 3 were dispatched");
 });

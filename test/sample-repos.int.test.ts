@@ -18,7 +18,15 @@ import { PYTHON_BASE, PYTHON_SEED, makePythonRepo } from "./fixtures/repos/pytho
 import { SAMPLES_DIR, materializeSample, readTree } from "../services/demo/samples.ts";
 import { generatedSampleFiles } from "./fixtures/repos/write-samples.ts";
 import {
-  benchFigure, c8LineCoverage, findPyflakes, hasPython, lintFigures, npmCi, npmTestCounts, pyflakesMessages, unittestCounts,
+  benchFigure,
+  c8LineCoverage,
+  findPyflakes,
+  hasPython,
+  lintFigures,
+  npmCi,
+  npmTestCounts,
+  pyflakesMessages,
+  unittestCounts,
 } from "./fixtures/repos/measure.ts";
 
 const root = await realpath(await mkdtemp(join(tmpdir(), "patchbay-sample-repos-")));
@@ -85,7 +93,9 @@ async function assertBranches(t: ExecutionContext, made: Checkouts, branch: stri
 }
 
 async function securityMatches(dir: string): Promise<string[]> {
-  const files = (await readdir(dir, { recursive: true })).filter((p) => p.endsWith(".js") && !p.startsWith("node_modules"));
+  const files = (await readdir(dir, { recursive: true })).filter(
+    (p) => p.endsWith(".js") && !p.startsWith("node_modules"),
+  );
   const analysed = await analyzeFilesInThread(dir, files);
   return analysed.flatMap((file) => file.matches.map((m) => `${m.rule}@${m.file}:${m.line}`));
 }
@@ -150,22 +160,28 @@ test("node seed, block: one SQL injection, only fixable lint, same benchmark fig
   t.deepEqual(await benchFigure(head), await benchFigure(base));
 });
 
-pythonTest(`python seed: unittest counts on main and ${PYTHON_SEED.branch}${pythonReady ? "" : " (skipped: no python3)"}`, async (t) => {
-  const { base, head } = await python();
-  t.deepEqual(await branches(base), [PYTHON_SEED.branch, "main"].sort());
-  t.deepEqual(await unittestCounts(head), { ran: PYTHON_SEED.unit, failed: PYTHON_SEED.unitFailing });
-  t.deepEqual(await unittestCounts(head, ["-s", "tests/integration"]), { ran: PYTHON_SEED.integration, failed: 0 });
-  t.deepEqual(await unittestCounts(base), { ran: PYTHON_BASE.unit, failed: 0 });
-  t.deepEqual(await unittestCounts(base, ["-s", "tests/integration"]), { ran: PYTHON_BASE.integration, failed: 0 });
-});
+pythonTest(
+  `python seed: unittest counts on main and ${PYTHON_SEED.branch}${pythonReady ? "" : " (skipped: no python3)"}`,
+  async (t) => {
+    const { base, head } = await python();
+    t.deepEqual(await branches(base), [PYTHON_SEED.branch, "main"].sort());
+    t.deepEqual(await unittestCounts(head), { ran: PYTHON_SEED.unit, failed: PYTHON_SEED.unitFailing });
+    t.deepEqual(await unittestCounts(head, ["-s", "tests/integration"]), { ran: PYTHON_SEED.integration, failed: 0 });
+    t.deepEqual(await unittestCounts(base), { ran: PYTHON_BASE.unit, failed: 0 });
+    t.deepEqual(await unittestCounts(base, ["-s", "tests/integration"]), { ran: PYTHON_BASE.integration, failed: 0 });
+  },
+);
 
-pyflakesTest(`python seed: one pyflakes finding on the branch, none on main${pyflakes !== null ? "" : " (skipped: pyflakes not installed)"}`, async (t) => {
-  const { base, head } = await python();
-  const messages = await pyflakesMessages(head, pyflakes ?? []);
-  t.is(messages.length, PYTHON_SEED.pyflakes, messages.join("\n"));
-  t.regex(messages[0], /pricing\.py:\d+:\d+:? 'math' imported but unused/);
-  t.is((await pyflakesMessages(base, pyflakes ?? [])).length, PYTHON_BASE.pyflakes);
-});
+pyflakesTest(
+  `python seed: one pyflakes finding on the branch, none on main${pyflakes !== null ? "" : " (skipped: pyflakes not installed)"}`,
+  async (t) => {
+    const { base, head } = await python();
+    const messages = await pyflakesMessages(head, pyflakes ?? []);
+    t.is(messages.length, PYTHON_SEED.pyflakes, messages.join("\n"));
+    t.regex(messages[0], /pricing\.py:\d+:\d+:? 'math' imported but unused/);
+    t.is((await pyflakesMessages(base, pyflakes ?? [])).length, PYTHON_BASE.pyflakes);
+  },
+);
 
 test("samples: the committed files equal the generator's output, without a nested .git", async (t) => {
   const committed = await readTree(SAMPLES_DIR);

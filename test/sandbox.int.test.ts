@@ -65,7 +65,7 @@ async function errorCode(promise: Promise<unknown>): Promise<string> {
 for (const useBwrap of ["auto", "never"] as const) {
   test(`timeout kills the whole group, grandchild included (useBwrap=${useBwrap})`, async (t) => {
     const { wt } = await worktree(t);
-    const result = await run(wt, 'sleep 300 & echo $! > gc.pid; wait', { timeoutMs: 1000, useBwrap });
+    const result = await run(wt, "sleep 300 & echo $! > gc.pid; wait", { timeoutMs: 1000, useBwrap });
     t.true(result.timedOut);
     t.is(result.signal, "SIGTERM");
     t.true(result.durationMs >= 1000 && result.durationMs < 8000, `took ${result.durationMs} ms`);
@@ -111,9 +111,22 @@ test("the environment is built from an allow-list", async (t) => {
     SESSION_SECRET: "s",
     UNRELATED: "x",
   };
-  const result = await runInSandbox({ cmd: "env", args: [], cwd: wt, timeoutMs: 10_000, maxOutputBytes: 65536, inherit, env: { CI: "1" } });
+  const result = await runInSandbox({
+    cmd: "env",
+    args: [],
+    cwd: wt,
+    timeoutMs: 10_000,
+    maxOutputBytes: 65536,
+    inherit,
+    env: { CI: "1" },
+  });
   t.is(result.exitCode, 0, result.stderrTail);
-  const env = Object.fromEntries(result.stdoutTail.trim().split("\n").map((line) => [line.split("=")[0], line.slice(line.indexOf("=") + 1)]));
+  const env = Object.fromEntries(
+    result.stdoutTail
+      .trim()
+      .split("\n")
+      .map((line) => [line.split("=")[0], line.slice(line.indexOf("=") + 1)]),
+  );
   // bwrap --chdir sets PWD; nothing else may appear.
   const names = Object.keys(env).filter((name) => !(name === "PWD" && result.isolation.kind === "bwrap"));
   t.deepEqual(names.sort(), ["CI", "HOME", "LANG", "PATH", "TMPDIR"]);
@@ -154,7 +167,9 @@ test("output is bounded: the tail is kept and every byte counted", async (t) => 
 
 test("a cut through a multi-byte character does not start the tail with U+FFFD", async (t) => {
   const { wt } = await worktree(t);
-  const result = await run(wt, "i=0; while [ $i -lt 500 ]; do printf '\\303\\251'; i=$((i+1)); done", { maxOutputBytes: 101 });
+  const result = await run(wt, "i=0; while [ $i -lt 500 ]; do printf '\\303\\251'; i=$((i+1)); done", {
+    maxOutputBytes: 101,
+  });
   t.is(result.stdoutBytes, 1000);
   t.true(result.outputTruncated);
   t.false(result.stdoutTail.includes("\uFFFD"));
@@ -200,7 +215,9 @@ test("bwrap confines writes to the worktree, or the fallback reason is reported"
 test("a listed writable directory (a shared package cache) is writable under bwrap; nothing else outside is", async (t) => {
   const { root, wt, outside } = await worktree(t);
   const cache = join(root, "cache", "npm");
-  const result = await run(wt, `echo cached > ${cache}/pkg.txt; echo out > ${outside}/escaped.txt; true`, { writable: [cache] });
+  const result = await run(wt, `echo cached > ${cache}/pkg.txt; echo out > ${outside}/escaped.txt; true`, {
+    writable: [cache],
+  });
   t.is(result.exitCode, 0);
   t.is(await readFile(join(cache, "pkg.txt"), "utf8"), "cached\n", "the cache dir was created and written");
   if (result.isolation.kind === "bwrap") await t.throwsAsync(readFile(join(outside, "escaped.txt")));
@@ -239,7 +256,10 @@ test("assertPatchPathsInside checks every path of a unified diff", async (t) => 
   const created = "--- /dev/null\n+++ b/new/file.txt\n@@ -0,0 +1 @@\n+hi\n";
   t.deepEqual(await assertPatchPathsInside(wt, created), ["new/file.txt"]);
   t.is(await errorCode(assertPatchPathsInside(wt, diffOf("x", "../x"))), "PATH_ESCAPE");
-  t.is(await errorCode(assertPatchPathsInside(wt, "--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-a\n+b\n")), "PATH_ESCAPE");
+  t.is(
+    await errorCode(assertPatchPathsInside(wt, "--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-a\n+b\n")),
+    "PATH_ESCAPE",
+  );
   t.is(await errorCode(assertPatchPathsInside(wt, diffOf("etc-link/passwd", "etc-link/passwd"))), "PATH_ESCAPE");
   const rename = "diff --git a/ok b/ok2\nsimilarity index 100%\nrename from ok\nrename to ../../ok2\n";
   t.is(await errorCode(assertPatchPathsInside(wt, rename)), "PATH_ESCAPE");

@@ -41,7 +41,11 @@ test("a handler that returns a malformed output fails the workflow with INVALID_
   t.is(rec.error?.code, ErrorCode.InvalidOutput);
   t.regex(rec.error?.message ?? "", /^greeter\/toy\.greet output\.greeting: /);
   const failed = (await c.history("toy-bad")).find((e) => e.message?.type === "task.failed/v1");
-  t.is(failed?.error?.code, ErrorCode.InvalidOutput, "the actor reported it; the coordinator was never handed the bad value");
+  t.is(
+    failed?.error?.code,
+    ErrorCode.InvalidOutput,
+    "the actor reported it; the coordinator was never handed the bad value",
+  );
 });
 
 test("a host refuses a contract of another role, a concurrency below 1, and a role nobody provisioned", async (t) => {
@@ -50,8 +54,12 @@ test("a host refuses a contract of another role, a concurrency below 1, and a ro
   const err = await t.throwsAsync(unprovisioned.start());
   t.is((err as { code?: string } | undefined)?.code, ErrorCode.NotFound);
   t.regex(err?.message ?? "", /no task consumer actor-greeter for role 'greeter'/);
-  t.throws(() => new ActorHost({ nc, role: "greeter", handlers: [noopBinding] }), { message: /greeter host was given a handler of checker\/bench\.noop/ });
+  t.throws(() => new ActorHost({ nc, role: "greeter", handlers: [noopBinding] }), {
+    message: /greeter host was given a handler of checker\/bench\.noop/,
+  });
   for (const concurrency of [0, -1, 1.5, Number.NaN]) {
-    t.throws(() => new ActorHost({ nc, role: "checker", handlers: [noopBinding], concurrency }), { message: /concurrency must be an integer ≥ 1/ });
+    t.throws(() => new ActorHost({ nc, role: "checker", handlers: [noopBinding], concurrency }), {
+      message: /concurrency must be an integer ≥ 1/,
+    });
   }
 });

@@ -1,4 +1,4 @@
-// Proves DESIGN §5 and §8 tracing with real processes: with OTEL_EXPORTER_OTLP_ENDPOINT set,
+// Proves tracing (docs/architecture.md, "Actors"; README, "Tracing") with real processes: with OTEL_EXPORTER_OTLP_ENDPOINT set,
 // a fixture coordinator and three fixture actors (two coders, one checker) export OTLP
 // http/json to a local receiver, and one `effects` workflow is one trace there: the
 // coordinator's workflow and step spans and the task spans of both coder processes and of
@@ -62,31 +62,55 @@ interface WorkflowTrace {
 }
 
 /** Polls the receiver until the workflow's trace holds the root, a step and `tasks` task spans from every one of `taskServices`. */
-async function collectTrace(c: TracedCluster, workflowId: string, tasks: number, taskServices: string[]): Promise<WorkflowTrace> {
+async function collectTrace(
+  c: TracedCluster,
+  workflowId: string,
+  tasks: number,
+  taskServices: string[],
+): Promise<WorkflowTrace> {
   const coordinator = serviceOf(c.coordinator, "coordinator");
-  return await eventually(async () => {
-    const spans = c.receiver.spans();
-    const root = spans.find((s) => s.name === WORKFLOW_SPAN && s.attributes["workflow.id"] === workflowId);
-    if (!root || root.service !== coordinator) throw new Error(`no ${WORKFLOW_SPAN} span from ${coordinator} yet (${spans.length} spans received)`);
-    const all = spans.filter((s) => s.traceId === root.traceId);
-    const steps = all.filter((s) => s.name === "coordinator.step" && s.service === coordinator);
-    const taskSpans = all.filter((s) => TASK_SPANS.has(s.name));
-    const tasksByService = Map.groupBy(taskSpans, (s) => s.service);
-    const complete = steps.length > 0 && taskSpans.length >= tasks && taskServices.every((svc) => tasksByService.has(svc));
-    if (!complete) throw new Error(`trace ${root.traceId} has ${steps.length} step and ${taskSpans.length} task spans, from ${[...tasksByService.keys()].join(", ") || "no actor"}`);
-    return { root, steps, tasksByService, all };
-  }, `the trace of ${workflowId} with spans from ${[coordinator, ...taskServices].join(", ")}`, 20_000);
+  return await eventually(
+    async () => {
+      const spans = c.receiver.spans();
+      const root = spans.find((s) => s.name === WORKFLOW_SPAN && s.attributes["workflow.id"] === workflowId);
+      if (!root || root.service !== coordinator)
+        throw new Error(`no ${WORKFLOW_SPAN} span from ${coordinator} yet (${spans.length} spans received)`);
+      const all = spans.filter((s) => s.traceId === root.traceId);
+      const steps = all.filter((s) => s.name === "coordinator.step" && s.service === coordinator);
+      const taskSpans = all.filter((s) => TASK_SPANS.has(s.name));
+      const tasksByService = Map.groupBy(taskSpans, (s) => s.service);
+      const complete =
+        steps.length > 0 && taskSpans.length >= tasks && taskServices.every((svc) => tasksByService.has(svc));
+      if (!complete)
+        throw new Error(
+          `trace ${root.traceId} has ${steps.length} step and ${taskSpans.length} task spans, from ${[...tasksByService.keys()].join(", ") || "no actor"}`,
+        );
+      return { root, steps, tasksByService, all };
+    },
+    `the trace of ${workflowId} with spans from ${[coordinator, ...taskServices].join(", ")}`,
+    20_000,
+  );
 }
 
 /** Every span of the workflow is in the root's trace, and steps and tasks are children of the root. */
 function assertOneTree(t: ExecutionContext, c: TracedCluster, workflowId: string, tr: WorkflowTrace): void {
   const ofWorkflow = c.receiver.spans().filter((s) => s.attributes["workflow.id"] === workflowId);
-  t.deepEqual([...new Set(ofWorkflow.map((s) => s.traceId))], [tr.root.traceId], "every span of the workflow has the root's trace id");
+  t.deepEqual(
+    [...new Set(ofWorkflow.map((s) => s.traceId))],
+    [tr.root.traceId],
+    "every span of the workflow has the root's trace id",
+  );
   const children = [...tr.steps, ...[...tr.tasksByService.values()].flat()];
-  t.deepEqual(children.filter((s) => s.parentSpanId !== tr.root.spanId), [], "steps and tasks are children of the workflow span");
+  t.deepEqual(
+    children.filter((s) => s.parentSpanId !== tr.root.spanId),
+    [],
+    "steps and tasks are children of the workflow span",
+  );
   t.true(tr.all.every((s) => s.traceId === tr.root.traceId));
   t.is(new Set(tr.all.map((s) => s.spanId)).size, tr.all.length, "span ids are unique");
-  const refused = c.receiver.requests().filter((r) => r.status !== 200 || !r.contentType.startsWith("application/json"));
+  const refused = c.receiver
+    .requests()
+    .filter((r) => r.status !== 200 || !r.contentType.startsWith("application/json"));
   t.deepEqual(refused, [], "every export was OTLP http/json and accepted");
 }
 
@@ -103,11 +127,14 @@ test.serial("one workflow is one trace across the coordinator and both coder pro
   t.is(tr.root.parentSpanId, undefined, "a start without traceparent makes the workflow span a root");
   t.is(traceIdOf(record.trace), tr.root.traceId, "the saga record keeps the workflow's trace context");
   t.is(new Set(coders).size, 2, "the coders are distinct processes");
-  for (const svc of coders) t.true((tr.tasksByService.get(svc)?.length ?? 0) >= 1, `${svc} exported task spans in the trace`);
+  for (const svc of coders)
+    t.true((tr.tasksByService.get(svc)?.length ?? 0) >= 1, `${svc} exported task spans in the trace`);
   t.is(tr.tasksByService.get(checker)?.length, 4, "the checker ran the second round in the trace");
   t.is([...tr.tasksByService.values()].flat().length, 8, "each task has one span");
   assertOneTree(t, c, id, tr);
-  t.log(`trace ${tr.root.traceId}: ${tr.all.length} spans from ${[...new Set(tr.all.map((s) => s.service))].join(", ")}`);
+  t.log(
+    `trace ${tr.root.traceId}: ${tr.all.length} spans from ${[...new Set(tr.all.map((s) => s.service))].join(", ")}`,
+  );
 });
 
 test.serial("a start carrying a traceparent header continues the caller's trace", async (t) => {

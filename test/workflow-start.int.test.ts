@@ -26,9 +26,14 @@ test("a JSON start from a plain client runs; the same start twice is one workflo
   // Published again after completion (and outside any msg-id dedup): still one workflow.
   nc.publish("workflow.start.bench-fanout", enc({ id: "plain-1", input: { fanout: 5 } }));
   const jsm = await jetstreamManager(nc);
-  await eventually(async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0, "the repeated start to be consumed");
+  await eventually(
+    async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0,
+    "the repeated start to be consumed",
+  );
   const history = await c.history("plain-1");
-  const starts = history.filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"));
+  const starts = history.filter(
+    (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"),
+  );
   t.is(starts.length, 1);
   const completions = history.filter((e) => e.message?.type === "task.completed/v1");
   t.is(completions.length, 3);
@@ -91,9 +96,14 @@ test("a repeated start reaching a replica that never saw the workflow changes no
   await startCoordinator(t, nc, registry());
   nc.publish("workflow.start.bench-fanout", enc({ id: "repeat-1", input: { fanout: 7 } }));
   const jsm = await jetstreamManager(nc);
-  await eventually(async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0, "the repeated start to be consumed");
+  await eventually(
+    async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0,
+    "the repeated start to be consumed",
+  );
   const rec = await c.status("repeat-1");
   t.deepEqual(rec?.input, { fanout: 2, payload_bytes: 0, task_timeout_ms: 60_000 });
-  const starts = (await c.history("repeat-1")).filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"));
+  const starts = (await c.history("repeat-1")).filter(
+    (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "started"),
+  );
   t.is(starts.length, 1);
 });

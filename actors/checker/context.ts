@@ -48,16 +48,32 @@ export async function checkoutSha(git: SimpleGit, sha: string | undefined, what:
   try {
     await git.raw(["checkout", "--quiet", "--detach", sha]);
   } catch (err) {
-    throw new TerminalError(ErrorCode.GitFailed, `${what} commit ${sha} cannot be checked out: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new TerminalError(
+      ErrorCode.GitFailed,
+      `${what} commit ${sha} cannot be checked out: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   return sha;
 }
 
 /** Detects the project in `dir`, binds an Exec to it and installs dependencies when asked. */
-export async function prepareTree(ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">, dir: string, sha: string, deadline: number, install: boolean, signal?: AbortSignal): Promise<Tree> {
+export async function prepareTree(
+  ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">,
+  dir: string,
+  sha: string,
+  deadline: number,
+  install: boolean,
+  signal?: AbortSignal,
+): Promise<Tree> {
   const exec = createExec({
-    dir, deadline, now: ports.now, run: ports.run, inherit: ports.inherit,
-    ...(ports.packageCache ? { packageCache: ports.packageCache } : {}), ...(signal ? { signal } : {}),
+    dir,
+    deadline,
+    now: ports.now,
+    run: ports.run,
+    inherit: ports.inherit,
+    ...(ports.packageCache ? { packageCache: ports.packageCache } : {}),
+    ...(signal ? { signal } : {}),
   });
   const project = await detectProject(dir);
   const tree: Tree = { dir, sha, project, exec };
@@ -71,7 +87,14 @@ export async function trackedFiles(git: SimpleGit): Promise<string[]> {
 }
 
 /** Builds the context of one check on a prepared head. */
-export function createContext(ports: CheckerPorts, req: CheckRequest, head: Tree, git: SimpleGit, repo: CachedRepo, deadline: number): CheckContext {
+export function createContext(
+  ports: CheckerPorts,
+  req: CheckRequest,
+  head: Tree,
+  git: SimpleGit,
+  repo: CachedRepo,
+  deadline: number,
+): CheckContext {
   let pythons: Promise<PythonInfo[]> | undefined;
   let files: Promise<string[]> | undefined;
   const searchPath = commandPath(ports.inherit ?? process.env);

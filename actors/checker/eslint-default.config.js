@@ -5,7 +5,10 @@
 // TypeScript files are linted when patchbay's typescript-eslint parser is installed.
 import js from "@eslint/js";
 
-const parser = await import("@typescript-eslint/parser").then((mod) => mod.default ?? mod, () => undefined);
+const parser = await import("@typescript-eslint/parser").then(
+  (mod) => mod.default ?? mod,
+  () => undefined,
+);
 
 const rules = {
   ...js.configs.recommended.rules,
@@ -16,17 +19,60 @@ const rules = {
 };
 
 export default [
-  { ignores: ["**/node_modules/**", "coverage/**", "dist/**", "build/**", "**/*.min.js", ".patchbay-home/**", ".patchbay-tmp/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "coverage/**",
+      "dist/**",
+      "build/**",
+      "**/*.min.js",
+      ".patchbay-home/**",
+      ".patchbay-tmp/**",
+    ],
+  },
   {
     files: ["**/*.{js,mjs,cjs,jsx}"],
     languageOptions: {
-      ecmaVersion: "latest", sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } },
-      globals: { console: "readonly", process: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", Buffer: "readonly", globalThis: "readonly", structuredClone: "readonly", performance: "readonly", fetch: "readonly" },
+      ecmaVersion: "latest",
+      sourceType: "module",
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        URL: "readonly",
+        Buffer: "readonly",
+        globalThis: "readonly",
+        structuredClone: "readonly",
+        performance: "readonly",
+        fetch: "readonly",
+      },
     },
     rules,
   },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly" } } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        exports: "writable",
+        __dirname: "readonly",
+        __filename: "readonly",
+      },
+    },
+  },
   ...(parser === undefined
     ? []
-    : [{ files: ["**/*.{ts,mts,cts,tsx}"], languageOptions: { parser, ecmaVersion: "latest", sourceType: "module" }, rules: { ...rules, "no-unused-vars": "off", "no-redeclare": "off", "no-undef": "off" } }]),
+    : [
+        {
+          files: ["**/*.{ts,mts,cts,tsx}"],
+          languageOptions: { parser, ecmaVersion: "latest", sourceType: "module" },
+          rules: { ...rules, "no-unused-vars": "off", "no-redeclare": "off", "no-undef": "off" },
+        },
+      ]),
 ];

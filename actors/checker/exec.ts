@@ -78,7 +78,11 @@ export function createExec(options: ExecOptions): Exec {
         cwd: options.dir,
         timeoutMs: limitMs,
         maxOutputBytes: commandOptions.maxOutputBytes ?? DEFAULT_OUTPUT_BYTES,
-        env: { ...COMMAND_ENV, ...(options.packageCache ? { npm_config_cache: options.packageCache } : {}), ...commandOptions.env },
+        env: {
+          ...COMMAND_ENV,
+          ...(options.packageCache ? { npm_config_cache: options.packageCache } : {}),
+          ...commandOptions.env,
+        },
         ...(options.packageCache ? { writable: [options.packageCache] } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         inherit: env,
@@ -90,12 +94,20 @@ export function createExec(options: ExecOptions): Exec {
 
 /** The issue of a command cut at its time limit. */
 export function timeoutIssue(result: CommandResult, what?: string): CheckIssue {
-  return { severity: "high", message: `${what ?? result.display} timed out after ${result.limitMs} ms`, rule: "timeout" };
+  return {
+    severity: "high",
+    message: `${what ?? result.display} timed out after ${result.limitMs} ms`,
+    rule: "timeout",
+  };
 }
 
 /** The last `count` non-empty lines of stderr, or of stdout when stderr is empty. */
 export function lastLines(result: SandboxResult, count = 3): string {
-  const pick = (text: string): string[] => text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const pick = (text: string): string[] =>
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
   const err = pick(result.stderrTail);
   return (err.length > 0 ? err : pick(result.stdoutTail)).slice(-count).join(" | ").slice(0, 500);
 }

@@ -10,11 +10,23 @@ export const MAX_ISSUES = 100;
 
 /** A check that could not run: never passes, scores 0. */
 export function skipped(reason: string, metrics: Record<string, number> = {}): CheckFindings {
-  return { passed: false, skipped: true, skip_reason: reason, score: 0, issues: [], summary: `skipped: ${reason}`, metrics };
+  return {
+    passed: false,
+    skipped: true,
+    skip_reason: reason,
+    score: 0,
+    issues: [],
+    summary: `skipped: ${reason}`,
+    metrics,
+  };
 }
 
 /** A check that failed for one reason. */
-export function failed(issue: CheckIssue, metrics: Record<string, number> = {}, summary = issue.message): CheckFindings {
+export function failed(
+  issue: CheckIssue,
+  metrics: Record<string, number> = {},
+  summary = issue.message,
+): CheckFindings {
   return { passed: false, skipped: false, score: 0, issues: [issue], summary, metrics };
 }
 

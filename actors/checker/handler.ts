@@ -14,7 +14,11 @@ import { failed } from "./findings.ts";
 import type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
 
 /** Runs one check and returns its outcome. */
-export async function runCheck(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal = new AbortController().signal): Promise<CheckOutcome> {
+export async function runCheck(
+  ports: CheckerPorts,
+  input: CheckTaskInput,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<CheckOutcome> {
   const started = ports.now();
   const deadline = started + input.timeout_ms;
   const findings = await findingsOf(ports, input, signal, deadline);
@@ -35,7 +39,12 @@ function throwIfAborted(signal: AbortSignal, what: string): void {
   if (signal.aborted) throw new TerminalError(ErrorCode.Cancelled, `check cancelled before ${what}`);
 }
 
-async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal, deadline: number): Promise<CheckFindings> {
+async function findingsOf(
+  ports: CheckerPorts,
+  input: CheckTaskInput,
+  signal: AbortSignal,
+  deadline: number,
+): Promise<CheckFindings> {
   const definition = CHECKS[input.check];
   const repo = await ports.workspaces.ensureClone(input.target.repo);
   throwIfAborted(signal, "the worktree");
@@ -46,10 +55,18 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
       return failed(head.install.issue);
     }
     throwIfAborted(signal, input.check);
-    const req: CheckRequest = { check: input.check, target: input.target, dir, required_coverage: input.required_coverage, timeout_ms: input.timeout_ms, signal };
+    const req: CheckRequest = {
+      check: input.check,
+      target: input.target,
+      dir,
+      required_coverage: input.required_coverage,
+      timeout_ms: input.timeout_ms,
+      signal,
+    };
     const findings = await definition.run(createContext(ports, req, head, git, repo, deadline));
     throwIfAborted(signal, "reporting");
-    if (head.install?.ok === false && head.install.issue !== undefined) findings.issues.push({ ...head.install.issue, severity: "info" });
+    if (head.install?.ok === false && head.install.issue !== undefined)
+      findings.issues.push({ ...head.install.issue, severity: "info" });
     ports.log(`check ${input.check} on ${input.target.branch}@${sha.slice(0, 8)}: ${findings.summary}`);
     return findings;
   });

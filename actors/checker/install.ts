@@ -29,6 +29,10 @@ export async function installDependencies(exec: Exec, project: Project): Promise
   if (succeeded(result)) return { command, ok: true, durationMs: result.durationMs };
   const issue: CheckIssue = result.timedOut
     ? timeoutIssue(result, command)
-    : { severity: "high", message: `${command} failed (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`, rule: "install" };
+    : {
+        severity: "high",
+        message: `${command} failed (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`,
+        rule: "install",
+      };
   return { command, ok: false, issue, durationMs: result.durationMs };
 }

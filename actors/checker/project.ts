@@ -49,23 +49,44 @@ export interface Project {
 }
 
 const NPM_PLACEHOLDER_TEST = /no test specified/;
-const FLAT_CONFIGS = ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts"];
-const LEGACY_CONFIGS = [".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml", ".eslintrc"];
+const FLAT_CONFIGS = [
+  "eslint.config.js",
+  "eslint.config.mjs",
+  "eslint.config.cjs",
+  "eslint.config.ts",
+  "eslint.config.mts",
+];
+const LEGACY_CONFIGS = [
+  ".eslintrc.js",
+  ".eslintrc.cjs",
+  ".eslintrc.json",
+  ".eslintrc.yaml",
+  ".eslintrc.yml",
+  ".eslintrc",
+];
 const PYTHON_MARKERS = ["pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "tox.ini", "Pipfile"];
 const COVERAGE_CONFIGS = [".c8rc", ".c8rc.json", ".nycrc", ".nycrc.json", ".nycrc.yml", ".nycrc.yaml"];
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isDirectory(), () => false);
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   try {
     const value: unknown = JSON.parse(await readFile(path, "utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -82,12 +103,15 @@ async function firstExisting(dir: string, names: readonly string[]): Promise<str
 
 function stringRecord(value: unknown): Record<string, string> {
   if (value === null || typeof value !== "object") return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
 }
 
 function toSettings(value: unknown): PatchbaySettings {
   const raw = value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  const text = (key: string): string | undefined => (typeof raw[key] === "string" && raw[key] !== "" ? (raw[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof raw[key] === "string" && raw[key] !== "" ? (raw[key] as string) : undefined;
   const limit = raw.max_regression_pct;
   return {
     bench: text("bench"),
@@ -109,7 +133,11 @@ async function isPythonRepo(dir: string): Promise<boolean> {
 
 async function usesPytest(dir: string): Promise<boolean> {
   if (await firstExisting(dir, ["pytest.ini", "conftest.py", "tests/conftest.py", "test/conftest.py"])) return true;
-  const configs = await Promise.all(["pyproject.toml", "setup.cfg", "tox.ini", "requirements.txt", "requirements-dev.txt"].map((name) => readText(join(dir, name))));
+  const configs = await Promise.all(
+    ["pyproject.toml", "setup.cfg", "tox.ini", "requirements.txt", "requirements-dev.txt"].map((name) =>
+      readText(join(dir, name)),
+    ),
+  );
   return configs.some((text) => /\[tool\.pytest|\[tool:pytest\]|\[pytest\]|^pytest\b/m.test(text));
 }
 
@@ -118,9 +146,15 @@ export async function detectProject(dir: string): Promise<Project> {
   const pkg = await readJson(join(dir, "package.json"));
   const fileSettings = toSettings(await readJson(join(dir, "patchbay.json")));
   const kind = pkg !== undefined ? "node" : (await isPythonRepo(dir)) ? "python" : "unknown";
-  const deps = ["dependencies", "devDependencies", "optionalDependencies"].flatMap((key) => Object.keys(stringRecord(pkg?.[key])));
+  const deps = ["dependencies", "devDependencies", "optionalDependencies"].flatMap((key) =>
+    Object.keys(stringRecord(pkg?.[key])),
+  );
   const pkgSettings = pkg?.patchbay !== undefined ? toSettings(pkg.patchbay) : {};
-  const integrationDir = (await isDir(join(dir, "test/integration"))) ? "test/integration" : (await isDir(join(dir, "tests/integration"))) ? "tests/integration" : undefined;
+  const integrationDir = (await isDir(join(dir, "test/integration")))
+    ? "test/integration"
+    : (await isDir(join(dir, "tests/integration")))
+      ? "tests/integration"
+      : undefined;
   return {
     kind,
     dir,
@@ -133,7 +167,8 @@ export async function detectProject(dir: string): Promise<Project> {
     eslintLegacyConfig: pkg?.eslintConfig !== undefined ? "package.json" : await firstExisting(dir, LEGACY_CONFIGS),
     prettier: deps.includes("prettier"),
     pytest: kind === "python" && (await usesPytest(dir)),
-    coverageConfig: pkg?.c8 !== undefined || pkg?.nyc !== undefined || (await firstExisting(dir, COVERAGE_CONFIGS)) !== undefined,
+    coverageConfig:
+      pkg?.c8 !== undefined || pkg?.nyc !== undefined || (await firstExisting(dir, COVERAGE_CONFIGS)) !== undefined,
   };
 }
 
@@ -146,28 +181,33 @@ export async function unitTestSpec(project: Project): Promise<TestSpec | undefin
   if (project.kind === "node") {
     for (const script of ["test:unit", "test"]) {
       const text = project.scripts[script];
-      if (text !== undefined && text.trim() !== "" && !NPM_PLACEHOLDER_TEST.test(text)) return { kind: "npm-script", script, text };
+      if (text !== undefined && text.trim() !== "" && !NPM_PLACEHOLDER_TEST.test(text))
+        return { kind: "npm-script", script, text };
     }
     return project.settings.unit !== undefined ? { kind: "shell", text: project.settings.unit } : undefined;
   }
   if (project.kind !== "python") return undefined;
   if (project.settings.unit !== undefined) return { kind: "shell", text: project.settings.unit };
   const runner = project.pytest ? "pytest" : "unittest";
-  for (const dir of ["tests/unit", "test/unit"]) if (await isDir(join(project.dir, dir))) return { kind: "python", runner, dir, ignore: [] };
+  for (const dir of ["tests/unit", "test/unit"])
+    if (await isDir(join(project.dir, dir))) return { kind: "python", runner, dir, ignore: [] };
   const ignore = project.integrationDir === undefined ? [] : [project.integrationDir];
   if (runner === "pytest") return { kind: "python", runner, ignore };
-  for (const dir of ["tests", "test"]) if (await isDir(join(project.dir, dir))) return { kind: "python", runner, dir, ignore };
+  for (const dir of ["tests", "test"])
+    if (await isDir(join(project.dir, dir))) return { kind: "python", runner, dir, ignore };
   return { kind: "python", runner, ignore };
 }
 
 /** The integration suite: `test:integration`, else the integration folder, else patchbay.json `integration`. */
 export function integrationTestSpec(project: Project): TestSpec | undefined {
   const script = project.scripts["test:integration"];
-  if (project.kind === "node" && script !== undefined && script.trim() !== "") return { kind: "npm-script", script: "test:integration", text: script };
+  if (project.kind === "node" && script !== undefined && script.trim() !== "")
+    return { kind: "npm-script", script: "test:integration", text: script };
   if (project.settings.integration !== undefined) return { kind: "shell", text: project.settings.integration };
   if (project.integrationDir === undefined) return undefined;
   if (project.kind === "node") return { kind: "node-folder", dir: project.integrationDir };
-  if (project.kind === "python") return { kind: "python", runner: project.pytest ? "pytest" : "unittest", dir: project.integrationDir, ignore: [] };
+  if (project.kind === "python")
+    return { kind: "python", runner: project.pytest ? "pytest" : "unittest", dir: project.integrationDir, ignore: [] };
   return undefined;
 }
 

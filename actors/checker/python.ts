@@ -31,14 +31,23 @@ const PROBE = [
 ].join("\n");
 
 async function executable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(() => true, () => false);
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Executables named `name` on a PATH, in order, plus extra absolute candidates. */
 export async function findOnPath(name: string, searchPath: string, extra: readonly string[] = []): Promise<string[]> {
   const found: string[] = [];
   const seen = new Set<string>();
-  for (const candidate of [...searchPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name)), ...extra]) {
+  for (const candidate of [
+    ...searchPath
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, name)),
+    ...extra,
+  ]) {
     if (!(await executable(candidate))) continue;
     const real = await realpath(candidate).catch(() => candidate);
     // pyenv shims are scripts that all resolve to the same file; keep each shim directory once.
@@ -77,6 +86,9 @@ export function pickPython(pythons: readonly PythonInfo[], needs: readonly Pytho
 export function describePythons(pythons: readonly PythonInfo[]): string {
   if (pythons.length === 0) return "no python3 found";
   return pythons
-    .map((python) => `${python.executable} ${python.version}: ${MODULES.filter((module) => python.modules[module]).join(", ") || "none of " + MODULES.join("/")}`)
+    .map(
+      (python) =>
+        `${python.executable} ${python.version}: ${MODULES.filter((module) => python.modules[module]).join(", ") || "none of " + MODULES.join("/")}`,
+    )
     .join("; ");
 }

@@ -18,7 +18,10 @@ function packageFile(name: string, file: string): ToolPath {
   try {
     return { ok: true, path: join(dirname(require.resolve(`${name}/package.json`)), file) };
   } catch (err) {
-    return { ok: false, reason: `${name} is not installed with patchbay (${err instanceof Error ? err.message.split("\n")[0] : String(err)})` };
+    return {
+      ok: false,
+      reason: `${name} is not installed with patchbay (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`,
+    };
   }
 }
 

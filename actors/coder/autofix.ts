@@ -46,12 +46,22 @@ export async function runAutofix(ports: AutofixPorts, input: AutofixInput): Prom
     const tree = await prepareTree(ports, dir, head, deadline, true);
     const fixes = await applyFixers(tree);
     const files = (await git.raw(["diff", "--name-only"])).split("\n").filter(Boolean);
-    if (files.length === 0) return AutofixOutput.parse({ applied: false, fixed: fixes.fixed, files: [], tools: fixes.tools });
+    if (files.length === 0)
+      return AutofixOutput.parse({ applied: false, fixed: fixes.fixed, files: [], tools: fixes.tools });
     await git.raw(["add", "-u"]);
-    await git.raw(["commit", "--quiet", "-m", AUTOFIX_MESSAGE, "-m", `fixed: ${fixes.fixed}\ntools: ${fixes.tools.join(", ")}`]);
+    await git.raw([
+      "commit",
+      "--quiet",
+      "-m",
+      AUTOFIX_MESSAGE,
+      "-m",
+      `fixed: ${fixes.fixed}\ntools: ${fixes.tools.join(", ")}`,
+    ]);
     const sha = (await git.revparse(["HEAD"])).trim();
     await pushBranch(git, "origin", target.branch);
-    ports.log(`auto-fix on ${target.branch}: ${sha.slice(0, 8)}, ${fixes.fixed} fixed in ${files.length} files (${fixes.tools.join(", ")})`);
+    ports.log(
+      `auto-fix on ${target.branch}: ${sha.slice(0, 8)}, ${fixes.fixed} fixed in ${files.length} files (${fixes.tools.join(", ")})`,
+    );
     return AutofixOutput.parse({ applied: true, commit_sha: sha, fixed: fixes.fixed, files, tools: fixes.tools });
   });
 }
@@ -74,7 +84,13 @@ async function applyFixers(tree: Tree): Promise<{ fixed: number; tools: string[]
     }
   }
   const prettier = "node_modules/.bin/prettier";
-  if (tree.project.prettier && (await stat(join(tree.dir, prettier)).then(() => true, () => false))) {
+  if (
+    tree.project.prettier &&
+    (await stat(join(tree.dir, prettier)).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     const result = await tree.exec.run(prettier, ["--write", "--log-level=warn", "."]);
     if (result.exitCode === 0) tools.push("prettier --write");
   }

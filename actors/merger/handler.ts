@@ -40,9 +40,14 @@ export function resolveBinding(ports: MergerPorts): TaskBinding {
     const baseSha = await ports.forge.branchSha(input.repo, base);
     const config = await readGateConfig(ports.workspaces, input.repo, headSha);
     const target: ResolvedTarget = {
-      repo: input.repo, branch: head, head_sha: headSha, base,
-      ...(baseSha ? { base_sha: baseSha } : {}), ...(input.pr_number !== undefined ? { pr_number: input.pr_number } : {}),
-      ...(prUrl ? { pr_url: prUrl } : {}), ...(config ? { config } : {}),
+      repo: input.repo,
+      branch: head,
+      head_sha: headSha,
+      base,
+      ...(baseSha ? { base_sha: baseSha } : {}),
+      ...(input.pr_number !== undefined ? { pr_number: input.pr_number } : {}),
+      ...(prUrl ? { pr_url: prUrl } : {}),
+      ...(config ? { config } : {}),
     };
     return target;
   });
@@ -51,8 +56,14 @@ export function resolveBinding(ports: MergerPorts): TaskBinding {
 /** `"patchbay": {"gate": {...}}` of package.json, else patchbay.json's `gate`, at `sha`. */
 async function readGateConfig(workspaces: Workspaces, repo: string, sha: string): Promise<GateConfig | undefined> {
   const cached = await workspaces.ensureClone(repo);
-  for (const [file, pick] of [["package.json", (j: { patchbay?: { gate?: unknown } }) => j.patchbay?.gate], ["patchbay.json", (j: { gate?: unknown }) => j.gate]] as const) {
-    const text = await run("git", ["-C", cached.dir, "show", `${sha}:${file}`]).then((r) => r.stdout, () => undefined);
+  for (const [file, pick] of [
+    ["package.json", (j: { patchbay?: { gate?: unknown } }) => j.patchbay?.gate],
+    ["patchbay.json", (j: { gate?: unknown }) => j.gate],
+  ] as const) {
+    const text = await run("git", ["-C", cached.dir, "show", `${sha}:${file}`]).then(
+      (r) => r.stdout,
+      () => undefined,
+    );
     if (!text) continue;
     let json: unknown;
     try {
@@ -74,7 +85,10 @@ export function reportBinding(ports: MergerPorts): TaskBinding {
     if (number === undefined) return { reported: false };
     const status = gateStatus(result);
     await ports.forge.setStatus(input.target.repo, number, { ...status, context: GATE_STATUS_CONTEXT });
-    const comment = await ports.forge.upsertComment(input.target.repo, number, { key: GATE_COMMENT_KEY, body: gateComment(result, input.workflow_id) });
+    const comment = await ports.forge.upsertComment(input.target.repo, number, {
+      key: GATE_COMMENT_KEY,
+      body: gateComment(result, input.workflow_id),
+    });
     return { reported: true, status: status.state, comment_id: comment.id };
   });
 }

@@ -26,7 +26,8 @@ export function gateComment(result: QualityGateResult, workflowId: string): stri
     "|---|---|---|---|---|",
     ...result.checks.map(checkRow),
   ];
-  if (result.blocking_issues.length > 0) lines.push("", "### Blocking issues", "", ...result.blocking_issues.map((b) => `- ${b}`));
+  if (result.blocking_issues.length > 0)
+    lines.push("", "### Blocking issues", "", ...result.blocking_issues.map((b) => `- ${b}`));
   return lines.join("\n");
 }
 

@@ -79,7 +79,10 @@ async function startChildren(supervisor: Supervisor, opts: ClusterOptions): Prom
   await supervisor.run(spec("coordinator"), opts.coordinators);
   for (let i = 1; i <= opts.coordinators; i++) out.push({ name: `coordinator.${i}`, pid: supervisor.pids[out.length] });
   const checker = spec("checker");
-  await supervisor.run({ ...checker, args: [...checker.args, "--concurrency", String(opts.checkerConcurrency)] }, opts.checkers);
+  await supervisor.run(
+    { ...checker, args: [...checker.args, "--concurrency", String(opts.checkerConcurrency)] },
+    opts.checkers,
+  );
   for (let i = 1; i <= opts.checkers; i++) out.push({ name: `checker.${i}`, pid: supervisor.pids[out.length] });
   return out;
 }
@@ -87,13 +90,20 @@ async function startChildren(supervisor: Supervisor, opts: ClusterOptions): Prom
 function childEnv(url: string, opts: ClusterOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: url };
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT; // measure the runtime, not the exporter
-  const extra = [env.NODE_OPTIONS, opts.nodeOptions, opts.cpuProfDir ? `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` : undefined];
+  const extra = [
+    env.NODE_OPTIONS,
+    opts.nodeOptions,
+    opts.cpuProfDir ? `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` : undefined,
+  ];
   const nodeOptions = extra.filter(Boolean).join(" ");
   if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
   return env;
 }
 
-async function stopParts(parts: { server?: NatsServer; supervisor?: Supervisor; nc?: NatsConnection }, storeDir: string): Promise<void> {
+async function stopParts(
+  parts: { server?: NatsServer; supervisor?: Supervisor; nc?: NatsConnection },
+  storeDir: string,
+): Promise<void> {
   try {
     await parts.nc?.close().catch(() => undefined);
     await parts.supervisor?.stop(10_000);

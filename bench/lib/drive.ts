@@ -49,9 +49,11 @@ export async function runWindow(w: Workload, total: number, inFlight: number): P
   const runs: Run[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, async () => {
-    while (next < total) runs.push(await runOne(w, next++));
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, total) }, async () => {
+      while (next < total) runs.push(await runOne(w, next++));
+    }),
+  );
   return { runs, ms: performance.now() - t0 };
 }
 

@@ -43,14 +43,23 @@ export interface Floor {
 /** Measures the floor; leaves nothing behind on the server. */
 export async function measureFloor(nc: NatsConnection, opts: FloorOptions): Promise<Floor> {
   const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: FLOOR_STREAM, subjects: [`${FLOOR_SUBJECT}.>`], storage: StorageType.File, max_msgs: 1_000_000 });
+  await jsm.streams.add({
+    name: FLOOR_STREAM,
+    subjects: [`${FLOOR_SUBJECT}.>`],
+    storage: StorageType.File,
+    max_msgs: 1_000_000,
+  });
   const kv = await new Kvm(nc).create(FLOOR_BUCKET, { history: 1, storage: StorageType.File });
   try {
     const js = jetstream(nc);
     const payload = new Uint8Array(opts.publishBytes).fill(120);
     const value = new Uint8Array(opts.kvBytes).fill(121);
-    await rate(opts.publishInFlight, 1, (w, i) => js.publish(`${FLOOR_SUBJECT}.warm`, payload, { msgID: `warm-${w}-${i}` }));
-    const publishRtt = await sampleRtt(opts.rttSamples, (i) => js.publish(`${FLOOR_SUBJECT}.rtt`, payload, { msgID: `rtt-${i}` }));
+    await rate(opts.publishInFlight, 1, (w, i) =>
+      js.publish(`${FLOOR_SUBJECT}.warm`, payload, { msgID: `warm-${w}-${i}` }),
+    );
+    const publishRtt = await sampleRtt(opts.rttSamples, (i) =>
+      js.publish(`${FLOOR_SUBJECT}.rtt`, payload, { msgID: `rtt-${i}` }),
+    );
     const publishPerSec = await publishRate(js, payload, opts, false);
     const publishMsgIdPerSec = await publishRate(js, payload, opts, true);
     const kvUpdateRtt = await kvRtt(kv, value, opts.rttSamples);
@@ -63,23 +72,35 @@ export async function measureFloor(nc: NatsConnection, opts: FloorOptions): Prom
 }
 
 /** Runs `workers` loops of `step` until `seconds` have passed; returns completed steps per second. */
-async function rate(workers: number, seconds: number, step: (worker: number, i: number) => Promise<unknown>): Promise<number> {
+async function rate(
+  workers: number,
+  seconds: number,
+  step: (worker: number, i: number) => Promise<unknown>,
+): Promise<number> {
   const t0 = performance.now();
   const deadline = t0 + seconds * 1_000;
   let done = 0;
-  await Promise.all(Array.from({ length: workers }, async (_, w) => {
-    for (let i = 0; performance.now() < deadline; i++) {
-      await step(w, i);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        await step(w, i);
+        done += 1;
+      }
+    }),
+  );
   return done / ((performance.now() - t0) / 1_000);
 }
 
-async function publishRate(js: JetStreamClient, payload: Uint8Array, opts: FloorOptions, withMsgId: boolean): Promise<number> {
+async function publishRate(
+  js: JetStreamClient,
+  payload: Uint8Array,
+  opts: FloorOptions,
+  withMsgId: boolean,
+): Promise<number> {
   const tag = withMsgId ? "id" : "plain";
   return await rate(opts.publishInFlight, opts.seconds, (w, i) =>
-    js.publish(`${FLOOR_SUBJECT}.${tag}`, payload, withMsgId ? { msgID: `${tag}-${w}-${i}` } : undefined));
+    js.publish(`${FLOOR_SUBJECT}.${tag}`, payload, withMsgId ? { msgID: `${tag}-${w}-${i}` } : undefined),
+  );
 }
 
 async function kvRate(kv: KV, value: Uint8Array, opts: FloorOptions): Promise<number> {

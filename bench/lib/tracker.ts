@@ -34,14 +34,17 @@ export class CompletionTracker {
   undecodable = 0;
 
   constructor(nc: NatsConnection) {
-    this.#sub = nc.subscribe(Subject.allLogs, { callback: (err, msg) => {
-      if (err) return;
-      const id = lastToken(msg.subject);
-      if (!this.#waiters.has(id)) return;
-      const ending = terminalStep(msg.data);
-      if (ending === null) this.undecodable += 1;
-      else if (ending) this.#settle(id, { ending, at: performance.now(), ...codeOf(msg.headers?.get(Header.ErrorCode)) });
-    } });
+    this.#sub = nc.subscribe(Subject.allLogs, {
+      callback: (err, msg) => {
+        if (err) return;
+        const id = lastToken(msg.subject);
+        if (!this.#waiters.has(id)) return;
+        const ending = terminalStep(msg.data);
+        if (ending === null) this.undecodable += 1;
+        else if (ending)
+          this.#settle(id, { ending, at: performance.now(), ...codeOf(msg.headers?.get(Header.ErrorCode)) });
+      },
+    });
   }
 
   /** Registers `id` before its start is published; resolves when it ends or after `timeoutMs`. */

@@ -13,7 +13,15 @@ import { runRules } from "./rules.ts";
 import type { AnalyzeRequest, AnalyzeResponse, FileAnalysis, LanguageId } from "./types.ts";
 
 function emptyResult(relPath: string, language: LanguageId | null, error?: ErrorInfo): FileAnalysis {
-  const result: FileAnalysis = { path: relPath, language, symbols: [], imports: [], functions: [], matches: [], syntaxErrors: [] };
+  const result: FileAnalysis = {
+    path: relPath,
+    language,
+    symbols: [],
+    imports: [],
+    functions: [],
+    matches: [],
+    syntaxErrors: [],
+  };
   if (error !== undefined) result.error = error;
   return result;
 }
@@ -31,11 +39,18 @@ function readSource(absPath: string, maxFileBytes: number): string | ErrorInfo {
 }
 
 /** Analyses one file; grammars for its language must already be loaded. */
-export function analyzeFile(root: string, relPath: string, request: Omit<AnalyzeRequest, "root" | "paths">): FileAnalysis {
+export function analyzeFile(
+  root: string,
+  relPath: string,
+  request: Omit<AnalyzeRequest, "root" | "paths">,
+): FileAnalysis {
   const language = languageForPath(relPath);
   if (language === null) {
     const ext = path.extname(relPath) || "(none)";
-    return emptyResult(relPath, null, { code: ErrorCode.AnalysisUnsupportedFile, message: `no grammar for extension ${ext}` });
+    return emptyResult(relPath, null, {
+      code: ErrorCode.AnalysisUnsupportedFile,
+      message: `no grammar for extension ${ext}`,
+    });
   }
   const source = readSource(path.join(root, relPath), request.maxFileBytes);
   if (typeof source !== "string") return emptyResult(relPath, language, source);
@@ -65,7 +80,10 @@ export async function analyzeBatch(request: AnalyzeRequest): Promise<AnalyzeResp
     try {
       return analyzeFile(request.root, relPath, request);
     } catch (err) {
-      return emptyResult(relPath, languageForPath(relPath), { code: ErrorCode.AnalysisFailed, message: ensureError(err).message });
+      return emptyResult(relPath, languageForPath(relPath), {
+        code: ErrorCode.AnalysisFailed,
+        message: ensureError(err).message,
+      });
     }
   });
   return { files };

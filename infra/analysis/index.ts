@@ -9,5 +9,12 @@ export { RULES, RULE_IDS } from "./rules.ts";
 export type { PatternRule } from "./rules.ts";
 export { SUPPORTED_EXTENSIONS, languageForPath } from "./languages.ts";
 export type {
-  FileAnalysis, FunctionMetrics, LanguageId, RuleMatch, Severity, SymbolInfo, SymbolKind, SyntaxErrorAt,
+  FileAnalysis,
+  FunctionMetrics,
+  LanguageId,
+  RuleMatch,
+  Severity,
+  SymbolInfo,
+  SymbolKind,
+  SyntaxErrorAt,
 } from "./types.ts";

@@ -86,7 +86,13 @@ function resolveRelPath(root: string, relPath: unknown, index: number): string {
     throw new TerminalError(ErrorCode.InvalidInput, `relPaths[${index}] must be a non-empty string`);
   }
   const inside = path.relative(root, path.resolve(root, relPath));
-  if (path.isAbsolute(relPath) || inside === "" || inside === ".." || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+  if (
+    path.isAbsolute(relPath) ||
+    inside === "" ||
+    inside === ".." ||
+    inside.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(inside)
+  ) {
     throw new TerminalError(ErrorCode.InvalidInput, `relPaths[${index}] ${JSON.stringify(relPath)} is not inside root`);
   }
   return relPath;
@@ -94,7 +100,8 @@ function resolveRelPath(root: string, relPath: unknown, index: number): string {
 
 /** Checks the arguments of one analysis call. */
 export function resolveAnalyzeArgs(root: unknown, relPaths: unknown, options: unknown): AnalyzeArgs {
-  if (typeof root !== "string" || root === "") throw new TerminalError(ErrorCode.InvalidInput, "root must be a non-empty path");
+  if (typeof root !== "string" || root === "")
+    throw new TerminalError(ErrorCode.InvalidInput, "root must be a non-empty path");
   if (!Array.isArray(relPaths)) throw new TerminalError(ErrorCode.InvalidInput, "relPaths must be an array of paths");
   const absRoot = path.resolve(root);
   return {

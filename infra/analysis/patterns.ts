@@ -81,7 +81,10 @@ export function pyStringShape(node: Node): StringShape | null {
   if (op === "%") return l === null ? null : { literal: l.literal, dynamic: true };
   const r = pyStringShape(right);
   if (l === null && r === null) return null;
-  return { literal: (l?.literal ?? "") + (r?.literal ?? ""), dynamic: l === null || r === null || l.dynamic || r.dynamic };
+  return {
+    literal: (l?.literal ?? "") + (r?.literal ?? ""),
+    dynamic: l === null || r === null || l.dynamic || r.dynamic,
+  };
 }
 
 /** The callee of a call: its last name (`db.query` → `query`) and the object before it, if any. */
@@ -109,7 +112,9 @@ export function calleeOf(call: Node): Callee | null {
 export function positionalArgs(call: Node): Node[] {
   const args = call.childForFieldName("arguments");
   if (args === null) return [];
-  return args.namedChildren.filter((c): c is Node => c !== null && c.type !== "keyword_argument" && c.type !== "comment");
+  return args.namedChildren.filter(
+    (c): c is Node => c !== null && c.type !== "keyword_argument" && c.type !== "comment",
+  );
 }
 
 /** The value of a Python keyword argument, e.g. `shell` in `run(cmd, shell=True)`. */

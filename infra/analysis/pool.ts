@@ -63,12 +63,21 @@ async function runLimited<T>(count: number, limit: number, task: (index: number)
 }
 
 function dispatch(piscina: Piscina<AnalyzeRequest, AnalyzeResponse>, options: ResolvedPoolOptions) {
-  return async (root: string, relPaths: readonly string[], analyzeOptions: AnalyzeOptions = {}): Promise<FileAnalysis[]> => {
+  return async (
+    root: string,
+    relPaths: readonly string[],
+    analyzeOptions: AnalyzeOptions = {},
+  ): Promise<FileAnalysis[]> => {
     const args = resolveAnalyzeArgs(root, relPaths, analyzeOptions);
     const chunks = batches(args.relPaths, options.threads);
     const inFlight = options.threads + Math.min(options.threads, options.maxQueue);
     const responses = await runLimited(chunks.length, inFlight, async (index) => {
-      const request: AnalyzeRequest = { root: args.root, paths: chunks[index], rules: args.rules, maxFileBytes: options.maxFileBytes };
+      const request: AnalyzeRequest = {
+        root: args.root,
+        paths: chunks[index],
+        rules: args.rules,
+        maxFileBytes: options.maxFileBytes,
+      };
       try {
         return await piscina.run(request);
       } catch (err) {
@@ -93,7 +102,8 @@ export function createAnalysisPool(options: AnalysisPoolOptions = {}): AnalysisP
   return {
     threads: resolved.threads,
     analyzeFiles(root, relPaths, analyzeOptions) {
-      if (closing !== undefined) return Promise.reject(new TerminalError(ErrorCode.AnalysisFailed, "analysis pool is closed"));
+      if (closing !== undefined)
+        return Promise.reject(new TerminalError(ErrorCode.AnalysisFailed, "analysis pool is closed"));
       return analyze(root, relPaths, analyzeOptions);
     },
     close() {

@@ -7,7 +7,13 @@
 import type { Node } from "web-tree-sitter";
 import type { LanguageFamily } from "./languages.ts";
 import {
-  calleeOf, jsStringShape, keywordArg, positionalArgs, pyLiteral, pyStringShape, snakeName,
+  calleeOf,
+  jsStringShape,
+  keywordArg,
+  positionalArgs,
+  pyLiteral,
+  pyStringShape,
+  snakeName,
 } from "./patterns.ts";
 import type { StringShape } from "./patterns.ts";
 import type { RuleMatch, Severity } from "./types.ts";
@@ -47,7 +53,8 @@ function firstArgIsBuilt(call: Node, family: LanguageFamily, keyword?: RegExp): 
 function isSqlCall(call: Node, family: LanguageFamily): boolean {
   const callee = calleeOf(call);
   if (callee === null) return false;
-  const named = family === "js" ? JS_SQL_CALL.test(callee.name) : callee.object !== null && PY_SQL_CALL.has(callee.name);
+  const named =
+    family === "js" ? JS_SQL_CALL.test(callee.name) : callee.object !== null && PY_SQL_CALL.has(callee.name);
   return named && firstArgIsBuilt(call, family, SQL_KEYWORD);
 }
 
@@ -64,7 +71,8 @@ function isShellCall(call: Node, family: LanguageFamily): boolean {
     return JS_EXEC.has(callee.name) && fromChildProcess && firstArgIsBuilt(call, family);
   }
   const qualified = `${callee.object ?? "os"}.${callee.name}`;
-  const viaShell = PY_SHELL_ALWAYS.has(qualified) ||
+  const viaShell =
+    PY_SHELL_ALWAYS.has(qualified) ||
     (callee.object === "subprocess" && PY_SUBPROCESS.has(callee.name) && keywordArg(call, "shell")?.type === "true");
   return viaShell && firstArgIsBuilt(call, family);
 }
@@ -73,7 +81,9 @@ function isEval(node: Node, family: LanguageFamily): boolean {
   const callee = calleeOf(node);
   if (callee === null || callee.object !== null) return false;
   if (family === "python") return callee.name === "eval" || callee.name === "exec";
-  return node.type === "new_expression" ? callee.name === "Function" : callee.name === "eval" || callee.name === "Function";
+  return node.type === "new_expression"
+    ? callee.name === "Function"
+    : callee.name === "eval" || callee.name === "Function";
 }
 
 /** Name and value of a JS binding (`const x = v`, `x = v`, `{x: v}`, class field `x = v`). */
@@ -132,47 +142,59 @@ function isTlsDisabled(node: Node, family: LanguageFamily): boolean {
   return /NODE_TLS_REJECT_UNAUTHORIZED/.test(left) && /^["'`]?0["'`]?$/.test(value.text);
 }
 
-const JS_BINDINGS = ["variable_declarator", "assignment_expression", "pair", "public_field_definition", "field_definition"];
+const JS_BINDINGS = [
+  "variable_declarator",
+  "assignment_expression",
+  "pair",
+  "public_field_definition",
+  "field_definition",
+];
 
 /** Every rule, in report order. */
 export const RULES: readonly PatternRule[] = [
   {
-    id: "sql-injection", severity: "critical",
+    id: "sql-injection",
+    severity: "critical",
     message: "SQL built from strings at run time; use a parameterized query with placeholders.",
     hint: /select|insert|update|delete/i,
     nodeTypes: { js: ["call_expression"], python: ["call"] },
     test: isSqlCall,
   },
   {
-    id: "command-injection", severity: "critical",
+    id: "command-injection",
+    severity: "critical",
     message: "Shell command built from input; pass an argument array (execFile/spawn, subprocess without shell=True).",
     hint: /exec|system|popen|subprocess/,
     nodeTypes: { js: ["call_expression"], python: ["call"] },
     test: isShellCall,
   },
   {
-    id: "code-eval", severity: "high",
+    id: "code-eval",
+    severity: "high",
     message: "Dynamic code evaluation (eval / new Function / exec); parse data instead of running it.",
     hint: /eval|Function|exec/,
     nodeTypes: { js: ["call_expression", "new_expression"], python: ["call"] },
     test: isEval,
   },
   {
-    id: "hardcoded-secret", severity: "high",
+    id: "hardcoded-secret",
+    severity: "high",
     message: "String literal assigned to a secret-like name; load secrets from the environment or a vault.",
     hint: /pass|pwd|secret|key|token/i,
     nodeTypes: { js: JS_BINDINGS, python: ["assignment", "keyword_argument", "pair"] },
     test: isHardcodedSecret,
   },
   {
-    id: "aws-access-key", severity: "critical",
+    id: "aws-access-key",
+    severity: "critical",
     message: "AWS access key id in source; revoke it and load credentials from the environment.",
     hint: AWS_KEY,
     nodeTypes: { js: ["string", "template_string"], python: ["string"] },
     test: (node) => AWS_KEY.test(node.text),
   },
   {
-    id: "tls-verification-disabled", severity: "high",
+    id: "tls-verification-disabled",
+    severity: "high",
     message: "TLS certificate verification disabled; trust the right CA instead.",
     hint: /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|verify|_create_unverified_context/,
     nodeTypes: { js: ["pair", "assignment_expression"], python: ["keyword_argument", "attribute"] },
@@ -185,7 +207,11 @@ export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
 
 /** Runs the enabled rules (all when `ruleIds` is null) over one parsed file. */
 export function runRules(
-  root: Node, source: string, family: LanguageFamily, file: string, ruleIds: readonly string[] | null,
+  root: Node,
+  source: string,
+  family: LanguageFamily,
+  file: string,
+  ruleIds: readonly string[] | null,
 ): RuleMatch[] {
   const byType = new Map<string, PatternRule[]>();
   for (const rule of RULES) {

@@ -61,18 +61,26 @@ export class PatchbayClient {
   validate(type: string, input: unknown): unknown {
     if (!this.#inputs) return input;
     const schema = this.#inputs[type];
-    if (!schema) throw new TerminalError(ErrorCode.UnknownWorkflowType, `unknown workflow type '${type}' (known: ${Object.keys(this.#inputs).join(", ")})`);
+    if (!schema)
+      throw new TerminalError(
+        ErrorCode.UnknownWorkflowType,
+        `unknown workflow type '${type}' (known: ${Object.keys(this.#inputs).join(", ")})`,
+      );
     return parseOrThrow(input, schema, ErrorCode.InvalidInput);
   }
 
   /** Starts a workflow (once per id) and returns its id. An existing id is not started again. */
   async start(type: string, input: unknown, opts: { id?: string; traceparent?: string } = {}): Promise<string> {
-    if (!ID_PATTERN.test(type)) throw new TerminalError(ErrorCode.InvalidInput, `type: must be letters, digits, '-' or '_'`);
+    if (!ID_PATTERN.test(type))
+      throw new TerminalError(ErrorCode.InvalidInput, `type: must be letters, digits, '-' or '_'`);
     this.validate(type, input);
     const id = opts.id ?? `${type}-${nuid.next()}`;
-    if (!ID_PATTERN.test(id)) throw new TerminalError(ErrorCode.InvalidInput, `id: must be letters, digits, '-' or '_' (1-128)`);
+    if (!ID_PATTERN.test(id))
+      throw new TerminalError(ErrorCode.InvalidInput, `id: must be letters, digits, '-' or '_' (1-128)`);
     const start = startMessage(type, id, input);
-    await publishAll(this.nc, this.js, [{ ...start, headers: opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : {} }]);
+    await publishAll(this.nc, this.js, [
+      { ...start, headers: opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : {} },
+    ]);
     return id;
   }
 
@@ -92,7 +100,11 @@ export class PatchbayClient {
       const rec = await this.status(id);
       if (rec && rec.run >= minRun && TERMINAL.has(rec.status)) return rec;
       const left = deadline - Date.now();
-      if (left <= 0) throw new TerminalError(ErrorCode.WaitTimeout, `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`);
+      if (left <= 0)
+        throw new TerminalError(
+          ErrorCode.WaitTimeout,
+          `workflow ${id} still ${rec?.status ?? "not started"} after ${timeoutMs} ms`,
+        );
       await Promise.race([woke, new Promise((r) => setTimeout(r, Math.min(left, 1_000)))]);
     }
   }
@@ -126,7 +138,10 @@ export class PatchbayClient {
   async reset(id: string, event: number): Promise<void> {
     const history = await this.history(id);
     if (event < 1 || event > history.length) {
-      throw new TerminalError(ErrorCode.ResetInvalid, `event ${event} is outside the history of ${id} (1..${history.length})`);
+      throw new TerminalError(
+        ErrorCode.ResetInvalid,
+        `event ${event} is outside the history of ${id} (1..${history.length})`,
+      );
     }
     await this.signal(id, "reset", { event });
   }
@@ -142,7 +157,8 @@ export class PatchbayClient {
     const out: SagaRecord[] = [];
     for await (const key of await kv.keys()) {
       const rec = await this.status(key);
-      if (!rec || (filter.type && rec.type !== filter.type) || (filter.status && rec.status !== filter.status)) continue;
+      if (!rec || (filter.type && rec.type !== filter.type) || (filter.status && rec.status !== filter.status))
+        continue;
       out.push(rec);
     }
     return out.sort((a, b) => b.created_at - a.created_at);
@@ -154,15 +170,21 @@ export class PatchbayClient {
     const state = (await jsm.streams.info(Stream.Dlq)).state;
     if (state.messages === 0) return [];
     const start = Math.max(state.first_seq, state.last_seq - limit + 1);
-    const consumer = await this.js.consumers.get(Stream.Dlq, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const consumer = await this.js.consumers.get(Stream.Dlq, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: start,
+    });
     const out: DlqEntry[] = [];
     try {
       const batch = await consumer.fetch({ max_messages: limit, expires: 2_000 });
       for await (const m of batch) {
         out.push({
-          seq: m.seq, time: Math.floor(Number(m.info.timestampNanos) / 1e6), subject: m.subject,
+          seq: m.seq,
+          time: Math.floor(Number(m.info.timestampNanos) / 1e6),
+          subject: m.subject,
           original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
-          code: headerValue(m.headers, Header.ErrorCode) ?? "", reason: headerValue(m.headers, Header.DlqReason) ?? "",
+          code: headerValue(m.headers, Header.ErrorCode) ?? "",
+          reason: headerValue(m.headers, Header.DlqReason) ?? "",
         });
         if (m.info.pending === 0) break;
       }

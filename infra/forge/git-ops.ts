@@ -23,7 +23,9 @@ export function forgeGit(context: GitContext, dir: string, allowPack = false): S
     unsafe: { allowUnsafeHooksPath: true, allowUnsafePack: allowPack },
     errors: (error, result) => {
       if (error !== undefined || result.exitCode === 0) return error;
-      const output = Buffer.concat([...result.stdErr, ...result.stdOut]).toString("utf8").trim();
+      const output = Buffer.concat([...result.stdErr, ...result.stdOut])
+        .toString("utf8")
+        .trim();
       return new Error(`git exited with ${result.exitCode}${output ? `: ${output}` : ""}`);
     },
   });
@@ -69,7 +71,8 @@ export class BaseMovedError extends RetryableError {
  */
 export async function mergeInWorktree(git: SimpleGit, pushGit: SimpleGit, spec: MergeSpec): Promise<string> {
   const headSha = await revParse(git, `refs/remotes/origin/${spec.head}`);
-  if (headSha === undefined) throw new TerminalError(ErrorCode.BranchNotFound, `head branch ${spec.head} no longer exists in ${spec.source}`);
+  if (headSha === undefined)
+    throw new TerminalError(ErrorCode.BranchNotFound, `head branch ${spec.head} no longer exists in ${spec.source}`);
   const baseSha = (await git.raw(["rev-parse", "HEAD"])).trim();
   const earlier = await findMergeOf(git, headSha);
   if (earlier !== undefined) return earlier;
@@ -84,10 +87,13 @@ export async function mergeInWorktree(git: SimpleGit, pushGit: SimpleGit, spec: 
     await git.raw(["merge", "--abort"]).catch(() => undefined);
     if (conflicts === "") throw gitFailure(err, `merging ${spec.head} into ${spec.base}`);
     const files = conflicts.split("\n").join(", ");
-    throw new TerminalError(ErrorCode.MergeConflict, `merging ${spec.head} into ${spec.base} conflicts in: ${files}`, { cause: err });
+    throw new TerminalError(ErrorCode.MergeConflict, `merging ${spec.head} into ${spec.base} conflicts in: ${files}`, {
+      cause: err,
+    });
   }
   const [mergeSha, , second] = (await git.raw(["rev-list", "--parents", "-n", "1", "HEAD"])).trim().split(" ");
-  if (second !== headSha) throw new RetryableError(ErrorCode.GitFailed, `merging ${spec.head} into ${spec.base} made no merge commit`);
+  if (second !== headSha)
+    throw new RetryableError(ErrorCode.GitFailed, `merging ${spec.head} into ${spec.base} made no merge commit`);
   await pushBase(pushGit, spec, baseSha);
   return mergeSha;
 }
@@ -103,15 +109,21 @@ async function pushBase(git: SimpleGit, spec: MergeSpec, baseSha: string): Promi
   try {
     await git.raw(["push", "--quiet", ...receivePack, "origin", `HEAD:refs/heads/${spec.base}`]);
   } catch (err) {
-    if (RACED.test(gitMessage(err)) || (await lsRemoteBranch(git, spec.source, spec.base).catch(() => baseSha)) !== baseSha) {
-      throw new BaseMovedError(`${spec.base} of ${spec.source} moved during the merge: ${gitMessage(err)}`, { cause: err });
+    if (
+      RACED.test(gitMessage(err)) ||
+      (await lsRemoteBranch(git, spec.source, spec.base).catch(() => baseSha)) !== baseSha
+    ) {
+      throw new BaseMovedError(`${spec.base} of ${spec.source} moved during the merge: ${gitMessage(err)}`, {
+        cause: err,
+      });
     }
     throw pushError(err, spec.source, spec.base);
   }
 }
 
 /** Push failures that mean another writer updated base (or its checked-out tree) at the same time. */
-const RACED = /fetch first|non-fast-forward|stale info|cannot lock ref|failed to update ref|Up-to-date check failed|index\.lock/i;
+const RACED =
+  /fetch first|non-fast-forward|stale info|cannot lock ref|failed to update ref|Up-to-date check failed|index\.lock/i;
 
 /** The merge commit on base's first-parent line whose second parent is `headSha`. */
 async function findMergeOf(git: SimpleGit, headSha: string): Promise<string | undefined> {
@@ -129,14 +141,20 @@ async function revParse(git: SimpleGit, ref: string): Promise<string | undefined
 }
 
 async function isAncestor(git: SimpleGit, ancestor: string, of: string): Promise<boolean> {
-  return git.raw(["merge-base", "--is-ancestor", ancestor, of]).then(() => true, () => false);
+  return git.raw(["merge-base", "--is-ancestor", ancestor, of]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
  * `git diff --stat` of a pull request in the cached clone: `base...head` while open, the
  * merge commit against its first parent once merged. Undefined when a branch is gone.
  */
-export async function diffStat(git: SimpleGit, pr: { base: string; head: string; merge_commit_sha?: string }): Promise<string | undefined> {
+export async function diffStat(
+  git: SimpleGit,
+  pr: { base: string; head: string; merge_commit_sha?: string },
+): Promise<string | undefined> {
   const range = pr.merge_commit_sha
     ? [`${pr.merge_commit_sha}^1...${pr.merge_commit_sha}^2`]
     : [`refs/remotes/origin/${pr.base}...refs/remotes/origin/${pr.head}`];

@@ -1,5 +1,5 @@
 /**
- * The forge (DESIGN §7): the interface every forge implements, and the local forge — real git
+ * The forge (docs/forge.md): the interface every forge implements, and the local forge — real git
  * remotes on disk, pull request and issue records in the `forge` KV bucket, pages served by
  * the gateway. See docs/forge.md.
  */
@@ -41,7 +41,11 @@ export async function openLocalForge(nc: NatsConnection, options: OpenLocalForge
   try {
     await kv.status();
   } catch (err) {
-    throw new TerminalError(ErrorCode.NotFound, `KV bucket '${Bucket.Forge}' not found: start patchbay (up) once to provision it`, { cause: err });
+    throw new TerminalError(
+      ErrorCode.NotFound,
+      `KV bucket '${Bucket.Forge}' not found: start patchbay (up) once to provision it`,
+      { cause: err },
+    );
   }
   const author = options.author ?? DEFAULT_FORGE_AUTHOR;
   const allowEnvironment = options.allowEnvironment ?? [];

@@ -39,5 +39,6 @@ export function branchPair(head: string, base: string): string {
 
 /** Throws INVALID_INPUT unless `n` is a positive integer. */
 export function assertNumber(n: number, what = "number"): void {
-  if (!Number.isSafeInteger(n) || n < 1) throw new TerminalError(ErrorCode.InvalidInput, `${what} must be a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new TerminalError(ErrorCode.InvalidInput, `${what} must be a positive integer, got ${n}`);
 }

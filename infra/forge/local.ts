@@ -1,5 +1,5 @@
 /**
- * The local forge (DESIGN §7): repositories are real git remotes (a path is its own remote),
+ * The local forge (docs/forge.md): repositories are real git remotes (a path is its own remote),
  * pull request and issue records live in the `forge` KV bucket, merges are done with git and
  * pushed back to the origin, and pages are served by the gateway at `pullRequestUrl`.
  *
@@ -22,7 +22,16 @@ import { ForgeKey, REPO_KEY_PATTERN, assertNumber, branchPair, repoRef } from ".
 import type { RepoRef } from "./keys.ts";
 import { RepoIndex, StoredIssue, StoredPullRequest, cleanLabels } from "./records.ts";
 import { ForgeStore } from "./store.ts";
-import type { CommentInput, CommitStatus, Forge, ForgeComment, ForgeIssue, NewIssue, NewPullRequest, PullRequest } from "./types.ts";
+import type {
+  CommentInput,
+  CommitStatus,
+  Forge,
+  ForgeComment,
+  ForgeIssue,
+  NewIssue,
+  NewPullRequest,
+  PullRequest,
+} from "./types.ts";
 
 /** Options of {@link LocalForge}. */
 export interface LocalForgeOptions {
@@ -98,7 +107,10 @@ export class LocalForge implements Forge {
       const record = { ...draft, number: claim.number };
       if (await this.#store.createOnce(key, record)) return this.#hydrate(record);
     }
-    throw new RetryableError(ErrorCode.ForgeConflict, `creating a pull request ${pair} in ${ref.source} kept conflicting`);
+    throw new RetryableError(
+      ErrorCode.ForgeConflict,
+      `creating a pull request ${pair} in ${ref.source} kept conflicting`,
+    );
   }
 
   async getPullRequest(repo: string, number: number): Promise<PullRequest | undefined> {
@@ -125,9 +137,13 @@ export class LocalForge implements Forge {
   }
 
   async setStatus(repo: string, number: number, status: Omit<CommitStatus, "updated_at">): Promise<PullRequest> {
-    if (status.context.trim() === "") throw new TerminalError(ErrorCode.InvalidInput, "status context must not be empty");
+    if (status.context.trim() === "")
+      throw new TerminalError(ErrorCode.InvalidInput, "status context must not be empty");
     if (!["pending", "success", "failure", "error"].includes(status.state)) {
-      throw new TerminalError(ErrorCode.InvalidInput, `status state ${JSON.stringify(status.state)} is not pending, success, failure or error`);
+      throw new TerminalError(
+        ErrorCode.InvalidInput,
+        `status state ${JSON.stringify(status.state)} is not pending, success, failure or error`,
+      );
     }
     return this.#updatePr(repo, number, (pr) => {
       const now = this.#now();
@@ -144,11 +160,27 @@ export class LocalForge implements Forge {
       const now = this.#now();
       const same = input.key === undefined ? -1 : pr.comments.findIndex((c) => c.key === input.key);
       if (same >= 0) {
-        written = { ...pr.comments[same], body: input.body, author: input.author ?? pr.comments[same].author, updated_at: now };
-        return { ...pr, comments: pr.comments.map((c, i) => (i === same ? (written as ForgeComment) : c)), updated_at: now };
+        written = {
+          ...pr.comments[same],
+          body: input.body,
+          author: input.author ?? pr.comments[same].author,
+          updated_at: now,
+        };
+        return {
+          ...pr,
+          comments: pr.comments.map((c, i) => (i === same ? (written as ForgeComment) : c)),
+          updated_at: now,
+        };
       }
       const id = pr.comments.reduce((max, c) => Math.max(max, c.id), 0) + 1;
-      written = { id, ...(input.key === undefined ? {} : { key: input.key }), author: input.author ?? this.#author, body: input.body, created_at: now, updated_at: now };
+      written = {
+        id,
+        ...(input.key === undefined ? {} : { key: input.key }),
+        author: input.author ?? this.#author,
+        body: input.body,
+        created_at: now,
+        updated_at: now,
+      };
       return { ...pr, comments: [...pr.comments, written], updated_at: now };
     });
     return written as ForgeComment;
@@ -159,11 +191,14 @@ export class LocalForge implements Forge {
     const pr = await this.getPullRequest(ref.source, number);
     if (pr === undefined) throw new TerminalError(ErrorCode.PrNotFound, `no pull request #${number} in ${ref.source}`);
     if (pr.state === "merged" && pr.merge_commit_sha) return { merge_commit_sha: pr.merge_commit_sha };
-    if (pr.state === "closed") throw new TerminalError(ErrorCode.PrNotOpen, `pull request #${number} of ${ref.source} is closed`);
+    if (pr.state === "closed")
+      throw new TerminalError(ErrorCode.PrNotOpen, `pull request #${number} of ${ref.source} is closed`);
     const sha = await this.#mergeWithRetry(ref, pr);
     // The merge is in git now: record it even if the pull request was closed meanwhile.
     const done = await this.#updatePr(ref.source, number, (current) =>
-      current.state === "merged" ? current : { ...current, state: "merged", merge_commit_sha: sha, updated_at: this.#now() },
+      current.state === "merged"
+        ? current
+        : { ...current, state: "merged", merge_commit_sha: sha, updated_at: this.#now() },
     );
     await this.#unindex(ref, branchPair(pr.head, pr.base), number);
     return { merge_commit_sha: done.merge_commit_sha ?? sha };
@@ -184,10 +219,19 @@ export class LocalForge implements Forge {
     if (title === "") throw new TerminalError(ErrorCode.InvalidInput, "issue title must not be empty");
     const { number } = await this.#claimNumber(ref, undefined);
     const issue: StoredIssue = {
-      number, repo: ref.source, title, body: input.body ?? "", labels: cleanLabels(input.labels ?? []), state: "open", created_at: this.#now(),
+      number,
+      repo: ref.source,
+      title,
+      body: input.body ?? "",
+      labels: cleanLabels(input.labels ?? []),
+      state: "open",
+      created_at: this.#now(),
     };
     if (!(await this.#store.createOnce(ForgeKey.issue(ref.key, number), issue))) {
-      throw new TerminalError(ErrorCode.Internal, `issue #${number} of ${ref.source} exists although its number was just allocated`);
+      throw new TerminalError(
+        ErrorCode.Internal,
+        `issue #${number} of ${ref.source} exists although its number was just allocated`,
+      );
     }
     return { ...issue, url: this.issueUrl(ref.source, number) };
   }
@@ -216,17 +260,35 @@ export class LocalForge implements Forge {
   async #draft(ref: RepoRef, input: NewPullRequest): Promise<StoredPullRequest> {
     assertBranchName(input.head, "head");
     assertBranchName(input.base, "base");
-    if (input.head === input.base) throw new TerminalError(ErrorCode.InvalidInput, `head and base are both ${input.base}`);
+    if (input.head === input.base)
+      throw new TerminalError(ErrorCode.InvalidInput, `head and base are both ${input.base}`);
     const title = input.title.trim();
     if (title === "") throw new TerminalError(ErrorCode.InvalidInput, "pull request title must not be empty");
-    const [baseSha, headSha] = await Promise.all([lsRemoteBranch(this.#lsGit, ref.source, input.base), lsRemoteBranch(this.#lsGit, ref.source, input.head)]);
-    for (const [branch, sha] of [[input.base, baseSha], [input.head, headSha]] as const) {
-      if (sha === undefined) throw new TerminalError(ErrorCode.BranchNotFound, `branch ${branch} not found in ${ref.source}`);
+    const [baseSha, headSha] = await Promise.all([
+      lsRemoteBranch(this.#lsGit, ref.source, input.base),
+      lsRemoteBranch(this.#lsGit, ref.source, input.head),
+    ]);
+    for (const [branch, sha] of [
+      [input.base, baseSha],
+      [input.head, headSha],
+    ] as const) {
+      if (sha === undefined)
+        throw new TerminalError(ErrorCode.BranchNotFound, `branch ${branch} not found in ${ref.source}`);
     }
     const now = this.#now();
     return {
-      number: 0, repo: ref.source, title, body: input.body ?? "", head: input.head, base: input.base,
-      labels: cleanLabels(input.labels ?? []), state: "open", statuses: [], comments: [], created_at: now, updated_at: now,
+      number: 0,
+      repo: ref.source,
+      title,
+      body: input.body ?? "",
+      head: input.head,
+      base: input.base,
+      labels: cleanLabels(input.labels ?? []),
+      state: "open",
+      statuses: [],
+      comments: [],
+      created_at: now,
+      updated_at: now,
     };
   }
 
@@ -244,7 +306,11 @@ export class LocalForge implements Forge {
         return index;
       }
       claim = { number: index.next, existing: false };
-      return { ...index, next: index.next + 1, open: pair === undefined ? index.open : { ...index.open, [pair]: index.next } };
+      return {
+        ...index,
+        next: index.next + 1,
+        open: pair === undefined ? index.open : { ...index.open, [pair]: index.next },
+      };
     });
     return claim;
   }
@@ -260,11 +326,16 @@ export class LocalForge implements Forge {
     });
   }
 
-  async #updatePr(repo: string, number: number, change: (pr: StoredPullRequest) => StoredPullRequest): Promise<PullRequest> {
+  async #updatePr(
+    repo: string,
+    number: number,
+    change: (pr: StoredPullRequest) => StoredPullRequest,
+  ): Promise<PullRequest> {
     assertNumber(number, "pull request number");
     const ref = repoRef(repo);
     const next = await this.#store.mutate(ForgeKey.pr(ref.key, number), StoredPullRequest, (current) => {
-      if (current === undefined) throw new TerminalError(ErrorCode.PrNotFound, `no pull request #${number} in ${ref.source}`);
+      if (current === undefined)
+        throw new TerminalError(ErrorCode.PrNotFound, `no pull request #${number} in ${ref.source}`);
       return change(current);
     });
     return this.#hydrate(next);

@@ -1,5 +1,5 @@
 /**
- * The forge interface (DESIGN §7): branches, pull requests with numbers, labels, statuses,
+ * The forge interface (docs/forge.md): branches, pull requests with numbers, labels, statuses,
  * comments, merges with a real merge commit, issues. The local forge keeps records in KV and
  * does merges with git; GitHub is a second implementation.
  */

@@ -44,12 +44,18 @@ export function normalizeSource(input: string): string {
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[\w.-]+@[\w.-]+:/.test(source)) return source.replace(/\/+$/, "");
   if (isAbsolute(source)) return resolve(source);
-  throw new TerminalError(ErrorCode.InvalidInput, `relative repository paths are not accepted: ${JSON.stringify(input)}`);
+  throw new TerminalError(
+    ErrorCode.InvalidInput,
+    `relative repository paths are not accepted: ${JSON.stringify(input)}`,
+  );
 }
 
 /** `<name>-<first 12 hex of sha256(source)>`. */
 export function cacheKey(source: string): string {
-  const name = basename(source.replace(/\.git$/, "")).replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40) || "repo";
+  const name =
+    basename(source.replace(/\.git$/, ""))
+      .replace(/[^A-Za-z0-9._-]/g, "_")
+      .slice(0, 40) || "repo";
   return `${name}-${createHash("sha256").update(source).digest("hex").slice(0, 12)}`;
 }
 
@@ -59,7 +65,11 @@ export function cacheLockPath(layout: CacheLayout, key: string): string {
 }
 
 /** Clones `repoUrlOrPath` into the cache, or fetches it if already there. */
-export async function ensureClone(context: GitContext, layout: CacheLayout, repoUrlOrPath: string): Promise<CachedRepo> {
+export async function ensureClone(
+  context: GitContext,
+  layout: CacheLayout,
+  repoUrlOrPath: string,
+): Promise<CachedRepo> {
   const source = normalizeSource(repoUrlOrPath);
   const key = cacheKey(source);
   const reposDir = join(layout.cacheDir, "repos");
@@ -67,7 +77,10 @@ export async function ensureClone(context: GitContext, layout: CacheLayout, repo
   await mkdir(reposDir, { recursive: true });
   await mkdir(join(layout.cacheDir, "locks"), { recursive: true });
   return withLock(cacheLockPath(layout, key), { timeoutMs: layout.lockTimeoutMs }, async () => {
-    const exists = await stat(dir).then((info) => info.isDirectory(), () => false);
+    const exists = await stat(dir).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
     if (exists) await refresh(context, dir, source);
     else await create(context, reposDir, dir, source, key);
     return { source, dir, key };
@@ -99,7 +112,10 @@ async function refresh(context: GitContext, dir: string, source: string): Promis
   const git = makeGit(context, dir);
   const origin = (await git.raw(["config", "--get", "remote.origin.url"]).catch(() => "")).trim();
   if (origin !== source) {
-    throw new TerminalError(ErrorCode.Internal, `cached clone ${dir} has origin ${origin || "(none)"}, expected ${source}`);
+    throw new TerminalError(
+      ErrorCode.Internal,
+      `cached clone ${dir} has origin ${origin || "(none)"}, expected ${source}`,
+    );
   }
   await fetch(context, dir, source);
 }

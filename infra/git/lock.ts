@@ -51,7 +51,12 @@ export async function withLock<T>(lockPath: string, options: LockOptions, fn: ()
 
 /** Acquires the lock at `lockPath`, waiting up to `options.timeoutMs`. */
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<LockHandle> {
-  const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), createdAt: new Date().toISOString() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomUUID(),
+    createdAt: new Date().toISOString(),
+  };
   const deadline = Date.now() + options.timeoutMs;
   let poll = options.pollMs ?? 10;
   for (;;) {
@@ -62,7 +67,10 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
     if (holder !== undefined && isStale(holder) && (await breakStale(lockPath, holder))) continue;
     if (Date.now() >= deadline) {
       const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.createdAt}` : "an unknown holder";
-      throw new RetryableError(ErrorCode.LockTimeout, `lock ${lockPath} still held by ${who} after ${options.timeoutMs} ms`);
+      throw new RetryableError(
+        ErrorCode.LockTimeout,
+        `lock ${lockPath} still held by ${who} after ${options.timeoutMs} ms`,
+      );
     }
     await delay(Math.min(poll, Math.max(1, deadline - Date.now())));
     poll = Math.min(poll * 2, MAX_POLL_MS);

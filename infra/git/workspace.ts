@@ -68,7 +68,10 @@ export function createWorkspaces(options: WorkspacesOptions): Workspaces {
     throw new TerminalError(ErrorCode.ConfigInvalid, `cacheDir must be absolute, got ${options.cacheDir}`);
   }
   const context = gitContext(options.author, options.allowEnvironment);
-  const layout: CacheLayout = { cacheDir: options.cacheDir, lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS };
+  const layout: CacheLayout = {
+    cacheDir: options.cacheDir,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  };
   const worktreesDir = options.worktreesDir ?? join(options.cacheDir, "worktrees");
   const env: WorktreeEnv = { context, layout, worktreesDir, warn: options.onWarning ?? (() => undefined) };
   return {
@@ -84,7 +87,12 @@ interface WorktreeEnv {
   warn: (message: string) => void;
 }
 
-async function withWorktree<T>(env: WorktreeEnv, repo: CachedRepo, options: WorktreeOptions, fn: WorktreeTask<T>): Promise<T> {
+async function withWorktree<T>(
+  env: WorktreeEnv,
+  repo: CachedRepo,
+  options: WorktreeOptions,
+  fn: WorktreeTask<T>,
+): Promise<T> {
   assertBranchName(options.ref, "ref");
   if (options.branch !== undefined) assertBranchName(options.branch, "branch");
   const sha = await remoteBranchHead(env.context, repo, options.ref);
@@ -142,7 +150,12 @@ async function addWorktree(env: WorktreeEnv, repo: CachedRepo, sha: string, opti
 }
 
 /** Removes the worktree (by hand if git will not), prunes, and deletes the task branch. */
-async function removeWorktree(env: WorktreeEnv, repo: CachedRepo, dir: string, branch: string | undefined): Promise<void> {
+async function removeWorktree(
+  env: WorktreeEnv,
+  repo: CachedRepo,
+  dir: string,
+  branch: string | undefined,
+): Promise<void> {
   const git = makeGit(env.context, repo.dir);
   await withLock(cacheLockPath(env.layout, repo.key), { timeoutMs: env.layout.lockTimeoutMs }, async () => {
     try {
@@ -171,7 +184,12 @@ export interface PushOptions {
  * cloned from). Pushes the local branch of that name if there is one, else HEAD.
  * A rejected push is a TerminalError GIT_FAILED; other failures are retryable.
  */
-export async function pushBranch(git: SimpleGit, remote: string, branch: string, options: PushOptions = {}): Promise<void> {
+export async function pushBranch(
+  git: SimpleGit,
+  remote: string,
+  branch: string,
+  options: PushOptions = {},
+): Promise<void> {
   assertBranchName(branch, "branch");
   if (remote === "" || remote.startsWith("-")) {
     throw new TerminalError(ErrorCode.InvalidInput, `remote ${JSON.stringify(remote)} is not a remote name or URL`);

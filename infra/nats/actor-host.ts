@@ -11,7 +11,12 @@ import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import { decode, decodeRaw } from "../../protocol/codec.ts";
 import {
-  contractName, parseTaskInput, parseTaskOutput, type AnyTaskContract, type TaskParsedInput, type TaskResult,
+  contractName,
+  parseTaskInput,
+  parseTaskOutput,
+  type AnyTaskContract,
+  type TaskParsedInput,
+  type TaskResult,
 } from "../../protocol/contract.ts";
 import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
 import { taskResultMessage } from "../../protocol/event.ts";
@@ -35,7 +40,10 @@ export interface TaskContext {
 }
 
 /** Role logic for one contract: gets the parsed input, returns the output or throws. */
-export type TaskHandler<C extends AnyTaskContract = AnyTaskContract> = (input: TaskParsedInput<C>, ctx: TaskContext) => Promise<TaskResult<C>>;
+export type TaskHandler<C extends AnyTaskContract = AnyTaskContract> = (
+  input: TaskParsedInput<C>,
+  ctx: TaskContext,
+) => Promise<TaskResult<C>>;
 
 /** A handler bound to its contract; build it with {@link implement}. */
 export interface TaskBinding {
@@ -110,14 +118,21 @@ export class ActorHost {
 
   /** Starts pulling tasks. */
   async start(): Promise<void> {
-    const consumer = await this.#js.consumers.get(Stream.Tasks, Consumer.actor(this.#opts.role)).catch((err: unknown) => {
-      if (!isConsumerNotFound(err)) throw err;
-      throw new TerminalError(ErrorCode.NotFound, `no task consumer ${Consumer.actor(this.#opts.role)} for role '${this.#opts.role}': provision the role (a coordinator whose workflows dispatch to it, or a process of the role in create mode)`);
-    });
+    const consumer = await this.#js.consumers
+      .get(Stream.Tasks, Consumer.actor(this.#opts.role))
+      .catch((err: unknown) => {
+        if (!isConsumerNotFound(err)) throw err;
+        throw new TerminalError(
+          ErrorCode.NotFound,
+          `no task consumer ${Consumer.actor(this.#opts.role)} for role '${this.#opts.role}': provision the role (a coordinator whose workflows dispatch to it, or a process of the role in create mode)`,
+        );
+      });
     const info = await consumer.info(true);
     this.#maxDeliver = info.config.max_deliver ?? -1;
     this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(100, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));
-    this.#cancels = this.#opts.nc.subscribe(Subject.allCancels, { callback: (_e, m) => this.#cancel(lastToken(m.subject)) });
+    this.#cancels = this.#opts.nc.subscribe(Subject.allCancels, {
+      callback: (_e, m) => this.#cancel(lastToken(m.subject)),
+    });
     this.#messages = await consumer.consume({ max_messages: this.#concurrency });
     this.#loop = this.#pull(this.#messages);
   }
@@ -166,7 +181,8 @@ export class ActorHost {
 
   #cancel(workflowId: string): void {
     for (const run of this.#running.values()) {
-      if (run.workflowId === workflowId) run.abort.abort(new TerminalError(ErrorCode.Cancelled, `workflow ${workflowId} cancelled`));
+      if (run.workflowId === workflowId)
+        run.abort.abort(new TerminalError(ErrorCode.Cancelled, `workflow ${workflowId} cancelled`));
     }
   }
 
@@ -181,9 +197,17 @@ export class ActorHost {
     entry.workflowId = task.workflow_id;
     const heartbeat = setInterval(() => msg.working(), this.#heartbeatMs);
     try {
-      const output = await inSpan(`task ${task.kind}`, headerValue(msg.headers, Header.TraceParent),
-        { "workflow.id": task.workflow_id, "task.id": task.task_id, "task.kind": task.kind, "actor.role": this.#opts.role },
-        () => this.#handle(task, msg, entry.abort.signal));
+      const output = await inSpan(
+        `task ${task.kind}`,
+        headerValue(msg.headers, Header.TraceParent),
+        {
+          "workflow.id": task.workflow_id,
+          "task.id": task.task_id,
+          "task.kind": task.kind,
+          "actor.role": this.#opts.role,
+        },
+        () => this.#handle(task, msg, entry.abort.signal),
+      );
       await this.#report(task, { output }, msg);
       msg.ack();
     } catch (err) {
@@ -195,7 +219,8 @@ export class ActorHost {
 
   async #handle(task: TaskMessage, msg: JsMsg, signal: AbortSignal): Promise<unknown> {
     const binding = this.#bindings.get(task.kind);
-    if (!binding) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
+    if (!binding)
+      throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
     const log = this.#opts.log ?? (() => undefined);
     return await runBinding(binding, task.input, { task, delivery: msg.info.deliveryCount, signal, log });
   }
@@ -227,7 +252,11 @@ export class ActorHost {
     const parsed = TaskMessage.pick({ task_id: true, workflow_id: true, run: true, attempt: true }).safeParse(raw);
     if (!parsed.success) return;
     const task = { ...parsed.data, kind: "", deadline: 0, input: undefined };
-    await this.#report(task, { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } }, msg);
+    await this.#report(
+      task,
+      { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } },
+      msg,
+    );
   }
 }
 
@@ -252,8 +281,13 @@ function traceOf(msg: JsMsg): Record<string, string> {
 function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Map<string, TaskBinding> {
   const byKind = new Map<string, TaskBinding>();
   for (const b of bindings) {
-    if (b.contract.role !== role) throw new TerminalError(ErrorCode.ConfigInvalid, `the ${role} host was given a handler of ${contractName(b.contract)}`);
-    if (byKind.has(b.contract.kind)) throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
+    if (b.contract.role !== role)
+      throw new TerminalError(
+        ErrorCode.ConfigInvalid,
+        `the ${role} host was given a handler of ${contractName(b.contract)}`,
+      );
+    if (byKind.has(b.contract.kind))
+      throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
     byKind.set(b.contract.kind, b);
   }
   return byKind;

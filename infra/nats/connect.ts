@@ -17,7 +17,7 @@ export interface ConnectOptions {
 }
 
 /**
- * Connects with `noAsyncTraces` (DESIGN §9) and unlimited reconnects. Throws a TerminalError
+ * Connects with `noAsyncTraces` (docs/architecture.md, "Cost") and unlimited reconnects. Throws a TerminalError
  * `NATS_UNREACHABLE` naming the URL when the first connect fails.
  */
 export async function connectNats(opts: ConnectOptions): Promise<NatsConnection> {
@@ -35,7 +35,11 @@ export async function connectNats(opts: ConnectOptions): Promise<NatsConnection>
   } catch (err) {
     const message = (err as Error).message;
     if (/authorization|authentication/i.test(message)) {
-      throw new TerminalError(ErrorCode.NatsAuthFailed, `NATS at ${opts.url} refused ${opts.user ? `user '${opts.user}'` : "an anonymous connection"}: ${message}`, { cause: err });
+      throw new TerminalError(
+        ErrorCode.NatsAuthFailed,
+        `NATS at ${opts.url} refused ${opts.user ? `user '${opts.user}'` : "an anonymous connection"}: ${message}`,
+        { cause: err },
+      );
     }
     throw new TerminalError(ErrorCode.NatsUnreachable, `cannot reach NATS at ${opts.url}: ${message}`, { cause: err });
   }

@@ -32,13 +32,19 @@ export interface HistoryEntry {
  * (nats-server 2.9 has no multi-subject consumers, so each subject gets an ordered consumer).
  */
 export async function readHistory(js: JetStreamClient, workflowId: string): Promise<HistoryEntry[]> {
-  const [events, logs] = await Promise.all([readSubject(js, Subject.event(workflowId)), readSubject(js, Subject.log(workflowId))]);
+  const [events, logs] = await Promise.all([
+    readSubject(js, Subject.event(workflowId)),
+    readSubject(js, Subject.log(workflowId)),
+  ]);
   const merged = [...events, ...logs].sort((a, b) => a.seq - b.seq);
   return merged.map((m, i) => toEntry(m, i + 1));
 }
 
 async function readSubject(js: JetStreamClient, subject: string): Promise<JsMsg[]> {
-  const consumer = await js.consumers.get(Stream.History, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get(Stream.History, {
+    filter_subjects: subject,
+    deliver_policy: DeliverPolicy.All,
+  });
   const out: JsMsg[] = [];
   try {
     let pending = (await consumer.info(true)).num_pending;
@@ -59,7 +65,12 @@ async function readSubject(js: JetStreamClient, subject: string): Promise<JsMsg[
 }
 
 function toEntry(m: JsMsg, number: number): HistoryEntry {
-  const entry: HistoryEntry = { number, seq: m.seq, time: Math.floor(Number(m.info.timestampNanos) / 1e6), subject: m.subject };
+  const entry: HistoryEntry = {
+    number,
+    seq: m.seq,
+    time: Math.floor(Number(m.info.timestampNanos) / 1e6),
+    subject: m.subject,
+  };
   try {
     entry.message = decode(m.data, HistoryMessage);
   } catch (err) {

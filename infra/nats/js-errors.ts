@@ -3,7 +3,11 @@ import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 
 /** A compare-and-set that lost: wrong last sequence (KV update), or a create on an existing key. */
 export function isWrongLastSequence(err: unknown): boolean {
-  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
 }
 
 /** The stream does not exist. */
@@ -13,7 +17,10 @@ export function isStreamNotFound(err: unknown): boolean {
 
 /** The consumer (or its stream) does not exist. */
 export function isConsumerNotFound(err: unknown): boolean {
-  return err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound);
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound)
+  );
 }
 
 /** Any JetStream API refusal (as opposed to a timeout or a connection error). */

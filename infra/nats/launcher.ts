@@ -63,7 +63,10 @@ export async function freePort(): Promise<number> {
 export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServer> {
   const binary = findNatsServerBinary();
   if (!binary) {
-    throw new TerminalError(ErrorCode.ServerStartFailed, "nats-server not found: install it (apt-get install nats-server) or set NATS_URL");
+    throw new TerminalError(
+      ErrorCode.ServerStartFailed,
+      "nats-server not found: install it (apt-get install nats-server) or set NATS_URL",
+    );
   }
   await mkdir(opts.storeDir, { recursive: true });
   const port = opts.port ?? (await freePort());
@@ -71,7 +74,9 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
   if (opts.configFile) args.push("-c", opts.configFile);
   const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
-  child.stderr?.on("data", (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  child.stderr?.on("data", (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
   if (opts.dieWithParent !== false) killOnExit(child);
   await waitForPort(port, child, opts.readyTimeoutMs ?? 10_000, () => log);
   return handle(child, port, opts);
@@ -103,19 +108,28 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new TerminalError(ErrorCode.ServerStartFailed, `nats-server exited with ${child.exitCode}: ${log().trim()}`);
+      throw new TerminalError(
+        ErrorCode.ServerStartFailed,
+        `nats-server exited with ${child.exitCode}: ${log().trim()}`,
+      );
     }
     if (log().includes("Server is ready") && (await canConnect(port))) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill("SIGKILL");
-  throw new TerminalError(ErrorCode.ServerStartFailed, `nats-server not ready on port ${port} after ${timeoutMs} ms: ${log().trim()}`);
+  throw new TerminalError(
+    ErrorCode.ServerStartFailed,
+    `nats-server not ready on port ${port} after ${timeoutMs} ms: ${log().trim()}`,
+  );
 }
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = tcpConnect(port, "127.0.0.1");
-    sock.once("connect", () => { sock.destroy(); resolve(true); });
+    sock.once("connect", () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.once("error", () => resolve(false));
   });
 }

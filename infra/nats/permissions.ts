@@ -1,5 +1,5 @@
 /**
- * Per-service NATS users with least-privilege subject permissions (DESIGN §8), as pure
+ * Per-service NATS users with least-privilege subject permissions (docs/permissions.md), as pure
  * functions: the users, what each may publish and subscribe to, and the nats-server
  * configuration text. Passwords come in as arguments; nothing here generates or stores one.
  * Every subject is derived from protocol/subjects.ts and the provisioning configs, so a new
@@ -90,10 +90,22 @@ function grantsOf(user: string): Grants {
 /** Consumes starts, signals, timers and events; publishes every internal subject; owns `sagas`. */
 function coordinatorGrants(): Grants {
   const g = kvGrants(Bucket.Sagas, "write");
-  g.pulls.push(`${Stream.Workflows}/${Consumer.Starts}`, `${Stream.Workflows}/${Consumer.Signals}`,
-    `${Stream.Timers}/${Consumer.Timers}`, `${Stream.History}/${Consumer.Events}`);
-  g.publish.push(...BUILTIN_ROLES.map((r) => Subject.task(r)), Subject.allCancels, Subject.allStarts, Subject.allSignals,
-    Subject.allTimers, Subject.allEvents, Subject.allLogs, Subject.allDlq);
+  g.pulls.push(
+    `${Stream.Workflows}/${Consumer.Starts}`,
+    `${Stream.Workflows}/${Consumer.Signals}`,
+    `${Stream.Timers}/${Consumer.Timers}`,
+    `${Stream.History}/${Consumer.Events}`,
+  );
+  g.publish.push(
+    ...BUILTIN_ROLES.map((r) => Subject.task(r)),
+    Subject.allCancels,
+    Subject.allStarts,
+    Subject.allSignals,
+    Subject.allTimers,
+    Subject.allEvents,
+    Subject.allLogs,
+    Subject.allDlq,
+  );
   g.reads.push(Stream.History);
   return g;
 }
@@ -126,7 +138,11 @@ function emptyGrants(): Grants {
 /** Reading a bucket: get (direct or stream message get) and key listings; writing adds puts. */
 function kvGrants(bucket: string, access: "read" | "write"): Grants {
   const stream = kvStream(bucket);
-  const publish = [`${API}.DIRECT.GET.${stream}.${kvKeys(bucket)}`, `${API}.STREAM.MSG.GET.${stream}`, `$JS.FC.${stream}.>`];
+  const publish = [
+    `${API}.DIRECT.GET.${stream}.${kvKeys(bucket)}`,
+    `${API}.STREAM.MSG.GET.${stream}`,
+    `$JS.FC.${stream}.>`,
+  ];
   if (access === "write") publish.push(kvKeys(bucket));
   return { publish, subscribe: [], pulls: [], reads: [stream] };
 }
@@ -148,8 +164,13 @@ function finish(g: Grants, user: string): SubjectPermissions {
   for (const stream of g.reads) {
     publish.push(...readSubjects(stream));
     for (const d of durables.filter((c) => c.stream === stream)) {
-      deny.push(`${API}.CONSUMER.CREATE.${stream}.${d.name}`, `${API}.CONSUMER.CREATE.${stream}.${d.name}.>`, `${API}.CONSUMER.DELETE.${stream}.${d.name}`);
-      if (!g.pulls.includes(`${stream}/${d.name}`)) deny.push(`${API}.CONSUMER.MSG.NEXT.${stream}.${d.name}`, `$JS.ACK.${stream}.${d.name}.>`);
+      deny.push(
+        `${API}.CONSUMER.CREATE.${stream}.${d.name}`,
+        `${API}.CONSUMER.CREATE.${stream}.${d.name}.>`,
+        `${API}.CONSUMER.DELETE.${stream}.${d.name}`,
+      );
+      if (!g.pulls.includes(`${stream}/${d.name}`))
+        deny.push(`${API}.CONSUMER.MSG.NEXT.${stream}.${d.name}`, `$JS.ACK.${stream}.${d.name}.>`);
     }
   }
   return {
@@ -163,8 +184,14 @@ function finish(g: Grants, user: string): SubjectPermissions {
  * reset) and unfiltered on DLQ, push ones (key listings, delivered to `_INBOX`) on buckets.
  */
 function readSubjects(stream: string): string[] {
-  const pulled: Record<string, string[]> = { [Stream.History]: [Subject.allEvents, Subject.allLogs], [Stream.Dlq]: [""] };
-  const buckets: Record<string, string> = { [kvStream(Bucket.Sagas)]: kvKeys(Bucket.Sagas), [kvStream(Bucket.Forge)]: kvKeys(Bucket.Forge) };
+  const pulled: Record<string, string[]> = {
+    [Stream.History]: [Subject.allEvents, Subject.allLogs],
+    [Stream.Dlq]: [""],
+  };
+  const buckets: Record<string, string> = {
+    [kvStream(Bucket.Sagas)]: kvKeys(Bucket.Sagas),
+    [kvStream(Bucket.Forge)]: kvKeys(Bucket.Forge),
+  };
   const manage = [`${API}.CONSUMER.INFO.${stream}.*`, `${API}.CONSUMER.DELETE.${stream}.*`];
   const filters = pulled[stream];
   if (filters) {
@@ -178,7 +205,12 @@ function readSubjects(stream: string): string[] {
 
 /** The read-only API subjects `provision(…, {verifyOnly: true})` uses. */
 export function verifyOnlySubjects(): string[] {
-  const streams = [...streamConfigs().map((s) => s.name), kvStream(Bucket.Sagas), kvStream(Bucket.Forge), objStream(Bucket.Artifacts)];
+  const streams = [
+    ...streamConfigs().map((s) => s.name),
+    kvStream(Bucket.Sagas),
+    kvStream(Bucket.Forge),
+    objStream(Bucket.Artifacts),
+  ];
   return [
     `${API}.INFO`,
     ...streams.map((s) => `${API}.STREAM.INFO.${s}`),
@@ -210,9 +242,16 @@ export function serverConfig(users: readonly NatsUser[]): string {
 
 /** One user, one subject per line so a review can read what each service may do. */
 function userBlock(u: NatsUser): string[] {
-  const list = (name: string, values: readonly string[]) => [`          ${name}: [`, ...values.map((v) => `            ${JSON.stringify(v)}`), "          ]"];
+  const list = (name: string, values: readonly string[]) => [
+    `          ${name}: [`,
+    ...values.map((v) => `            ${JSON.stringify(v)}`),
+    "          ]",
+  ];
   const rule = (name: string, r: SubjectRule) => [
-    `        ${name}: {`, ...list("allow", r.allow), ...(r.deny ? list("deny", r.deny) : []), "        }",
+    `        ${name}: {`,
+    ...list("allow", r.allow),
+    ...(r.deny ? list("deny", r.deny) : []),
+    "        }",
   ];
   return [
     "    {",

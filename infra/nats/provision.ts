@@ -7,8 +7,15 @@
  */
 import { PermissionViolationError, type NatsConnection } from "@nats-io/transport-node";
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstreamManager,
-  type ConsumerConfig, type JetStreamManager, type StreamConfig,
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
 } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
@@ -38,29 +45,105 @@ export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<Stream
   const maxQueued = opts.maxQueued ?? 1_000_000;
   const common = { storage: StorageType.File, num_replicas: 1, duplicate_window: ns(DUPLICATE_WINDOW_MS) };
   return [
-    { ...common, name: Stream.Workflows, subjects: [Subject.allStarts, Subject.allSignals], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: maxQueued },
-    { ...common, name: Stream.Timers, subjects: [Subject.allTimers], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: 10 * maxQueued },
-    { ...common, name: Stream.Tasks, subjects: [Subject.allTasks], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, max_msgs: maxQueued },
-    { ...common, name: Stream.History, subjects: [Subject.allEvents, Subject.allLogs], retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, max_age: ns(30 * 24 * 3600_000) },
-    { ...common, name: Stream.Dlq, subjects: [Subject.allDlq, Subject.maxDeliveriesAdvisories], retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, max_age: ns(30 * 24 * 3600_000) },
+    {
+      ...common,
+      name: Stream.Workflows,
+      subjects: [Subject.allStarts, Subject.allSignals],
+      retention: RetentionPolicy.Workqueue,
+      discard: DiscardPolicy.New,
+      max_msgs: maxQueued,
+    },
+    {
+      ...common,
+      name: Stream.Timers,
+      subjects: [Subject.allTimers],
+      retention: RetentionPolicy.Workqueue,
+      discard: DiscardPolicy.New,
+      max_msgs: 10 * maxQueued,
+    },
+    {
+      ...common,
+      name: Stream.Tasks,
+      subjects: [Subject.allTasks],
+      retention: RetentionPolicy.Workqueue,
+      discard: DiscardPolicy.New,
+      max_msgs: maxQueued,
+    },
+    {
+      ...common,
+      name: Stream.History,
+      subjects: [Subject.allEvents, Subject.allLogs],
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: ns(30 * 24 * 3600_000),
+    },
+    {
+      ...common,
+      name: Stream.Dlq,
+      subjects: [Subject.allDlq, Subject.maxDeliveriesAdvisories],
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: ns(30 * 24 * 3600_000),
+    },
   ];
 }
 
 /** The durable consumer configurations, keyed by stream. */
-export function consumerConfigs(opts: ProvisionOptions = {}): Array<{ stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }> {
+export function consumerConfigs(
+  opts: ProvisionOptions = {},
+): Array<{ stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }> {
   const base = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: ns(10_000) };
   const coordinator = [
-    { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Starts, filter_subject: Subject.allStarts, max_deliver: -1, max_ack_pending: 10_000 } },
-    { stream: Stream.Workflows, config: { ...base, durable_name: Consumer.Signals, filter_subject: Subject.allSignals, max_deliver: -1, max_ack_pending: 1_000 } },
-    { stream: Stream.Timers, config: { ...base, durable_name: Consumer.Timers, filter_subject: Subject.allTimers, max_deliver: -1, max_ack_pending: -1 } },
-    { stream: Stream.History, config: { ...base, durable_name: Consumer.Events, filter_subject: Subject.allEvents, max_deliver: -1, max_ack_pending: 20_000 } },
+    {
+      stream: Stream.Workflows,
+      config: {
+        ...base,
+        durable_name: Consumer.Starts,
+        filter_subject: Subject.allStarts,
+        max_deliver: -1,
+        max_ack_pending: 10_000,
+      },
+    },
+    {
+      stream: Stream.Workflows,
+      config: {
+        ...base,
+        durable_name: Consumer.Signals,
+        filter_subject: Subject.allSignals,
+        max_deliver: -1,
+        max_ack_pending: 1_000,
+      },
+    },
+    {
+      stream: Stream.Timers,
+      config: {
+        ...base,
+        durable_name: Consumer.Timers,
+        filter_subject: Subject.allTimers,
+        max_deliver: -1,
+        max_ack_pending: -1,
+      },
+    },
+    {
+      stream: Stream.History,
+      config: {
+        ...base,
+        durable_name: Consumer.Events,
+        filter_subject: Subject.allEvents,
+        max_deliver: -1,
+        max_ack_pending: 20_000,
+      },
+    },
   ];
   const roles = [...new Set<Role>([...BUILTIN_ROLES, ...(opts.roles ?? [])])];
   const actors = roles.map((role) => ({
     stream: Stream.Tasks,
     config: {
-      ...base, durable_name: Consumer.actor(role), filter_subject: Subject.task(role),
-      max_deliver: opts.maxTaskDeliveries ?? 5, max_ack_pending: opts.maxAckPendingPerRole ?? 1_000,
+      ...base,
+      durable_name: Consumer.actor(role),
+      filter_subject: Subject.task(role),
+      max_deliver: opts.maxTaskDeliveries ?? 5,
+      max_ack_pending: opts.maxAckPendingPerRole ?? 1_000,
       ack_wait: ns(opts.taskAckWaitMs ?? 30_000),
     },
   }));
@@ -77,18 +160,39 @@ export interface ProvisionMode {
   verifyOnly?: boolean;
 }
 
-const STREAM_KEYS: Array<keyof StreamConfig> = ["subjects", "retention", "discard", "storage", "duplicate_window", "max_msgs"];
-const CONSUMER_KEYS: Array<keyof ConsumerConfig> = ["filter_subject", "ack_policy", "max_deliver", "ack_wait", "max_ack_pending"];
+const STREAM_KEYS: Array<keyof StreamConfig> = [
+  "subjects",
+  "retention",
+  "discard",
+  "storage",
+  "duplicate_window",
+  "max_msgs",
+];
+const CONSUMER_KEYS: Array<keyof ConsumerConfig> = [
+  "filter_subject",
+  "ack_policy",
+  "max_deliver",
+  "ack_wait",
+  "max_ack_pending",
+];
 
 /** Creates or verifies every stream, consumer, the `sagas` and `forge` buckets and the `artifacts` store. */
-export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}, mode: ProvisionMode = {}): Promise<void> {
+export async function provision(
+  nc: NatsConnection,
+  opts: ProvisionOptions = {},
+  mode: ProvisionMode = {},
+): Promise<void> {
   if (mode.verifyOnly) return await verifyProvisioned(nc, opts);
   try {
     await createOrVerify(nc, opts);
   } catch (err) {
     const denied = permissionViolation(err);
     if (!denied) throw err;
-    throw new TerminalError(ErrorCode.ConfigInvalid, `this NATS user may not create what patchbay needs (${denied.message}): provision once as admin, then run with PATCHBAY_PROVISION=verify`, { cause: err });
+    throw new TerminalError(
+      ErrorCode.ConfigInvalid,
+      `this NATS user may not create what patchbay needs (${denied.message}): provision once as admin, then run with PATCHBAY_PROVISION=verify`,
+      { cause: err },
+    );
   }
 }
 
@@ -134,7 +238,11 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamCo
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, stream: string, want: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
+async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  want: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
   let have = await consumerInfo(jsm, stream, want.durable_name);
   if (!have) {
     try {
@@ -162,19 +270,29 @@ async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Pr
   for (const { stream, config } of consumerConfigs(opts)) {
     const have = await consumerInfo(jsm, stream, config.durable_name);
     if (!have) missing.push(`consumer ${stream}/${config.durable_name}`);
-    else drifted.push(...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`));
+    else
+      drifted.push(
+        ...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`),
+      );
   }
   const sagas = await ifExists(() => new Kvm(nc).open(Bucket.Sagas).then((kv) => kv.status()));
   if (!sagas) missing.push(`KV ${Bucket.Sagas}`);
   else if (sagas.history !== 1) drifted.push(`KV ${Bucket.Sagas} history is ${sagas.history}, expected 1`);
-  if (!(await ifExists(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status())))) missing.push(`KV ${Bucket.Forge}`);
+  if (!(await ifExists(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status()))))
+    missing.push(`KV ${Bucket.Forge}`);
   if (!(await streamInfo(jsm, Stream.objectStore(Bucket.Artifacts)))) missing.push(`object store ${Bucket.Artifacts}`);
   if (missing.length) {
     const also = drifted.length ? `; also drifted: ${drifted.join("; ")}` : "";
-    throw new TerminalError(ErrorCode.NotFound, `not provisioned: ${missing.join(", ")}${also}. Provision once as a user allowed to create them (PATCHBAY_PROVISION=create, e.g. the admin user), then restart.`);
+    throw new TerminalError(
+      ErrorCode.NotFound,
+      `not provisioned: ${missing.join(", ")}${also}. Provision once as a user allowed to create them (PATCHBAY_PROVISION=create, e.g. the admin user), then restart.`,
+    );
   }
   if (drifted.length) {
-    throw new TerminalError(ErrorCode.ConfigDrift, `provisioned with a different configuration: ${drifted.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm), provision again as admin and restart.`);
+    throw new TerminalError(
+      ErrorCode.ConfigDrift,
+      `provisioned with a different configuration: ${drifted.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm), provision again as admin and restart.`,
+    );
   }
 }
 
@@ -202,11 +320,15 @@ function compare<T extends object>(want: Partial<T>, have: T, keys: Array<keyof 
   for (const key of keys) {
     const w = want[key];
     if (w === undefined) continue;
-    if (JSON.stringify(w) !== JSON.stringify(have[key])) diffs.push(`${String(key)} is ${JSON.stringify(have[key])}, expected ${JSON.stringify(w)}`);
+    if (JSON.stringify(w) !== JSON.stringify(have[key]))
+      diffs.push(`${String(key)} is ${JSON.stringify(have[key])}, expected ${JSON.stringify(w)}`);
   }
   return diffs;
 }
 
 function drift(what: string, diffs: string[]): never {
-  throw new TerminalError(ErrorCode.ConfigDrift, `${what} exists with a different configuration: ${diffs.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm) and restart.`);
+  throw new TerminalError(
+    ErrorCode.ConfigDrift,
+    `${what} exists with a different configuration: ${diffs.join("; ")}. Fix or delete it (nats stream rm / nats consumer rm) and restart.`,
+  );
 }

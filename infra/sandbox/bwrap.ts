@@ -10,9 +10,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** How a command was isolated: by bubblewrap, or plainly with the reason bwrap was not used. */
-export type SandboxIsolation =
-  | { kind: "bwrap"; bwrapPath: string }
-  | { kind: "plain"; reason: string };
+export type SandboxIsolation = { kind: "bwrap"; bwrapPath: string } | { kind: "plain"; reason: string };
 
 const PROBE_TIMEOUT_MS = 10_000;
 const probes = new Map<string, Promise<SandboxIsolation>>();
@@ -21,7 +19,10 @@ const probes = new Map<string, Promise<SandboxIsolation>>();
 export async function findExecutable(name: string, searchPath: string, cwd: string): Promise<string | undefined> {
   const candidates = name.includes("/")
     ? [name.startsWith("/") ? name : join(cwd, name)]
-    : searchPath.split(delimiter).filter((dir) => dir.startsWith("/")).map((dir) => join(dir, name));
+    : searchPath
+        .split(delimiter)
+        .filter((dir) => dir.startsWith("/"))
+        .map((dir) => join(dir, name));
   for (const candidate of candidates) {
     try {
       if ((await stat(candidate)).isFile()) {
@@ -36,14 +37,22 @@ export async function findExecutable(name: string, searchPath: string, cwd: stri
 }
 
 /** patchbay's install (its node_modules, configs) and the Node running it. */
-const TOOL_DIRS = [...new Set([fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, ""), dirname(process.execPath)])];
+const TOOL_DIRS = [
+  ...new Set([fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, ""), dirname(process.execPath)]),
+];
 
 /**
  * The bwrap arguments that run `file args` with `root` writable and the rest read-only;
  * `readOnly` paths are bound read-only after the worktree (so they may lie inside it or
  * under /tmp).
  */
-export function bwrapArgs(root: string, readOnly: readonly string[], file: string, args: readonly string[], writable: readonly string[] = []): string[] {
+export function bwrapArgs(
+  root: string,
+  readOnly: readonly string[],
+  file: string,
+  args: readonly string[],
+  writable: readonly string[] = [],
+): string[] {
   // Order matters: the tmpfs on /tmp comes before the worktree bind, or a worktree under
   // /tmp would be hidden by it; patchbay's own tools (its Node, its node_modules: c8, eslint)
   // are bound back read-only when they live under /tmp, before the worktree, which may lie

@@ -52,7 +52,10 @@ export async function buildSandboxEnv(input: SandboxEnvInput): Promise<Record<st
       throw new TerminalError(ErrorCode.InvalidInput, `sandbox env: refusing secret-looking variable ${name}`);
     }
     if (RESERVED.has(name) || name.includes("=") || name === "") {
-      throw new TerminalError(ErrorCode.InvalidInput, `sandbox env: variable name ${JSON.stringify(name)} is not allowed`);
+      throw new TerminalError(
+        ErrorCode.InvalidInput,
+        `sandbox env: variable name ${JSON.stringify(name)} is not allowed`,
+      );
     }
     env[name] = value;
   }

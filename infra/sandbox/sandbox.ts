@@ -87,7 +87,10 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
   if (file === undefined) return notStarted(options.cmd, isolation, await commandProblem(options.cmd, env.PATH, root));
   const [command, argv] =
     isolation.kind === "bwrap"
-      ? [isolation.bwrapPath, bwrapArgs(root, await gitReadOnlyPaths(root), file, options.args, await writableDirs(options.writable))]
+      ? [
+          isolation.bwrapPath,
+          bwrapArgs(root, await gitReadOnlyPaths(root), file, options.args, await writableDirs(options.writable)),
+        ]
       : [file, [...options.args]];
   return supervise(command, argv, {
     cwd: root,
@@ -104,7 +107,8 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
 async function writableDirs(dirs: readonly string[] | undefined): Promise<string[]> {
   const out: string[] = [];
   for (const dir of dirs ?? []) {
-    if (!isAbsolute(dir)) throw new TerminalError(ErrorCode.InvalidInput, `sandbox: writable dir ${dir} must be absolute`);
+    if (!isAbsolute(dir))
+      throw new TerminalError(ErrorCode.InvalidInput, `sandbox: writable dir ${dir} must be absolute`);
     await mkdir(dir, { recursive: true });
     out.push(await realpath(dir));
   }
@@ -154,7 +158,11 @@ async function gitReadOnlyPaths(root: string): Promise<string[]> {
   return repoDir === undefined || isWithin(root, repoDir) ? [gitLink] : [gitLink, repoDir];
 }
 
-async function commandProblem(cmd: string, searchPath: string, root: string): Promise<{ code: number; message: string }> {
+async function commandProblem(
+  cmd: string,
+  searchPath: string,
+  root: string,
+): Promise<{ code: number; message: string }> {
   // findExecutable skips files that exist but lack the execute bit; tell those apart.
   const candidates = cmd.includes("/")
     ? [cmd.startsWith("/") ? cmd : join(root, cmd)]
@@ -166,7 +174,11 @@ async function commandProblem(cmd: string, searchPath: string, root: string): Pr
   return { code: 127, message: `command not found: ${cmd} (PATH=${searchPath})` };
 }
 
-function notStarted(cmd: string, isolation: SandboxIsolation, problem: { code: number; message: string }): SandboxResult {
+function notStarted(
+  cmd: string,
+  isolation: SandboxIsolation,
+  problem: { code: number; message: string },
+): SandboxResult {
   return {
     exitCode: problem.code,
     signal: null,
@@ -213,7 +225,12 @@ interface RunState {
 function supervise(command: string, argv: string[], opts: SuperviseOptions): Promise<SandboxResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, argv, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv, {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const stdout = new OutputTail(opts.maxOutputBytes);
     const stderr = new OutputTail(opts.maxOutputBytes);
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -236,7 +253,11 @@ function supervise(command: string, argv: string[], opts: SuperviseOptions): Pro
     child.on("error", (err) => {
       if (!settle()) return;
       if (pgid !== undefined) killGroup(pgid, "SIGKILL");
-      reject(new RetryableError(ErrorCode.SandboxFailed, `sandbox: could not run ${command}: ${err.message}`, { cause: err }));
+      reject(
+        new RetryableError(ErrorCode.SandboxFailed, `sandbox: could not run ${command}: ${err.message}`, {
+          cause: err,
+        }),
+      );
     });
     child.on("exit", (code, signal) => {
       state.exit = { code, signal };

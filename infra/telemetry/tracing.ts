@@ -8,8 +8,15 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { Header } from "../../protocol/subjects.ts";
 
 const propagator = new W3CTraceContextPropagator();
-const getter = { get: (c: Record<string, string>, k: string) => c[k], keys: (c: Record<string, string>) => Object.keys(c) };
-const setter = { set: (c: Record<string, string>, k: string, v: string) => { c[k] = v; } };
+const getter = {
+  get: (c: Record<string, string>, k: string) => c[k],
+  keys: (c: Record<string, string>) => Object.keys(c),
+};
+const setter = {
+  set: (c: Record<string, string>, k: string, v: string) => {
+    c[k] = v;
+  },
+};
 
 /**
  * Starts the SDK when `endpoint` is set; returns a function that flushes and stops it. The SDK
@@ -18,10 +25,15 @@ const setter = { set: (c: Record<string, string>, k: string, v: string) => { c[k
 export async function initTelemetry(serviceName: string, endpoint: string | undefined): Promise<() => Promise<void>> {
   if (!endpoint) return async () => undefined;
   const [{ NodeSDK }, { OTLPTraceExporter }, { BatchSpanProcessor }] = await Promise.all([
-    import("@opentelemetry/sdk-node"), import("@opentelemetry/exporter-trace-otlp-http"), import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/sdk-trace-base"),
   ]);
   const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, "")}/v1/traces` });
-  const sdk = new NodeSDK({ serviceName, spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })] });
+  const sdk = new NodeSDK({
+    serviceName,
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })],
+  });
   sdk.start();
   return () => sdk.shutdown();
 }
@@ -43,12 +55,22 @@ export function traceparentOf(span: Span): string | undefined {
 }
 
 /** Starts a span under `traceparent`; the caller ends it. */
-export function startSpan(name: string, traceparent: string | undefined, attributes: Attributes = {}, kind = SpanKind.INTERNAL): Span {
+export function startSpan(
+  name: string,
+  traceparent: string | undefined,
+  attributes: Attributes = {},
+  kind = SpanKind.INTERNAL,
+): Span {
   return tracer().startSpan(name, { kind, attributes }, contextOf(traceparent));
 }
 
 /** Runs `fn` in a span under `traceparent`, recording a thrown error. */
-export async function inSpan<T>(name: string, traceparent: string | undefined, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  traceparent: string | undefined,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   const span = startSpan(name, traceparent, attributes);
   try {
     return await context.with(trace.setSpan(contextOf(traceparent), span), () => fn(span));

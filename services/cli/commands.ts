@@ -25,7 +25,12 @@ export async function withClient(opts: Common, fn: (client: PatchbayClient) => P
   try {
     const cfg = loadConfig();
     const url = resolveNatsUrl(cfg, opts.nats);
-    const nc = await connectNats({ url, name: "patchbay-cli", timeoutMs: 3_000, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
+    const nc = await connectNats({
+      url,
+      name: "patchbay-cli",
+      timeoutMs: 3_000,
+      ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}),
+    });
     const client = new PatchbayClient(nc, WorkflowInputs);
     try {
       code = (await fn(client)) ?? 0;
@@ -43,9 +48,12 @@ export async function withClient(opts: Common, fn: (client: PatchbayClient) => P
 
 async function readInput(source: string | undefined): Promise<unknown> {
   if (!source) return {};
-  const text = source === "-" ? await readStdin() : await readFile(source, "utf8").catch((err: Error) => {
-    throw new TerminalError(ErrorCode.InvalidInput, `cannot read input file ${source}: ${err.message}`);
-  });
+  const text =
+    source === "-"
+      ? await readStdin()
+      : await readFile(source, "utf8").catch((err: Error) => {
+          throw new TerminalError(ErrorCode.InvalidInput, `cannot read input file ${source}: ${err.message}`);
+        });
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -62,7 +70,11 @@ async function readStdin(): Promise<string> {
 const out = (value: unknown) => console.log(JSON.stringify(value));
 
 /** `start <type>`: validate, publish once, optionally wait for the result. */
-async function startCommand(client: PatchbayClient, type: string, opts: Common & { input?: string; id?: string; wait?: boolean; timeout: number }): Promise<number> {
+async function startCommand(
+  client: PatchbayClient,
+  type: string,
+  opts: Common & { input?: string; id?: string; wait?: boolean; timeout: number },
+): Promise<number> {
   const input = await readInput(opts.input);
   const existing = opts.id ? await client.status(opts.id) : undefined;
   const id = existing ? existing.id : await client.start(type, input, opts.id ? { id: opts.id } : {});
@@ -75,7 +87,7 @@ async function startCommand(client: PatchbayClient, type: string, opts: Common &
   try {
     const rec = await client.wait(id, opts.timeout * 1_000);
     const error = outcomeError(rec);
-    if (opts.json) out(error ? { id, error } : rec.result ?? null);
+    if (opts.json) out(error ? { id, error } : (rec.result ?? null));
     else for (const l of statusLines(rec)) console.log(l);
     return error ? 1 : 0;
   } catch (err) {
@@ -111,59 +123,115 @@ function runLogs(history: HistoryEntry[], run: number): number {
 /** Registers the workflow commands on `program`. */
 export function registerWorkflowCommands(program: Command): void {
   const nats = ["--nats <url>", "NATS URL (else NATS_URL, the running `up`, or nats://127.0.0.1:4222)"] as const;
-  program.command("start <type>").description("start a workflow").option(...nats)
+  program
+    .command("start <type>")
+    .description("start a workflow")
+    .option(...nats)
     .option("--input <file|->", "JSON file with the workflow input ('-' reads stdin)")
     .option("--id <id>", "workflow id (a repeated id waits on the existing workflow)")
-    .option("--wait", "wait for the result").option("--timeout <s>", "seconds to wait", ruleArg(Rules.timeoutSeconds), 600).option("--json", "machine-readable output")
+    .option("--wait", "wait for the result")
+    .option("--timeout <s>", "seconds to wait", ruleArg(Rules.timeoutSeconds), 600)
+    .option("--json", "machine-readable output")
     .action((type: string, o) => withClient(o, (c) => startCommand(c, type, o)));
-  program.command("status <id>").description("state of a workflow").option(...nats).option("--json")
-    .action((id: string, o: Common) => withClient(o, async (c) => {
-      const rec = await c.status(id);
-      if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-      if (o.json) out(viewOf(rec));
-      else for (const l of statusLines(rec)) console.log(l);
-    }));
-  program.command("show <id>").description("history: one line per event (number, time, step)").option(...nats).option("--json")
-    .action((id: string, o: Common) => withClient(o, async (c) => {
-      if (!(await c.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-      const history = await c.history(id);
-      if (o.json) out(history);
-      else for (const e of history) console.log(historyLine(e));
-    }));
-  program.command("list").description("list workflows").option(...nats).option("--json")
-    .option("--type <type>").addOption(new Option("--status <status>").choices(SAGA_STATUSES))
-    .action((o: Common & { type?: string; status?: SagaStatus }) => withClient(o, async (c) => {
-      const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
-      if (o.json) out(recs.map(viewOf));
-      else for (const r of recs) console.log(listRow(r));
-    }));
+  program
+    .command("status <id>")
+    .description("state of a workflow")
+    .option(...nats)
+    .option("--json")
+    .action((id: string, o: Common) =>
+      withClient(o, async (c) => {
+        const rec = await c.status(id);
+        if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+        if (o.json) out(viewOf(rec));
+        else for (const l of statusLines(rec)) console.log(l);
+      }),
+    );
+  program
+    .command("show <id>")
+    .description("history: one line per event (number, time, step)")
+    .option(...nats)
+    .option("--json")
+    .action((id: string, o: Common) =>
+      withClient(o, async (c) => {
+        if (!(await c.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+        const history = await c.history(id);
+        if (o.json) out(history);
+        else for (const e of history) console.log(historyLine(e));
+      }),
+    );
+  program
+    .command("list")
+    .description("list workflows")
+    .option(...nats)
+    .option("--json")
+    .option("--type <type>")
+    .addOption(new Option("--status <status>").choices(SAGA_STATUSES))
+    .action((o: Common & { type?: string; status?: SagaStatus }) =>
+      withClient(o, async (c) => {
+        const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
+        if (o.json) out(recs.map(viewOf));
+        else for (const r of recs) console.log(listRow(r));
+      }),
+    );
   registerSteeringCommands(program, nats);
 }
 
 function registerSteeringCommands(program: Command, nats: readonly [string, string]): void {
-  program.command("signal <id> <name>").description("send a signal (approve, reject, …)").option(...nats)
-    .option("--payload <json>", "JSON payload").option("--json")
-    .action((id: string, name: string, o: Common & { payload?: string }) => withClient(o, async (c) => {
-      await c.signal(id, name, o.payload ? JSON.parse(o.payload) : undefined);
-      if (o.json) out({ id, signal: name });
-    }));
-  program.command("cancel <id>").description("cancel a workflow (running tasks are told, compensations run)").option(...nats).option("--json")
-    .action((id: string, o: Common) => withClient(o, async (c) => {
-      await c.signal(id, "cancel");
-      if (o.json) out({ id, signal: "cancel" });
-    }));
-  program.command("reset <id>").description("replay the first N history events as a new run")
-    .requiredOption("--event <n>", "history entry number (see show)", ruleArg(Rules.event)).option(...nats).option("--json")
-    .action((id: string, o: Common & { event: number }) => withClient(o, async (c) => {
-      await c.reset(id, o.event);
-      if (o.json) out({ id, reset_to: o.event });
-    }));
-  program.command("watch <id>").description("follow a workflow's history live").option(...nats).option("--json").option("--timeout <s>", "give up after", ruleArg(Rules.timeoutSeconds), 3600)
+  program
+    .command("signal <id> <name>")
+    .description("send a signal (approve, reject, …)")
+    .option(...nats)
+    .option("--payload <json>", "JSON payload")
+    .option("--json")
+    .action((id: string, name: string, o: Common & { payload?: string }) =>
+      withClient(o, async (c) => {
+        await c.signal(id, name, o.payload ? JSON.parse(o.payload) : undefined);
+        if (o.json) out({ id, signal: name });
+      }),
+    );
+  program
+    .command("cancel <id>")
+    .description("cancel a workflow (running tasks are told, compensations run)")
+    .option(...nats)
+    .option("--json")
+    .action((id: string, o: Common) =>
+      withClient(o, async (c) => {
+        await c.signal(id, "cancel");
+        if (o.json) out({ id, signal: "cancel" });
+      }),
+    );
+  program
+    .command("reset <id>")
+    .description("replay the first N history events as a new run")
+    .requiredOption("--event <n>", "history entry number (see show)", ruleArg(Rules.event))
+    .option(...nats)
+    .option("--json")
+    .action((id: string, o: Common & { event: number }) =>
+      withClient(o, async (c) => {
+        await c.reset(id, o.event);
+        if (o.json) out({ id, reset_to: o.event });
+      }),
+    );
+  program
+    .command("watch <id>")
+    .description("follow a workflow's history live")
+    .option(...nats)
+    .option("--json")
+    .option("--timeout <s>", "give up after", ruleArg(Rules.timeoutSeconds), 3600)
     .action((id: string, o: Common & { timeout: number }) => withClient(o, (c) => watchCommand(c, id, o)));
-  program.command("dlq").description("dead-lettered messages").option(...nats).option("--json").option("--limit <n>", "how many", ruleArg(Rules.limit), 50)
-    .action((o: Common & { limit: number }) => withClient(o, async (c) => {
-      const entries = await c.dlq(o.limit);
-      if (o.json) out(entries);
-      else for (const e of entries) console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);
-    }));
+  program
+    .command("dlq")
+    .description("dead-lettered messages")
+    .option(...nats)
+    .option("--json")
+    .option("--limit <n>", "how many", ruleArg(Rules.limit), 50)
+    .action((o: Common & { limit: number }) =>
+      withClient(o, async (c) => {
+        const entries = await c.dlq(o.limit);
+        if (o.json) out(entries);
+        else
+          for (const e of entries)
+            console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);
+      }),
+    );
 }

@@ -30,13 +30,21 @@ export async function demo(): Promise<void> {
   rmSync(home, { recursive: true, force: true });
   const server = await embeddedNats(home);
   const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
-  const env = { ...process.env, NATS_URL: server.url, PATCHBAY_HOME: home, PATCHBAY_GATEWAY_URL: gatewayUrl, PATCHBAY_GATEWAY_PORT: new URL(gatewayUrl).port };
+  const env = {
+    ...process.env,
+    NATS_URL: server.url,
+    PATCHBAY_HOME: home,
+    PATCHBAY_GATEWAY_URL: gatewayUrl,
+    PATCHBAY_GATEWAY_PORT: new URL(gatewayUrl).port,
+  };
   const supervisor = new Supervisor(env, () => undefined);
   const nc = await connectNats({ url: server.url, name: "patchbay-demo" });
   try {
     await provision(nc, cfg.provision);
     for (const spec of specs) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
-    console.log(`nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`);
+    console.log(
+      `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`,
+    );
     const client = new PatchbayClient(nc, WorkflowInputs);
     await qualityGateOnSample(client, home, gatewayUrl);
     await burst(client, 200, 32);
@@ -48,13 +56,20 @@ export async function demo(): Promise<void> {
   }
   console.log(`\nEverything the demo started has stopped; its state is in ${home}.`);
   console.log("Next: `npx patchbay up`, then in another shell for example");
-  console.log(`  echo '{"repo": "${join(home, "repos", "notifications")}", "branch": "feature/add-notifications"}' | npx patchbay start quality-gate --input - --wait --json`);
+  console.log(
+    `  echo '{"repo": "${join(home, "repos", "notifications")}", "branch": "feature/add-notifications"}' | npx patchbay start quality-gate --input - --wait --json`,
+  );
 }
 
 async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<void> {
   const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
   const forge = await openLocalForge(client.nc, { workDir: join(home, "work"), gatewayUrl });
-  const pr = await forge.createPullRequest(repo.dir, { title: "Add notifications", head: repo.branch, base: "main", labels: ["automated", "feature"] });
+  const pr = await forge.createPullRequest(repo.dir, {
+    title: "Add notifications",
+    head: repo.branch,
+    base: "main",
+    labels: ["automated", "feature"],
+  });
   console.log(`sample repository ${repo.dir}: pull request #${pr.number} ${repo.branch} → main\n`);
   const id = `demo-gate-${Date.now()}`;
   console.log(`$ patchbay start quality-gate --id ${id} --wait   # {"repo": "${repo.dir}", "pr_number": ${pr.number}}`);
@@ -73,7 +88,9 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
 function printVerdict(r: QualityGateResult): void {
   for (const c of r.checks) {
     const verdict = c.skipped ? "skipped" : c.passed ? "passed" : "FAILED";
-    console.log(`  ${c.name.padEnd(18)} ${verdict.padEnd(8)} ${c.skipped ? "" : c.score.toFixed(1).padStart(5)}  ${c.skipped ? c.skip_reason ?? "" : c.summary}  (${c.runner}, ${c.duration_ms} ms)`);
+    console.log(
+      `  ${c.name.padEnd(18)} ${verdict.padEnd(8)} ${c.skipped ? "" : c.score.toFixed(1).padStart(5)}  ${c.skipped ? (c.skip_reason ?? "") : c.summary}  (${c.runner}, ${c.duration_ms} ms)`,
+    );
   }
   console.log(`overall score ${r.overall_score}, can_merge ${r.can_merge}, auto-fixes applied ${r.auto_fixes_applied}`);
   for (const b of r.blocking_issues) console.log(`  blocking: ${b}`);
@@ -91,5 +108,7 @@ async function burst(client: PatchbayClient, total: number, inFlight: number): P
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const s = (performance.now() - t0) / 1_000;
-  console.log(`\n${total} bench-fanout workflows (8 no-op tasks each, ${inFlight} in flight) in ${s.toFixed(2)} s; measured figures: bench/orchestration.ts`);
+  console.log(
+    `\n${total} bench-fanout workflows (8 no-op tasks each, ${inFlight} in flight) in ${s.toFixed(2)} s; measured figures: bench/orchestration.ts`,
+  );
 }

@@ -48,7 +48,8 @@ export function statusLines(rec: WorkflowView): string[] {
   if (pending.length) lines.push(`pending: ${pending.join(", ")}`);
   const timers = Object.entries(rec.timers).map(([id, due]) => `${id} at ${new Date(due).toISOString()}`);
   if (timers.length) lines.push(`timers: ${timers.join(", ")}`);
-  for (const f of rec.compensation?.failures ?? []) lines.push(`compensation failed: ${f.task_id}: ${f.code} ${f.message}`);
+  for (const f of rec.compensation?.failures ?? [])
+    lines.push(`compensation failed: ${f.task_id}: ${f.code} ${f.message}`);
   if (rec.error) lines.push(`error: ${rec.error.code} ${rec.error.message}`);
   if (rec.result !== undefined) lines.push(`result: ${JSON.stringify(rec.result)}`);
   return lines;
@@ -56,5 +57,11 @@ export function statusLines(rec: WorkflowView): string[] {
 
 /** One `list` row. */
 export function listRow(rec: WorkflowView): string {
-  return [rec.id.padEnd(36), rec.type.padEnd(16), rec.status.padEnd(12), `run ${rec.run}`.padEnd(7), new Date(rec.created_at).toISOString()].join(" ");
+  return [
+    rec.id.padEnd(36),
+    rec.type.padEnd(16),
+    rec.status.padEnd(12),
+    `run ${rec.run}`.padEnd(7),
+    new Date(rec.created_at).toISOString(),
+  ].join(" ");
 }

@@ -9,10 +9,15 @@ import { up } from "./up.ts";
 
 const program = new Command("patchbay").description("software-engineering workflows on NATS JetStream");
 
-program.command("up").description("run every Procfile process in one supervisor (own nats-server unless --nats/NATS_URL)")
-  .option("--nats <url>", "use this NATS instead of starting one").option("--scale <list>", "instances per process, e.g. checker=8,coordinator=2")
+program
+  .command("up")
+  .description("run every Procfile process in one supervisor (own nats-server unless --nats/NATS_URL)")
+  .option("--nats <url>", "use this NATS instead of starting one")
+  .option("--scale <list>", "instances per process, e.g. checker=8,coordinator=2")
   .action((o: { nats?: string; scale?: string }) => up(o).catch(exitWithError));
-program.command("demo").description("run the embedded demo end to end, then stop everything")
+program
+  .command("demo")
+  .description("run the embedded demo end to end, then stop everything")
   .action(() => demo().catch(exitWithError));
 registerWorkflowCommands(program);
 registerPrCommands(program);

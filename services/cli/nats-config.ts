@@ -1,6 +1,6 @@
 /**
  * `patchbay nats-config --out <dir>`: one NATS user per service with least-privilege
- * permissions (DESIGN §8): writes `<dir>/nats-server.conf` and `<dir>/credentials.env` (both
+ * permissions (docs/permissions.md): writes `<dir>/nats-server.conf` and `<dir>/credentials.env` (both
  * 0600, passwords from crypto randomness) and prints how to run with them.
  * `patchbay provision`: the one provisioning run (as admin) the restricted services need.
  */
@@ -29,13 +29,18 @@ const CREDENTIALS_FILE = "credentials.env";
 
 /** Registers `nats-config` and `provision`. */
 export function registerNatsConfigCommands(program: Command): void {
-  program.command("nats-config").description("write a nats-server config with one user per service, and their credentials")
+  program
+    .command("nats-config")
+    .description("write a nats-server config with one user per service, and their credentials")
     .requiredOption("--out <dir>", "directory for nats-server.conf and credentials.env")
     .option("--force", "overwrite existing files (every service then needs its new password)")
     .option("--json", "print the users and their permissions as JSON")
     .action((o: NatsConfigOptions) => run(() => natsConfig(o)));
-  program.command("provision").description("create (or with PATCHBAY_PROVISION=verify, check) every stream, consumer and bucket, then exit")
-    .option("--nats <url>", "NATS URL").option("--json", "print the outcome as JSON")
+  program
+    .command("provision")
+    .description("create (or with PATCHBAY_PROVISION=verify, check) every stream, consumer and bucket, then exit")
+    .option("--nats <url>", "NATS URL")
+    .option("--json", "print the outcome as JSON")
     .action((o: { nats?: string; json?: boolean }) => run(() => provisionOnce(o)));
 }
 
@@ -59,14 +64,22 @@ async function natsConfig(o: NatsConfigOptions): Promise<void> {
   const files = { config: join(dir, CONFIG_FILE), credentials: join(dir, CREDENTIALS_FILE) };
   const existing = Object.values(files).filter((f) => existsSync(f));
   if (existing.length && !o.force) {
-    throw new TerminalError(ErrorCode.InvalidInput, `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}: pass --force to regenerate (running services then need their new passwords)`);
+    throw new TerminalError(
+      ErrorCode.InvalidInput,
+      `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}: pass --force to regenerate (running services then need their new passwords)`,
+    );
   }
   const users = natsUsers(Object.fromEntries(serviceUsers().map((u) => [u, randomBytes(24).toString("base64url")])));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeSecret(files.config, serverConfig(users));
   await writeSecret(files.credentials, credentialsEnv(users));
   if (o.json) {
-    console.log(JSON.stringify({ ...files, users: users.map((u) => ({ user: u.user, env_prefix: envPrefix(u.user), permissions: u.permissions })) }));
+    console.log(
+      JSON.stringify({
+        ...files,
+        users: users.map((u) => ({ user: u.user, env_prefix: envPrefix(u.user), permissions: u.permissions })),
+      }),
+    );
     return;
   }
   console.log(usage(files.config, files.credentials));
@@ -85,18 +98,25 @@ function credentialsEnv(users: readonly NatsUser[]): string {
     "# Start a service with its pair as NATS_USER / NATS_PASSWORD, e.g. for the coordinator:",
     "#   NATS_USER=$COORDINATOR_NATS_USER NATS_PASSWORD=$COORDINATOR_NATS_PASSWORD PATCHBAY_PROVISION=verify node services/coordinator/main.ts",
   ];
-  for (const u of users) lines.push(`${envPrefix(u.user)}_NATS_USER=${u.user}`, `${envPrefix(u.user)}_NATS_PASSWORD=${u.password}`);
+  for (const u of users)
+    lines.push(`${envPrefix(u.user)}_NATS_USER=${u.user}`, `${envPrefix(u.user)}_NATS_PASSWORD=${u.password}`);
   return `${lines.join("\n")}\n`;
 }
 
 /** The entry point each service user runs, when it exists. */
 function mainOf(user: string): string | undefined {
-  const rel = user === "coordinator" || user === "gateway" ? `services/${user}/main.ts` : user.startsWith("actor-") ? `services/${user.slice(6)}/main.ts` : undefined;
+  const rel =
+    user === "coordinator" || user === "gateway"
+      ? `services/${user}/main.ts`
+      : user.startsWith("actor-")
+        ? `services/${user.slice(6)}/main.ts`
+        : undefined;
   return rel && existsSync(join(ROOT, rel)) ? rel : undefined;
 }
 
 function usage(config: string, credentials: string): string {
-  const pair = (user: string) => `NATS_USER=$${envPrefix(user)}_NATS_USER NATS_PASSWORD=$${envPrefix(user)}_NATS_PASSWORD`;
+  const pair = (user: string) =>
+    `NATS_USER=$${envPrefix(user)}_NATS_USER NATS_PASSWORD=$${envPrefix(user)}_NATS_PASSWORD`;
   const services = serviceUsers().flatMap((u) => {
     const main = mainOf(u);
     return main ? [`   ${pair(u)} PATCHBAY_PROVISION=verify node ${main}`] : [];
@@ -120,12 +140,21 @@ function usage(config: string, credentials: string): string {
 async function provisionOnce(o: { nats?: string; json?: boolean }): Promise<void> {
   const cfg = loadConfig();
   const url = resolveNatsUrl(cfg, o.nats);
-  const nc = await connectNats({ url, name: "patchbay-provision", timeoutMs: 3_000, ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}) });
+  const nc = await connectNats({
+    url,
+    name: "patchbay-provision",
+    timeoutMs: 3_000,
+    ...(cfg.natsUser ? { user: cfg.natsUser, pass: cfg.natsPassword } : {}),
+  });
   try {
     await provision(nc, cfg.provision, { verifyOnly: cfg.provisionMode === "verify" });
   } finally {
     await nc.close();
   }
   const done = cfg.provisionMode === "verify" ? "verified" : "provisioned";
-  console.log(o.json ? JSON.stringify({ url, mode: cfg.provisionMode, ok: true }) : `${done}: streams, consumers and buckets on ${url}`);
+  console.log(
+    o.json
+      ? JSON.stringify({ url, mode: cfg.provisionMode, ok: true })
+      : `${done}: streams, consumers and buckets on ${url}`,
+  );
 }

@@ -38,7 +38,8 @@ export function repoArgument(value: string): string {
 
 function prNumber(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new TerminalError(ErrorCode.InvalidInput, `pull request number must be a positive integer, got '${text}'`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new TerminalError(ErrorCode.InvalidInput, `pull request number must be a positive integer, got '${text}'`);
   return n;
 }
 
@@ -72,42 +73,83 @@ export function prLines(pr: PullRequest): string[] {
   return lines;
 }
 
+/** A `--state` value, or INVALID_INPUT naming the allowed ones. */
+function prState(value: string): PullRequest["state"] {
+  const state = STATES.find((s) => s === value);
+  if (!state)
+    throw new TerminalError(ErrorCode.InvalidInput, `--state must be one of ${STATES.join(", ")}, got '${value}'`);
+  return state;
+}
+
+const NATS = ["--nats <url>", "NATS URL (else NATS_URL, the running `up`, or nats://127.0.0.1:4222)"] as const;
+const REPO = ["--repo <path|url>", "the repository (a path is its own remote)"] as const;
+
 /** Registers `pr` and its subcommands on `program`. */
 export function registerPrCommands(program: Command): void {
-  const nats = ["--nats <url>", "NATS URL (else NATS_URL, the running `up`, or nats://127.0.0.1:4222)"] as const;
-  const repo = ["--repo <path|url>", "the repository (a path is its own remote)"] as const;
   const pr = program.command("pr").description("pull requests of the local forge");
-  pr.command("create").description("open a pull request (an open one for the same head and base is returned)")
-    .requiredOption(...repo).requiredOption("--head <branch>", "branch with the changes").option("--base <branch>", "branch to merge into", "main")
-    .requiredOption("--title <text>").option("--body <text>", "description", "").option("--label <name>", "a label (repeatable)", collect, [] as string[])
-    .option(...nats).option("--json", "print the pull request as JSON")
-    .action((o: PrCommon & { head: string; base: string; title: string; body: string; label: string[] }) => withForge(o, async (forge, r) => {
-      const created = await forge.createPullRequest(r, { title: o.title, body: o.body, head: o.head, base: o.base, labels: o.label });
-      if (o.json) out(created);
-      else console.log(created.url);
-    }));
-  pr.command("list").description("list pull requests, lowest number first").requiredOption(...repo)
-    .option("--state <state>", "open|merged|closed").option(...nats).option("--json")
-    .action((o: PrCommon & { state?: string }) => withForge(o, async (forge, r) => {
-      if (o.state !== undefined && !(STATES as readonly string[]).includes(o.state)) {
-        throw new TerminalError(ErrorCode.InvalidInput, `--state must be one of ${STATES.join(", ")}, got '${o.state}'`);
-      }
-      const prs = await forge.listPullRequests(r, o.state ? { state: o.state as PullRequest["state"] } : {});
-      if (o.json) out(prs);
-      else for (const p of prs) console.log(prRow(p));
-    }));
-  pr.command("show <number>").description("one pull request").requiredOption(...repo).option(...nats).option("--json")
-    .action((n: string, o: PrCommon) => withForge(o, async (forge, r) => {
-      const found = await mustGet(forge, r, prNumber(n));
-      if (o.json) out(found);
-      else for (const l of prLines(found)) console.log(l);
-    }));
-  pr.command("merge <number>").description("merge with a real merge commit and push base").requiredOption(...repo).option(...nats).option("--json")
-    .action((n: string, o: PrCommon) => withForge(o, async (forge, r) => {
-      const number = prNumber(n);
-      const { merge_commit_sha } = await forge.merge(r, number);
-      const merged = await mustGet(forge, r, number);
-      if (o.json) out(merged);
-      else console.log(`merged #${number} into ${merged.base}: ${merge_commit_sha}`);
-    }));
+  registerCreate(pr);
+  pr.command("list")
+    .description("list pull requests, lowest number first")
+    .requiredOption(...REPO)
+    .option("--state <state>", STATES.join("|"))
+    .option(...NATS)
+    .option("--json")
+    .action((o: PrCommon & { state?: string }) =>
+      withForge(o, async (forge, r) => {
+        const prs = await forge.listPullRequests(r, o.state === undefined ? {} : { state: prState(o.state) });
+        if (o.json) out(prs);
+        else for (const p of prs) console.log(prRow(p));
+      }),
+    );
+  pr.command("show <number>")
+    .description("one pull request")
+    .requiredOption(...REPO)
+    .option(...NATS)
+    .option("--json")
+    .action((n: string, o: PrCommon) =>
+      withForge(o, async (forge, r) => {
+        const found = await mustGet(forge, r, prNumber(n));
+        if (o.json) out(found);
+        else for (const l of prLines(found)) console.log(l);
+      }),
+    );
+  registerMerge(pr);
+}
+
+function registerCreate(pr: Command): void {
+  pr.command("create")
+    .description("open a pull request (an open one for the same head and base is returned)")
+    .requiredOption(...REPO)
+    .requiredOption("--head <branch>", "branch with the changes")
+    .option("--base <branch>", "branch to merge into", "main")
+    .requiredOption("--title <text>")
+    .option("--body <text>", "description", "")
+    .option("--label <name>", "a label (repeatable)", collect, [] as string[])
+    .option(...NATS)
+    .option("--json", "print the pull request as JSON")
+    .action((o: PrCommon & { head: string; base: string; title: string; body: string; label: string[] }) =>
+      withForge(o, async (forge, r) => {
+        const { title, body, head, base, label: labels } = o;
+        const created = await forge.createPullRequest(r, { title, body, head, base, labels });
+        if (o.json) out(created);
+        else console.log(created.url);
+      }),
+    );
+}
+
+function registerMerge(pr: Command): void {
+  pr.command("merge <number>")
+    .description("merge with a real merge commit and push base")
+    .requiredOption(...REPO)
+    .option(...NATS)
+    .option("--json")
+    .action((n: string, o: PrCommon) =>
+      withForge(o, async (forge, r) => {
+        const number = prNumber(n);
+        const { merge_commit_sha } = await forge.merge(r, number);
+        const merged = await mustGet(forge, r, number);
+        if (o.json) out(merged);
+        else console.log(`merged #${number} into ${merged.base}: ${merge_commit_sha}`);
+      }),
+    );
 }

@@ -63,7 +63,10 @@ export class Supervisor {
   }
 
   #spawn(spec: ProcSpec, index: number): ChildProcess {
-    const proc = spawn(process.execPath, [spec.script, ...spec.args], { env: this.#env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const proc = spawn(process.execPath, [spec.script, ...spec.args], {
+      env: this.#env,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
     const tag = `${spec.name}.${index}`;
     for (const stream of [proc.stdout, proc.stderr]) {
       if (stream) createInterface({ input: stream }).on("line", (l) => this.#log(`${tag.padEnd(14)}| ${l}`));
@@ -74,14 +77,21 @@ export class Supervisor {
 
   #ready(child: Child, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new TerminalError(ErrorCode.ServerStartFailed, `${child.spec.name} not ready after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new TerminalError(ErrorCode.ServerStartFailed, `${child.spec.name} not ready after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onLine = (l: string) => {
         if (!/\bready\b/.test(l)) return;
         clearTimeout(timer);
         child.readyLine = l;
         resolve(l);
       };
-      const exit = () => { clearTimeout(timer); reject(new TerminalError(ErrorCode.ServerStartFailed, `${child.spec.name} exited before it was ready`)); };
+      const exit = () => {
+        clearTimeout(timer);
+        reject(new TerminalError(ErrorCode.ServerStartFailed, `${child.spec.name} exited before it was ready`));
+      };
       for (const s of [child.proc.stdout, child.proc.stderr]) if (s) createInterface({ input: s }).on("line", onLine);
       child.proc.once("exit", exit);
     });
@@ -111,7 +121,10 @@ function stopChild(proc: ChildProcess, graceMs: number): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-    proc.once("exit", () => { clearTimeout(timer); resolve(); });
+    proc.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     proc.kill("SIGTERM");
   });
 }

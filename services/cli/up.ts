@@ -37,8 +37,13 @@ export function parseScale(text: string | undefined, known: string[]): Map<strin
   for (const part of (text ?? "").split(",").filter(Boolean)) {
     const [name, n] = part.split("=");
     const count = Number(n);
-    if (!known.includes(name)) throw new TerminalError(ErrorCode.InvalidInput, `--scale: unknown process '${name}' (Procfile has: ${known.join(", ")})`);
-    if (!Number.isInteger(count) || count < 0 || count > 64) throw new TerminalError(ErrorCode.InvalidInput, `--scale: ${name} needs a count 0..64`);
+    if (!known.includes(name))
+      throw new TerminalError(
+        ErrorCode.InvalidInput,
+        `--scale: unknown process '${name}' (Procfile has: ${known.join(", ")})`,
+      );
+    if (!Number.isInteger(count) || count < 0 || count > 64)
+      throw new TerminalError(ErrorCode.InvalidInput, `--scale: ${name} needs a count 0..64`);
     scale.set(name, count);
   }
   return scale;
@@ -64,7 +69,10 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   const cfg = loadConfig();
   mkdirSync(cfg.home, { recursive: true });
   const specs = readProcfile(ROOT);
-  const scale = parseScale(opts.scale, specs.map((s) => s.name));
+  const scale = parseScale(
+    opts.scale,
+    specs.map((s) => s.name),
+  );
   assertEveryRoleRuns(new WorkflowRegistry(builtinWorkflows).roles(), specs, scale);
   const server = opts.nats || cfg.natsUrl ? undefined : await embeddedNats(cfg.home);
   const url = opts.nats ?? cfg.natsUrl ?? (server as NatsServer).url;
@@ -72,9 +80,13 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   await provision(nc, cfg.provision);
   await nc.close();
   writeFileSync(natsUrlFile(cfg), url);
-  const gatewayPort = cfg.gatewayPort || (await portIsFree(DEFAULT_GATEWAY_PORT) ? DEFAULT_GATEWAY_PORT : await freePort());
+  const gatewayPort =
+    cfg.gatewayPort || ((await portIsFree(DEFAULT_GATEWAY_PORT)) ? DEFAULT_GATEWAY_PORT : await freePort());
   const supervisor = new Supervisor({
-    ...process.env, NATS_URL: url, PATCHBAY_HOME: cfg.home, PATCHBAY_GATEWAY_PORT: String(gatewayPort),
+    ...process.env,
+    NATS_URL: url,
+    PATCHBAY_HOME: cfg.home,
+    PATCHBAY_GATEWAY_PORT: String(gatewayPort),
     PATCHBAY_GATEWAY_URL: process.env.PATCHBAY_GATEWAY_URL || `http://127.0.0.1:${gatewayPort}`,
   });
   onShutdown(async () => {
@@ -84,6 +96,10 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
     rmSync(join(cfg.home, "nats.pid"), { force: true });
   });
   const ready = await Promise.all(specs.map((s) => supervisor.run(s, scale.get(s.name) ?? 1)));
-  const gateway = ready.flat().map((l) => /url=(\S+)/.exec(l)?.[1]).find(Boolean) ?? "-";
+  const gateway =
+    ready
+      .flat()
+      .map((l) => /url=(\S+)/.exec(l)?.[1])
+      .find(Boolean) ?? "-";
   console.log(`patchbay ready nats=${url} gateway=${gateway}`);
 }

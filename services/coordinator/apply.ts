@@ -13,8 +13,17 @@ import { startMessage, type ParentRef } from "../../protocol/workflow.ts";
 import { beginCompensation, onCompensationResult } from "./compensation.ts";
 import type { AnyWorkflow, Command, Dispatch, WorkflowEvent } from "./decider.ts";
 import {
-  DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, armTimer, cancelChildren, draftOf, dueTimers, finish, markSeen, sendTask,
-  taskTimerId, writeLog,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TASK_TIMEOUT_MS,
+  armTimer,
+  cancelChildren,
+  draftOf,
+  dueTimers,
+  finish,
+  markSeen,
+  sendTask,
+  taskTimerId,
+  writeLog,
 } from "./record.ts";
 import { taskContract, type WorkflowRegistry } from "./registry.ts";
 
@@ -66,21 +75,31 @@ interface Step {
 export function startSaga(registry: WorkflowRegistry, start: StartInput, version?: number): SagaRecord {
   const wf = registry.get(start.type, version);
   const rec = newRecord(start, wf?.version ?? 0);
-  const step: Step = { wf, entries: [{ step: "started", text: `${start.type} started`, data: { input: start.input } }], replaying: false };
+  const step: Step = {
+    wf,
+    entries: [{ step: "started", text: `${start.type} started`, data: { input: start.input } }],
+    replaying: false,
+  };
   if (!wf) {
-    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` } });
+    finish(rec, step.entries, start.at, "failed", {
+      error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` },
+    });
     return flushLog(rec, step, start.at);
   }
   try {
     rec.input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
   } catch (err) {
-    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` } });
+    finish(rec, step.entries, start.at, "failed", {
+      error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` },
+    });
     return flushLog(rec, step, start.at);
   }
   try {
     rec.state = wf.initial(rec.input, { id: start.id, now: start.at });
   } catch (err) {
-    finish(rec, step.entries, start.at, "failed", { error: { code: ErrorCode.DeciderError, message: `initial() threw: ${(err as Error).message}` } });
+    finish(rec, step.entries, start.at, "failed", {
+      error: { code: ErrorCode.DeciderError, message: `initial() threw: ${(err as Error).message}` },
+    });
     return flushLog(rec, step, start.at);
   }
   consult(rec, step, { type: "started", at: start.at, input: rec.input });
@@ -89,10 +108,24 @@ export function startSaga(registry: WorkflowRegistry, start: StartInput, version
 
 function newRecord(start: StartInput, version: number): SagaRecord {
   return {
-    id: start.id, type: start.type, version, run: 1, status: "running", input: start.input, state: undefined,
-    created_at: start.at, updated_at: start.at, ...(start.parent ? { parent: start.parent } : {}),
+    id: start.id,
+    type: start.type,
+    version,
+    run: 1,
+    status: "running",
+    input: start.input,
+    state: undefined,
+    created_at: start.at,
+    updated_at: start.at,
+    ...(start.parent ? { parent: start.parent } : {}),
     ...(start.trace ? { trace: start.trace } : {}),
-    pending: {}, children: {}, timers: {}, steps: [], seen: [], log_count: 0, outbox: [],
+    pending: {},
+    children: {},
+    timers: {},
+    steps: [],
+    seen: [],
+    log_count: 0,
+    outbox: [],
   };
 }
 
@@ -100,7 +133,12 @@ function newRecord(start: StartInput, version: number): SagaRecord {
  * Folds one input into `rec`. Returns the new record, or undefined when the input changes
  * nothing (a duplicate, a stale run, or a workflow already ended).
  */
-export function applyInput(registry: WorkflowRegistry, rec: SagaRecord, input: Exclude<SagaInput, StartInput>, replaying = false): SagaRecord | undefined {
+export function applyInput(
+  registry: WorkflowRegistry,
+  rec: SagaRecord,
+  input: Exclude<SagaInput, StartInput>,
+  replaying = false,
+): SagaRecord | undefined {
   if (input.kind === "reset") return applyReset(registry, rec, input);
   if (input.kind === "poison") return applyPoison(rec, input);
   const data = input.event.data;
@@ -151,11 +189,18 @@ function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
   delete rec.timers[taskTimerId(task_id, task.attempt)];
   const event = taskEvent(step.wf, task_id, task, input);
   if (task.compensates) {
-    onCompensationResult(rec, step.entries, task.compensates, event.type === "task.failed" ? event.error : undefined, at);
+    onCompensationResult(
+      rec,
+      step.entries,
+      task.compensates,
+      event.type === "task.failed" ? event.error : undefined,
+      at,
+    );
     return true;
   }
   if (rec.status !== "running") return true;
-  if (event.type === "task.completed" && task.compensation) rec.steps.push({ task_id, compensation: task.compensation });
+  if (event.type === "task.completed" && task.compensation)
+    rec.steps.push({ task_id, compensation: task.compensation });
   consult(rec, step, event);
   return true;
 }
@@ -163,12 +208,23 @@ function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
 /** The decider's view of a task result: the output parsed by the task's contract, or the failure. */
 function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTask, input: EventInput): WorkflowEvent {
   const { at } = input.event.data;
-  const failure = (error: ErrorInfo): WorkflowEvent => ({ type: "task.failed", at, task_id: taskId, kind: task.kind, error });
-  if (input.event.type === "task.failed/v1") return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
+  const failure = (error: ErrorInfo): WorkflowEvent => ({
+    type: "task.failed",
+    at,
+    task_id: taskId,
+    kind: task.kind,
+    error,
+  });
+  if (input.event.type === "task.failed/v1")
+    return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
   const raw = (input.event as Extract<EventMessage, { type: "task.completed/v1" }>).data.output;
   if (task.compensates) return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: raw };
   const contract = wf && taskContract(wf, task.kind);
-  if (!contract) return failure({ code: ErrorCode.InvalidOutput, message: `no contract for ${task.role}/${task.kind} in this workflow's definition` });
+  if (!contract)
+    return failure({
+      code: ErrorCode.InvalidOutput,
+      message: `no contract for ${task.role}/${task.kind} in this workflow's definition`,
+    });
   try {
     return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: parseTaskOutput(contract, raw) };
   } catch (err) {
@@ -176,7 +232,11 @@ function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTas
   }
 }
 
-function onSignal(rec: SagaRecord, step: Step, data: { signal_id: string; name: string; payload?: unknown; at: number }): boolean {
+function onSignal(
+  rec: SagaRecord,
+  step: Step,
+  data: { signal_id: string; name: string; payload?: unknown; at: number },
+): boolean {
   if (!markSeen(rec, data.signal_id)) return false;
   step.entries.push({ step: "signal", text: `signal '${data.name}' received` });
   if (rec.status !== "running") return true;
@@ -221,7 +281,10 @@ function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at: number
     return true;
   }
   delete rec.pending[taskId];
-  const error = { code: ErrorCode.TaskTimeout, message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms` };
+  const error = {
+    code: ErrorCode.TaskTimeout,
+    message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms`,
+  };
   if (task.compensates) {
     onCompensationResult(rec, step.entries, task.compensates, error, at);
     return true;
@@ -237,9 +300,15 @@ function onChild(rec: SagaRecord, step: Step, input: EventInput): boolean {
   if (!(child_id in rec.children)) return false;
   delete rec.children[child_id];
   if (rec.status !== "running") return true;
-  const event: WorkflowEvent = ev.type === "child.completed/v1"
-    ? { type: "child.completed", at, child_id, result: ev.data.result }
-    : { type: "child.failed", at, child_id, error: input.error ?? { code: ErrorCode.TaskFailed, message: "child failed" } };
+  const event: WorkflowEvent =
+    ev.type === "child.completed/v1"
+      ? { type: "child.completed", at, child_id, result: ev.data.result }
+      : {
+          type: "child.failed",
+          at,
+          child_id,
+          error: input.error ?? { code: ErrorCode.TaskFailed, message: "child failed" },
+        };
   consult(rec, step, event);
   return true;
 }
@@ -257,7 +326,9 @@ function consult(rec: SagaRecord, step: Step, event: WorkflowEvent): void {
     rec.state = wf.evolve(rec.state, event);
     commands = wf.decide(rec.state, event);
   } catch (err) {
-    finish(rec, step.entries, event.at, "failed", { error: { code: ErrorCode.DeciderError, message: (err as Error).message } });
+    finish(rec, step.entries, event.at, "failed", {
+      error: { code: ErrorCode.DeciderError, message: (err as Error).message },
+    });
     return;
   }
   for (const cmd of commands) {
@@ -315,7 +386,10 @@ function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): vo
 
 /** The pending-task entry of a dispatch, its inputs (and its compensation's) parsed by their contracts. */
 function pendingOf(wf: AnyWorkflow, cmd: Dispatch): Omit<PendingTask, "deadline"> {
-  const compensation = cmd.compensation && { ...cmd.compensation, input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input) };
+  const compensation = cmd.compensation && {
+    ...cmd.compensation,
+    input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input),
+  };
   return {
     role: cmd.role,
     kind: cmd.kind,
@@ -329,7 +403,8 @@ function pendingOf(wf: AnyWorkflow, cmd: Dispatch): Omit<PendingTask, "deadline"
 
 function contractOf(wf: AnyWorkflow, task: { role: string; kind: string }): AnyTaskContract {
   const contract = taskContract(wf, task.kind);
-  if (!contract || contract.role !== task.role) throw new Error(`${task.role}/${task.kind} is not among the tasks of ${wf.type} v${wf.version}`);
+  if (!contract || contract.role !== task.role)
+    throw new Error(`${task.role}/${task.kind} is not among the tasks of ${wf.type} v${wf.version}`);
   return contract;
 }
 
@@ -344,13 +419,29 @@ function applyReset(registry: WorkflowRegistry, rec: SagaRecord, input: ResetInp
   let replayed = startSaga(registry, first, rec.version);
   for (const next of rest) if (next.kind === "event") replayed = applyInput(registry, replayed, next, true) ?? replayed;
   const run = rec.run + 1;
-  const next: SagaRecord = { ...replayed, run, seen: [...rec.seen], outbox: [], log_count: 0, timers: {}, pending: {}, updated_at: input.at };
+  const next: SagaRecord = {
+    ...replayed,
+    run,
+    seen: [...rec.seen],
+    outbox: [],
+    log_count: 0,
+    timers: {},
+    pending: {},
+    updated_at: input.at,
+  };
   if (rec.trace) next.trace = rec.trace;
   markSeen(next, input.signal_id);
   if (Object.keys(rec.pending).length > 0) next.outbox.push(cancelMessage(rec.id, rec.run));
   for (const [taskId, task] of Object.entries(replayed.pending)) sendTask(next, taskId, task, input.at);
-  for (const [timerId, due] of Object.entries(replayed.timers)) if (!timerId.startsWith("task/")) armTimer(next, timerId, due);
-  const entries: LogEntry[] = [{ step: "reset", text: `reset to event ${input.event} of run ${rec.run}`, data: { from_run: rec.run, event: input.event, replay: input.replay } }];
+  for (const [timerId, due] of Object.entries(replayed.timers))
+    if (!timerId.startsWith("task/")) armTimer(next, timerId, due);
+  const entries: LogEntry[] = [
+    {
+      step: "reset",
+      text: `reset to event ${input.event} of run ${rec.run}`,
+      data: { from_run: rec.run, event: input.event, replay: input.replay },
+    },
+  ];
   writeLog(next, entries, input.at);
   return next;
 }

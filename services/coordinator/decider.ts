@@ -80,13 +80,27 @@ export interface Workflow<I = unknown, S = unknown, T extends AnyTaskContract = 
 export type AnyWorkflow = Workflow<any, any, any>;
 
 /** Builds a typed dispatch of task `taskId` through its contract. */
-export function dispatch<C extends AnyTaskContract>(contract: C, taskId: string, input: TaskInput<C>, opts: DispatchOptions = {}): Dispatch<C> {
+export function dispatch<C extends AnyTaskContract>(
+  contract: C,
+  taskId: string,
+  input: TaskInput<C>,
+  opts: DispatchOptions = {},
+): Dispatch<C> {
   return { type: "dispatch", task_id: taskId, role: contract.role, kind: contract.kind, input, ...opts } as Dispatch<C>;
 }
 
 /** Builds a typed compensation through its contract. */
-export function compensation<C extends AnyTaskContract>(contract: C, input: TaskInput<C>, timeoutMs?: number): Compensation<C> {
-  return { role: contract.role, kind: contract.kind, input, ...(timeoutMs === undefined ? {} : { timeout_ms: timeoutMs }) } as Compensation<C>;
+export function compensation<C extends AnyTaskContract>(
+  contract: C,
+  input: TaskInput<C>,
+  timeoutMs?: number,
+): Compensation<C> {
+  return {
+    role: contract.role,
+    kind: contract.kind,
+    input,
+    ...(timeoutMs === undefined ? {} : { timeout_ms: timeoutMs }),
+  } as Compensation<C>;
 }
 
 /** Whether `event` is the completion of a task of `contract` (narrowing its output). */

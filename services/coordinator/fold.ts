@@ -19,7 +19,11 @@ export interface Folded {
  * Applies `inputs` in order to `current` (undefined: no record yet). A start creates the
  * record when there is none and is ignored otherwise; any other input needs a record.
  */
-export function foldInputs(registry: WorkflowRegistry, current: SagaRecord | undefined, inputs: readonly SagaInput[]): Folded {
+export function foldInputs(
+  registry: WorkflowRegistry,
+  current: SagaRecord | undefined,
+  inputs: readonly SagaInput[],
+): Folded {
   let rec = current;
   let changed = false;
   const orphans: SagaInput[] = [];

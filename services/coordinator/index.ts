@@ -7,5 +7,13 @@ export { Coordinator } from "./runtime.ts";
 export type { CoordinatorOptions } from "./runtime.ts";
 export { WorkflowRegistry } from "./registry.ts";
 export { compensation, dispatch, isCompletion } from "./decider.ts";
-export type { AnyWorkflow, Command, Compensation, Dispatch, DispatchOptions, Workflow, WorkflowEvent } from "./decider.ts";
+export type {
+  AnyWorkflow,
+  Command,
+  Compensation,
+  Dispatch,
+  DispatchOptions,
+  Workflow,
+  WorkflowEvent,
+} from "./decider.ts";
 export { builtinWorkflows } from "./workflows/index.ts";

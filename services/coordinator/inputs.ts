@@ -90,13 +90,26 @@ async function onStart(sink: InputSink, msg: JsMsg): Promise<void> {
     return await deadLetter(sink.js, msg, ensureError(err).toInfo());
   }
   const id = start.id ?? startIdFromHeader(msg) ?? `${type}-s${msg.seq}`;
-  const span = startSpan(`workflow ${type}`, headerValue(msg.headers, Header.TraceParent), { "workflow.id": id, "workflow.type": type });
+  const span = startSpan(`workflow ${type}`, headerValue(msg.headers, Header.TraceParent), {
+    "workflow.id": id,
+    "workflow.type": type,
+  });
   const trace = traceparentOf(span);
   span.end();
-  await settleOnce(sink, id, {
-    kind: "start", id, type, input: start.input, at: sink.now(),
-    ...(start.parent ? { parent: start.parent } : {}), ...(trace ? { trace } : {}),
-  }, msg);
+  await settleOnce(
+    sink,
+    id,
+    {
+      kind: "start",
+      id,
+      type,
+      input: start.input,
+      at: sink.now(),
+      ...(start.parent ? { parent: start.parent } : {}),
+      ...(trace ? { trace } : {}),
+    },
+    msg,
+  );
 }
 
 /** A start without `id` uses its `Nats-Msg-Id` when that is a valid id, so a redelivery maps to the same workflow. */
@@ -113,7 +126,10 @@ async function onEvent(sink: InputSink, msg: JsMsg): Promise<void> {
   } catch (err) {
     const reason = ensureError(err).toInfo();
     await deadLetter(sink.js, msg, reason);
-    const error = { code: ErrorCode.InvalidMessage, message: `undecodable event at HISTORY seq ${msg.seq}: ${reason.message}` };
+    const error = {
+      code: ErrorCode.InvalidMessage,
+      message: `undecodable event at HISTORY seq ${msg.seq}: ${reason.message}`,
+    };
     sink.enqueue(id, { kind: "poison", at: sink.now(), error }, () => undefined);
     return;
   }

@@ -27,7 +27,9 @@ export function draftOf(rec: SagaRecord): SagaRecord {
     steps: [...rec.steps],
     seen: [...rec.seen],
     outbox: [...rec.outbox],
-    ...(rec.compensation ? { compensation: { error: rec.compensation.error, failures: [...rec.compensation.failures] } } : {}),
+    ...(rec.compensation
+      ? { compensation: { error: rec.compensation.error, failures: [...rec.compensation.failures] } }
+      : {}),
   };
 }
 
@@ -78,7 +80,15 @@ export function outboxMessages(rec: SagaRecord): Envelope[] {
     }
     const task = rec.pending[entry.task];
     if (!task) continue;
-    const msg = { task_id: entry.task, workflow_id: rec.id, run: rec.run, kind: task.kind, attempt: task.attempt, deadline: task.deadline, input: task.input };
+    const msg = {
+      task_id: entry.task,
+      workflow_id: rec.id,
+      run: rec.run,
+      kind: task.kind,
+      attempt: task.attempt,
+      deadline: task.deadline,
+      input: task.input,
+    };
     out.push(taskMessage(task.role, msg, traceHeaders(rec)));
   }
   return out;
@@ -106,11 +116,18 @@ export function cancelPending(rec: SagaRecord): void {
 
 /** Asks every running child to cancel (they report back as failed). */
 export function cancelChildren(rec: SagaRecord): void {
-  for (const child of Object.keys(rec.children)) rec.outbox.push(signalMessage(child, "cancel", undefined, `${rec.id}/${rec.run}/cancel/${child}`));
+  for (const child of Object.keys(rec.children))
+    rec.outbox.push(signalMessage(child, "cancel", undefined, `${rec.id}/${rec.run}/cancel/${child}`));
 }
 
 /** Ends the saga: tells actors to stop its tasks, disarms timers, reports to a parent. */
-export function finish(rec: SagaRecord, entries: LogEntry[], at: number, status: SagaStatus, end: { result?: unknown; error?: ErrorInfo }): void {
+export function finish(
+  rec: SagaRecord,
+  entries: LogEntry[],
+  at: number,
+  status: SagaStatus,
+  end: { result?: unknown; error?: ErrorInfo },
+): void {
   cancelPending(rec);
   rec.status = status;
   rec.updated_at = at;
@@ -123,6 +140,9 @@ export function finish(rec: SagaRecord, entries: LogEntry[], at: number, status:
 /** Reports an ended child to its parent's current run. */
 function notifyParent(rec: SagaRecord, at: number): void {
   if (!rec.parent || !TERMINAL.has(rec.status)) return;
-  const end = rec.status === "completed" ? { result: rec.result } : { error: rec.error ?? { code: ErrorCode.Cancelled, message: rec.status } };
+  const end =
+    rec.status === "completed"
+      ? { result: rec.result }
+      : { error: rec.error ?? { code: ErrorCode.Cancelled, message: rec.status } };
   rec.outbox.push(childEndedMessage(rec.parent, { id: rec.id, run: rec.run }, end, at));
 }

@@ -14,7 +14,10 @@ function contractsOf(wf: AnyWorkflow): Map<string, AnyTaskContract> {
   for (const c of wf.tasks as readonly AnyTaskContract[]) {
     const other = byKind.get(c.kind);
     if (other && other !== c) {
-      throw new TerminalError(ErrorCode.ConfigInvalid, `${wf.type} v${wf.version} lists two contracts of kind '${c.kind}' (${contractName(other)}, ${contractName(c)})`);
+      throw new TerminalError(
+        ErrorCode.ConfigInvalid,
+        `${wf.type} v${wf.version} lists two contracts of kind '${c.kind}' (${contractName(other)}, ${contractName(c)})`,
+      );
     }
     byKind.set(c.kind, c);
   }

@@ -16,7 +16,10 @@ export type ReplayInput = StartInput | EventInput;
  */
 export function replayInputs(rec: SagaRecord, history: HistoryEntry[], event: number): ReplayInput[] {
   if (event < 1 || event > history.length) {
-    throw new TerminalError(ErrorCode.ResetInvalid, `event ${event} is outside the history of ${rec.id} (1..${history.length})`);
+    throw new TerminalError(
+      ErrorCode.ResetInvalid,
+      `event ${event} is outside the history of ${rec.id} (1..${history.length})`,
+    );
   }
   const upTo = history.slice(0, event);
   const targetRun = runOf(upTo);
@@ -34,7 +37,10 @@ export function replayInputs(rec: SagaRecord, history: HistoryEntry[], event: nu
     if (evRun === targetRun) inputs.push({ kind: "event", event: msg, ...(entry.error ? { error: entry.error } : {}) });
   }
   if (inputs[0]?.kind !== "start") {
-    throw new TerminalError(ErrorCode.ResetInvalid, `history of ${rec.id} up to event ${event} has no start to replay from`);
+    throw new TerminalError(
+      ErrorCode.ResetInvalid,
+      `history of ${rec.id} up to event ${event} has no start to replay from`,
+    );
   }
   return inputs;
 }

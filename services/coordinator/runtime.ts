@@ -98,7 +98,10 @@ export class Coordinator implements InputSink {
     try {
       for (let batch = this.#take(id); batch; batch = this.#take(id)) {
         try {
-          await this.#step(id, batch.map((w) => w.input));
+          await this.#step(
+            id,
+            batch.map((w) => w.input),
+          );
           for (const w of batch) w.done();
         } catch (err) {
           this.log(`step ${id} failed: ${ensureError(err).message}`);
@@ -143,7 +146,8 @@ export class Coordinator implements InputSink {
   #fold(id: string, current: Versioned | undefined, inputs: SagaInput[]): SagaRecord | undefined {
     const store = this.#store as SagaStore;
     let rec = current?.rec;
-    if (rec && current && store.isPublished(id, current.revision) && rec.outbox.length > 0) rec = { ...rec, outbox: [] };
+    if (rec && current && store.isPublished(id, current.revision) && rec.outbox.length > 0)
+      rec = { ...rec, outbox: [] };
     const folded = foldInputs(this.registry, rec, inputs);
     for (const orphan of folded.orphans) this.log(`${orphan.kind} input for unknown workflow ${id} dropped`);
     return folded.record;
@@ -153,7 +157,8 @@ export class Coordinator implements InputSink {
     const store = this.#store as SagaStore;
     if (!next) {
       // Nothing new; heal an outbox another replica may have written but not published.
-      if (current && outboxToHeal(current.rec, this.now()) && !store.isPublished(id, current.revision)) await this.#publish(current);
+      if (current && outboxToHeal(current.rec, this.now()) && !store.isPublished(id, current.revision))
+        await this.#publish(current);
       return;
     }
     const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
@@ -176,10 +181,12 @@ export class Coordinator implements InputSink {
     const store = this.#store as SagaStore;
     const ids = await store.keys();
     for (let i = 0; i < ids.length; i += 64) {
-      await Promise.all(ids.slice(i, i + 64).map(async (id) => {
-        const v = await store.read(id);
-        if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v);
-      }));
+      await Promise.all(
+        ids.slice(i, i + 64).map(async (id) => {
+          const v = await store.read(id);
+          if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v);
+        }),
+      );
     }
   }
 
@@ -187,9 +194,15 @@ export class Coordinator implements InputSink {
     if (this.#sweeping) return;
     this.#sweeping = true;
     const store = this.#store as SagaStore;
-    this.#idle = store.sweep(this.now(), (id) => this.#busy.has(id) || this.#mailboxes.has(id))
-      .then(() => undefined, (err) => this.log(`outbox sweep: ${ensureError(err).message}`))
-      .finally(() => { this.#sweeping = false; });
+    this.#idle = store
+      .sweep(this.now(), (id) => this.#busy.has(id) || this.#mailboxes.has(id))
+      .then(
+        () => undefined,
+        (err) => this.log(`outbox sweep: ${ensureError(err).message}`),
+      )
+      .finally(() => {
+        this.#sweeping = false;
+      });
     await this.#idle;
   }
 

@@ -74,7 +74,8 @@ export class SagaStore {
   async write(rec: SagaRecord, revision: number | undefined): Promise<number> {
     try {
       const data = encode(rec);
-      const next = revision === undefined ? await this.#kv.create(rec.id, data) : await this.#kv.update(rec.id, data, revision);
+      const next =
+        revision === undefined ? await this.#kv.create(rec.id, data) : await this.#kv.update(rec.id, data, revision);
       this.#remember(rec.id, { rec, revision: next });
       return next;
     } catch (err) {
@@ -108,20 +109,22 @@ export class SagaStore {
       due.push([id, p.revision]);
     }
     let cleared = 0;
-    await Promise.all(due.map(async ([id, revision]) => {
-      this.#published.delete(id);
-      const cached = this.#cache.get(id);
-      if (busy(id) || !cached || cached.revision !== revision || cached.rec.outbox.length === 0) return;
-      // An ended record's outbox stays: re-publishing it is deduplicated, and past the
-      // duplicate window it is not re-published at all (see outboxToHeal).
-      if (TERMINAL.has(cached.rec.status)) return;
-      try {
-        await this.write({ ...cached.rec, outbox: [] }, revision);
-        cleared += 1;
-      } catch (err) {
-        if (!(err instanceof RevisionConflict)) throw err;
-      }
-    }));
+    await Promise.all(
+      due.map(async ([id, revision]) => {
+        this.#published.delete(id);
+        const cached = this.#cache.get(id);
+        if (busy(id) || !cached || cached.revision !== revision || cached.rec.outbox.length === 0) return;
+        // An ended record's outbox stays: re-publishing it is deduplicated, and past the
+        // duplicate window it is not re-published at all (see outboxToHeal).
+        if (TERMINAL.has(cached.rec.status)) return;
+        try {
+          await this.write({ ...cached.rec, outbox: [] }, revision);
+          cleared += 1;
+        } catch (err) {
+          if (!(err instanceof RevisionConflict)) throw err;
+        }
+      }),
+    );
     return cleared;
   }
 

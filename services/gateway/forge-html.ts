@@ -19,13 +19,19 @@ table{border-collapse:collapse}td,th{padding:.25rem .75rem;text-align:left;borde
 .muted{color:#666}article{margin-bottom:1rem}`;
 
 function page(title: string, body: string): string {
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-    `<style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+    `<style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`
+  );
 }
 
-const time = (ms: number) => `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC</time>`;
+const time = (ms: number) =>
+  `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC</time>`;
 const state = (value: string) => `<span class="state ${escapeHtml(value)}">${escapeHtml(value)}</span>`;
-const labels = (values: string[]) => (values.length ? values.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join("") : `<span class="muted">none</span>`);
+const labels = (values: string[]) =>
+  values.length
+    ? values.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join("")
+    : `<span class="muted">none</span>`;
 
 /** A link only for http(s) targets; anything else (javascript:, data:) is shown as text. */
 function link(url: string | undefined, text: string): string {
@@ -35,16 +41,21 @@ function link(url: string | undefined, text: string): string {
 
 function statusRows(statuses: CommitStatus[]): string {
   if (statuses.length === 0) return `<p class="muted">No statuses.</p>`;
-  const rows = statuses.map((s) => `<tr><td>${state(s.state)}</td><td>${link(s.target_url, s.context)}</td><td>${escapeHtml(s.description)}</td><td>${time(s.updated_at)}</td></tr>`);
+  const rows = statuses.map(
+    (s) =>
+      `<tr><td>${state(s.state)}</td><td>${link(s.target_url, s.context)}</td><td>${escapeHtml(s.description)}</td><td>${time(s.updated_at)}</td></tr>`,
+  );
   return `<table><tr><th>state</th><th>context</th><th>description</th><th>updated</th></tr>${rows.join("")}</table>`;
 }
 
 function comments(list: ForgeComment[]): string {
   if (list.length === 0) return `<p class="muted">No comments.</p>`;
-  return list.map((c) => {
-    const edited = c.updated_at !== c.created_at ? ` · edited ${time(c.updated_at)}` : "";
-    return `<article id="comment-${c.id}"><div class="muted"><b>${escapeHtml(c.author)}</b> · ${time(c.created_at)}${edited}</div><pre>${escapeHtml(c.body)}</pre></article>`;
-  }).join("\n");
+  return list
+    .map((c) => {
+      const edited = c.updated_at !== c.created_at ? ` · edited ${time(c.updated_at)}` : "";
+      return `<article id="comment-${c.id}"><div class="muted"><b>${escapeHtml(c.author)}</b> · ${time(c.created_at)}${edited}</div><pre>${escapeHtml(c.body)}</pre></article>`;
+    })
+    .join("\n");
 }
 
 /** Where the pages of a repository live: `/repos/<repoKey>`. */
@@ -60,20 +71,30 @@ export function pullRequestPage(repoKey: string, pr: PullRequest, diffStat: stri
     `<h1>${escapeHtml(pr.title)} <span class="muted">#${pr.number}</span></h1>`,
     `<p>${state(pr.state)}${merged} · <code>${escapeHtml(pr.head)}</code> → <code>${escapeHtml(pr.base)}</code> · opened ${time(pr.created_at)} · updated ${time(pr.updated_at)}</p>`,
     `<p>Labels: ${labels(pr.labels)}</p>`,
-    `<h2>Description</h2>`, pr.body ? `<pre>${escapeHtml(pr.body)}</pre>` : `<p class="muted">No description.</p>`,
-    `<h2>Statuses</h2>`, statusRows(pr.statuses),
-    `<h2>Changes</h2>`, diffStat === undefined ? `<p class="muted">Diff not available (a branch no longer exists).</p>` : `<pre>${escapeHtml(diffStat || "(no changes)")}</pre>`,
-    `<h2>Comments</h2>`, comments(pr.comments),
+    `<h2>Description</h2>`,
+    pr.body ? `<pre>${escapeHtml(pr.body)}</pre>` : `<p class="muted">No description.</p>`,
+    `<h2>Statuses</h2>`,
+    statusRows(pr.statuses),
+    `<h2>Changes</h2>`,
+    diffStat === undefined
+      ? `<p class="muted">Diff not available (a branch no longer exists).</p>`
+      : `<pre>${escapeHtml(diffStat || "(no changes)")}</pre>`,
+    `<h2>Comments</h2>`,
+    comments(pr.comments),
   ];
   return page(`#${pr.number} ${pr.title} · ${pr.repo}`, body.join("\n"));
 }
 
 /** The list of a repository's pull requests. */
 export function pullRequestListPage(repoKey: string, repo: string, prs: PullRequest[]): string {
-  const rows = prs.map((pr) =>
-    `<tr><td><a href="${repoPath(repoKey)}/pulls/${pr.number}">#${pr.number}</a></td><td>${escapeHtml(pr.title)}</td>` +
-    `<td><code>${escapeHtml(pr.head)}</code> → <code>${escapeHtml(pr.base)}</code></td><td>${state(pr.state)}</td><td>${labels(pr.labels)}</td></tr>`);
-  const table = prs.length ? `<table><tr><th>#</th><th>title</th><th>branches</th><th>state</th><th>labels</th></tr>${rows.join("")}</table>` : `<p class="muted">No pull requests.</p>`;
+  const rows = prs.map(
+    (pr) =>
+      `<tr><td><a href="${repoPath(repoKey)}/pulls/${pr.number}">#${pr.number}</a></td><td>${escapeHtml(pr.title)}</td>` +
+      `<td><code>${escapeHtml(pr.head)}</code> → <code>${escapeHtml(pr.base)}</code></td><td>${state(pr.state)}</td><td>${labels(pr.labels)}</td></tr>`,
+  );
+  const table = prs.length
+    ? `<table><tr><th>#</th><th>title</th><th>branches</th><th>state</th><th>labels</th></tr>${rows.join("")}</table>`
+    : `<p class="muted">No pull requests.</p>`;
   const body = `<h1>Pull requests</h1>\n<p>${escapeHtml(repo)} · <a href="${repoPath(repoKey)}/issues">issues</a></p>\n${table}`;
   return page(`Pull requests · ${repo}`, body);
 }
@@ -92,9 +113,17 @@ export function issuePage(repoKey: string, issue: ForgeIssue): string {
 
 /** The list of a repository's issues. */
 export function issueListPage(repoKey: string, repo: string, issues: ForgeIssue[]): string {
-  const rows = issues.map((i) => `<tr><td><a href="${repoPath(repoKey)}/issues/${i.number}">#${i.number}</a></td><td>${escapeHtml(i.title)}</td><td>${state(i.state)}</td><td>${labels(i.labels)}</td></tr>`);
-  const table = issues.length ? `<table><tr><th>#</th><th>title</th><th>state</th><th>labels</th></tr>${rows.join("")}</table>` : `<p class="muted">No issues.</p>`;
-  return page(`Issues · ${repo}`, `<h1>Issues</h1>\n<p>${escapeHtml(repo)} · <a href="${repoPath(repoKey)}/pulls">pull requests</a></p>\n${table}`);
+  const rows = issues.map(
+    (i) =>
+      `<tr><td><a href="${repoPath(repoKey)}/issues/${i.number}">#${i.number}</a></td><td>${escapeHtml(i.title)}</td><td>${state(i.state)}</td><td>${labels(i.labels)}</td></tr>`,
+  );
+  const table = issues.length
+    ? `<table><tr><th>#</th><th>title</th><th>state</th><th>labels</th></tr>${rows.join("")}</table>`
+    : `<p class="muted">No issues.</p>`;
+  return page(
+    `Issues · ${repo}`,
+    `<h1>Issues</h1>\n<p>${escapeHtml(repo)} · <a href="${repoPath(repoKey)}/pulls">pull requests</a></p>\n${table}`,
+  );
 }
 
 /** A plain error page. */

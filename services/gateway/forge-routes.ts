@@ -9,7 +9,10 @@ import type { LocalForge, PullRequest } from "../../infra/forge/index.ts";
 import { errorPage, issueListPage, issuePage, pullRequestListPage, pullRequestPage } from "./forge-html.ts";
 
 /** What the pages read from the forge. */
-export type ForgePages = Pick<LocalForge, "repoOfKey" | "getPullRequest" | "listPullRequests" | "listIssues" | "diffStat">;
+export type ForgePages = Pick<
+  LocalForge,
+  "repoOfKey" | "getPullRequest" | "listPullRequests" | "listIssues" | "diffStat"
+>;
 
 const ROUTE = /^\/(api\/)?repos\/([A-Za-z0-9_-]{1,64})\/(pulls|issues)(?:\/(\d{1,9}))?\/?$/;
 
@@ -32,7 +35,12 @@ interface ForgeRoute {
 export async function serveForge(forge: ForgePages, pathname: string, res: ServerResponse): Promise<boolean> {
   const m = ROUTE.exec(pathname);
   if (!m) return false;
-  const route: ForgeRoute = { api: m[1] !== undefined, repoKey: m[2], kind: m[3] as ForgeRoute["kind"], ...(m[4] ? { number: Number(m[4]) } : {}) };
+  const route: ForgeRoute = {
+    api: m[1] !== undefined,
+    repoKey: m[2],
+    kind: m[3] as ForgeRoute["kind"],
+    ...(m[4] ? { number: Number(m[4]) } : {}),
+  };
   const repo = await forge.repoOfKey(route.repoKey);
   if (repo === undefined) {
     notFound(res, route.api, `no repository '${route.repoKey}' in the forge`);

@@ -13,5 +13,8 @@ await runService("gateway", async (cfg, nc) => {
       resolve(typeof addr === "object" && addr ? addr.port : cfg.gatewayPort);
     });
   });
-  return { ready: `url=http://127.0.0.1:${port} public=${cfg.gatewayUrl}`, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    ready: `url=http://127.0.0.1:${port} public=${cfg.gatewayUrl}`,
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
 });

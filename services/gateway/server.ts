@@ -22,7 +22,12 @@ export function createGateway(client: PatchbayClient, options: GatewayOptions = 
   });
 }
 
-async function route(client: PatchbayClient, options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  client: PatchbayClient,
+  options: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://gateway");
   if (req.method !== "GET") return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only API" } });
   if (url.pathname === "/healthz") return send(res, 200, { ok: true });

@@ -57,7 +57,8 @@ process.once("exit", () => {
 });
 
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  if (!env.PATCHBAY_HOME) throw new Error("runCli: set PATCHBAY_HOME (a temp dir) so no running `up` of the developer is found");
+  if (!env.PATCHBAY_HOME)
+    throw new Error("runCli: set PATCHBAY_HOME (a temp dir) so no running `up` of the developer is found");
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of NOT_INHERITED) delete base[name];
   return { NODE_COMPILE_CACHE: COMPILE_CACHE, ...base, ...env };
@@ -77,14 +78,20 @@ function launch(args: string[], opts: CliOptions): ChildProcess {
 export function spawnCli(t: ExecutionContext, args: string[], opts: CliOptions): CliProcess {
   const proc = launch(args, opts);
   const out = { stdout: "", stderr: "" };
-  proc.stdout?.on("data", (d: Buffer) => { out.stdout += d.toString(); });
-  proc.stderr?.on("data", (d: Buffer) => { out.stderr += d.toString(); });
+  proc.stdout?.on("data", (d: Buffer) => {
+    out.stdout += d.toString();
+  });
+  proc.stderr?.on("data", (d: Buffer) => {
+    out.stderr += d.toString();
+  });
   const exited = new Promise<CliResult>((resolve) => {
     proc.once("close", (code) => resolve({ code, stdout: out.stdout, stderr: out.stderr }));
   });
   const alive = () => proc.exitCode === null && proc.signalCode === null;
   const cli: CliProcess = {
-    proc, pid: proc.pid ?? -1, exited,
+    proc,
+    pid: proc.pid ?? -1,
+    exited,
     stdout: () => out.stdout,
     stderr: () => out.stderr,
     async waitFor(pattern, stream, timeoutMs = 20_000) {
@@ -93,7 +100,10 @@ export function spawnCli(t: ExecutionContext, args: string[], opts: CliOptions):
         const m = out[stream].match(pattern);
         if (m) return m;
         const why = !alive() ? "exited" : Date.now() > deadline ? `timed out after ${timeoutMs} ms` : undefined;
-        if (why) throw new Error(`patchbay ${args.join(" ")}: ${why} before printing ${pattern}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`);
+        if (why)
+          throw new Error(
+            `patchbay ${args.join(" ")}: ${why} before printing ${pattern}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -102,7 +112,9 @@ export function spawnCli(t: ExecutionContext, args: string[], opts: CliOptions):
       return await exited;
     },
   };
-  t.teardown(async () => { await cli.kill("SIGKILL"); });
+  t.teardown(async () => {
+    await cli.kill("SIGKILL");
+  });
   return cli;
 }
 
@@ -111,13 +123,21 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
   const proc = launch(args, opts);
   let stdout = "";
   let stderr = "";
-  proc.stdout?.on("data", (d: Buffer) => { stdout += d.toString(); });
-  proc.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
+  proc.stdout?.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
-      reject(new Error(`patchbay ${args.join(" ")} still running after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `patchbay ${args.join(" ")} still running after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     proc.once("close", (code) => {
       clearTimeout(timer);
@@ -184,7 +204,12 @@ export function killIfStillRunning(proc: ProcInfo): void {
  */
 export function sharedContext(title: string): { t: ExecutionContext; teardown(): Promise<void> } {
   const teardowns: Array<() => unknown> = [];
-  const t = { title, teardown: (fn: () => unknown) => { teardowns.push(fn); } } as unknown as ExecutionContext;
+  const t = {
+    title,
+    teardown: (fn: () => unknown) => {
+      teardowns.push(fn);
+    },
+  } as unknown as ExecutionContext;
   return {
     t,
     async teardown() {

@@ -11,11 +11,31 @@ export const FAST_REDELIVERY_ENV = { PATCHBAY_TASK_ACK_WAIT_MS: "2000" };
 export const FAST_REDELIVERY = { taskAckWaitMs: 2_000 };
 
 /** Starts the fixture coordinator process. */
-export function startCoordinatorProcess(t: ExecutionContext, url: string, env: Record<string, string> = {}): Promise<Service> {
-  return spawnService(t, "coordinator", "test/fixtures/runtime/coordinator-main.ts", { NATS_URL: url, ...FAST_REDELIVERY_ENV, ...env });
+export function startCoordinatorProcess(
+  t: ExecutionContext,
+  url: string,
+  env: Record<string, string> = {},
+): Promise<Service> {
+  return spawnService(t, "coordinator", "test/fixtures/runtime/coordinator-main.ts", {
+    NATS_URL: url,
+    ...FAST_REDELIVERY_ENV,
+    ...env,
+  });
 }
 
 /** Starts a fixture actor process for `role`. */
-export function startActorProcess(t: ExecutionContext, url: string, role: string, env: Record<string, string> = {}, concurrency = 8): Promise<Service> {
-  return spawnService(t, `actor-${role}`, "test/fixtures/runtime/actor-main.ts", { NATS_URL: url, ...FAST_REDELIVERY_ENV, ...env }, [role, "--concurrency", String(concurrency)]);
+export function startActorProcess(
+  t: ExecutionContext,
+  url: string,
+  role: string,
+  env: Record<string, string> = {},
+  concurrency = 8,
+): Promise<Service> {
+  return spawnService(
+    t,
+    `actor-${role}`,
+    "test/fixtures/runtime/actor-main.ts",
+    { NATS_URL: url, ...FAST_REDELIVERY_ENV, ...env },
+    [role, "--concurrency", String(concurrency)],
+  );
 }

@@ -58,7 +58,11 @@ export async function createTestRepo(t: ExecutionContext, name = "origin"): Prom
 }
 
 function makeRepo(dir: string): TestRepo {
-  const commit = async (branch: string, files: Record<string, string>, message = `change ${Object.keys(files).join(", ")}`) => {
+  const commit = async (
+    branch: string,
+    files: Record<string, string>,
+    message = `change ${Object.keys(files).join(", ")}`,
+  ) => {
     await git(dir, "checkout", "--quiet", branch);
     try {
       await writeFiles(dir, files);

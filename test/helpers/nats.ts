@@ -32,14 +32,24 @@ export async function startTestNats(t: ExecutionContext, opts: ProvisionOptions 
   });
   await provision(nc, opts);
   return {
-    get server() { return state.server; },
-    set server(s: NatsServer) { state.server = s; },
-    nc, url: server.url, storeDir,
+    get server() {
+      return state.server;
+    },
+    set server(s: NatsServer) {
+      state.server = s;
+    },
+    nc,
+    url: server.url,
+    storeDir,
   };
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails at the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -40,8 +40,17 @@ export interface OtlpReceiver {
 }
 
 /** The OTLP JSON shapes the receiver reads (all else is ignored). */
-interface OtlpKeyValue { key: string; value?: Record<string, unknown> }
-interface OtlpSpan { traceId?: string; spanId?: string; parentSpanId?: string; name?: string; attributes?: OtlpKeyValue[] }
+interface OtlpKeyValue {
+  key: string;
+  value?: Record<string, unknown>;
+}
+interface OtlpSpan {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  name?: string;
+  attributes?: OtlpKeyValue[];
+}
 interface OtlpTraces {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpKeyValue[] };
@@ -55,17 +64,25 @@ export async function startOtlpReceiver(t: ExecutionContext): Promise<OtlpReceiv
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     void handle(req, res, spans).then((status) => {
-      requests.push({ method: req.method ?? "", path: req.url ?? "", contentType: req.headers["content-type"] ?? "", status });
+      requests.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        contentType: req.headers["content-type"] ?? "",
+        status,
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, spans: () => [...spans], requests: () => [...requests] };
 }
@@ -79,7 +96,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, into: ReceivedS
   try {
     const body = await readBody(req);
     if (req.method !== "POST") return reply(405, `{"error":"POST only"}`);
-    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return reply(415, `{"error":"OTLP JSON only"}`);
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json"))
+      return reply(415, `{"error":"OTLP JSON only"}`);
     if (req.url?.split("?")[0] !== "/v1/traces") return reply(200, "{}"); // metrics or logs: accepted, not kept
     into.push(...spansOf(JSON.parse(body.toString("utf8")) as OtlpTraces));
     return reply(200, "{}");

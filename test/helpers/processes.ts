@@ -23,18 +23,30 @@ export interface Service {
 }
 
 /** Spawns `script` (relative to the repo root) and waits for a line containing "ready". */
-export async function spawnService(t: ExecutionContext, name: string, script: string, env: Record<string, string>, args: string[] = []): Promise<Service> {
+export async function spawnService(
+  t: ExecutionContext,
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<Service> {
   const proc = spawn(process.execPath, [`${ROOT}${script}`, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  const collect = (d: Buffer) => { out += d.toString(); };
+  const collect = (d: Buffer) => {
+    out += d.toString();
+  };
   proc.stdout?.on("data", collect);
   proc.stderr?.on("data", collect);
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   const service: Service = {
-    name, proc, pid: proc.pid ?? -1, output: () => out, exited,
+    name,
+    proc,
+    pid: proc.pid ?? -1,
+    output: () => out,
+    exited,
     async kill(signal: NodeJS.Signals = "SIGKILL") {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       await exited;
@@ -50,7 +62,8 @@ export async function waitForOutput(s: Service, pattern: RegExp, timeoutMs: numb
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(s.output())) {
     if (s.proc.exitCode !== null || s.proc.signalCode !== null) throw new Error(`${s.name} exited: ${s.output()}`);
-    if (Date.now() > deadline) throw new Error(`${s.name} did not print ${pattern} within ${timeoutMs} ms: ${s.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${s.name} did not print ${pattern} within ${timeoutMs} ms: ${s.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -27,7 +27,9 @@ export const PATCHBAY_AUTHOR = { name: "patchbay", email: "patchbay@example.inva
 /** Runs git in `cwd` and returns trimmed stdout. */
 export function git(cwd: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout.trim())));
+    execFile("git", args, { cwd }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -62,7 +64,12 @@ export async function initRepo(dir: string, files: Record<string, string>): Prom
 }
 
 /** Creates `branch` from `from` with `changes` committed; the repo is left on main. Returns the commit. */
-export async function branchWith(dir: string, from: string, branch: string, changes: Record<string, string | null>): Promise<string> {
+export async function branchWith(
+  dir: string,
+  from: string,
+  branch: string,
+  changes: Record<string, string | null>,
+): Promise<string> {
   await git(dir, "checkout", "--quiet", "-b", branch, from);
   await writeFiles(dir, changes);
   await git(dir, "add", "-A");
@@ -103,7 +110,10 @@ if (process.argv.includes("--write")) walk(process.cwd());
 `;
 
 /** What the stub registry serves: tinydep 1.0.0 and 2.0.0 (latest), and a fake prettier 3.0.0 with a bin. */
-const PACKAGES: Record<string, { latest: string; files: (version: string) => Record<string, string>; manifest?: Record<string, unknown> }> = {
+const PACKAGES: Record<
+  string,
+  { latest: string; files: (version: string) => Record<string, string>; manifest?: Record<string, unknown> }
+> = {
   tinydep: {
     latest: "2.0.0",
     files: (version) => ({
@@ -113,11 +123,18 @@ const PACKAGES: Record<string, { latest: string; files: (version: string) => Rec
   },
   prettier: {
     latest: "3.0.0",
-    files: (version) => ({ "package/package.json": JSON.stringify({ name: "prettier", version, bin: { prettier: "bin.js" } }), "package/bin.js": FAKE_PRETTIER }),
+    files: (version) => ({
+      "package/package.json": JSON.stringify({ name: "prettier", version, bin: { prettier: "bin.js" } }),
+      "package/bin.js": FAKE_PRETTIER,
+    }),
     manifest: { bin: { prettier: "bin.js" } },
   },
 };
-const VERSIONS: [string, string][] = [["tinydep", "1.0.0"], ["tinydep", "2.0.0"], ["prettier", "3.0.0"]];
+const VERSIONS: [string, string][] = [
+  ["tinydep", "1.0.0"],
+  ["tinydep", "2.0.0"],
+  ["prettier", "3.0.0"],
+];
 
 async function tarball(name: string, version: string, work: string): Promise<Buffer> {
   const dir = join(work, `${name}-${version}`);
@@ -129,11 +146,17 @@ async function tarball(name: string, version: string, work: string): Promise<Buf
 }
 
 function packument(name: string, base: string, tarballs: Map<string, Buffer>): string {
-  const versions = Object.fromEntries(VERSIONS.filter(([pkg]) => pkg === name).map(([, version]) => {
-    const buf = tarballs.get(`${name}@${version}`) as Buffer;
-    const dist = { tarball: `${base}/${name}/-/${name}-${version}.tgz`, integrity: integrityOf(buf), shasum: createHash("sha1").update(buf).digest("hex") };
-    return [version, { name, version, ...PACKAGES[name].manifest, dist }];
-  }));
+  const versions = Object.fromEntries(
+    VERSIONS.filter(([pkg]) => pkg === name).map(([, version]) => {
+      const buf = tarballs.get(`${name}@${version}`) as Buffer;
+      const dist = {
+        tarball: `${base}/${name}/-/${name}-${version}.tgz`,
+        integrity: integrityOf(buf),
+        shasum: createHash("sha1").update(buf).digest("hex"),
+      };
+      return [version, { name, version, ...PACKAGES[name].manifest, dist }];
+    }),
+  );
   return JSON.stringify({ name, "dist-tags": { latest: PACKAGES[name].latest }, versions });
 }
 
@@ -156,7 +179,8 @@ export async function startStubRegistry(work: string): Promise<StubRegistry> {
     const buf = file === null ? undefined : tarballs.get(`${file[1]}@${file[2]}`);
     if (buf !== undefined) return void res.writeHead(200, { "content-type": "application/octet-stream" }).end(buf);
     const name = (req.url ?? "").slice(1);
-    if (!(name in PACKAGES)) return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
+    if (!(name in PACKAGES))
+      return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}');
     res.writeHead(200, { "content-type": "application/json" }).end(packument(name, base, tarballs));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -168,12 +192,21 @@ export async function startStubRegistry(work: string): Promise<StubRegistry> {
 /** package-lock.json (v3) for a package with `deps` (name → exact version served by `registry`). */
 export function lockfileWith(name: string, registry: StubRegistry, deps: Record<string, string>, dev = false): string {
   const packages: Record<string, unknown> = {
-    "": { name, version: "1.0.0", [dev ? "devDependencies" : "dependencies"]: Object.fromEntries(Object.entries(deps).map(([dep, version]) => [dep, `^${version}`])) },
+    "": {
+      name,
+      version: "1.0.0",
+      [dev ? "devDependencies" : "dependencies"]: Object.fromEntries(
+        Object.entries(deps).map(([dep, version]) => [dep, `^${version}`]),
+      ),
+    },
   };
   for (const [dep, version] of Object.entries(deps)) {
     packages[`node_modules/${dep}`] = {
-      version, resolved: `${registry.url}${dep}/-/${dep}-${version}.tgz`, integrity: registry.integrity.get(`${dep}@${version}`),
-      ...(dev ? { dev: true } : {}), ...PACKAGES[dep].manifest,
+      version,
+      resolved: `${registry.url}${dep}/-/${dep}-${version}.tgz`,
+      integrity: registry.integrity.get(`${dep}@${version}`),
+      ...(dev ? { dev: true } : {}),
+      ...PACKAGES[dep].manifest,
     };
   }
   return JSON.stringify({ name, version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2);
@@ -183,7 +216,14 @@ export function lockfileWith(name: string, registry: StubRegistry, deps: Record<
 export function checkerPorts(cacheDir: string, log: string[] = []): { ports: CheckerPorts; analysis: AnalysisPool } {
   const analysis = createAnalysisPool({ threads: 1 });
   const workspaces = createWorkspaces({ cacheDir, author: PATCHBAY_AUTHOR, allowEnvironment: ["GIT_CONFIG_NOSYSTEM"] });
-  const ports: CheckerPorts = { workspaces, analysis, run: runInSandbox, now: Date.now, log: (line) => log.push(line), runner: "test:1" };
+  const ports: CheckerPorts = {
+    workspaces,
+    analysis,
+    run: runInSandbox,
+    now: Date.now,
+    log: (line) => log.push(line),
+    runner: "test:1",
+  };
   return { ports, analysis };
 }
 
@@ -203,7 +243,15 @@ export function rawHandler(binding: TaskBinding): RawHandler {
 /** A TaskContext for calling handlers directly. */
 export function taskContext(kind: string): TaskContext {
   return {
-    task: { task_id: "t1", workflow_id: "wf-test", run: 1, kind, attempt: 1, deadline: Date.now() + 600_000, input: {} } as unknown as TaskContext["task"],
+    task: {
+      task_id: "t1",
+      workflow_id: "wf-test",
+      run: 1,
+      kind,
+      attempt: 1,
+      deadline: Date.now() + 600_000,
+      input: {},
+    } as unknown as TaskContext["task"],
     delivery: 1,
     signal: new AbortController().signal,
     log: () => undefined,

@@ -15,7 +15,12 @@ import type { Envelope as OutMsg } from "../../protocol/envelope.ts";
 import type { Role } from "../../protocol/roles.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 import {
-  foldInputs, outboxMessages, type EventInput, type SagaInput, type StartInput, type WorkflowRegistry,
+  foldInputs,
+  outboxMessages,
+  type EventInput,
+  type SagaInput,
+  type StartInput,
+  type WorkflowRegistry,
 } from "../../services/coordinator/internal.ts";
 
 /** Workflow id the builders use unless told otherwise. */
@@ -77,12 +82,15 @@ function given(registry: WorkflowRegistry, inputs: SagaInput[]): Given {
     if (!next) continue;
     const sent = outboxMessages(next);
     published.push(...sent);
-    for (const msg of sent) if (msg.subject === Subject.log(next.id)) addHistory(history, msg.subject, HistoryMessage.parse(msg.payload));
+    for (const msg of sent)
+      if (msg.subject === Subject.log(next.id)) addHistory(history, msg.subject, HistoryMessage.parse(msg.payload));
     rec = { ...next, outbox: [] };
   }
   const record = rec;
   return {
-    record, published, history,
+    record,
+    published,
+    history,
     when(input: SagaInput): Then {
       const next = step(registry, record, input);
       const outcome: Outcome = next
@@ -101,8 +109,19 @@ function addHistory(history: HistoryEntry[], subject: string, message: HistoryMe
 // ---- input builders -------------------------------------------------------------------------
 
 /** A start of `type` with `input` (id {@link WF_ID}, time {@link T0} by default). */
-export function started(type: string, input: unknown, opts: { id?: string; at?: number; parent?: ParentRef } = {}): StartInput {
-  return { kind: "start", id: opts.id ?? WF_ID, type, input, at: opts.at ?? T0, ...(opts.parent ? { parent: opts.parent } : {}) };
+export function started(
+  type: string,
+  input: unknown,
+  opts: { id?: string; at?: number; parent?: ParentRef } = {},
+): StartInput {
+  return {
+    kind: "start",
+    id: opts.id ?? WF_ID,
+    type,
+    input,
+    at: opts.at ?? T0,
+    ...(opts.parent ? { parent: opts.parent } : {}),
+  };
 }
 
 /** Options of an event builder: the run (1), the time ({@link T0}) and the task attempt (1). */
@@ -125,7 +144,11 @@ export function failed(taskId: string, error: ErrorInfo, opts: EventOpts = {}): 
 }
 
 /** A signal addressed to the current run (run 0); signal id `sig-<name>` by default. */
-export function signal(name: string, payload?: unknown, opts: { signal_id?: string; at?: number; run?: number } = {}): EventInput {
+export function signal(
+  name: string,
+  payload?: unknown,
+  opts: { signal_id?: string; at?: number; run?: number } = {},
+): EventInput {
   const data = { run: opts.run ?? 0, at: opts.at ?? T0, signal_id: opts.signal_id ?? `sig-${name}`, name, payload };
   return { kind: "event", event: { type: "signal.received/v1", data } };
 }
@@ -137,7 +160,10 @@ export function wake(at: number, run = 1): EventInput {
 
 /** A child's completion, as the child reports it to its parent. */
 export function childCompleted(childId: string, result: unknown, opts: EventOpts = {}): EventInput {
-  return { kind: "event", event: { type: "child.completed/v1", data: { run: opts.run ?? 1, at: opts.at ?? T0, child_id: childId, result } } };
+  return {
+    kind: "event",
+    event: { type: "child.completed/v1", data: { run: opts.run ?? 1, at: opts.at ?? T0, child_id: childId, result } },
+  };
 }
 
 // ---- outbox readers -------------------------------------------------------------------------
@@ -157,12 +183,16 @@ export function tasksIn(outbox: OutMsg[]): SentTask[] {
 
 /** Every log entry written in `outbox`, in order. */
 export function logIn(outbox: OutMsg[]): LogEntry[] {
-  return outbox.filter((m) => m.subject === Subject.log(lastToken(m.subject))).flatMap((m) => LogMessage.parse(m.payload).data.entries);
+  return outbox
+    .filter((m) => m.subject === Subject.log(lastToken(m.subject)))
+    .flatMap((m) => LogMessage.parse(m.payload).data.entries);
 }
 
 /** Durable wake-ups armed in `outbox`. */
 export function wakesIn(outbox: OutMsg[]): TimerMessage[] {
-  return outbox.filter((m) => m.subject === Subject.timer(lastToken(m.subject))).map((m) => TimerMessage.parse(m.payload));
+  return outbox
+    .filter((m) => m.subject === Subject.timer(lastToken(m.subject)))
+    .map((m) => TimerMessage.parse(m.payload));
 }
 
 /** Task cancellations (core publishes to `task.cancel.<id>`) in `outbox`. */
@@ -172,16 +202,32 @@ export function cancelsIn(outbox: OutMsg[]): OutMsg[] {
 
 /** Workflow starts in `outbox` (children), as the start inputs the coordinator would apply at `at`. */
 export function startsIn(outbox: OutMsg[], at = T0): Array<StartInput & { msg_id: string | undefined }> {
-  return outbox.filter((m) => m.subject === Subject.start(token(m.subject, 2))).map((m) => {
-    const start = StartMessage.parse(m.payload);
-    return { ...started(token(m.subject, 2), start.input, { id: start.id ?? "", at, ...(start.parent ? { parent: start.parent } : {}) }), msg_id: m.msg_id };
-  });
+  return outbox
+    .filter((m) => m.subject === Subject.start(token(m.subject, 2)))
+    .map((m) => {
+      const start = StartMessage.parse(m.payload);
+      return {
+        ...started(token(m.subject, 2), start.input, {
+          id: start.id ?? "",
+          at,
+          ...(start.parent ? { parent: start.parent } : {}),
+        }),
+        msg_id: m.msg_id,
+      };
+    });
 }
 
 /** Events in `outbox` (e.g. a child reporting to its parent), as inputs of the workflow they address. */
 export function eventsIn(outbox: OutMsg[]): Array<EventInput & { workflow_id: string }> {
-  return outbox.filter((m) => m.subject === Subject.event(lastToken(m.subject))).map((m) => {
-    const error = errorFromHeaders((name) => m.headers?.[name]);
-    return { kind: "event" as const, event: EventMessage.parse(m.payload), ...(error ? { error } : {}), workflow_id: lastToken(m.subject) };
-  });
+  return outbox
+    .filter((m) => m.subject === Subject.event(lastToken(m.subject)))
+    .map((m) => {
+      const error = errorFromHeaders((name) => m.headers?.[name]);
+      return {
+        kind: "event" as const,
+        event: EventMessage.parse(m.payload),
+        ...(error ? { error } : {}),
+        workflow_id: lastToken(m.subject),
+      };
+    });
 }

@@ -80,7 +80,8 @@ export function workflowSpec<I, S, T extends AnyTaskContract>(wf: Workflow<I, S,
               try {
                 run();
               } catch (err) {
-                if (message && !message.test((err as Error).message)) fail(`threw "${(err as Error).message}", expected ${message}`);
+                if (message && !message.test((err as Error).message))
+                  fail(`threw "${(err as Error).message}", expected ${message}`);
                 return;
               }
               fail("expected the decider to throw");
@@ -115,7 +116,12 @@ export function started(input: unknown, at = SPEC_T0): SpecEvent {
 }
 
 /** Task `taskId` of `contract` completed with `output` (parsed by the contract). */
-export function taskCompleted<C extends AnyTaskContract>(contract: C, taskId: string, output: TaskResult<C>, at = SPEC_T0): SpecEvent {
+export function taskCompleted<C extends AnyTaskContract>(
+  contract: C,
+  taskId: string,
+  output: TaskResult<C>,
+  at = SPEC_T0,
+): SpecEvent {
   return { type: "task.completed.raw", at, task_id: taskId, contract, output };
 }
 

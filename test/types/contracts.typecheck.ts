@@ -10,7 +10,8 @@ import { dispatch, type Command } from "../../services/coordinator/index.ts";
 
 const target = { repo: "/r", branch: "b", head_sha: "a", base: "main" };
 
-/** Commands of a workflow whose tasks are the gate's. */
+/** Commands of a workflow whose tasks are the gate's (one per line: prettier must not move the errors). */
+// prettier-ignore
 export const commands: Command<GateTask>[] = [
   dispatch(GateTasks.check, "ok", { check: "lint", target, required_coverage: 80, timeout_ms: 1_000 }),
   // @ts-expect-error a role that does not exist

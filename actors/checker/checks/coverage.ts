@@ -19,8 +19,25 @@ import { reportPath } from "../runners/index.ts";
 import { c8Bin, c8DefaultExcludes } from "../tools.ts";
 import { resolveSuite } from "./suite.ts";
 
-const PATCHBAY_EXCLUDES = [`${SANDBOX_HOME_DIR}/**`, `${SANDBOX_TMP_DIR}/**`, "bench/**", "**/eslint.config.*", "**/*.config.{js,cjs,mjs,ts}"];
-const PYTHON_OMIT = ["tests/*", "test/*", "*/tests/*", "*/test/*", "test_*.py", "*_test.py", "conftest.py", "setup.py", `${SANDBOX_HOME_DIR}/*`, `${SANDBOX_TMP_DIR}/*`];
+const PATCHBAY_EXCLUDES = [
+  `${SANDBOX_HOME_DIR}/**`,
+  `${SANDBOX_TMP_DIR}/**`,
+  "bench/**",
+  "**/eslint.config.*",
+  "**/*.config.{js,cjs,mjs,ts}",
+];
+const PYTHON_OMIT = [
+  "tests/*",
+  "test/*",
+  "*/tests/*",
+  "*/test/*",
+  "test_*.py",
+  "*_test.py",
+  "conftest.py",
+  "setup.py",
+  `${SANDBOX_HOME_DIR}/*`,
+  `${SANDBOX_TMP_DIR}/*`,
+];
 
 /** Measures coverage of the unit tests. */
 export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
@@ -29,12 +46,16 @@ export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
   if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
   const spec = await unitTestSpec(project);
   if (spec === undefined) {
-    return failed({ severity: "high", message: "No unit test command to measure coverage with", rule: "no-test-command" }, { coverage: 0, required });
+    return failed(
+      { severity: "high", message: "No unit test command to measure coverage with", rule: "no-test-command" },
+      { coverage: 0, required },
+    );
   }
   const command = await resolveSuite(ctx, spec);
   if ("missing" in command) return skipped(command.missing);
   if (project.kind === "node") return nodeCoverage(ctx, [command.cmd, ...command.args]);
-  if (spec.kind !== "python") return skipped("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
+  if (spec.kind !== "python")
+    return skipped("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
   return pythonCoverage(ctx, command.args, spec.runner === "pytest");
 }
 
@@ -42,8 +63,17 @@ async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFi
   const c8 = c8Bin();
   if (!c8.ok) return skipped(c8.reason);
   const reports = reportPath(ctx.head.dir, "c8");
-  const excludes = ctx.head.project.coverageConfig ? [] : ["--all", ...[...c8DefaultExcludes(c8.path), ...PATCHBAY_EXCLUDES].flatMap((glob) => ["--exclude", glob])];
-  const args = [c8.path, "--reporter=json-summary", `--reports-dir=${reports}`, `--temp-directory=${reports}-tmp`, ...excludes, ...suite];
+  const excludes = ctx.head.project.coverageConfig
+    ? []
+    : ["--all", ...[...c8DefaultExcludes(c8.path), ...PATCHBAY_EXCLUDES].flatMap((glob) => ["--exclude", glob])];
+  const args = [
+    c8.path,
+    "--reporter=json-summary",
+    `--reports-dir=${reports}`,
+    `--temp-directory=${reports}-tmp`,
+    ...excludes,
+    ...suite,
+  ];
   const result = await ctx.head.exec.run(process.execPath, args);
   const summary = await readJson(join(reports, "coverage-summary.json"));
   const pct = (summary as { total?: { lines?: { pct?: unknown } } } | undefined)?.total?.lines?.pct;
@@ -53,10 +83,13 @@ async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFi
 async function pythonCoverage(ctx: CheckContext, suiteArgs: string[], pytest: boolean): Promise<CheckFindings> {
   const pythons = await ctx.pythons();
   const python = pickPython(pythons, pytest ? ["coverage", "pytest"] : ["coverage"]);
-  if (python === undefined) return skipped(`no python3 with coverage${pytest ? " and pytest" : ""} (${describePythons(pythons)})`);
+  if (python === undefined)
+    return skipped(`no python3 with coverage${pytest ? " and pytest" : ""} (${describePythons(pythons)})`);
   const env = { COVERAGE_FILE: reportPath(ctx.head.dir, ".coverage") };
   const omit = `--omit=${PYTHON_OMIT.join(",")}`;
-  const result = await ctx.head.exec.run(python.path, ["-m", "coverage", "run", "--source=.", omit, ...suiteArgs], { env });
+  const result = await ctx.head.exec.run(python.path, ["-m", "coverage", "run", "--source=.", omit, ...suiteArgs], {
+    env,
+  });
   if (result.timedOut) return coverageFindings(ctx, result, undefined, "coverage.py");
   const jsonFile = reportPath(ctx.head.dir, "coverage.json");
   const report = await ctx.head.exec.run(python.path, ["-m", "coverage", "json", "-q", "-o", jsonFile], { env });
@@ -73,16 +106,32 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-function coverageFindings(ctx: CheckContext, result: CommandResult, pct: number | undefined, tool: string): CheckFindings {
+function coverageFindings(
+  ctx: CheckContext,
+  result: CommandResult,
+  pct: number | undefined,
+  tool: string,
+): CheckFindings {
   const required = ctx.req.required_coverage;
   if (result.timedOut) return failed(timeoutIssue(result, `coverage run (${tool})`), { coverage: 0, required });
   if (pct === undefined) {
-    return failed({ severity: "high", message: `${tool} produced no coverage figure (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}` }, { coverage: 0, required });
+    return failed(
+      {
+        severity: "high",
+        message: `${tool} produced no coverage figure (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`,
+      },
+      { coverage: 0, required },
+    );
   }
   const figure = oneDecimal(pct);
   const issues: CheckIssue[] = [];
-  if (figure < required) issues.push({ severity: "high", message: `Coverage ${figure}% < required ${required}%`, rule: "coverage" });
-  if (result.exitCode !== 0) issues.push({ severity: "medium", message: `unit tests failed during the coverage run (exit ${result.exitCode ?? result.signal})` });
+  if (figure < required)
+    issues.push({ severity: "high", message: `Coverage ${figure}% < required ${required}%`, rule: "coverage" });
+  if (result.exitCode !== 0)
+    issues.push({
+      severity: "medium",
+      message: `unit tests failed during the coverage run (exit ${result.exitCode ?? result.signal})`,
+    });
   return {
     passed: figure >= required,
     skipped: false,

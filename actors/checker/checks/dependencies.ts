@@ -13,9 +13,21 @@ import { npmAudit, npmOutdated } from "./npm.ts";
 /** Checks the Node dependencies. */
 export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
   const { project } = ctx.head;
-  if (project.kind !== "node") return skipped(project.kind === "python" ? "no dependency tool for Python repositories (only npm is supported)" : "not a Node repository");
+  if (project.kind !== "node")
+    return skipped(
+      project.kind === "python"
+        ? "no dependency tool for Python repositories (only npm is supported)"
+        : "not a Node repository",
+    );
   if (project.dependencies.length === 0) {
-    return { passed: true, skipped: false, score: 100, issues: [], summary: "no dependencies declared", metrics: { dependencies: 0, outdated_major: 0, vulnerabilities: 0 } };
+    return {
+      passed: true,
+      skipped: false,
+      score: 100,
+      issues: [],
+      summary: "no dependencies declared",
+      metrics: { dependencies: 0, outdated_major: 0, vulnerabilities: 0 },
+    };
   }
   const outdated = await npmOutdated(ctx.head);
   const audit = await npmAudit(ctx.head);
@@ -39,8 +51,19 @@ export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
   } else {
     parts.push(`audit: skipped: ${audit.reason}`);
     metrics.audit_skipped = 1;
-    issues.push({ severity: "info", message: `npm audit skipped: ${audit.reason}${audit.detail ? ` (${audit.detail})` : ""}`, rule: "npm-audit" });
+    issues.push({
+      severity: "info",
+      message: `npm audit skipped: ${audit.reason}${audit.detail ? ` (${audit.detail})` : ""}`,
+      rule: "npm-audit",
+    });
   }
   const blocking = audit.ok ? audit.counts.critical + audit.counts.high : 0;
-  return { passed: blocking === 0, skipped: false, score: clampScore(100 - penalty), issues: capIssues(issues), summary: parts.join("; "), metrics };
+  return {
+    passed: blocking === 0,
+    skipped: false,
+    score: clampScore(100 - penalty),
+    issues: capIssues(issues),
+    summary: parts.join("; "),
+    metrics,
+  };
 }

@@ -52,7 +52,14 @@ export async function findDuplicates(root: string, files: readonly string[]): Pr
     const lines = normalise(await readFile(join(root, file), "utf8").catch(() => ""));
     const keys: string[] = [];
     for (let i = 0; i + WINDOW <= lines.length; i += 1) {
-      const key = createHash("sha1").update(lines.slice(i, i + WINDOW).map((line) => line.text).join("\n")).digest("hex");
+      const key = createHash("sha1")
+        .update(
+          lines
+            .slice(i, i + WINDOW)
+            .map((line) => line.text)
+            .join("\n"),
+        )
+        .digest("hex");
       keys.push(key);
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
@@ -78,7 +85,13 @@ function toBlocks(regions: Region[]): DuplicateBlock[] {
   for (const group of groups.values()) {
     const [first, ...copies] = group;
     for (const copy of copies) {
-      blocks.push({ file: copy.file, line: copy.line, firstFile: first.file, firstLine: first.line, lines: copy.windows + WINDOW - 1 });
+      blocks.push({
+        file: copy.file,
+        line: copy.line,
+        firstFile: first.file,
+        firstLine: first.line,
+        lines: copy.windows + WINDOW - 1,
+      });
     }
   }
   return blocks;

@@ -33,7 +33,14 @@ interface EslintFile {
   warningCount: number;
   fixableErrorCount: number;
   fixableWarningCount: number;
-  messages: { ruleId: string | null; severity: number; message: string; line?: number; fatal?: boolean; fix?: unknown }[];
+  messages: {
+    ruleId: string | null;
+    severity: number;
+    message: string;
+    line?: number;
+    fatal?: boolean;
+    fix?: unknown;
+  }[];
 }
 
 /** An eslint run. */
@@ -46,30 +53,64 @@ export interface EslintRun {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 /** Picks eslint and its config for a worktree, or says why there is none. */
 export async function eslintPlan(tree: Tree): Promise<EslintPlan | { missing: string }> {
   const { project } = tree;
-  const repoBin = (await isFile(join(tree.dir, "node_modules/eslint/package.json"))) ? "node_modules/.bin/eslint" : undefined;
+  const repoBin = (await isFile(join(tree.dir, "node_modules/eslint/package.json")))
+    ? "node_modules/.bin/eslint"
+    : undefined;
   if (repoBin !== undefined && (project.eslintConfig !== undefined || project.eslintLegacyConfig !== undefined)) {
-    return { cmd: repoBin, args: [], source: `repo eslint, ${project.eslintConfig ?? project.eslintLegacyConfig}`, usesDefault: false };
+    return {
+      cmd: repoBin,
+      args: [],
+      source: `repo eslint, ${project.eslintConfig ?? project.eslintLegacyConfig}`,
+      usesDefault: false,
+    };
   }
   const own = eslintBin();
   if (!own.ok) return { missing: own.reason };
   if (project.eslintConfig !== undefined) {
-    return { cmd: process.execPath, args: [own.path], source: `patchbay eslint, ${project.eslintConfig}`, usesDefault: false };
+    return {
+      cmd: process.execPath,
+      args: [own.path],
+      source: `patchbay eslint, ${project.eslintConfig}`,
+      usesDefault: false,
+    };
   }
-  const note = project.eslintLegacyConfig === undefined ? undefined : `legacy eslint config ${project.eslintLegacyConfig} needs the repo's own eslint (not installed); patchbay's default config was used`;
-  return { cmd: process.execPath, args: [own.path, "-c", DEFAULT_ESLINT_CONFIG], source: "patchbay eslint, default config", usesDefault: true, note };
+  const note =
+    project.eslintLegacyConfig === undefined
+      ? undefined
+      : `legacy eslint config ${project.eslintLegacyConfig} needs the repo's own eslint (not installed); patchbay's default config was used`;
+  return {
+    cmd: process.execPath,
+    args: [own.path, "-c", DEFAULT_ESLINT_CONFIG],
+    source: "patchbay eslint, default config",
+    usesDefault: true,
+    note,
+  };
 }
 
 /** Runs eslint (with `--fix` when asked) and reads its report. */
 export async function runEslint(tree: Tree, plan: EslintPlan, fix: boolean): Promise<EslintRun> {
   const report = reportPath(tree.dir, "eslint.json");
   const ignores = [SANDBOX_HOME_DIR, SANDBOX_TMP_DIR].flatMap((dir) => ["--ignore-pattern", `${dir}/`]);
-  const args = [...plan.args, "--format", "json", "-o", report, "--no-error-on-unmatched-pattern", ...ignores, ...(fix ? ["--fix"] : []), "."];
+  const args = [
+    ...plan.args,
+    "--format",
+    "json",
+    "-o",
+    report,
+    "--no-error-on-unmatched-pattern",
+    ...ignores,
+    ...(fix ? ["--fix"] : []),
+    ".",
+  ];
   const result = await tree.exec.run(plan.cmd, args);
   const files = await readReport(report);
   if (files === undefined || result.timedOut) return { plan, result, issues: [] };

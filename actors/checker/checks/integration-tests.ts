@@ -15,7 +15,9 @@ export async function integrationTests(ctx: CheckContext): Promise<CheckFindings
   if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
   const spec = integrationTestSpec(project);
   if (spec === undefined) {
-    return skipped("no integration tests (no test:integration script, no test/integration or tests/integration folder)");
+    return skipped(
+      "no integration tests (no test:integration script, no test/integration or tests/integration folder)",
+    );
   }
   return runSuite(ctx, spec);
 }

@@ -12,7 +12,8 @@ import type { CheckFindings } from "../ports.ts";
 import { describePythons, findOnPath, pickPython } from "../python.ts";
 import { lintFindings } from "./lint-findings.ts";
 
-const PYFLAKES_WARNING = /imported but unused|assigned to but never used|redefinition of unused|unable to detect undefined names|f-string is missing placeholders|but unused/;
+const PYFLAKES_WARNING =
+  /imported but unused|assigned to but never used|redefinition of unused|unable to detect undefined names|f-string is missing placeholders|but unused/;
 
 interface Linter {
   tool: "ruff" | "pyflakes";
@@ -28,7 +29,9 @@ async function findLinter(ctx: CheckContext): Promise<Linter | { missing: string
   if (ruffModule !== undefined) return { tool: "ruff", cmd: ruffModule.path, args: ["-m", "ruff"] };
   const pyflakes = pickPython(pythons, ["pyflakes"]);
   if (pyflakes !== undefined) return { tool: "pyflakes", cmd: pyflakes.path, args: ["-m", "pyflakes"] };
-  const pyflakesBin = (await findOnPath("pyflakes3", ctx.searchPath, ["/usr/bin/pyflakes3"]))[0] ?? (await findOnPath("pyflakes", ctx.searchPath))[0];
+  const pyflakesBin =
+    (await findOnPath("pyflakes3", ctx.searchPath, ["/usr/bin/pyflakes3"]))[0] ??
+    (await findOnPath("pyflakes", ctx.searchPath))[0];
   if (pyflakesBin !== undefined) return { tool: "pyflakes", cmd: pyflakesBin, args: [] };
   return { missing: `neither ruff nor pyflakes is installed (${describePythons(pythons)})` };
 }
@@ -39,10 +42,14 @@ export async function pythonLint(ctx: CheckContext): Promise<CheckFindings> {
   if (files.length === 0) return skipped("no Python files to lint");
   const linter = await findLinter(ctx);
   if ("missing" in linter) return skipped(linter.missing);
-  const args = linter.tool === "ruff" ? [...linter.args, "check", "--output-format=json", "--exit-zero", "--no-cache", ...files] : [...linter.args, ...files];
+  const args =
+    linter.tool === "ruff"
+      ? [...linter.args, "check", "--output-format=json", "--exit-zero", "--no-cache", ...files]
+      : [...linter.args, ...files];
   const result = await ctx.head.exec.run(linter.cmd, args);
   if (result.timedOut) return failed(timeoutIssue(result, linter.tool));
-  const parsed = linter.tool === "ruff" ? parseRuff(result.stdoutTail) : parsePyflakes(`${result.stdoutTail}\n${result.stderrTail}`);
+  const parsed =
+    linter.tool === "ruff" ? parseRuff(result.stdoutTail) : parsePyflakes(`${result.stdoutTail}\n${result.stderrTail}`);
   if (parsed === undefined || (linter.tool === "pyflakes" && result.exitCode !== 0 && parsed.issues.length === 0)) {
     return skipped(`${linter.tool} could not run (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`);
   }
@@ -50,11 +57,21 @@ export async function pythonLint(ctx: CheckContext): Promise<CheckFindings> {
 }
 
 /** Parses `path:line:col: message` (and `path:line: message`) lines of pyflakes. */
-export function parsePyflakes(text: string): { counts: { errors: number; warnings: number; fixable: number }; issues: CheckIssue[] } {
+export function parsePyflakes(text: string): {
+  counts: { errors: number; warnings: number; fixable: number };
+  issues: CheckIssue[];
+} {
   const issues: CheckIssue[] = [];
   for (const match of text.matchAll(/^(.+?\.py):(\d+):(?:\d+:?)? (.+)$/gm)) {
     const warning = PYFLAKES_WARNING.test(match[3]);
-    issues.push({ severity: warning ? "low" : "medium", message: match[3], file: match[1].replace(/^\.\//, ""), line: Number(match[2]), rule: "pyflakes", fixable: false });
+    issues.push({
+      severity: warning ? "low" : "medium",
+      message: match[3],
+      file: match[1].replace(/^\.\//, ""),
+      line: Number(match[2]),
+      rule: "pyflakes",
+      fixable: false,
+    });
   }
   const warnings = issues.filter((issue) => issue.severity === "low").length;
   return { counts: { errors: issues.length - warnings, warnings, fixable: 0 }, issues };
@@ -69,7 +86,9 @@ interface RuffMessage {
 }
 
 /** Parses ruff's JSON output; every ruff finding is an error (ruff has no warning level). */
-export function parseRuff(text: string): { counts: { errors: number; warnings: number; fixable: number }; issues: CheckIssue[] } | undefined {
+export function parseRuff(
+  text: string,
+): { counts: { errors: number; warnings: number; fixable: number }; issues: CheckIssue[] } | undefined {
   let messages: RuffMessage[];
   try {
     messages = JSON.parse(text) as RuffMessage[];
@@ -85,5 +104,8 @@ export function parseRuff(text: string): { counts: { errors: number; warnings: n
     rule: message.code ?? undefined,
     fixable: message.fix !== null && message.fix !== undefined,
   }));
-  return { counts: { errors: issues.length, warnings: 0, fixable: issues.filter((issue) => issue.fixable).length }, issues };
+  return {
+    counts: { errors: issues.length, warnings: 0, fixable: issues.filter((issue) => issue.fixable).length },
+    issues,
+  };
 }

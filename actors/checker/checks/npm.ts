@@ -21,10 +21,12 @@ export interface AuditCounts {
 }
 
 /** An audit that answered, or why it did not. */
-export type AuditResult = { ok: true; counts: AuditCounts; issues: CheckIssue[] } | { ok: false; reason: string; detail?: string };
+export type AuditResult =
+  { ok: true; counts: AuditCounts; issues: CheckIssue[] } | { ok: false; reason: string; detail?: string };
 
 /** Outdated packages, or why npm could not tell. */
-export type OutdatedResult = { ok: true; outdatedMajor: number; outdated: number; issues: CheckIssue[] } | { ok: false; reason: string };
+export type OutdatedResult =
+  { ok: true; outdatedMajor: number; outdated: number; issues: CheckIssue[] } | { ok: false; reason: string };
 
 const NETWORK = /ENOTFOUND|ECONNREFUSED|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|network/i;
 const PART_TIMEOUT_MS = 90_000;
@@ -36,27 +38,46 @@ function whyNot(result: CommandResult, json: unknown, what: string): { reason: s
   const detail = lastLines(result, 2);
   if (/ENOLOCK/.test(text)) return { reason: "no lockfile", detail };
   if (NETWORK.test(text)) return { reason: "registry offline", detail };
-  if (/"statusCode":\s*[45]\d\d|audit endpoint returned an error|\b[45]\d\d [A-Z][a-z]+/.test(text)) return { reason: "audit endpoint refused", detail };
+  if (/"statusCode":\s*[45]\d\d|audit endpoint returned an error|\b[45]\d\d [A-Z][a-z]+/.test(text))
+    return { reason: "audit endpoint refused", detail };
   return { reason: `${what} failed (exit ${result.exitCode ?? result.signal})`, detail };
 }
 
 /** Runs `npm audit --json`. */
 export async function npmAudit(tree: Tree): Promise<AuditResult> {
   if (tree.project.dependencies.length === 0) return { ok: true, counts: { ...ZERO }, issues: [] };
-  const result = await tree.exec.run("npm", ["audit", "--json"], { timeoutMs: PART_TIMEOUT_MS, maxOutputBytes: 4 * 1024 * 1024 });
-  const json = lastJsonObject(result.stdoutTail) as { metadata?: { vulnerabilities?: Partial<AuditCounts> }; vulnerabilities?: Record<string, unknown> } | undefined;
+  const result = await tree.exec.run("npm", ["audit", "--json"], {
+    timeoutMs: PART_TIMEOUT_MS,
+    maxOutputBytes: 4 * 1024 * 1024,
+  });
+  const json = lastJsonObject(result.stdoutTail) as
+    { metadata?: { vulnerabilities?: Partial<AuditCounts> }; vulnerabilities?: Record<string, unknown> } | undefined;
   const found = json?.metadata?.vulnerabilities;
   if (result.timedOut || found === undefined) return { ok: false, ...whyNot(result, json, "npm audit") };
   const counts = { ...ZERO, ...found };
-  const issues = Object.entries(json?.vulnerabilities ?? {}).map(([name, entry]) => auditIssue(name, entry, tree.project.lockfile ?? "package-lock.json"));
+  const issues = Object.entries(json?.vulnerabilities ?? {}).map(([name, entry]) =>
+    auditIssue(name, entry, tree.project.lockfile ?? "package-lock.json"),
+  );
   return { ok: true, counts, issues };
 }
 
 function auditIssue(name: string, entry: unknown, lockfile: string): CheckIssue {
   const { severity, via } = entry as { severity?: string; via?: unknown[] };
-  const title = via?.map((item) => (typeof item === "object" && item !== null ? (item as { title?: string }).title : undefined)).find(Boolean);
-  const level: Severity = severity === "critical" || severity === "high" || severity === "low" ? severity : severity === "moderate" ? "medium" : "info";
-  return { severity: level, message: `Vulnerable dependency ${name} (${severity ?? "unknown"})${title ? `: ${title}` : ""}`, file: lockfile, rule: "npm-audit" };
+  const title = via
+    ?.map((item) => (typeof item === "object" && item !== null ? (item as { title?: string }).title : undefined))
+    .find(Boolean);
+  const level: Severity =
+    severity === "critical" || severity === "high" || severity === "low"
+      ? severity
+      : severity === "moderate"
+        ? "medium"
+        : "info";
+  return {
+    severity: level,
+    message: `Vulnerable dependency ${name} (${severity ?? "unknown"})${title ? `: ${title}` : ""}`,
+    file: lockfile,
+    rule: "npm-audit",
+  };
 }
 
 function major(version: unknown): number | undefined {
@@ -68,7 +89,10 @@ function major(version: unknown): number | undefined {
 /** Runs `npm outdated --json` (exit 1 just means something is outdated). */
 export async function npmOutdated(tree: Tree): Promise<OutdatedResult> {
   if (tree.project.dependencies.length === 0) return { ok: true, outdatedMajor: 0, outdated: 0, issues: [] };
-  const result = await tree.exec.run("npm", ["outdated", "--json"], { timeoutMs: PART_TIMEOUT_MS, maxOutputBytes: 4 * 1024 * 1024 });
+  const result = await tree.exec.run("npm", ["outdated", "--json"], {
+    timeoutMs: PART_TIMEOUT_MS,
+    maxOutputBytes: 4 * 1024 * 1024,
+  });
   const json = result.stdoutTail.trim() === "" && result.exitCode === 0 ? {} : lastJsonObject(result.stdoutTail);
   if (result.timedOut || json === undefined || json === null || typeof json !== "object" || "error" in json) {
     return { ok: false, ...whyNot(result, json, "npm outdated") };
@@ -76,12 +100,21 @@ export async function npmOutdated(tree: Tree): Promise<OutdatedResult> {
   const issues: CheckIssue[] = [];
   let outdated = 0;
   for (const [name, raw] of Object.entries(json)) {
-    for (const entry of (Array.isArray(raw) ? raw : [raw]) as { current?: string; wanted?: string; latest?: string }[]) {
+    for (const entry of (Array.isArray(raw) ? raw : [raw]) as {
+      current?: string;
+      wanted?: string;
+      latest?: string;
+    }[]) {
       outdated += 1;
       const from = major(entry.current ?? entry.wanted);
       const to = major(entry.latest);
       if (from === undefined || to === undefined || to <= from) continue;
-      issues.push({ severity: "low", message: `Outdated major: ${name} ${entry.current ?? entry.wanted} → ${entry.latest}`, file: "package.json", rule: "outdated-major" });
+      issues.push({
+        severity: "low",
+        message: `Outdated major: ${name} ${entry.current ?? entry.wanted} → ${entry.latest}`,
+        file: "package.json",
+        rule: "outdated-major",
+      });
     }
   }
   return { ok: true, outdatedMajor: issues.length, outdated, issues };

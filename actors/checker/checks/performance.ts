@@ -28,7 +28,8 @@ export function parseBenchFigure(stdout: string): BenchFigure | undefined {
   for (const line of stdout.trim().split("\n").reverse()) {
     try {
       const parsed = JSON.parse(line) as { value?: unknown; higher_is_better?: unknown };
-      if (typeof parsed?.value === "number" && Number.isFinite(parsed.value)) return { value: parsed.value, higherIsBetter: parsed.higher_is_better === true };
+      if (typeof parsed?.value === "number" && Number.isFinite(parsed.value))
+        return { value: parsed.value, higherIsBetter: parsed.higher_is_better === true };
     } catch {
       // not the figure line
     }
@@ -56,23 +57,29 @@ async function runOnce(tree: Tree, command: string, side: { figures: BenchFigure
 /** Runs the declared benchmark on base and head and reports the regression. */
 export async function performance(ctx: CheckContext): Promise<CheckFindings> {
   const command = ctx.head.project.settings.bench;
-  if (command === undefined) return skipped('no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)');
+  if (command === undefined)
+    return skipped('no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)');
   try {
     return await ctx.withBase((base) => compare(ctx, base, command));
   } catch (err) {
-    if (err instanceof PatchbayError && err.code === ErrorCode.BranchNotFound) return skipped(`no baseline: ${err.message}`);
+    if (err instanceof PatchbayError && err.code === ErrorCode.BranchNotFound)
+      return skipped(`no baseline: ${err.message}`);
     throw err;
   }
 }
 
 async function compare(ctx: CheckContext, base: Tree, command: string): Promise<CheckFindings> {
-  if (base.install?.ok === false && base.install.issue !== undefined) return skipped(`no baseline: ${base.install.issue.message}`);
+  if (base.install?.ok === false && base.install.issue !== undefined)
+    return skipped(`no baseline: ${base.install.issue.message}`);
   const sides = { base: { figures: [] as BenchFigure[] }, head: { figures: [] as BenchFigure[] } };
   let slowest = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     if (round > 0 && ctx.head.exec.remainingMs() < 2 * slowest * 1.5) break;
     const started = ctx.ports.now();
-    for (const [name, tree] of [["base", base], ["head", ctx.head]] as const) {
+    for (const [name, tree] of [
+      ["base", base],
+      ["head", ctx.head],
+    ] as const) {
       const side = await runOnce(tree, command, sides[name]);
       if ("error" in side) return sideFailure(name, side);
     }
@@ -82,20 +89,40 @@ async function compare(ctx: CheckContext, base: Tree, command: string): Promise<
   const headValue = median(sides.head.figures.map((figure) => figure.value));
   if (baseValue === 0) return skipped("the base's benchmark figure is 0; no regression can be computed");
   const higherIsBetter = sides.head.figures[0].higherIsBetter;
-  const regression = oneDecimal(((higherIsBetter ? baseValue - headValue : headValue - baseValue) / Math.abs(baseValue)) * 100);
+  const regression = oneDecimal(
+    ((higherIsBetter ? baseValue - headValue : headValue - baseValue) / Math.abs(baseValue)) * 100,
+  );
   const limit = ctx.head.project.settings.max_regression_pct ?? DEFAULT_MAX_REGRESSION_PCT;
-  const issues = regression > limit ? [{ severity: "high" as const, message: `Performance regression ${regression}% > allowed ${limit}% (base ${baseValue}, head ${headValue})`, rule: "regression" }] : [];
+  const issues =
+    regression > limit
+      ? [
+          {
+            severity: "high" as const,
+            message: `Performance regression ${regression}% > allowed ${limit}% (base ${baseValue}, head ${headValue})`,
+            rule: "regression",
+          },
+        ]
+      : [];
   return {
     passed: regression <= limit,
     skipped: false,
     score: regression <= 0 ? 100 : clampScore(100 - 4 * regression),
     issues,
     summary: `regression ${regression}% (base ${baseValue}, head ${headValue}, ${sides.head.figures.length} rounds)`,
-    metrics: { regression_pct: regression, base: baseValue, head: headValue, max_regression_pct: limit, rounds: sides.head.figures.length },
+    metrics: {
+      regression_pct: regression,
+      base: baseValue,
+      head: headValue,
+      max_regression_pct: limit,
+      rounds: sides.head.figures.length,
+    },
   };
 }
 
-function sideFailure(name: "base" | "head", side: { error: "timeout" | "failed"; result: CommandResult }): CheckFindings {
+function sideFailure(
+  name: "base" | "head",
+  side: { error: "timeout" | "failed"; result: CommandResult },
+): CheckFindings {
   if (side.error === "timeout") return failed(timeoutIssue(side.result, `benchmark on ${name}`));
   const why = `benchmark on ${name} printed no figure (exit ${side.result.exitCode ?? side.result.signal}): ${lastLines(side.result)}`;
   return name === "base" ? skipped(`no baseline: ${why}`) : failed({ severity: "high", message: why, rule: "bench" });

@@ -23,7 +23,13 @@ export const RULE_MESSAGES: Record<string, string> = {
 };
 
 function matchIssue(match: RuleMatch): CheckIssue {
-  return { severity: match.severity, message: RULE_MESSAGES[match.rule] ?? match.message, file: match.file, line: match.line, rule: match.rule };
+  return {
+    severity: match.severity,
+    message: RULE_MESSAGES[match.rule] ?? match.message,
+    file: match.file,
+    line: match.line,
+    rule: match.rule,
+  };
 }
 
 /** Scans the head for risky patterns and, on Node, audits dependencies. */
@@ -41,7 +47,11 @@ export async function security(ctx: CheckContext): Promise<CheckFindings> {
     } else {
       notes.push(`audit: skipped: ${audit.reason}`);
       metrics.audit_skipped = 1;
-      issues.push({ severity: "info", message: `npm audit skipped: ${audit.reason}${audit.detail ? ` (${audit.detail})` : ""}`, rule: "npm-audit" });
+      issues.push({
+        severity: "info",
+        message: `npm audit skipped: ${audit.reason}${audit.detail ? ` (${audit.detail})` : ""}`,
+        rule: "npm-audit",
+      });
     }
   }
   const counts = severityCounts(issues);

@@ -29,8 +29,12 @@ export async function staticAnalysis(ctx: CheckContext): Promise<CheckFindings> 
   const long = functions.filter((fn) => fn.lines > LONG_FUNCTION_LINES);
   const duplicates = await findDuplicates(ctx.head.dir, files);
   const issues: CheckIssue[] = [
-    ...complex.map((fn) => fnIssue(fn, `Complexity ${fn.complexity} in ${fn.name} (limit ${COMPLEXITY_LIMIT})`, "complexity")),
-    ...long.map((fn) => fnIssue(fn, `Long function ${fn.name}: ${fn.lines} lines (limit ${LONG_FUNCTION_LINES})`, "long-function")),
+    ...complex.map((fn) =>
+      fnIssue(fn, `Complexity ${fn.complexity} in ${fn.name} (limit ${COMPLEXITY_LIMIT})`, "complexity"),
+    ),
+    ...long.map((fn) =>
+      fnIssue(fn, `Long function ${fn.name}: ${fn.lines} lines (limit ${LONG_FUNCTION_LINES})`, "long-function"),
+    ),
     ...duplicates.map((dup): CheckIssue => ({
       severity: "low",
       message: `Duplicated block (${dup.lines} lines) also at ${dup.firstFile}:${dup.firstLine}`,

@@ -21,7 +21,10 @@ export async function resolveSuite(ctx: CheckContext, spec: TestSpec): Promise<S
   if (spec.kind !== "python") return suiteCommand(spec, ctx.head.dir);
   const pythons = await ctx.pythons();
   const python = pickPython(pythons, spec.runner === "pytest" ? ["pytest"] : []);
-  if (python === undefined) return { missing: spec.runner === "pytest" ? `no python3 with pytest (${describePythons(pythons)})` : "no python3 found" };
+  if (python === undefined)
+    return {
+      missing: spec.runner === "pytest" ? `no python3 with pytest (${describePythons(pythons)})` : "no python3 found",
+    };
   return suiteCommand(spec, ctx.head.dir, python.path);
 }
 
@@ -36,7 +39,11 @@ export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<Check
   if ("missing" in command) return skipped(command.missing);
   const result = await ctx.head.exec.run(command.cmd, command.args);
   if (result.error !== undefined) return skipped(result.error);
-  const counts = parseRun(command.runner, { stdout: result.stdoutTail, stderr: result.stderrTail, report: await readReport(command.reportFile) });
+  const counts = parseRun(command.runner, {
+    stdout: result.stdoutTail,
+    stderr: result.stderrTail,
+    report: await readReport(command.reportFile),
+  });
   return suiteFindings(describeSpec(spec), result, counts);
 }
 
@@ -46,7 +53,10 @@ export function suiteFindings(source: string, result: CommandResult, counts: Tes
   if (result.timedOut) return failed(timeoutIssue(result, `tests (${source})`), metrics);
   if (counts === undefined) {
     const exit = result.exitCode ?? result.signal;
-    return failed({ severity: "high", message: `no test results from ${source} (exit ${exit}): ${lastLines(result)}` }, metrics);
+    return failed(
+      { severity: "high", message: `no test results from ${source} (exit ${exit}): ${lastLines(result)}` },
+      metrics,
+    );
   }
   if (counts.total === 0) return failed({ severity: "high", message: `no tests found by ${source}` }, metrics);
   const issues: CheckIssue[] = counts.failures.map((failure) => ({
@@ -56,9 +66,14 @@ export function suiteFindings(source: string, result: CommandResult, counts: Tes
     line: failure.line,
     rule: "test-failure",
   }));
-  if (counts.failed > 0) issues.unshift({ severity: "high", message: `${counts.failed} test failure${counts.failed === 1 ? "" : "s"}` });
+  if (counts.failed > 0)
+    issues.unshift({ severity: "high", message: `${counts.failed} test failure${counts.failed === 1 ? "" : "s"}` });
   const exitedBadly = result.exitCode !== 0 && counts.failed === 0;
-  if (exitedBadly) issues.push({ severity: "high", message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${lastLines(result)}` });
+  if (exitedBadly)
+    issues.push({
+      severity: "high",
+      message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${lastLines(result)}`,
+    });
   const ran = counts.total - counts.skipped;
   const summary = `${counts.passed}/${counts.total} passed${counts.failed > 0 ? `, ${counts.failed} failed` : ""}${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`;
   return {

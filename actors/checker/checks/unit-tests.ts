@@ -15,7 +15,11 @@ export async function unitTests(ctx: CheckContext): Promise<CheckFindings> {
   const spec = await unitTestSpec(project);
   if (spec === undefined) {
     return failed(
-      { severity: "high", message: "No unit test command: add a `test:unit` or `test` script to package.json", rule: "no-test-command" },
+      {
+        severity: "high",
+        message: "No unit test command: add a `test:unit` or `test` script to package.json",
+        rule: "no-test-command",
+      },
       { passed: 0, failed: 0, total: 0 },
     );
   }

@@ -20,6 +20,10 @@ export function parseAva(output: RunOutput): TestCounts | undefined {
   const failed = /^\s*(\d+) tests? failed/m.exec(text);
   if (passed === null && failed === null) return undefined;
   const skipped = num(/^\s*(\d+) tests? skipped/m.exec(text)) + num(/^\s*(\d+) tests? todo/m.exec(text));
-  const counts = { passed: num(passed), failed: num(failed) + num(/^\s*(\d+) uncaught exceptions?/m.exec(text)), skipped };
+  const counts = {
+    passed: num(passed),
+    failed: num(failed) + num(/^\s*(\d+) uncaught exceptions?/m.exec(text)),
+    skipped,
+  };
   return { ...counts, total: counts.passed + counts.failed + counts.skipped, failures: [] };
 }

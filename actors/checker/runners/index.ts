@@ -92,23 +92,43 @@ export function reportPath(dir: string, name: string): string {
 
 /** The command line of a suite; `python` is the interpreter for Python suites. */
 export function suiteCommand(spec: TestSpec, dir: string, python?: string): SuiteCommand {
-  if (spec.kind === "node-folder") return { cmd: "node", args: ["--test", `${spec.dir}/**/*.{js,mjs,cjs,ts,mts,cts}`], runner: "node-test" };
+  if (spec.kind === "node-folder")
+    return { cmd: "node", args: ["--test", `${spec.dir}/**/*.{js,mjs,cjs,ts,mts,cts}`], runner: "node-test" };
   if (spec.kind === "python") return pythonCommand(spec, dir, python ?? "python3");
   const runner = detectRunner(spec.text);
   const reportFile = runner === undefined ? undefined : reportPath(dir, `${runner}-report`);
-  const extra = runner !== undefined && reportFile !== undefined && appendable(spec.text, runner) ? reporterArgs(runner, reportFile) : [];
+  const extra =
+    runner !== undefined && reportFile !== undefined && appendable(spec.text, runner)
+      ? reporterArgs(runner, reportFile)
+      : [];
   const report = extra.some((arg) => arg.includes(reportFile ?? "\0")) ? reportFile : undefined;
   if (spec.kind === "npm-script") {
-    return { cmd: "npm", args: ["run", spec.script, ...(extra.length > 0 ? ["--", ...extra] : [])], runner, reportFile: report };
+    return {
+      cmd: "npm",
+      args: ["run", spec.script, ...(extra.length > 0 ? ["--", ...extra] : [])],
+      runner,
+      reportFile: report,
+    };
   }
   const text = extra.length > 0 ? `${spec.text} ${extra.map(quote).join(" ")}` : spec.text;
   return { cmd: "sh", args: ["-c", text], runner, reportFile: report };
 }
 
 function pythonCommand(spec: Extract<TestSpec, { kind: "python" }>, dir: string, python: string): SuiteCommand {
-  if (spec.runner === "unittest") return { cmd: python, args: ["-m", "unittest", "discover", "-s", spec.dir ?? "."], runner: "unittest" };
+  if (spec.runner === "unittest")
+    return { cmd: python, args: ["-m", "unittest", "discover", "-s", spec.dir ?? "."], runner: "unittest" };
   const reportFile = reportPath(dir, "junit.xml");
-  const args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${reportFile}`, ...spec.ignore.map((path) => `--ignore=${path}`)];
+  const args = [
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "junit_family=xunit1",
+    `--junitxml=${reportFile}`,
+    ...spec.ignore.map((path) => `--ignore=${path}`),
+  ];
   return { cmd: python, args: spec.dir === undefined ? args : [...args, spec.dir], runner: "pytest", reportFile };
 }
 

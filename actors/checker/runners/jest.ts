@@ -34,7 +34,12 @@ function fromReport(report: JestReport): TestCounts {
     for (const test of file.assertionResults ?? []) {
       if (test.status !== "failed") continue;
       const message = test.failureMessages?.[0]?.split("\n")[0];
-      failures.push({ name: test.fullName ?? test.title ?? "test", file: file.name, line: test.location?.line ?? undefined, message });
+      failures.push({
+        name: test.fullName ?? test.title ?? "test",
+        file: file.name,
+        line: test.location?.line ?? undefined,
+        message,
+      });
     }
     if ((file.assertionResults ?? []).length === 0 && file.status === "failed") {
       failures.push({ name: "test file failed to run", file: file.name, message: file.message?.split("\n")[0] });
@@ -55,10 +60,22 @@ export function parseJestLike(output: RunOutput): TestCounts | undefined {
   const jest = /^Tests:\s+(.*?)(\d+) total$/m.exec(text);
   if (jest !== null) {
     const part = (word: string): number => num(new RegExp(`(\\d+) ${word}`).exec(jest[1]));
-    return { passed: part("passed"), failed: part("failed"), skipped: part("skipped") + part("todo"), total: Number(jest[2]), failures: [] };
+    return {
+      passed: part("passed"),
+      failed: part("failed"),
+      skipped: part("skipped") + part("todo"),
+      total: Number(jest[2]),
+      failures: [],
+    };
   }
   const vitest = /^\s*Tests\s+(.*?)\((\d+)\)\s*$/m.exec(text);
   if (vitest === null) return undefined;
   const part = (word: string): number => num(new RegExp(`(\\d+) ${word}`).exec(vitest[1]));
-  return { passed: part("passed"), failed: part("failed"), skipped: part("skipped") + part("todo"), total: Number(vitest[2]), failures: [] };
+  return {
+    passed: part("passed"),
+    failed: part("failed"),
+    skipped: part("skipped") + part("todo"),
+    total: Number(vitest[2]),
+    failures: [],
+  };
 }

@@ -28,7 +28,13 @@ export function parseMocha(output: RunOutput): TestCounts | undefined {
     }));
     const pending = stats.pending ?? 0;
     // Hook failures count as failures but not as tests.
-    return { passed: stats.passes, failed: stats.failures, skipped: pending, total: Math.max(stats.tests, stats.passes + stats.failures + pending), failures };
+    return {
+      passed: stats.passes,
+      failed: stats.failures,
+      skipped: pending,
+      total: Math.max(stats.tests, stats.passes + stats.failures + pending),
+      failures,
+    };
   }
   const text = `${output.stdout}\n${output.stderr}`;
   const passing = /^\s*(\d+) passing/m.exec(text);

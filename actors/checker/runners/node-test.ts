@@ -27,7 +27,8 @@ export function parseNodeTest(output: RunOutput): TestCounts | undefined {
 
 function failuresOf(text: string): TestFailure[] {
   const failures: TestFailure[] = [];
-  for (const match of text.matchAll(SPEC_FAILURE)) failures.push({ name: match[3], file: match[1], line: Number(match[2]) });
+  for (const match of text.matchAll(SPEC_FAILURE))
+    failures.push({ name: match[3], file: match[1], line: Number(match[2]) });
   if (failures.length > 0) return failures;
   let open: TestFailure | undefined;
   for (const line of text.split("\n")) {

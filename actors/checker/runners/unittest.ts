@@ -12,10 +12,14 @@ export function parseUnittest(output: RunOutput): TestCounts | undefined {
   const ran = [...text.matchAll(/^Ran (\d+) tests? in [\d.]+s$/gm)];
   if (ran.length === 0) return undefined;
   const total = ran.reduce((sum, match) => sum + Number(match[1]), 0);
-  let failed = 0, skipped = 0;
+  let failed = 0,
+    skipped = 0;
   for (const status of text.matchAll(/^(?:OK|FAILED)(?: \((.*)\))?$/gm)) {
     const detail = status[1] ?? "";
-    failed += num(/failures=(\d+)/.exec(detail)) + num(/errors=(\d+)/.exec(detail)) + num(/unexpected successes=(\d+)/.exec(detail));
+    failed +=
+      num(/failures=(\d+)/.exec(detail)) +
+      num(/errors=(\d+)/.exec(detail)) +
+      num(/unexpected successes=(\d+)/.exec(detail));
     skipped += num(/skipped=(\d+)/.exec(detail));
   }
   const failures = [...text.matchAll(/^(FAIL|ERROR): (\S+) \(([^)]+)\)/gm)].map((match) => ({

@@ -30,7 +30,8 @@ function decide(state: BenchFanoutState, event: WorkflowEvent<BenchTask>): Comma
     );
   }
   if (state.failed) return [{ type: "fail", error: state.failed }];
-  if (state.outstanding === 0) return [{ type: "complete", result: { tasks: state.input.fanout, duration_ms: event.at - state.started_at } }];
+  if (state.outstanding === 0)
+    return [{ type: "complete", result: { tasks: state.input.fanout, duration_ms: event.at - state.started_at } }];
   return [];
 }
 

@@ -3,13 +3,27 @@
  * in the seed's form (`[Unit Tests] 5 test failures`), and can_merge.
  */
 import {
-  CHECK_IDS, CHECK_NAMES, type AutofixOutput, type CheckId, type CheckOutcome, type CheckResult, type GateConfig, type QualityGateResult,
+  CHECK_IDS,
+  CHECK_NAMES,
+  type AutofixOutput,
+  type CheckId,
+  type CheckOutcome,
+  type CheckResult,
+  type GateConfig,
+  type QualityGateResult,
   type ResolvedTarget,
 } from "../../../protocol/quality-gate.ts";
 
 /** Default weights of the overall score (a skipped check is left out). */
 export const DEFAULT_WEIGHTS: Record<CheckId, number> = {
-  unit_tests: 25, integration_tests: 15, coverage: 15, security: 15, lint: 10, static_analysis: 10, performance: 5, dependencies: 5,
+  unit_tests: 25,
+  integration_tests: 15,
+  coverage: 15,
+  security: 15,
+  lint: 10,
+  static_analysis: 10,
+  performance: 5,
+  dependencies: 5,
 };
 
 /** Checks that must pass for can_merge unless the repository says otherwise. */
@@ -29,7 +43,10 @@ export interface ScoringInput {
 export function scoreGate(input: ScoringInput): QualityGateResult {
   const config: GateConfig = input.target.config ?? {};
   const required = new Set(config.required ?? DEFAULT_REQUIRED);
-  const checks: CheckResult[] = sortChecks(input.outcomes).map((o) => ({ ...o, required: required.has(o.id) && !o.skipped }));
+  const checks: CheckResult[] = sortChecks(input.outcomes).map((o) => ({
+    ...o,
+    required: required.has(o.id) && !o.skipped,
+  }));
   const counted = checks.filter((c) => !c.skipped);
   const overall = weightedScore(counted, { ...DEFAULT_WEIGHTS, ...(config.weights ?? {}) });
   const requiredPassed = checks.filter((c) => c.required).every((c) => c.passed);
@@ -44,7 +61,9 @@ export function scoreGate(input: ScoringInput): QualityGateResult {
     overall_score: overall,
     auto_fixes_applied: input.autofix?.applied ?? false,
     auto_fix: input.autofix ?? null,
-    blocking_issues: checks.filter((c) => c.required && !c.passed).flatMap((c) => blockingLines(c, input.required_coverage)),
+    blocking_issues: checks
+      .filter((c) => c.required && !c.passed)
+      .flatMap((c) => blockingLines(c, input.required_coverage)),
     pr_url: input.target.pr_url ?? null,
   };
 }
@@ -96,8 +115,17 @@ export function blockingLines(check: CheckResult, requiredCoverage: number): str
 /** A failed outcome for a check whose task itself failed (crash, deadline): reported, never scored by default. */
 export function unrunnableOutcome(id: CheckId, error: { code: string; message: string }, at: number): CheckOutcome {
   return {
-    id, name: CHECK_NAMES[id], passed: false, skipped: false, score: 0,
+    id,
+    name: CHECK_NAMES[id],
+    passed: false,
+    skipped: false,
+    score: 0,
     issues: [{ severity: "high", message: `check could not run: ${error.code} ${error.message}` }],
-    summary: `could not run (${error.code})`, metrics: {}, duration_ms: 0, started_at: at, finished_at: at, runner: "",
+    summary: `could not run (${error.code})`,
+    metrics: {},
+    duration_ms: 0,
+    started_at: at,
+    finished_at: at,
+    runner: "",
   };
 }

@@ -4,8 +4,15 @@
  * and comment (merger) → QualityGateResult. Pure: everything arrives as events.
  */
 import {
-  CHECK_IDS, GateTasks, QualityGateInput,
-  type AutofixOutput, type CheckId, type CheckOutcome, type GateTask, type QualityGateResult, type ResolvedTarget,
+  CHECK_IDS,
+  GateTasks,
+  QualityGateInput,
+  type AutofixOutput,
+  type CheckId,
+  type CheckOutcome,
+  type GateTask,
+  type QualityGateResult,
+  type ResolvedTarget,
 } from "../../../protocol/quality-gate.ts";
 import { dispatch, isCompletion, type Command, type Dispatch, type Workflow, type WorkflowEvent } from "../decider.ts";
 import { scoreGate, unrunnableOutcome } from "./quality-gate-scoring.ts";
@@ -43,9 +50,22 @@ function selectedChecks(input: QualityGateInput): CheckId[] {
   return CHECK_IDS.filter((id) => !input.checks || input.checks.includes(id));
 }
 
-function checkTask(state: GateState, target: ResolvedTarget, id: CheckId, round: number): Dispatch<typeof GateTasks.check> {
-  const input = { check: id, target, required_coverage: state.input.required_coverage, timeout_ms: state.input.check_timeout_ms };
-  return dispatch(GateTasks.check, checkTaskId(id, round), input, { timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS, max_attempts: 2 });
+function checkTask(
+  state: GateState,
+  target: ResolvedTarget,
+  id: CheckId,
+  round: number,
+): Dispatch<typeof GateTasks.check> {
+  const input = {
+    check: id,
+    target,
+    required_coverage: state.input.required_coverage,
+    timeout_ms: state.input.check_timeout_ms,
+  };
+  return dispatch(GateTasks.check, checkTaskId(id, round), input, {
+    timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS,
+    max_attempts: 2,
+  });
 }
 
 /** Whether lint found something an auto-fix can change. */
@@ -58,27 +78,43 @@ function fixable(state: GateState): boolean {
 function toReporting(state: GateState): GateState {
   const target = state.target as ResolvedTarget;
   const result = scoreGate({
-    target, outcomes: Object.values(state.outcomes) as CheckOutcome[], required_score: state.input.required_score,
-    required_coverage: state.input.required_coverage, ...(state.autofix ? { autofix: state.autofix } : {}),
+    target,
+    outcomes: Object.values(state.outcomes) as CheckOutcome[],
+    required_score: state.input.required_score,
+    required_coverage: state.input.required_coverage,
+    ...(state.autofix ? { autofix: state.autofix } : {}),
   });
   return { ...state, phase: "reporting", result };
 }
 
 function onCheck(state: GateState, event: TaskEvent): GateState {
   const id = checkOfTask(event.task_id);
-  let outcome = isCompletion(event, GateTasks.check) ? event.output : event.type === "task.failed" ? unrunnableOutcome(id, event.error, event.at) : undefined;
+  let outcome = isCompletion(event, GateTasks.check)
+    ? event.output
+    : event.type === "task.failed"
+      ? unrunnableOutcome(id, event.error, event.at)
+      : undefined;
   if (!outcome) return state;
   if (state.phase === "rechecking" && state.autofix?.commit_sha) {
-    outcome = { ...outcome, summary: `${outcome.summary} (after auto-fix ${state.autofix.commit_sha.slice(0, 8)}: ${state.autofix.fixed} fixed)` };
+    outcome = {
+      ...outcome,
+      summary: `${outcome.summary} (after auto-fix ${state.autofix.commit_sha.slice(0, 8)}: ${state.autofix.fixed} fixed)`,
+    };
   }
-  const next = { ...state, outcomes: { ...state.outcomes, [id]: outcome }, outstanding: state.outstanding.filter((t) => t !== event.task_id) };
+  const next = {
+    ...state,
+    outcomes: { ...state.outcomes, [id]: outcome },
+    outstanding: state.outstanding.filter((t) => t !== event.task_id),
+  };
   if (next.outstanding.length > 0) return next;
   if (next.phase === "checking" && fixable(next)) return { ...next, phase: "fixing" };
   return toReporting(next);
 }
 
 function onAutofix(state: GateState, event: TaskEvent): GateState {
-  const autofix: AutofixOutput = isCompletion(event, GateTasks.autofix) ? event.output : { applied: false, fixed: 0, files: [], tools: [] };
+  const autofix: AutofixOutput = isCompletion(event, GateTasks.autofix)
+    ? event.output
+    : { applied: false, fixed: 0, files: [], tools: [] };
   if (!autofix.applied || !autofix.commit_sha || !state.target) return toReporting({ ...state, autofix });
   const target = { ...state.target, head_sha: autofix.commit_sha };
   return { ...state, autofix, target, phase: "rechecking", outstanding: [checkTaskId("lint", 2)] };
@@ -87,7 +123,12 @@ function onAutofix(state: GateState, event: TaskEvent): GateState {
 function evolve(state: GateState, event: GateEvent): GateState {
   if (!isTaskEvent(event)) return state;
   if (isCompletion(event, GateTasks.resolve)) {
-    return { ...state, target: event.output, phase: "checking", outstanding: selectedChecks(state.input).map((id) => checkTaskId(id, 1)) };
+    return {
+      ...state,
+      target: event.output,
+      phase: "checking",
+      outstanding: selectedChecks(state.input).map((id) => checkTaskId(id, 1)),
+    };
   }
   if (event.task_id.startsWith("check-")) return onCheck(state, event);
   if (event.task_id === "autofix") return onAutofix(state, event);
@@ -101,12 +142,26 @@ function enter(state: GateState): Command<GateTask>[] {
     case "checking":
       return selectedChecks(state.input).map((id) => checkTask(state, target, id, 1));
     case "fixing":
-      return [dispatch(GateTasks.autofix, "autofix", { target, timeout_ms: state.input.check_timeout_ms }, { timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS })];
+      return [
+        dispatch(
+          GateTasks.autofix,
+          "autofix",
+          { target, timeout_ms: state.input.check_timeout_ms },
+          { timeout_ms: state.input.check_timeout_ms + CHECK_GRACE_MS },
+        ),
+      ];
     case "rechecking":
       return [checkTask(state, target, "lint", 2)];
     case "reporting":
       if (target.pr_number === undefined || !state.result) return [{ type: "complete", result: state.result }];
-      return [dispatch(GateTasks.report, "report", { target, workflow_id: state.workflow_id, result: state.result }, { timeout_ms: 60_000 })];
+      return [
+        dispatch(
+          GateTasks.report,
+          "report",
+          { target, workflow_id: state.workflow_id, result: state.result },
+          { timeout_ms: 60_000 },
+        ),
+      ];
     default:
       return [];
   }
@@ -115,10 +170,13 @@ function enter(state: GateState): Command<GateTask>[] {
 function decide(state: GateState, event: GateEvent): Command<GateTask>[] {
   if (event.type === "started") {
     const { repo, branch, pr_number, base } = state.input;
-    return [dispatch(GateTasks.resolve, "resolve", { repo, branch, pr_number, base }, { timeout_ms: RESOLVE_TIMEOUT_MS })];
+    return [
+      dispatch(GateTasks.resolve, "resolve", { repo, branch, pr_number, base }, { timeout_ms: RESOLVE_TIMEOUT_MS }),
+    ];
   }
   if (!isTaskEvent(event)) return [];
-  if (event.task_id === "resolve") return event.type === "task.failed" ? [{ type: "fail", error: event.error }] : enter(state);
+  if (event.task_id === "resolve")
+    return event.type === "task.failed" ? [{ type: "fail", error: event.error }] : enter(state);
   // A failed report is in the history; the gate's verdict stands.
   if (event.task_id === "report") return [{ type: "complete", result: state.result }];
   if (event.task_id.startsWith("check-") && state.outstanding.length > 0) return [];
