@@ -202,40 +202,39 @@ test("a repo or branch that does not exist fails the gate at its first step", (t
   );
 });
 
-test("a check whose task failed is a failed check with the reason, not a pass", (t) => {
-  const outcomes = seed1().filter((o) => o.id !== "unit_tests");
+/** A branch gate (no auto-fix) with every check of seed 1 back except `missing`. */
+function allButOne(missing: CheckId) {
   const branchResolved = taskCompleted(GateTasks.resolve, "resolve", { ...target, pr_number: undefined });
-  const g = gate().given([
+  const others = seed1().filter((o) => o.id !== missing);
+  return gate().given([
     started({ repo: "/r", branch: "b", attempt_auto_fix: false }),
     branchResolved,
-    ...results(outcomes),
+    ...results(others),
   ]);
-  g.when(taskFailed(GateTasks.check, "check-unit_tests", { code: "TASK_TIMEOUT", message: "timed out" })).then(
-    (commands) => {
+}
+
+test("a check whose task failed is a failed check with the reason, not a pass", (t) => {
+  allButOne("unit_tests")
+    .when(taskFailed(GateTasks.check, "check-unit_tests", { code: "TASK_TIMEOUT", message: "timed out" }))
+    .then((commands) => {
       const r = completion(commands);
       const unit = r?.checks.find((c) => c.id === "unit_tests");
       t.false(unit?.passed);
       t.regex(unit?.issues[0]?.message ?? "", /TASK_TIMEOUT/);
       t.false(r?.can_merge);
       t.deepEqual(r?.blocking_issues, ["[Unit Tests] could not run (TASK_TIMEOUT)"]);
-    },
-  );
+    });
 });
 
 test("a check output its contract refuses is a failed check (INVALID_OUTPUT), never scored as passed", (t) => {
-  const outcomes = seed1().filter((o) => o.id !== "lint");
-  const branchResolved = taskCompleted(GateTasks.resolve, "resolve", { ...target, pr_number: undefined });
-  const g = gate().given([
-    started({ repo: "/r", branch: "b", attempt_auto_fix: false }),
-    branchResolved,
-    ...results(outcomes),
-  ]);
   const broken = { ...outcome("lint"), score: "high" } as unknown as CheckOutcome;
-  g.when(taskCompleted(GateTasks.check, "check-lint", broken)).then((commands) => {
-    const lint = completion(commands)?.checks.find((c) => c.id === "lint");
-    t.false(lint?.passed);
-    t.regex(lint?.issues[0]?.message ?? "", /INVALID_OUTPUT checker\/check.run output.score/);
-  });
+  allButOne("lint")
+    .when(taskCompleted(GateTasks.check, "check-lint", broken))
+    .then((commands) => {
+      const lint = completion(commands)?.checks.find((c) => c.id === "lint");
+      t.false(lint?.passed);
+      t.regex(lint?.issues[0]?.message ?? "", /INVALID_OUTPUT checker\/check.run output.score/);
+    });
 });
 
 test("skipped checks are left out of the weights and never required", (t) => {
