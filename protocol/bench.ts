@@ -8,8 +8,10 @@ export const BenchFanoutInput = z.object({
   fanout: z.number().int().min(1).max(256).default(8),
   /** Bytes of padding in each task's input, to measure message size effects. */
   payload_bytes: z.number().int().min(0).max(65_536).default(0),
-  /** Per-task deadline. */
+  /** Start-to-close budget of each task. */
   task_timeout_ms: z.number().int().positive().default(60_000),
+  /** Schedule-to-start budget of each task (the runtime's default when absent; at least 5 s). */
+  queue_timeout_ms: z.number().int().min(5_000).optional(),
 });
 /** Input of bench-fanout. */
 export type BenchFanoutInput = z.infer<typeof BenchFanoutInput>;

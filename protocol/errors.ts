@@ -14,6 +14,10 @@ export const ErrorCode = {
   UnknownWorkflowType: "UNKNOWN_WORKFLOW_TYPE",
   UnknownTaskKind: "UNKNOWN_TASK_KIND",
   TaskTimeout: "TASK_TIMEOUT",
+  /** A task waited in its queue longer than its schedule-to-start budget. */
+  QueueTimeout: "QUEUE_TIMEOUT",
+  /** A delivery of a task that another delivery or a newer attempt replaced: it must not report or act. */
+  Superseded: "SUPERSEDED",
   TaskFailed: "TASK_FAILED",
   DeciderError: "DECIDER_ERROR",
   Cancelled: "CANCELLED",

@@ -15,7 +15,27 @@ const base = {
   at: z.number(),
 };
 
-/** A task finished; the first result per task id wins. */
+/**
+ * An actor started a task attempt: the start-to-close clock of that attempt runs from `at`. A
+ * later delivery of the same attempt (its first runner died) starts the clock again. Actors
+ * report a start at once when the task waited in the queue, else after a second (a task done
+ * by then needs no start: its result says it ran).
+ */
+export const TaskStarted = z.object({
+  type: z.literal("task.started/v1"),
+  data: z.object({
+    ...base,
+    task_id: z.string(),
+    attempt: z.number().int(),
+    /** TASKS stream sequence of the message that started: tells a redelivery from a copy. */
+    seq: z.number().int().nonnegative(),
+    /** JetStream delivery count of that message. */
+    delivery: z.number().int().positive(),
+    /** The process that runs it (`<host>:<pid>`). */
+    runner: z.string(),
+  }),
+});
+/** A task finished; only a result of the pending attempt is applied. */
 export const TaskCompleted = z.object({
   type: z.literal("task.completed/v1"),
   data: z.object({ ...base, task_id: z.string(), attempt: z.number().int(), output: z.unknown() }),
@@ -48,6 +68,7 @@ export const ChildFailed = z.object({
 
 /** Every event a saga can receive. */
 export const EventMessage = z.discriminatedUnion("type", [
+  TaskStarted,
   TaskCompleted,
   TaskFailed,
   SignalReceived,
@@ -112,6 +133,21 @@ export function taskResultMessage(
     data: { ...data, output: result.output },
   };
   return { subject, msg_id, payload, headers: trace };
+}
+
+/** The start of a task attempt by one delivery (`seq`, `delivery`) on `runner`, at `at`. */
+export function taskStartedMessage(
+  task: TaskAttemptRef,
+  start: { seq: number; delivery: number; runner: string },
+  at: number,
+  trace: Record<string, string> = {},
+): Envelope {
+  const payload: z.input<typeof TaskStarted> = {
+    type: "task.started/v1",
+    data: { run: task.run, at, task_id: task.task_id, attempt: task.attempt, ...start },
+  };
+  const msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/started/${start.delivery}`;
+  return { subject: Subject.event(task.workflow_id), msg_id, payload, headers: trace };
 }
 
 /** A signal received on `workflow.signal.<id>` (stream sequence `seq`), addressed to the current run. */

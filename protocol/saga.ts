@@ -36,6 +36,18 @@ export interface CompensationSpec {
   timeout_ms?: number;
 }
 
+/** Who started the current attempt of a task, and when. */
+export interface TaskStart {
+  /** When the actor started it (epoch ms): the start-to-close clock runs from here. */
+  at: number;
+  /** TASKS stream sequence of the message that started (a copy has another one). */
+  seq: number;
+  /** JetStream delivery count of that message (a redelivery after its runner died is higher). */
+  delivery: number;
+  /** The process that runs it (`<host>:<pid>`). */
+  runner: string;
+}
+
 /** A task dispatched and not yet finished. */
 export interface PendingTask {
   role: Role;
@@ -43,12 +55,27 @@ export interface PendingTask {
   input: unknown;
   attempt: number;
   max_attempts: number;
+  /** Start-to-close budget of one attempt (ms). */
   timeout_ms: number;
-  /** Deadline of the current attempt (epoch ms). */
+  /** Schedule-to-start budget of one attempt (ms): how long it may wait in the queue. */
+  queue_timeout_ms: number;
+  /** When the current attempt was dispatched (epoch ms). */
+  dispatched_at: number;
+  /**
+   * Deadline of the current attempt (epoch ms): `dispatched_at + queue_timeout_ms` until an
+   * actor starts it, then `started.at + timeout_ms`.
+   */
   deadline: number;
+  /** Set once an actor reported that it started the current attempt. */
+  started?: TaskStart;
   /** Set when the task is a compensation (handled by the shell, not the decider). */
   compensates?: string;
   compensation?: CompensationSpec;
+  /**
+   * Set on a sibling still in flight when the workflow began to compensate: its late
+   * completion is compensated too, and the workflow ends only once it is settled.
+   */
+  abandoned?: true;
 }
 
 /**

@@ -21,6 +21,8 @@ export const Bucket = {
   Artifacts: "artifacts",
   /** The local forge's pull request and issue records. */
   Forge: "forge",
+  /** Which delivery of a task attempt runs it, for attempts that may have copies (see the actor host). */
+  Claims: "claims",
 } as const;
 
 /** Durable consumer names. */
@@ -77,6 +79,8 @@ export const Header = {
   DlqReason: "Patchbay-Dlq-Reason",
   DlqSubject: "Patchbay-Dlq-Subject",
   DlqStreamSeq: "Patchbay-Dlq-Stream-Seq",
+  /** Set on outbox messages published again by a step that cannot know whether they went out before. */
+  Republished: "Patchbay-Republished",
   TraceParent: "traceparent",
   TraceState: "tracestate",
 } as const;

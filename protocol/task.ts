@@ -13,10 +13,15 @@ export const TaskMessage = z.object({
   run: z.number().int().positive(),
   /** What to do; actor handlers are keyed by kind (the contract's kind). */
   kind: z.string().min(1),
-  /** 1 on first dispatch; the coordinator re-dispatches with attempt + 1 after a deadline. */
+  /** 1 on first dispatch; the coordinator re-dispatches with attempt + 1 when one ran past its time. */
   attempt: z.number().int().positive(),
-  /** Epoch ms after which the coordinator stops waiting for this attempt. */
+  /**
+   * Schedule-to-start deadline (epoch ms): if no actor started this attempt by then, the
+   * workflow gets QUEUE_TIMEOUT; an actor that takes it later drops it without running.
+   */
   deadline: z.number(),
+  /** Start-to-close budget of this attempt (ms), counted from when an actor starts it. */
+  timeout_ms: z.number().int().positive().optional(),
   input: z.unknown(),
 });
 /** A unit of work for one actor role. */
@@ -32,11 +37,20 @@ export function taskMessage(role: Role, task: TaskMessage, headers: Record<strin
   return { subject: Subject.task(role), msg_id: taskMsgId(task), payload: task, headers };
 }
 
-/** Payload of `task.cancel.<workflow id>`: actors stop that run's tasks. */
-export const CancelMessage = z.object({ run: z.number().int().positive() });
+/**
+ * Payload of `task.cancel.<workflow id>`: actors stop that run's tasks, or only the attempts
+ * of `task_id` up to `attempt` (a superseded attempt).
+ */
+export const CancelMessage = z.object({
+  run: z.number().int().positive(),
+  task_id: z.string().optional(),
+  attempt: z.number().int().positive().optional(),
+});
+/** Payload of `task.cancel.<workflow id>`. */
+export type CancelMessage = z.infer<typeof CancelMessage>;
 
-/** Tells every actor to stop the tasks of `run` of a workflow (core NATS, best effort). */
-export function cancelMessage(workflowId: string, run: number): Envelope {
-  const payload: z.input<typeof CancelMessage> = { run };
+/** Tells every actor to stop the tasks of `run` of a workflow, or one task's attempts up to `attempt` (core NATS, best effort). */
+export function cancelMessage(workflowId: string, run: number, only?: { task_id: string; attempt: number }): Envelope {
+  const payload: z.input<typeof CancelMessage> = { run, ...(only ?? {}) };
   return { subject: Subject.cancel(workflowId), payload, core: true };
 }

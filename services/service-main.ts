@@ -3,6 +3,7 @@
  * provisioning (or verifying), a `ready` line, and a drain on SIGTERM. Mains only add what
  * they serve.
  */
+import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Rules, loadConfig, parseFlag, resolveNatsUrl, type Config } from "../infra/config.ts";
 import { connectNats } from "../infra/nats/connect.ts";
@@ -82,6 +83,7 @@ export async function runActorMain(
         role,
         handlers,
         concurrency,
+        runner: `${hostname()}:${process.pid}`,
         log: (l) => console.error(`[${role}] ${l}`),
         ...(opts.drainGraceMs === undefined ? {} : { drainGraceMs: opts.drainGraceMs }),
       });

@@ -384,12 +384,12 @@ test.serial(
   async (t) => {
     const [failed, late] = await Promise.all([
       cli(d.stuck.url, ["start", "bench-fanout", "--id", "fail-1", "--input", "-", "--wait", "--json"], {
-        input: '{"fanout": 1, "task_timeout_ms": 100}',
+        input: '{"fanout": 1, "task_timeout_ms": 100, "queue_timeout_ms": 5000}',
       }),
       cliEnv(d.stuck.url, ["start", "bench-fanout", "--id", "late-1", "--wait", "--timeout", "1", "--json"]),
     ]);
     t.is(failed.code, 1, failed.stderr);
-    t.like(oneJson(t, failed), { id: "fail-1", error: { code: "TASK_TIMEOUT" } });
+    t.like(oneJson(t, failed), { id: "fail-1", error: { code: "QUEUE_TIMEOUT" } });
     t.is(late.code, 1, late.stderr);
     t.like(oneJson(t, late), { id: "late-1", error: { code: "WAIT_TIMEOUT" } });
   },

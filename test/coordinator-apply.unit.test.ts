@@ -5,6 +5,7 @@
 import test from "ava";
 import { ErrorCode } from "../protocol/errors.ts";
 import {
+  DEFAULT_QUEUE_TIMEOUT_MS,
   WorkflowRegistry,
   applyInput,
   builtinWorkflows,
@@ -22,14 +23,13 @@ import {
   versionedV1,
   versionedV2,
 } from "./fixtures/workflows/index.ts";
-
-const UNDO_KIND = FixtureTasks.undo.kind;
 import {
   T0,
   WF_ID,
   cancelsIn,
   childCompleted,
   completed,
+  taskStarted,
   eventsIn,
   failed,
   logIn,
@@ -42,6 +42,7 @@ import {
   wakesIn,
 } from "./helpers/spec.ts";
 
+const UNDO_KIND = FixtureTasks.undo.kind;
 const registry = fixtureRegistry();
 const fanout = (n: number) => started("bench-fanout", { fanout: n, task_timeout_ms: 1_000 });
 const saga = started("fixture-steps", { job: "j1" });
@@ -61,17 +62,17 @@ test("bench-fanout dispatches F tasks with deterministic msg ids", (t) => {
     .then(({ record, outbox }) => {
       t.is(record.status, "running");
       t.deepEqual(
-        tasksIn(outbox).map((m) => [m.role, m.kind, m.task_id, m.msg_id, m.deadline]),
+        tasksIn(outbox).map((m) => [m.role, m.kind, m.task_id, m.msg_id, m.deadline, m.timeout_ms]),
         [
-          ["checker", "bench.noop", "t1", `${WF_ID}/1/t1/1`, T0 + 1_000],
-          ["checker", "bench.noop", "t2", `${WF_ID}/1/t2/1`, T0 + 1_000],
-          ["checker", "bench.noop", "t3", `${WF_ID}/1/t3/1`, T0 + 1_000],
+          ["checker", "bench.noop", "t1", `${WF_ID}/1/t1/1`, T0 + DEFAULT_QUEUE_TIMEOUT_MS, 1_000],
+          ["checker", "bench.noop", "t2", `${WF_ID}/1/t2/1`, T0 + DEFAULT_QUEUE_TIMEOUT_MS, 1_000],
+          ["checker", "bench.noop", "t3", `${WF_ID}/1/t3/1`, T0 + DEFAULT_QUEUE_TIMEOUT_MS, 1_000],
         ],
       );
       t.deepEqual(
         wakesIn(outbox),
-        [{ workflow_id: WF_ID, run: 1, due: T0 + 1_000 }],
-        "one wake-up serves the three deadlines",
+        [{ workflow_id: WF_ID, run: 1, due: T0 + DEFAULT_QUEUE_TIMEOUT_MS }],
+        "one wake-up serves the three schedule-to-start deadlines",
       );
     });
 });
@@ -143,32 +144,56 @@ test("an unknown type fails with UNKNOWN_WORKFLOW_TYPE", (t) => {
     });
 });
 
-test("a task deadline re-dispatches with attempt + 1 and a new msg id", (t) => {
+test("a task that never starts fails with QUEUE_TIMEOUT at its schedule-to-start deadline, without a re-dispatch", (t) => {
   const g = spec(registry).given([fanout(1)]);
-  g.when(wake(T0 + 999)).then(({ changed }) => t.false(changed, "a wake before the deadline changes nothing"));
-  g.when(wake(T0 + 1_000)).then(({ record, outbox }) => {
+  const queueDeadline = T0 + DEFAULT_QUEUE_TIMEOUT_MS;
+  g.when(wake(T0 + 1_000)).then(({ changed }) => t.false(changed, "its start-to-close budget does not run while it waits"));
+  g.when(wake(queueDeadline)).then(({ record, outbox }) => {
+    t.is(record.status, "failed");
+    t.is(record.error?.code, ErrorCode.QueueTimeout);
+    t.regex(record.error?.message ?? "", /t1 \(checker\/bench\.noop\) was not started within 21600000 ms/);
+    t.deepEqual(tasksIn(outbox), [], "no copy is queued behind it");
+  });
+});
+
+test("a started task that runs past its start-to-close is re-dispatched with attempt + 1; the old attempt is told to stop", (t) => {
+  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 + 500 })]);
+  g.when(wake(T0 + 1_499)).then(({ changed }) => t.false(changed, "a wake before the deadline changes nothing"));
+  g.when(wake(T0 + 1_500)).then(({ record, outbox }) => {
     t.deepEqual(
       tasksIn(outbox).map((m) => [m.task_id, m.attempt, m.msg_id, m.deadline]),
-      [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 2_000]],
+      [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS]],
     );
-    t.deepEqual(record.timers, { "task/t1/2": T0 + 2_000 });
+    t.deepEqual(record.timers, { "task/t1/2": T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS });
+    t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1, task_id: "t1", attempt: 1 }]);
     t.is(logIn(outbox)[0]?.step, "redispatched");
   });
 });
 
-test("a late result of an earlier attempt still completes the task", (t) => {
-  spec(registry)
-    .given([fanout(1), wake(T0 + 1_000)])
-    .when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 }))
-    .then(({ record }) => {
-      t.is(record.status, "completed");
-      t.deepEqual(record.timers, {});
-    });
+test("a later delivery of the same attempt restarts its clock; a repeated start changes nothing", (t) => {
+  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 + 500 })]);
+  g.when(taskStarted("t1", { at: T0 + 600 })).then(({ changed }) => t.false(changed));
+  g.when(taskStarted("t1", { at: T0 + 900, delivery: 2, runner: "other:2" })).then(({ record }) => {
+    t.like(record.pending.t1, { deadline: T0 + 1_900, started: { at: T0 + 900, delivery: 2, runner: "other:2", seq: 1 } });
+  });
 });
 
-test("after max attempts a task fails with TASK_TIMEOUT", (t) => {
-  const g = spec(registry).given([fanout(1), wake(T0 + 1_000), wake(T0 + 2_000)]);
-  g.when(wake(T0 + 3_000)).then(({ record, outbox }) => {
+test("a late result of a superseded attempt is ignored; the current attempt's result completes the task", (t) => {
+  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 }), wake(T0 + 1_000)]);
+  g.when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 })).then(({ changed, record }) => {
+    t.false(changed, "attempt 1 was superseded");
+    t.is(record.status, "running");
+  });
+  g.when(completed("t1", { index: 1 }, { attempt: 2, at: T0 + 1_200 })).then(({ record }) => {
+    t.is(record.status, "completed");
+    t.deepEqual(record.timers, {});
+  });
+});
+
+test("after max attempts that each ran past their time, a task fails with TASK_TIMEOUT", (t) => {
+  const ran = (attempt: number, at: number) => [taskStarted("t1", { attempt, at }), wake(at + 1_000)];
+  const g = spec(registry).given([fanout(1), ...ran(1, T0), ...ran(2, T0 + 2_000), taskStarted("t1", { attempt: 3, at: T0 + 4_000 })]);
+  g.when(wake(T0 + 5_000)).then(({ record, outbox }) => {
     t.is(record.status, "failed");
     t.is(record.error?.code, ErrorCode.TaskTimeout);
     t.regex(record.error?.message ?? "", /t1 .*after 3 attempts/);
@@ -285,13 +310,40 @@ test("cancel signal compensates completed steps and ends cancelled", (t) => {
         ["compensate-step-1"],
       );
     });
+  const undone = [saga, completed("step-1", { task: "o1" }), cancel, completed("compensate-step-1", null)];
   spec(registry)
-    .given([saga, completed("step-1", { task: "o1" }), cancel])
-    .when(completed("compensate-step-1", null))
+    .given(undone.slice(0, 3))
+    .when(undone[3]!)
+    .then(({ record }) => t.is(record.status, "compensating", "step-2, still in flight, is waited for"));
+  spec(registry)
+    .given(undone)
+    .when(failed("step-2", { code: ErrorCode.Cancelled, message: "workflow cancelled" }))
     .then(({ record }) => {
       t.is(record.status, "cancelled");
       t.is(record.error?.code, ErrorCode.Cancelled);
     });
+});
+
+test("a sibling that completes after the failure is compensated too (partial fan-out)", (t) => {
+  const g = spec(registry).given([
+    started("fixture-fanout-saga", { tasks: 3 }),
+    completed("part-1", { task: "part-1" }),
+    failed("part-2", boom),
+  ]);
+  t.is(g.record?.status, "compensating");
+  t.deepEqual(tasksIn(g.published).filter((m) => m.kind === UNDO_KIND).map((m) => m.task_id), ["compensate-part-1"]);
+  const late = completed("part-3", { task: "part-3" });
+  g.when(late).then(({ record, outbox }) => {
+    t.is(record.status, "compensating");
+    t.deepEqual(tasksIn(outbox), [], "one compensation at a time");
+    t.true(logIn(outbox).some((e) => e.step === "late.completion"));
+  });
+  const all = spec(registry).given([started("fixture-fanout-saga", { tasks: 3 }), completed("part-1", { task: "part-1" }), failed("part-2", boom), late, completed("compensate-part-1", null)]);
+  t.deepEqual(tasksIn(all.published).filter((m) => m.kind === UNDO_KIND).map((m) => m.task_id), ["compensate-part-1", "compensate-part-3"]);
+  all.when(completed("compensate-part-3", null)).then(({ record }) => {
+    t.is(record.status, "failed");
+    t.is(record.error?.code, "BOOM");
+  });
 });
 
 test("the same signal_id applied twice is ignored", (t) => {

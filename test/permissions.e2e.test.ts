@@ -156,9 +156,12 @@ test.serial("the server refuses what a user may not do", async (t) => {
   const js = jetstream(checker);
   await denied(t, js.publish(Subject.task("coder"), new Uint8Array()), /^task\.coder$/);
   await denied(t, js.publish(Subject.start("x"), new Uint8Array()), /^workflow\.start\.x$/);
+  // An actor reads saga records (its fence) but never writes them; it writes claims, not forge records.
   const sagas = await new Kvm(checker).open(Bucket.Sagas);
-  await denied(t, sagas.get("any"), /KV_sagas/);
-  await denied(t, sagas.keys(), /KV_sagas/);
+  t.is(await sagas.get("any"), null);
+  await denied(t, sagas.put("any", new Uint8Array([1])), /^\$KV\.sagas\.any$/);
+  await (await new Kvm(checker).open(Bucket.Claims)).put("probe", new Uint8Array([1]));
+  await denied(t, (await new Kvm(checker).open(Bucket.Forge)).put("any", new Uint8Array([1])), /^\$KV\.forge\.any$/);
 
   const client = await as(t, "client");
   await denied(t, jetstream(client).publish(Subject.task("checker"), new Uint8Array()), /^task\.checker$/);

@@ -2,7 +2,8 @@
 // that always throws ends in task.failed after its deliveries and the workflow fails with that
 // error visible in its history; an undecodable task lands in the DLQ while the host keeps
 // serving; a task that names its workflow but fails its schema fails that workflow; an
-// undecodable event fails its workflow with INVALID_MESSAGE; a task nobody answers times out.
+// undecodable event fails its workflow with INVALID_MESSAGE; a task nobody starts fails with
+// QUEUE_TIMEOUT, and one that hangs after starting is re-dispatched after its start-to-close.
 import test from "ava";
 import { jetstream } from "@nats-io/jetstream";
 import { startTestNats } from "./helpers/nats.ts";
@@ -11,6 +12,7 @@ import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
 import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { decodeRaw, encode } from "../protocol/codec.ts";
+import { executions } from "./helpers/effects.ts";
 
 const registry = () => fixtureRegistry().register(effectsWorkflow);
 
@@ -87,17 +89,35 @@ test("an undecodable event fails its workflow with INVALID_MESSAGE", async (t) =
   t.true((await c.dlq()).some((e) => e.original_subject === "workflow.event.poisoned"));
 });
 
-test("a task nobody answers is re-dispatched at its deadline, then fails with TASK_TIMEOUT", async (t) => {
+test("a task nobody starts fails its workflow with QUEUE_TIMEOUT after its schedule-to-start, without copies", async (t) => {
   const { nc } = await startTestNats(t);
   await startCoordinator(t, nc, registry());
   const c = client(t, nc);
-  await c.start("fixture-steps", { job: "j", step_timeout_ms: 300 }, { id: "nobody-home" });
+  await c.start("fixture-steps", { job: "j", step_timeout_ms: 300, queue_timeout_ms: 5_000 }, { id: "nobody-home" });
   const rec = await c.wait("nobody-home", 20_000);
   t.is(rec.status, "failed");
-  t.is(rec.error?.code, "TASK_TIMEOUT");
+  t.is(rec.error?.code, "QUEUE_TIMEOUT");
+  t.regex(rec.error?.message ?? "", /step-1 \(coder\/fixture\.step\) was not started within 5000 ms/);
   const history = await c.history("nobody-home");
-  const redispatches = history.filter(
-    (e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"),
-  );
-  t.is(redispatches.length, 2, "attempts 2 and 3 were dispatched");
+  t.false(history.some((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched")));
+  const tasks = await (await jetstream(nc).jetstreamManager()).streams.info("TASKS");
+  t.is(tasks.state.messages, 1, "one copy of the task waited; none was added");
+});
+
+test("a task that hangs after it started is re-dispatched after its start-to-close, then fails with TASK_TIMEOUT", async (t) => {
+  const { nc } = await startTestNats(t);
+  await ensureFixtureStream(nc);
+  await startCoordinator(t, nc, registry());
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({ FIXTURE_HANG_TASKS: "step-1" })));
+  const c = client(t, nc);
+  await c.start("fixture-steps", { job: "j", step_timeout_ms: 300 }, { id: "hangs" });
+  const rec = await c.wait("hangs", 20_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "TASK_TIMEOUT");
+  const history = await c.history("hangs");
+  const logged = history.flatMap((e) => (e.message?.type === "log/v1" ? e.message.data.entries : []));
+  t.is(logged.filter((x) => x.step === "redispatched").length, 2, "attempts 2 and 3 were dispatched");
+  const starts = history.flatMap((e) => (e.message?.type === "task.started/v1" ? [e.message.data.attempt] : []));
+  t.deepEqual(starts, [1, 2, 3], "each attempt was started once");
+  t.deepEqual(await executions(nc, "step", "hangs"), [], "no attempt got to its effect");
 });

@@ -1,69 +1,37 @@
 /**
- * The actor host (docs/architecture.md, "Actors"): binds a role's task contracts to the
- * role's durable pull consumer. It parses each task's input by its contract before the
- * handler runs and validates the handler's output before reporting it (INVALID_OUTPUT names
- * the field), limits its own tasks in flight, sends working() while a task runs, acks only
- * after the result event is published, naks with backoff on retryable errors, terms and
- * reports `task.failed` on terminal errors or the last delivery, dead-letters undecodable
- * tasks, aborts tasks of cancelled workflows, and drains on request.
+ * The actor host (docs/architecture.md, "Actors"; docs/reliability.md): binds a role's task
+ * contracts to the role's durable pull consumer.
+ * - It pulls only what it can start (a fetch for its free slots), so no task waits unseen in
+ *   its buffer while its ack wait runs out.
+ * - Each delivery passes the fence (task-fence.ts) before it runs: superseded attempts, copies,
+ *   tasks of ended or cancelled runs and tasks past their schedule-to-start are dropped.
+ * - It reports a task's start (task-run.ts), parses the input by the contract before the
+ *   handler and validates the output before reporting it (INVALID_OUTPUT names the field).
+ * - It sends working() while a task runs, acks only after the result is published, naks with
+ *   backoff on retryable errors, terms and reports `task.failed` on terminal errors or the last
+ *   delivery, dead-letters undecodable tasks, aborts tasks of cancelled runs and superseded
+ *   attempts, reports nothing from a delivery that was taken over, and drains on request.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { jetstream, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
 import { decode, decodeRaw } from "../../protocol/codec.ts";
-import {
-  contractName,
-  parseTaskInput,
-  parseTaskOutput,
-  type AnyTaskContract,
-  type TaskParsedInput,
-  type TaskResult,
-} from "../../protocol/contract.ts";
 import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
-import { taskResultMessage } from "../../protocol/event.ts";
+import { taskResultMessage, taskStartedMessage } from "../../protocol/event.ts";
 import type { Role } from "../../protocol/roles.ts";
-import { TaskMessage } from "../../protocol/task.ts";
-import { Consumer, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { CancelMessage, TaskMessage } from "../../protocol/task.ts";
+import { Bucket, Consumer as ConsumerName, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
 import { deadLetter } from "./dlq.ts";
 import { isConsumerNotFound } from "./js-errors.ts";
 import { publishAll } from "./publish.ts";
+import { bindingsByKind, idempotencyKeyOf, runBinding, type TaskBinding } from "./task-binding.ts";
+import { TaskFence, isFresh, type Delivery } from "./task-fence.ts";
+import { TaskRun, deliveryOf } from "./task-run.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 
-/** What a handler gets besides its input. */
-export interface TaskContext {
-  task: TaskMessage;
-  /** 1 on first delivery of this attempt. */
-  delivery: number;
-  /** Aborted when the workflow is cancelled or the host stops for good. */
-  signal: AbortSignal;
-  log(line: string): void;
-}
-
-/** Role logic for one contract: gets the parsed input, returns the output or throws. */
-export type TaskHandler<C extends AnyTaskContract = AnyTaskContract> = (
-  input: TaskParsedInput<C>,
-  ctx: TaskContext,
-) => Promise<TaskResult<C>>;
-
-/** A handler bound to its contract; build it with {@link implement}. */
-export interface TaskBinding {
-  readonly contract: AnyTaskContract;
-  readonly handle: TaskHandler;
-}
-
-/** Binds `handler` to `contract`: the host parses its input and validates its output by it. */
-export function implement<C extends AnyTaskContract>(contract: C, handler: TaskHandler<C>): TaskBinding {
-  return { contract, handle: handler as TaskHandler };
-}
-
-/**
- * Runs a binding as the host does: the input parsed by the contract (INVALID_INPUT), the
- * handler, the output validated by the contract (INVALID_OUTPUT naming the field) and parsed.
- */
-export async function runBinding(binding: TaskBinding, rawInput: unknown, ctx: TaskContext): Promise<unknown> {
-  const output = await binding.handle(parseTaskInput(binding.contract, rawInput), ctx);
-  return parseTaskOutput(binding.contract, output);
-}
+export { implement, runBinding } from "./task-binding.ts";
+export type { TaskBinding, TaskContext, TaskHandler } from "./task-binding.ts";
 
 /** Options of {@link ActorHost}. */
 export interface ActorHostOptions {
@@ -77,23 +45,32 @@ export interface ActorHostOptions {
   heartbeatMs?: number;
   /** How long drain waits for tasks in flight before releasing them (default 20 s). */
   drainGraceMs?: number;
+  /** `<host>:<pid>` in start reports (default `local:<pid>`). */
+  runner?: string;
   log?: (line: string) => void;
 }
+
+/** How long one fetch waits for tasks before the host asks again. */
+const FETCH_EXPIRES_MS = 5_000;
+/** Runs cancelled recently, remembered so their queued tasks are dropped without a check. */
+const CANCEL_MEMORY = 10_000;
 
 /** Serves one role from its pool-wide consumer. */
 export class ActorHost {
   readonly #opts: ActorHostOptions;
   readonly #js: JetStreamClient;
-  readonly #running = new Map<JsMsg, { workflowId: string; abort: AbortController }>();
-  #messages?: ConsumerMessages;
+  readonly #bindings: Map<string, TaskBinding>;
+  readonly #running = new Map<JsMsg, TaskRun | undefined>();
+  readonly #cancelledRuns = new Map<string, number>();
+  #fence?: TaskFence;
+  #batch?: ConsumerMessages;
   #cancels?: Subscription;
   #loop?: Promise<void>;
   #maxDeliver = -1;
+  #ackWaitMs = 30_000;
   #heartbeatMs = 10_000;
   #draining = false;
   #slotFreed?: () => void;
-
-  readonly #bindings: Map<string, TaskBinding>;
 
   /** Refuses a concurrency below 1 and bindings of another role or of one kind twice (CONFIG_INVALID). */
   constructor(opts: ActorHostOptions) {
@@ -111,45 +88,50 @@ export class ActorHost {
     return [...this.#bindings.keys()];
   }
 
-  /** Tasks currently running. */
+  /** Tasks currently held (running, or being admitted). */
   get inFlight(): number {
     return this.#running.size;
   }
 
-  /** Starts pulling tasks. */
+  /** Binds the role's consumer, the fence's buckets and the cancel subject, and starts pulling. */
   async start(): Promise<void> {
-    const consumer = await this.#js.consumers
-      .get(Stream.Tasks, Consumer.actor(this.#opts.role))
-      .catch((err: unknown) => {
-        if (!isConsumerNotFound(err)) throw err;
-        throw new TerminalError(
-          ErrorCode.NotFound,
-          `no task consumer ${Consumer.actor(this.#opts.role)} for role '${this.#opts.role}': provision the role (a coordinator whose workflows dispatch to it, or a process of the role in create mode)`,
-        );
-      });
+    const consumer = await this.#consumer();
     const info = await consumer.info(true);
     this.#maxDeliver = info.config.max_deliver ?? -1;
-    this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(100, Math.floor((info.config.ack_wait ?? 30e9) / 3e6));
+    this.#ackWaitMs = Math.floor((info.config.ack_wait ?? 30e9) / 1e6);
+    this.#heartbeatMs = this.#opts.heartbeatMs ?? Math.max(100, Math.floor(this.#ackWaitMs / 3));
+    const kvm = new Kvm(this.#opts.nc);
+    this.#fence = new TaskFence(await kvm.open(Bucket.Sagas), await kvm.open(Bucket.Claims));
     this.#cancels = this.#opts.nc.subscribe(Subject.allCancels, {
-      callback: (_e, m) => this.#cancel(lastToken(m.subject)),
+      callback: (_e, m) => this.#onCancel(lastToken(m.subject), m.data),
     });
-    this.#messages = await consumer.consume({ max_messages: this.#concurrency });
-    this.#loop = this.#pull(this.#messages);
+    this.#loop = this.#pull(consumer);
+  }
+
+  async #consumer(): Promise<Consumer> {
+    const { role } = this.#opts;
+    return await this.#js.consumers.get(Stream.Tasks, ConsumerName.actor(role)).catch((err: unknown) => {
+      if (!isConsumerNotFound(err)) throw err;
+      throw new TerminalError(
+        ErrorCode.NotFound,
+        `no task consumer ${ConsumerName.actor(role)} for role '${role}': provision the role (a coordinator whose workflows dispatch to it, or a process of the role in create mode)`,
+      );
+    });
   }
 
   /**
    * Stops pulling, lets tasks in flight finish (up to the grace), releases (naks) the ones it
-   * holds but has not started. A task the server sent after the stop comes back to the pool
-   * after the consumer's ack wait.
+   * holds but has not finished.
    */
   async drain(): Promise<void> {
     this.#draining = true;
-    await this.#messages?.close();
+    this.#slotFreed?.();
+    await this.#batch?.close();
     await this.#loop;
     const deadline = Date.now() + (this.#opts.drainGraceMs ?? 20_000);
     while (this.#running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const [msg, run] of this.#running) {
-      run.abort.abort(new TerminalError(ErrorCode.Cancelled, "actor draining"));
+      run?.abort.abort(new TerminalError(ErrorCode.Cancelled, "actor draining"));
       msg.nak();
     }
     this.#cancels?.unsubscribe();
@@ -159,34 +141,57 @@ export class ActorHost {
     return this.#opts.concurrency ?? 4;
   }
 
-  async #pull(messages: ConsumerMessages): Promise<void> {
-    for await (const msg of messages) {
-      if (this.#draining) {
-        msg.nak();
+  /** Fetches as many tasks as there are free slots, starts each as it arrives, and repeats. */
+  async #pull(consumer: Consumer): Promise<void> {
+    while (!this.#draining) {
+      const free = this.#concurrency - this.#running.size;
+      if (free <= 0) {
+        await new Promise<void>((r) => (this.#slotFreed = r));
         continue;
       }
-      while (this.#running.size >= this.#concurrency) await new Promise<void>((r) => (this.#slotFreed = r));
-      if (this.#draining) {
-        msg.nak();
-        continue;
+      try {
+        this.#batch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
+        for await (const msg of this.#batch) {
+          if (this.#draining) msg.nak();
+          else this.#hold(msg);
+        }
+      } catch (err) {
+        if (this.#draining) return;
+        this.#log(`fetch failed: ${ensureError(err).message}`);
+        await new Promise((r) => setTimeout(r, 250));
       }
-      const entry = { workflowId: "", abort: new AbortController() };
-      this.#running.set(msg, entry);
-      void this.#run(msg, entry).finally(() => {
-        this.#running.delete(msg);
-        this.#slotFreed?.();
-      });
     }
   }
 
-  #cancel(workflowId: string): void {
+  #hold(msg: JsMsg): void {
+    this.#running.set(msg, undefined);
+    void this.#deliver(msg).finally(() => {
+      this.#running.delete(msg);
+      this.#slotFreed?.();
+    });
+  }
+
+  #onCancel(workflowId: string, data: Uint8Array): void {
+    const parsed = CancelMessage.safeParse(safeRaw(data));
+    if (!parsed.success) return;
+    const cancel = parsed.data;
+    if (cancel.task_id === undefined) this.#rememberCancel(workflowId, cancel.run);
     for (const run of this.#running.values()) {
-      if (run.workflowId === workflowId)
-        run.abort.abort(new TerminalError(ErrorCode.Cancelled, `workflow ${workflowId} cancelled`));
+      if (!run || run.task.workflow_id !== workflowId || run.task.run > cancel.run) continue;
+      if (cancel.task_id !== undefined && (run.task.task_id !== cancel.task_id || run.task.attempt > (cancel.attempt ?? 0))) continue;
+      const why = cancel.task_id === undefined ? `workflow ${workflowId} cancelled` : `attempt ${run.task.attempt} superseded`;
+      run.abort.abort(new TerminalError(ErrorCode.Cancelled, why));
     }
   }
 
-  async #run(msg: JsMsg, entry: { workflowId: string; abort: AbortController }): Promise<void> {
+  #rememberCancel(workflowId: string, run: number): void {
+    this.#cancelledRuns.delete(workflowId);
+    this.#cancelledRuns.set(workflowId, run);
+    if (this.#cancelledRuns.size > CANCEL_MEMORY) this.#cancelledRuns.delete(this.#cancelledRuns.keys().next().value as string);
+  }
+
+  /** Decodes a delivery, passes it through the fence, and runs it. */
+  async #deliver(msg: JsMsg): Promise<void> {
     let task: TaskMessage;
     try {
       task = decode(msg.data, TaskMessage);
@@ -194,51 +199,99 @@ export class ActorHost {
       await this.#poison(msg, ensureError(err));
       return;
     }
-    entry.workflowId = task.workflow_id;
-    const heartbeat = setInterval(() => msg.working(), this.#heartbeatMs);
+    const delivery = deliveryOf(msg, headerValue(msg.headers, Header.Republished) !== undefined);
+    const admission = await this.#admit(task, delivery).catch((err: unknown) => ({ error: ensureError(err) }));
+    if ("error" in admission) {
+      this.#log(`cannot check ${task.workflow_id}/${task.task_id}: ${admission.error.message}`);
+      msg.nak(backoffMs(delivery.delivery));
+      return;
+    }
+    if (!admission.run) return await this.#drop(task, msg, admission.reason, admission.report);
+    await this.#run(task, msg, delivery);
+  }
+
+  async #admit(task: TaskMessage, d: Delivery): Promise<{ run: true } | { run: false; reason: string; report?: ErrorInfo }> {
+    const cancelledRun = this.#cancelledRuns.get(task.workflow_id);
+    if (cancelledRun !== undefined && task.run <= cancelledRun) {
+      return { run: false, reason: "its run was cancelled", report: { code: ErrorCode.Cancelled, message: "not started: the run was cancelled" } };
+    }
+    if (isFresh(task, d, Date.now())) return { run: true };
+    return await (this.#fence as TaskFence).admit(task, d, Date.now());
+  }
+
+  async #drop(task: TaskMessage, msg: JsMsg, reason: string, report?: ErrorInfo): Promise<void> {
+    this.#log(`dropped ${task.workflow_id}/${task.task_id} attempt ${task.attempt} delivery ${msg.info.deliveryCount}: ${reason}`);
+    if (report) await this.#report(task, { error: report }, msg).catch(() => undefined);
+    msg.term(`dropped: ${reason}`.slice(0, 200));
+  }
+
+  async #run(task: TaskMessage, msg: JsMsg, delivery: Delivery): Promise<void> {
+    const run = new TaskRun(task, delivery, {
+      fence: this.#fence as TaskFence,
+      ackWaitMs: this.#ackWaitMs,
+      heartbeatMs: this.#heartbeatMs,
+      reportStart: (t, d, at) => this.#reportStart(t, d, at, msg),
+      log: (l) => this.#log(l),
+    });
+    this.#running.set(msg, run);
+    run.begin(msg);
     try {
       const output = await inSpan(
         `task ${task.kind}`,
         headerValue(msg.headers, Header.TraceParent),
-        {
-          "workflow.id": task.workflow_id,
-          "task.id": task.task_id,
-          "task.kind": task.kind,
-          "actor.role": this.#opts.role,
-        },
-        () => this.#handle(task, msg, entry.abort.signal),
+        { "workflow.id": task.workflow_id, "task.id": task.task_id, "task.kind": task.kind, "actor.role": this.#opts.role },
+        () => this.#handle(run, msg),
       );
+      await run.assertCurrent();
       await this.#report(task, { output }, msg);
       msg.ack();
     } catch (err) {
-      await this.#onError(task, msg, ensureError(err), entry.abort.signal);
+      await this.#onError(run, msg, ensureError(err));
     } finally {
-      clearInterval(heartbeat);
+      run.end();
     }
   }
 
-  async #handle(task: TaskMessage, msg: JsMsg, signal: AbortSignal): Promise<unknown> {
+  async #handle(run: TaskRun, msg: JsMsg): Promise<unknown> {
+    const { task } = run;
     const binding = this.#bindings.get(task.kind);
-    if (!binding)
-      throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
-    const log = this.#opts.log ?? (() => undefined);
-    return await runBinding(binding, task.input, { task, delivery: msg.info.deliveryCount, signal, log });
+    if (!binding) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
+    return await runBinding(binding, task.input, {
+      task,
+      delivery: msg.info.deliveryCount,
+      signal: run.abort.signal,
+      log: (l) => this.#log(l),
+      idempotencyKey: idempotencyKeyOf(task),
+      assertCurrent: () => run.assertCurrent(),
+    });
   }
 
-  async #onError(task: TaskMessage, msg: JsMsg, err: PatchbayError, signal: AbortSignal): Promise<void> {
+  async #onError(run: TaskRun, msg: JsMsg, err: PatchbayError): Promise<void> {
+    const signal = run.abort.signal;
     if (signal.aborted && this.#draining) return; // released by drain()
+    if (err.code === ErrorCode.Superseded) {
+      this.#log(err.message); // the delivery that took over reports; this one stays silent
+      return;
+    }
     const last = this.#maxDeliver > 0 && msg.info.deliveryCount >= this.#maxDeliver;
     if (err.retryable && !last && !signal.aborted) {
       msg.nak(backoffMs(msg.info.deliveryCount));
       return;
     }
+    const error = signal.aborted ? ensureError(signal.reason).toInfo() : err.toInfo();
     try {
-      await this.#report(task, { error: err.toInfo() }, msg);
-      msg.term(`${err.code}: ${err.message}`.slice(0, 200));
+      await this.#report(run.task, { error }, msg);
+      msg.term(`${error.code}: ${error.message}`.slice(0, 200));
     } catch (publishErr) {
-      this.#opts.log?.(`cannot report failure of ${task.task_id}: ${ensureError(publishErr).message}`);
+      this.#log(`cannot report failure of ${run.task.task_id}: ${ensureError(publishErr).message}`);
       msg.nak(backoffMs(msg.info.deliveryCount));
     }
+  }
+
+  async #reportStart(task: TaskMessage, d: Delivery, at: number, msg: JsMsg): Promise<void> {
+    const runner = this.#opts.runner ?? `local:${process.pid}`;
+    const start = taskStartedMessage(task, { seq: d.seq, delivery: d.delivery, runner }, at, traceOf(msg));
+    await publishAll(this.#opts.nc, this.#js, [start]);
   }
 
   async #report(task: TaskMessage, result: { output: unknown } | { error: ErrorInfo }, msg: JsMsg): Promise<void> {
@@ -252,11 +305,11 @@ export class ActorHost {
     const parsed = TaskMessage.pick({ task_id: true, workflow_id: true, run: true, attempt: true }).safeParse(raw);
     if (!parsed.success) return;
     const task = { ...parsed.data, kind: "", deadline: 0, input: undefined };
-    await this.#report(
-      task,
-      { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } },
-      msg,
-    );
+    await this.#report(task, { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } }, msg);
+  }
+
+  #log(line: string): void {
+    this.#opts.log?.(line);
   }
 }
 
@@ -276,19 +329,4 @@ export function backoffMs(delivery: number): number {
 function traceOf(msg: JsMsg): Record<string, string> {
   const tp = headerValue(msg.headers, Header.TraceParent);
   return tp ? { [Header.TraceParent]: tp } : {};
-}
-
-function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Map<string, TaskBinding> {
-  const byKind = new Map<string, TaskBinding>();
-  for (const b of bindings) {
-    if (b.contract.role !== role)
-      throw new TerminalError(
-        ErrorCode.ConfigInvalid,
-        `the ${role} host was given a handler of ${contractName(b.contract)}`,
-      );
-    if (byKind.has(b.contract.kind))
-      throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
-    byKind.set(b.contract.kind, b);
-  }
-  return byKind;
 }

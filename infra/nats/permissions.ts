@@ -7,7 +7,7 @@
  */
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
 import { Bucket, Consumer, Stream, Subject } from "../../protocol/subjects.ts";
-import { consumerConfigs, streamConfigs } from "./provision.ts";
+import { bucketConfigs, consumerConfigs, streamConfigs } from "./provision.ts";
 
 /** What one user may do with one kind of operation; `deny` wins over `allow`. */
 export interface SubjectRule {
@@ -110,9 +110,16 @@ function coordinatorGrants(): Grants {
   return g;
 }
 
-/** Pulls and acks its own consumer, reports results, dead-letters its own tasks, hears cancels. */
+/**
+ * Pulls and acks its own consumer, reports results, dead-letters its own tasks, hears cancels;
+ * reads saga records and writes claims (the fence of task deliveries).
+ */
 function actorGrants(role: Role): Grants {
-  const g = role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants();
+  const g = mergeGrants([
+    kvGrants(Bucket.Sagas, "read"),
+    kvGrants(Bucket.Claims, "write"),
+    role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants(),
+  ]);
   g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
   g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));
   g.subscribe.push(Subject.allCancels);
@@ -133,6 +140,15 @@ function clientGrants(): Grants {
 
 function emptyGrants(): Grants {
   return { publish: [], subscribe: [], pulls: [], reads: [] };
+}
+
+function mergeGrants(grants: Grants[]): Grants {
+  return {
+    publish: grants.flatMap((g) => g.publish),
+    subscribe: grants.flatMap((g) => g.subscribe),
+    pulls: grants.flatMap((g) => g.pulls),
+    reads: grants.flatMap((g) => g.reads),
+  };
 }
 
 /** Reading a bucket: get (direct or stream message get) and key listings; writing adds puts. */
@@ -188,10 +204,7 @@ function readSubjects(stream: string): string[] {
     [Stream.History]: [Subject.allEvents, Subject.allLogs],
     [Stream.Dlq]: [""],
   };
-  const buckets: Record<string, string> = {
-    [kvStream(Bucket.Sagas)]: kvKeys(Bucket.Sagas),
-    [kvStream(Bucket.Forge)]: kvKeys(Bucket.Forge),
-  };
+  const buckets = Object.fromEntries(bucketConfigs().map((b) => [kvStream(b.name), kvKeys(b.name)]));
   const manage = [`${API}.CONSUMER.INFO.${stream}.*`, `${API}.CONSUMER.DELETE.${stream}.*`];
   const filters = pulled[stream];
   if (filters) {
@@ -205,12 +218,7 @@ function readSubjects(stream: string): string[] {
 
 /** The read-only API subjects `provision(…, {verifyOnly: true})` uses. */
 export function verifyOnlySubjects(): string[] {
-  const streams = [
-    ...streamConfigs().map((s) => s.name),
-    kvStream(Bucket.Sagas),
-    kvStream(Bucket.Forge),
-    objStream(Bucket.Artifacts),
-  ];
+  const streams = [...streamConfigs().map((s) => s.name), ...bucketConfigs().map((b) => kvStream(b.name)), objStream(Bucket.Artifacts)];
   return [
     `${API}.INFO`,
     ...streams.map((s) => `${API}.STREAM.INFO.${s}`),

@@ -207,11 +207,38 @@ async function createOrVerify(nc: NatsConnection, opts: ProvisionOptions): Promi
   const jsm = await jetstreamManager(nc);
   for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
   for (const { stream, config } of consumerConfigs(opts)) await ensureConsumer(jsm, stream, config);
-  const kv = await new Kvm(nc).create(Bucket.Sagas, { history: 1, storage: StorageType.File });
-  const kvStatus = await kv.status();
-  if (kvStatus.history !== 1) drift(`KV ${Bucket.Sagas}`, [`history is ${kvStatus.history}, expected 1`]);
+  for (const want of bucketConfigs()) {
+    const kv = await new Kvm(nc).create(want.name, { history: want.history, ttl: want.ttlMs ?? 0, storage: StorageType.File });
+    const diffs = bucketDiffs(want, await kv.status());
+    if (diffs.length) drift(`KV ${want.name}`, diffs);
+  }
   await new Objm(nc).create(Bucket.Artifacts, { storage: StorageType.File });
-  await new Kvm(nc).create(Bucket.Forge, { history: 5, storage: StorageType.File });
+}
+
+/** A KV bucket as this code expects it. */
+interface BucketConfig {
+  name: string;
+  history: number;
+  /** Age limit of every entry (0 or absent: none). */
+  ttlMs?: number;
+}
+
+/** The KV buckets: saga records, forge records, and the claims of task deliveries (kept a week). */
+export function bucketConfigs(): BucketConfig[] {
+  return [
+    { name: Bucket.Sagas, history: 1 },
+    { name: Bucket.Forge, history: 5 },
+    { name: Bucket.Claims, history: 1, ttlMs: CLAIM_TTL_MS },
+  ];
+}
+
+const CLAIM_TTL_MS = 7 * 24 * 3_600_000;
+
+function bucketDiffs(want: BucketConfig, have: { history: number; ttl: number }): string[] {
+  const diffs: string[] = [];
+  if (have.history !== want.history) diffs.push(`history is ${have.history}, expected ${want.history}`);
+  if (have.ttl !== (want.ttlMs ?? 0)) diffs.push(`ttl is ${have.ttl} ms, expected ${want.ttlMs ?? 0} ms`);
+  return diffs;
 }
 
 async function ensureStream(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }): Promise<void> {
@@ -275,11 +302,11 @@ async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Pr
         ...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`),
       );
   }
-  const sagas = await ifExists(() => new Kvm(nc).open(Bucket.Sagas).then((kv) => kv.status()));
-  if (!sagas) missing.push(`KV ${Bucket.Sagas}`);
-  else if (sagas.history !== 1) drifted.push(`KV ${Bucket.Sagas} history is ${sagas.history}, expected 1`);
-  if (!(await ifExists(() => new Kvm(nc).open(Bucket.Forge).then((kv) => kv.status()))))
-    missing.push(`KV ${Bucket.Forge}`);
+  for (const want of bucketConfigs()) {
+    const have = await ifExists(() => new Kvm(nc).open(want.name).then((kv) => kv.status()));
+    if (!have) missing.push(`KV ${want.name}`);
+    else drifted.push(...bucketDiffs(want, have).map((d) => `KV ${want.name} ${d}`));
+  }
   if (!(await streamInfo(jsm, Stream.objectStore(Bucket.Artifacts)))) missing.push(`object store ${Bucket.Artifacts}`);
   if (missing.length) {
     const also = drifted.length ? `; also drifted: ${drifted.join("; ")}` : "";

@@ -14,6 +14,8 @@ export function describeEntry(e: HistoryEntry): string {
   switch (m.type) {
     case "log/v1":
       return `[run ${m.data.run}] ${m.data.entries.map((x) => x.text).join("; ")}`;
+    case "task.started/v1":
+      return `task ${m.data.task_id} started on ${m.data.runner} (attempt ${m.data.attempt}, delivery ${m.data.delivery})`;
     case "task.completed/v1":
       return `task ${m.data.task_id} completed (attempt ${m.data.attempt})`;
     case "task.failed/v1":

@@ -4,82 +4,31 @@
  * saga shares (task deadlines, cancel, compensation in reverse order, children, reset).
  */
 import { parseOrThrow } from "../../protocol/codec.ts";
-import { parseTaskInput, parseTaskOutput, type AnyTaskContract } from "../../protocol/contract.ts";
-import { ErrorCode, ensureError, type ErrorInfo } from "../../protocol/errors.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
 import type { EventMessage, LogEntry } from "../../protocol/event.ts";
-import { TERMINAL, type PendingTask, type SagaRecord } from "../../protocol/saga.ts";
+import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
 import { cancelMessage } from "../../protocol/task.ts";
-import { startMessage, type ParentRef } from "../../protocol/workflow.ts";
-import { beginCompensation, onCompensationResult } from "./compensation.ts";
-import type { AnyWorkflow, Command, Dispatch, WorkflowEvent } from "./decider.ts";
-import {
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_TASK_TIMEOUT_MS,
-  armTimer,
-  cancelChildren,
-  draftOf,
-  dueTimers,
-  finish,
-  markSeen,
-  sendTask,
-  taskTimerId,
-  writeLog,
-} from "./record.ts";
-import { taskContract, type WorkflowRegistry } from "./registry.ts";
+import { startMessage } from "../../protocol/workflow.ts";
+import { beginCompensation, needsCompensation } from "./compensation.ts";
+import type { AnyWorkflow, Command, WorkflowEvent } from "./decider.ts";
+import { runDispatch } from "./dispatch.ts";
+import { armTimer, cancelChildren, draftOf, dueTimers, finish, markSeen, sendTask, writeLog } from "./record.ts";
+import type { WorkflowRegistry } from "./registry.ts";
+import type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput, Step } from "./step.ts";
+import { onTaskDeadline, onTaskResult, onTaskStarted } from "./task-lifecycle.ts";
 
-/** A start as the coordinator applies it (id and time already assigned). */
-export interface StartInput {
-  kind: "start";
-  id: string;
-  type: string;
-  input: unknown;
-  parent?: ParentRef;
-  at: number;
-  trace?: string;
-}
-
-/** An event from the HISTORY stream; `error` comes from its headers. */
-export interface EventInput {
-  kind: "event";
-  event: EventMessage;
-  error?: ErrorInfo;
-}
-
-/** A reset: the inputs of the first N history entries, replayed as run + 1. */
-export interface ResetInput {
-  kind: "reset";
-  signal_id: string;
-  event: number;
-  at: number;
-  replay: Array<StartInput | EventInput>;
-}
-
-/** A message of this workflow that could not be decoded: the workflow fails with its error. */
-export interface PoisonInput {
-  kind: "poison";
-  at: number;
-  error: ErrorInfo;
-}
-
-/** Everything the coordinator folds into a saga. */
-export type SagaInput = StartInput | EventInput | ResetInput | PoisonInput;
-
-/** Context of one step: entries collected for the log, and whether run checks apply. */
-interface Step {
-  wf: AnyWorkflow | undefined;
-  entries: LogEntry[];
-  replaying: boolean;
+/** A step's context for `wf`: the decider is consulted through it. */
+function stepOf(wf: AnyWorkflow | undefined, replaying = false): Step {
+  const step: Step = { wf, entries: [], replaying, consult: (rec, event) => consult(rec, step, event) };
+  return step;
 }
 
 /** Creates the record of a new workflow (failed at once on an unknown type or invalid input). */
 export function startSaga(registry: WorkflowRegistry, start: StartInput, version?: number): SagaRecord {
   const wf = registry.get(start.type, version);
   const rec = newRecord(start, wf?.version ?? 0);
-  const step: Step = {
-    wf,
-    entries: [{ step: "started", text: `${start.type} started`, data: { input: start.input } }],
-    replaying: false,
-  };
+  const step = stepOf(wf);
+  step.entries.push({ step: "started", text: `${start.type} started`, data: { input: start.input } });
   if (!wf) {
     finish(rec, step.entries, start.at, "failed", {
       error: { code: ErrorCode.UnknownWorkflowType, message: `unknown workflow type '${start.type}'` },
@@ -145,7 +94,7 @@ export function applyInput(
   // Run 0 means "whatever run is current" (signals are addressed to a workflow, not a run).
   if (TERMINAL.has(rec.status) || (!replaying && data.run !== 0 && data.run !== rec.run)) return undefined;
   const draft = draftOf(rec);
-  const step: Step = { wf: registry.get(rec.type, rec.version), entries: [], replaying };
+  const step = stepOf(registry.get(rec.type, rec.version), replaying);
   const changed = applyEvent(draft, step, input);
   if (!changed) return undefined;
   draft.updated_at = data.at;
@@ -155,7 +104,7 @@ export function applyInput(
 function applyPoison(rec: SagaRecord, input: PoisonInput): SagaRecord | undefined {
   if (TERMINAL.has(rec.status)) return undefined;
   const draft = draftOf(rec);
-  const step: Step = { wf: undefined, entries: [], replaying: false };
+  const step = stepOf(undefined);
   finish(draft, step.entries, input.at, "failed", { error: input.error });
   return flushLog(draft, step, input.at);
 }
@@ -163,6 +112,8 @@ function applyPoison(rec: SagaRecord, input: PoisonInput): SagaRecord | undefine
 function applyEvent(rec: SagaRecord, step: Step, input: EventInput): boolean {
   const ev = input.event;
   switch (ev.type) {
+    case "task.started/v1":
+      return onTaskStarted(rec, ev.data);
     case "task.completed/v1":
     case "task.failed/v1":
       return onTaskResult(rec, step, input);
@@ -180,58 +131,6 @@ function applyEvent(rec: SagaRecord, step: Step, input: EventInput): boolean {
   }
 }
 
-function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
-  const ev = input.event as Extract<EventMessage, { type: "task.completed/v1" | "task.failed/v1" }>;
-  const { task_id, at } = ev.data;
-  const task = rec.pending[task_id];
-  if (!task) return false;
-  delete rec.pending[task_id];
-  delete rec.timers[taskTimerId(task_id, task.attempt)];
-  const event = taskEvent(step.wf, task_id, task, input);
-  if (task.compensates) {
-    onCompensationResult(
-      rec,
-      step.entries,
-      task.compensates,
-      event.type === "task.failed" ? event.error : undefined,
-      at,
-    );
-    return true;
-  }
-  if (rec.status !== "running") return true;
-  if (event.type === "task.completed" && task.compensation)
-    rec.steps.push({ task_id, compensation: task.compensation });
-  consult(rec, step, event);
-  return true;
-}
-
-/** The decider's view of a task result: the output parsed by the task's contract, or the failure. */
-function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTask, input: EventInput): WorkflowEvent {
-  const { at } = input.event.data;
-  const failure = (error: ErrorInfo): WorkflowEvent => ({
-    type: "task.failed",
-    at,
-    task_id: taskId,
-    kind: task.kind,
-    error,
-  });
-  if (input.event.type === "task.failed/v1")
-    return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
-  const raw = (input.event as Extract<EventMessage, { type: "task.completed/v1" }>).data.output;
-  if (task.compensates) return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: raw };
-  const contract = wf && taskContract(wf, task.kind);
-  if (!contract)
-    return failure({
-      code: ErrorCode.InvalidOutput,
-      message: `no contract for ${task.role}/${task.kind} in this workflow's definition`,
-    });
-  try {
-    return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: parseTaskOutput(contract, raw) };
-  } catch (err) {
-    return failure(ensureError(err).toInfo());
-  }
-}
-
 function onSignal(
   rec: SagaRecord,
   step: Step,
@@ -243,7 +142,7 @@ function onSignal(
   if (data.name === "cancel") {
     cancelChildren(rec);
     const error = { code: ErrorCode.Cancelled, message: "cancelled by signal" };
-    if (rec.steps.length > 0) beginCompensation(rec, step.entries, error, data.at);
+    if (needsCompensation(rec)) beginCompensation(rec, step.entries, error, data.at);
     else finish(rec, step.entries, data.at, "cancelled", { error });
     return true;
   }
@@ -269,29 +168,6 @@ function onTimer(rec: SagaRecord, step: Step, timerId: string, at: number): bool
     return true;
   }
   return onTaskDeadline(rec, step, timerId, at);
-}
-
-function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at: number): boolean {
-  const taskId = timerId.slice("task/".length, timerId.lastIndexOf("/"));
-  const task = rec.pending[taskId];
-  if (!task || taskTimerId(taskId, task.attempt) !== timerId) return false;
-  if (task.attempt < task.max_attempts) {
-    sendTask(rec, taskId, { ...task, attempt: task.attempt + 1 }, at);
-    step.entries.push({ step: "redispatched", text: `${taskId} deadline passed, attempt ${task.attempt + 1}` });
-    return true;
-  }
-  delete rec.pending[taskId];
-  const error = {
-    code: ErrorCode.TaskTimeout,
-    message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms`,
-  };
-  if (task.compensates) {
-    onCompensationResult(rec, step.entries, task.compensates, error, at);
-    return true;
-  }
-  step.entries.push({ step: "task.timeout", text: error.message });
-  consult(rec, step, { type: "task.failed", at, task_id: taskId, kind: task.kind, error });
-  return true;
 }
 
 function onChild(rec: SagaRecord, step: Step, input: EventInput): boolean {
@@ -367,45 +243,6 @@ function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void
       return _exhaustive;
     }
   }
-}
-
-/**
- * Sends a dispatch after checking it against its contract: the kind must be one the workflow
- * lists, for the contract's role, and the input must parse (it is stored parsed). A decider that
- * breaks its own contracts fails its workflow with DECIDER_ERROR naming the field.
- */
-function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): void {
-  try {
-    sendTask(rec, cmd.task_id, pendingOf(step.wf as AnyWorkflow, cmd), at);
-    step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
-  } catch (err) {
-    const error = { code: ErrorCode.DeciderError, message: `dispatch of ${cmd.task_id}: ${ensureError(err).message}` };
-    finish(rec, step.entries, at, "failed", { error });
-  }
-}
-
-/** The pending-task entry of a dispatch, its inputs (and its compensation's) parsed by their contracts. */
-function pendingOf(wf: AnyWorkflow, cmd: Dispatch): Omit<PendingTask, "deadline"> {
-  const compensation = cmd.compensation && {
-    ...cmd.compensation,
-    input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input),
-  };
-  return {
-    role: cmd.role,
-    kind: cmd.kind,
-    input: parseTaskInput(contractOf(wf, cmd), cmd.input),
-    attempt: 1,
-    max_attempts: cmd.max_attempts ?? DEFAULT_MAX_ATTEMPTS,
-    timeout_ms: cmd.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS,
-    ...(compensation ? { compensation } : {}),
-  };
-}
-
-function contractOf(wf: AnyWorkflow, task: { role: string; kind: string }): AnyTaskContract {
-  const contract = taskContract(wf, task.kind);
-  if (!contract || contract.role !== task.role)
-    throw new Error(`${task.role}/${task.kind} is not among the tasks of ${wf.type} v${wf.version}`);
-  return contract;
 }
 
 function flushLog(rec: SagaRecord, step: Step, at: number): SagaRecord {

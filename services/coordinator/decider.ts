@@ -30,8 +30,17 @@ export type Compensation<T extends AnyTaskContract = AnyTaskContract> = T extend
 
 /** Options of a dispatch. */
 export interface DispatchOptions<T extends AnyTaskContract = AnyTaskContract> {
-  /** Per-attempt deadline; after it the task is re-dispatched (attempt + 1) or fails with TASK_TIMEOUT. */
+  /**
+   * Start-to-close: how long one attempt may run once an actor started it; after it the task
+   * is re-dispatched (attempt + 1) or fails with TASK_TIMEOUT. Default 5 minutes.
+   */
   timeout_ms?: number;
+  /**
+   * Schedule-to-start: how long an attempt may wait in its role's queue before an actor
+   * starts it; after it the task fails with QUEUE_TIMEOUT (never re-dispatched: a copy would
+   * wait in the same queue). At least 5 s; default 6 hours.
+   */
+  queue_timeout_ms?: number;
   /** Dispatches (deadline re-dispatches included) before TASK_TIMEOUT; default 3. */
   max_attempts?: number;
   /** Registered when the task completes; run if the workflow later compensates. */

@@ -4,7 +4,8 @@
  * with this same function.
  */
 import type { SagaRecord } from "../../protocol/saga.ts";
-import { applyInput, startSaga, type SagaInput } from "./apply.ts";
+import { applyInput, startSaga } from "./apply.ts";
+import type { SagaInput } from "./step.ts";
 import type { WorkflowRegistry } from "./registry.ts";
 
 /** What one fold did. */

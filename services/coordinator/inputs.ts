@@ -15,7 +15,7 @@ import { headerValue } from "../../infra/nats/connect.ts";
 import { readHistory } from "../../infra/nats/history.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan, traceparentOf } from "../../infra/telemetry/tracing.ts";
-import type { SagaInput } from "./apply.ts";
+import type { SagaInput } from "./step.ts";
 import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
 import { replayInputs } from "./replay.ts";
 

@@ -4,10 +4,17 @@
  */
 export * from "./index.ts";
 export { applyInput, startSaga } from "./apply.ts";
-export type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput } from "./apply.ts";
+export type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput } from "./step.ts";
 export { foldInputs } from "./fold.ts";
 export type { Folded } from "./fold.ts";
-export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TASK_TIMEOUT_MS, outboxMessages, taskTimerId } from "./record.ts";
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_QUEUE_TIMEOUT_MS,
+  DEFAULT_TASK_TIMEOUT_MS,
+  MIN_QUEUE_TIMEOUT_MS,
+  outboxMessages,
+  taskTimerId,
+} from "./record.ts";
 export { replayInputs } from "./replay.ts";
 export { taskContract } from "./registry.ts";
 export { blockingLines, scoreGate, unrunnableOutcome } from "./workflows/quality-gate-scoring.ts";

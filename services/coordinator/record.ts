@@ -6,13 +6,17 @@
 import { ErrorCode, errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import type { Envelope } from "../../protocol/envelope.ts";
 import { childEndedMessage, logMessage, type LogEntry } from "../../protocol/event.ts";
-import { TERMINAL, type PendingTask, type SagaRecord, type SagaStatus } from "../../protocol/saga.ts";
+import { TERMINAL, type PendingTask, type SagaRecord, type SagaStatus, type TaskStart } from "../../protocol/saga.ts";
 import { Header } from "../../protocol/subjects.ts";
 import { cancelMessage, taskMessage } from "../../protocol/task.ts";
 import { signalMessage, timerMessage } from "../../protocol/workflow.ts";
 
-/** Default per-attempt task deadline. */
+/** Default start-to-close budget of a task attempt. */
 export const DEFAULT_TASK_TIMEOUT_MS = 5 * 60_000;
+/** Default schedule-to-start budget: how long a task may wait in its queue. */
+export const DEFAULT_QUEUE_TIMEOUT_MS = 6 * 3_600_000;
+/** The shortest schedule-to-start budget (an actor reports a quick task's start up to a second late). */
+export const MIN_QUEUE_TIMEOUT_MS = 5_000;
 /** Default dispatches per task before TASK_TIMEOUT. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 const SEEN_LIMIT = 200;
@@ -62,11 +66,24 @@ export function dueTimers(rec: SagaRecord, at: number): string[] {
     .map(([id]) => id);
 }
 
-/** Publishes a task attempt and arms its deadline. */
-export function sendTask(rec: SagaRecord, taskId: string, task: Omit<PendingTask, "deadline">, at: number): void {
-  const deadline = at + task.timeout_ms;
-  rec.pending[taskId] = { ...task, deadline };
+/** What a dispatch decides about a task; the rest of its pending entry is set when it is sent. */
+export type TaskSpec = Omit<PendingTask, "deadline" | "dispatched_at" | "started">;
+
+/** Publishes a task attempt and arms its schedule-to-start deadline. */
+export function sendTask(rec: SagaRecord, taskId: string, task: TaskSpec, at: number): void {
+  const deadline = at + task.queue_timeout_ms;
+  const { started: _started, ...spec } = task as TaskSpec & { started?: unknown };
+  rec.pending[taskId] = { ...spec, dispatched_at: at, deadline };
   rec.outbox.push({ task: taskId });
+  armTimer(rec, taskTimerId(taskId, task.attempt), deadline);
+}
+
+/** Records that an actor started the current attempt: its start-to-close clock runs from `start.at`. */
+export function markStarted(rec: SagaRecord, taskId: string, start: TaskStart): void {
+  const task = rec.pending[taskId];
+  if (!task) return;
+  const deadline = start.at + task.timeout_ms;
+  rec.pending[taskId] = { ...task, started: start, deadline };
   armTimer(rec, taskTimerId(taskId, task.attempt), deadline);
 }
 
@@ -86,7 +103,8 @@ export function outboxMessages(rec: SagaRecord): Envelope[] {
       run: rec.run,
       kind: task.kind,
       attempt: task.attempt,
-      deadline: task.deadline,
+      deadline: task.dispatched_at + task.queue_timeout_ms,
+      timeout_ms: task.timeout_ms,
       input: task.input,
     };
     out.push(taskMessage(task.role, msg, traceHeaders(rec)));

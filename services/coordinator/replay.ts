@@ -4,7 +4,7 @@
  */
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import type { HistoryEntry } from "../../infra/nats/history.ts";
-import type { EventInput, StartInput } from "./apply.ts";
+import type { EventInput, StartInput } from "./step.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 
 /** An input a reset replays. */

@@ -13,7 +13,7 @@ import { ensureError } from "../../protocol/errors.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan } from "../../infra/telemetry/tracing.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
-import type { SagaInput } from "./apply.ts";
+import type { SagaInput } from "./step.ts";
 import { foldInputs } from "./fold.ts";
 import { outboxMessages } from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";

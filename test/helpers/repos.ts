@@ -255,5 +255,7 @@ export function taskContext(kind: string): TaskContext {
     delivery: 1,
     signal: new AbortController().signal,
     log: () => undefined,
+    idempotencyKey: "wf-test/1/t1",
+    assertCurrent: async () => undefined,
   };
 }

@@ -131,6 +131,20 @@ export interface EventOpts {
   attempt?: number;
 }
 
+/** An actor's report that it started task `taskId` (delivery 1 of stream sequence 1 on `spec:1` by default). */
+export function taskStarted(taskId: string, opts: EventOpts & { delivery?: number; seq?: number; runner?: string } = {}): EventInput {
+  const data = {
+    run: opts.run ?? 1,
+    at: opts.at ?? T0,
+    task_id: taskId,
+    attempt: opts.attempt ?? 1,
+    seq: opts.seq ?? 1,
+    delivery: opts.delivery ?? 1,
+    runner: opts.runner ?? "spec:1",
+  };
+  return { kind: "event", event: { type: "task.started/v1", data } };
+}
+
 /** An actor's result of task `taskId`. */
 export function completed(taskId: string, output: unknown, opts: EventOpts = {}): EventInput {
   const data = { run: opts.run ?? 1, at: opts.at ?? T0, task_id: taskId, attempt: opts.attempt ?? 1, output };

@@ -25,8 +25,10 @@ function evolve(state: BenchFanoutState, event: WorkflowEvent<BenchTask>): Bench
 function decide(state: BenchFanoutState, event: WorkflowEvent<BenchTask>): Command<BenchTask>[] {
   if (event.type === "started") {
     const pad = "x".repeat(state.input.payload_bytes);
+    const { task_timeout_ms, queue_timeout_ms } = state.input;
+    const timeouts = { timeout_ms: task_timeout_ms, ...(queue_timeout_ms === undefined ? {} : { queue_timeout_ms }) };
     return Array.from({ length: state.input.fanout }, (_, i) =>
-      dispatch(BenchTasks.noop, `t${i + 1}`, { index: i + 1, pad }, { timeout_ms: state.input.task_timeout_ms }),
+      dispatch(BenchTasks.noop, `t${i + 1}`, { index: i + 1, pad }, timeouts),
     );
   }
   if (state.failed) return [{ type: "fail", error: state.failed }];
