@@ -84,6 +84,8 @@ export interface PendingTask {
  */
 export interface TaskRef {
   task: string;
+  /** Published again by a step that cannot know whether it went out before (actors check such copies). */
+  republished?: true;
 }
 
 /** A message to publish once the record is written: built, or a reference to a pending task. */

@@ -30,7 +30,11 @@ test("a redelivered compensation is applied once, in reverse order", async (t) =
   const killed = [a, b].find((s) => s.proc.signalCode === "SIGKILL");
   const undos = await executions(nats.nc, "undo", "comp-redelivery");
   t.deepEqual(tasksOf(undos), ["compensate-step-2", "compensate-step-2", "compensate-step-1"]);
-  t.is(undos[0]?.pid ?? -1, killed?.pid ?? -1, "the first run of compensate-step-2 was on the process killed after its effect");
+  t.is(
+    undos[0]?.pid ?? -1,
+    killed?.pid ?? -1,
+    "the first run of compensate-step-2 was on the process killed after its effect",
+  );
   t.like(undos[1], { delivery: 2, attempt: 1 }, "its redelivery ran it again: execution is at least once");
   t.not(undos[1]?.pid ?? -1, killed?.pid ?? -1);
   const entries = (await client.history("comp-redelivery")).flatMap((e) =>

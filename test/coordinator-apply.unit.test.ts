@@ -147,7 +147,9 @@ test("an unknown type fails with UNKNOWN_WORKFLOW_TYPE", (t) => {
 test("a task that never starts fails with QUEUE_TIMEOUT at its schedule-to-start deadline, without a re-dispatch", (t) => {
   const g = spec(registry).given([fanout(1)]);
   const queueDeadline = T0 + DEFAULT_QUEUE_TIMEOUT_MS;
-  g.when(wake(T0 + 1_000)).then(({ changed }) => t.false(changed, "its start-to-close budget does not run while it waits"));
+  g.when(wake(T0 + 1_000)).then(({ changed }) =>
+    t.false(changed, "its start-to-close budget does not run while it waits"),
+  );
   g.when(wake(queueDeadline)).then(({ record, outbox }) => {
     t.is(record.status, "failed");
     t.is(record.error?.code, ErrorCode.QueueTimeout);
@@ -165,7 +167,10 @@ test("a started task that runs past its start-to-close is re-dispatched with att
       [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS]],
     );
     t.deepEqual(record.timers, { "task/t1/2": T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS });
-    t.deepEqual(cancelsIn(outbox).map((m) => m.payload), [{ run: 1, task_id: "t1", attempt: 1 }]);
+    t.deepEqual(
+      cancelsIn(outbox).map((m) => m.payload),
+      [{ run: 1, task_id: "t1", attempt: 1 }],
+    );
     t.is(logIn(outbox)[0]?.step, "redispatched");
   });
 });
@@ -174,7 +179,10 @@ test("a later delivery of the same attempt restarts its clock; a repeated start 
   const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 + 500 })]);
   g.when(taskStarted("t1", { at: T0 + 600 })).then(({ changed }) => t.false(changed));
   g.when(taskStarted("t1", { at: T0 + 900, delivery: 2, runner: "other:2" })).then(({ record }) => {
-    t.like(record.pending.t1, { deadline: T0 + 1_900, started: { at: T0 + 900, delivery: 2, runner: "other:2", seq: 1 } });
+    t.like(record.pending.t1, {
+      deadline: T0 + 1_900,
+      started: { at: T0 + 900, delivery: 2, runner: "other:2", seq: 1 },
+    });
   });
 });
 
@@ -192,7 +200,12 @@ test("a late result of a superseded attempt is ignored; the current attempt's re
 
 test("after max attempts that each ran past their time, a task fails with TASK_TIMEOUT", (t) => {
   const ran = (attempt: number, at: number) => [taskStarted("t1", { attempt, at }), wake(at + 1_000)];
-  const g = spec(registry).given([fanout(1), ...ran(1, T0), ...ran(2, T0 + 2_000), taskStarted("t1", { attempt: 3, at: T0 + 4_000 })]);
+  const g = spec(registry).given([
+    fanout(1),
+    ...ran(1, T0),
+    ...ran(2, T0 + 2_000),
+    taskStarted("t1", { attempt: 3, at: T0 + 4_000 }),
+  ]);
   g.when(wake(T0 + 5_000)).then(({ record, outbox }) => {
     t.is(record.status, "failed");
     t.is(record.error?.code, ErrorCode.TaskTimeout);
@@ -331,15 +344,31 @@ test("a sibling that completes after the failure is compensated too (partial fan
     failed("part-2", boom),
   ]);
   t.is(g.record?.status, "compensating");
-  t.deepEqual(tasksIn(g.published).filter((m) => m.kind === UNDO_KIND).map((m) => m.task_id), ["compensate-part-1"]);
+  t.deepEqual(
+    tasksIn(g.published)
+      .filter((m) => m.kind === UNDO_KIND)
+      .map((m) => m.task_id),
+    ["compensate-part-1"],
+  );
   const late = completed("part-3", { task: "part-3" });
   g.when(late).then(({ record, outbox }) => {
     t.is(record.status, "compensating");
     t.deepEqual(tasksIn(outbox), [], "one compensation at a time");
     t.true(logIn(outbox).some((e) => e.step === "late.completion"));
   });
-  const all = spec(registry).given([started("fixture-fanout-saga", { tasks: 3 }), completed("part-1", { task: "part-1" }), failed("part-2", boom), late, completed("compensate-part-1", null)]);
-  t.deepEqual(tasksIn(all.published).filter((m) => m.kind === UNDO_KIND).map((m) => m.task_id), ["compensate-part-1", "compensate-part-3"]);
+  const all = spec(registry).given([
+    started("fixture-fanout-saga", { tasks: 3 }),
+    completed("part-1", { task: "part-1" }),
+    failed("part-2", boom),
+    late,
+    completed("compensate-part-1", null),
+  ]);
+  t.deepEqual(
+    tasksIn(all.published)
+      .filter((m) => m.kind === UNDO_KIND)
+      .map((m) => m.task_id),
+    ["compensate-part-1", "compensate-part-3"],
+  );
   all.when(completed("compensate-part-3", null)).then(({ record }) => {
     t.is(record.status, "failed");
     t.is(record.error?.code, "BOOM");

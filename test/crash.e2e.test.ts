@@ -66,7 +66,9 @@ test("SIGKILL of a coordinator and of an actor per role during 200 workflows los
   // process running it was killed after its effect and before its result was applied: the
   // repeat's first run is on a killed process, and there are at most as many as it ran at once.
   const runs = await executions(nats.nc, "effect");
-  const missing = ids.filter((id) => new Set(runs.filter((r) => r.workflow === id).map((r) => r.task)).size !== 2 * TASKS_PER_ROUND);
+  const missing = ids.filter(
+    (id) => new Set(runs.filter((r) => r.workflow === id).map((r) => r.task)).size !== 2 * TASKS_PER_ROUND,
+  );
   t.deepEqual(missing, [], "every task's effect ran");
   const killedPids = new Set(killed.map((s) => s.pid));
   const repeats = repeated(runs);

@@ -99,7 +99,9 @@ test("a task nobody starts fails its workflow with QUEUE_TIMEOUT after its sched
   t.is(rec.error?.code, "QUEUE_TIMEOUT");
   t.regex(rec.error?.message ?? "", /step-1 \(coder\/fixture\.step\) was not started within 5000 ms/);
   const history = await c.history("nobody-home");
-  t.false(history.some((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched")));
+  t.false(
+    history.some((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched")),
+  );
   const tasks = await (await jetstream(nc).jetstreamManager()).streams.info("TASKS");
   t.is(tasks.state.messages, 1, "one copy of the task waited; none was added");
 });

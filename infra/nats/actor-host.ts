@@ -178,8 +178,13 @@ export class ActorHost {
     if (cancel.task_id === undefined) this.#rememberCancel(workflowId, cancel.run);
     for (const run of this.#running.values()) {
       if (!run || run.task.workflow_id !== workflowId || run.task.run > cancel.run) continue;
-      if (cancel.task_id !== undefined && (run.task.task_id !== cancel.task_id || run.task.attempt > (cancel.attempt ?? 0))) continue;
-      const why = cancel.task_id === undefined ? `workflow ${workflowId} cancelled` : `attempt ${run.task.attempt} superseded`;
+      if (
+        cancel.task_id !== undefined &&
+        (run.task.task_id !== cancel.task_id || run.task.attempt > (cancel.attempt ?? 0))
+      )
+        continue;
+      const why =
+        cancel.task_id === undefined ? `workflow ${workflowId} cancelled` : `attempt ${run.task.attempt} superseded`;
       run.abort.abort(new TerminalError(ErrorCode.Cancelled, why));
     }
   }
@@ -187,7 +192,8 @@ export class ActorHost {
   #rememberCancel(workflowId: string, run: number): void {
     this.#cancelledRuns.delete(workflowId);
     this.#cancelledRuns.set(workflowId, run);
-    if (this.#cancelledRuns.size > CANCEL_MEMORY) this.#cancelledRuns.delete(this.#cancelledRuns.keys().next().value as string);
+    if (this.#cancelledRuns.size > CANCEL_MEMORY)
+      this.#cancelledRuns.delete(this.#cancelledRuns.keys().next().value as string);
   }
 
   /** Decodes a delivery, passes it through the fence, and runs it. */
@@ -210,17 +216,26 @@ export class ActorHost {
     await this.#run(task, msg, delivery);
   }
 
-  async #admit(task: TaskMessage, d: Delivery): Promise<{ run: true } | { run: false; reason: string; report?: ErrorInfo }> {
+  async #admit(
+    task: TaskMessage,
+    d: Delivery,
+  ): Promise<{ run: true } | { run: false; reason: string; report?: ErrorInfo }> {
     const cancelledRun = this.#cancelledRuns.get(task.workflow_id);
     if (cancelledRun !== undefined && task.run <= cancelledRun) {
-      return { run: false, reason: "its run was cancelled", report: { code: ErrorCode.Cancelled, message: "not started: the run was cancelled" } };
+      return {
+        run: false,
+        reason: "its run was cancelled",
+        report: { code: ErrorCode.Cancelled, message: "not started: the run was cancelled" },
+      };
     }
     if (isFresh(task, d, Date.now())) return { run: true };
     return await (this.#fence as TaskFence).admit(task, d, Date.now());
   }
 
   async #drop(task: TaskMessage, msg: JsMsg, reason: string, report?: ErrorInfo): Promise<void> {
-    this.#log(`dropped ${task.workflow_id}/${task.task_id} attempt ${task.attempt} delivery ${msg.info.deliveryCount}: ${reason}`);
+    this.#log(
+      `dropped ${task.workflow_id}/${task.task_id} attempt ${task.attempt} delivery ${msg.info.deliveryCount}: ${reason}`,
+    );
     if (report) await this.#report(task, { error: report }, msg).catch(() => undefined);
     msg.term(`dropped: ${reason}`.slice(0, 200));
   }
@@ -239,7 +254,12 @@ export class ActorHost {
       const output = await inSpan(
         `task ${task.kind}`,
         headerValue(msg.headers, Header.TraceParent),
-        { "workflow.id": task.workflow_id, "task.id": task.task_id, "task.kind": task.kind, "actor.role": this.#opts.role },
+        {
+          "workflow.id": task.workflow_id,
+          "task.id": task.task_id,
+          "task.kind": task.kind,
+          "actor.role": this.#opts.role,
+        },
         () => this.#handle(run, msg),
       );
       await run.assertCurrent();
@@ -255,7 +275,8 @@ export class ActorHost {
   async #handle(run: TaskRun, msg: JsMsg): Promise<unknown> {
     const { task } = run;
     const binding = this.#bindings.get(task.kind);
-    if (!binding) throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
+    if (!binding)
+      throw new TerminalError(ErrorCode.UnknownTaskKind, `role ${this.#opts.role} has no handler for '${task.kind}'`);
     return await runBinding(binding, task.input, {
       task,
       delivery: msg.info.deliveryCount,
@@ -305,7 +326,11 @@ export class ActorHost {
     const parsed = TaskMessage.pick({ task_id: true, workflow_id: true, run: true, attempt: true }).safeParse(raw);
     if (!parsed.success) return;
     const task = { ...parsed.data, kind: "", deadline: 0, input: undefined };
-    await this.#report(task, { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } }, msg);
+    await this.#report(
+      task,
+      { error: { code: ErrorCode.InvalidMessage, message: `task message rejected: ${err.message}` } },
+      msg,
+    );
   }
 
   #log(line: string): void {

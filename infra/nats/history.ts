@@ -7,7 +7,7 @@ import { DeliverPolicy } from "@nats-io/jetstream";
 import { decode } from "../../protocol/codec.ts";
 import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { HistoryMessage } from "../../protocol/event.ts";
-import { Stream, Subject } from "../../protocol/subjects.ts";
+import { Header, Stream, Subject } from "../../protocol/subjects.ts";
 import { headerValue } from "./connect.ts";
 
 /** One history entry, numbered from 1 in stream order. */
@@ -30,6 +30,8 @@ export interface HistoryEntry {
 /**
  * Reads the whole history of one workflow: its events and its log, merged by stream sequence
  * (nats-server 2.9 has no multi-subject consumers, so each subject gets an ordered consumer).
+ * A message stored twice under one `Nats-Msg-Id` (published again after the duplicate
+ * window) counts once, at its first place, so numbering and `reset --event N` are stable.
  */
 export async function readHistory(js: JetStreamClient, workflowId: string): Promise<HistoryEntry[]> {
   const [events, logs] = await Promise.all([
@@ -37,7 +39,18 @@ export async function readHistory(js: JetStreamClient, workflowId: string): Prom
     readSubject(js, Subject.log(workflowId)),
   ]);
   const merged = [...events, ...logs].sort((a, b) => a.seq - b.seq);
-  return merged.map((m, i) => toEntry(m, i + 1));
+  return firstOfEachId(merged).map((m, i) => toEntry(m, i + 1));
+}
+
+function firstOfEachId(msgs: JsMsg[]): JsMsg[] {
+  const seen = new Set<string>();
+  return msgs.filter((m) => {
+    const id = headerValue(m.headers, Header.MsgId);
+    if (id === undefined) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 async function readSubject(js: JetStreamClient, subject: string): Promise<JsMsg[]> {

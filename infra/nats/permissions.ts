@@ -218,7 +218,11 @@ function readSubjects(stream: string): string[] {
 
 /** The read-only API subjects `provision(…, {verifyOnly: true})` uses. */
 export function verifyOnlySubjects(): string[] {
-  const streams = [...streamConfigs().map((s) => s.name), ...bucketConfigs().map((b) => kvStream(b.name)), objStream(Bucket.Artifacts)];
+  const streams = [
+    ...streamConfigs().map((s) => s.name),
+    ...bucketConfigs().map((b) => kvStream(b.name)),
+    objStream(Bucket.Artifacts),
+  ];
   return [
     `${API}.INFO`,
     ...streams.map((s) => `${API}.STREAM.INFO.${s}`),

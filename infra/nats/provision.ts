@@ -34,6 +34,8 @@ export interface ProvisionOptions {
   maxTaskDeliveries?: number;
   /** Ack wait of task consumers; actors send working() at a third of it (default 30 s). */
   taskAckWaitMs?: number;
+  /** Duplicate window of every stream (default 15 minutes; tests shorten it to probe what lies beyond). */
+  duplicateWindowMs?: number;
   /** Roles whose task consumers to provision besides the built-in ones (a new role's own). */
   roles?: readonly Role[];
 }
@@ -43,7 +45,11 @@ const ns = (ms: number) => ms * 1_000_000;
 /** The stream configurations, as this code expects them. */
 export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<StreamConfig> & { name: string }> {
   const maxQueued = opts.maxQueued ?? 1_000_000;
-  const common = { storage: StorageType.File, num_replicas: 1, duplicate_window: ns(DUPLICATE_WINDOW_MS) };
+  const common = {
+    storage: StorageType.File,
+    num_replicas: 1,
+    duplicate_window: ns(opts.duplicateWindowMs ?? DUPLICATE_WINDOW_MS),
+  };
   return [
     {
       ...common,
@@ -208,7 +214,11 @@ async function createOrVerify(nc: NatsConnection, opts: ProvisionOptions): Promi
   for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
   for (const { stream, config } of consumerConfigs(opts)) await ensureConsumer(jsm, stream, config);
   for (const want of bucketConfigs()) {
-    const kv = await new Kvm(nc).create(want.name, { history: want.history, ttl: want.ttlMs ?? 0, storage: StorageType.File });
+    const kv = await new Kvm(nc).create(want.name, {
+      history: want.history,
+      ttl: want.ttlMs ?? 0,
+      storage: StorageType.File,
+    });
     const diffs = bucketDiffs(want, await kv.status());
     if (diffs.length) drift(`KV ${want.name}`, diffs);
   }

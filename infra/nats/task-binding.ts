@@ -66,9 +66,13 @@ export function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Ma
   const byKind = new Map<string, TaskBinding>();
   for (const b of bindings) {
     if (b.contract.role !== role) {
-      throw new TerminalError(ErrorCode.ConfigInvalid, `the ${role} host was given a handler of ${contractName(b.contract)}`);
+      throw new TerminalError(
+        ErrorCode.ConfigInvalid,
+        `the ${role} host was given a handler of ${contractName(b.contract)}`,
+      );
     }
-    if (byKind.has(b.contract.kind)) throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
+    if (byKind.has(b.contract.kind))
+      throw new TerminalError(ErrorCode.ConfigInvalid, `two handlers of ${contractName(b.contract)}`);
     byKind.set(b.contract.kind, b);
   }
   return byKind;

@@ -78,16 +78,22 @@ export class TaskFence {
   /** The record's view; `now` also checks the schedule-to-start deadline (not once running). */
   async #againstRecord(task: TaskMessage, d: Delivery, now?: number): Promise<Admission> {
     const rec = await this.#record(task.workflow_id);
-    if (!rec || rec.run !== task.run || TERMINAL.has(rec.status)) return { run: false, reason: "its workflow run has ended" };
+    if (!rec || rec.run !== task.run || TERMINAL.has(rec.status))
+      return { run: false, reason: "its workflow run has ended" };
     const pending = rec.pending[task.task_id];
     if (!pending || pending.attempt !== task.attempt) return { run: false, reason: "a newer attempt replaced it" };
     if (pending.abandoned && !pending.started) {
-      return { run: false, reason: "its workflow is compensating", report: { code: ErrorCode.Cancelled, message: "not started: the workflow is compensating" } };
+      return {
+        run: false,
+        reason: "its workflow is compensating",
+        report: { code: ErrorCode.Cancelled, message: "not started: the workflow is compensating" },
+      };
     }
     if (pending.started && (pending.started.seq !== d.seq || pending.started.delivery > d.delivery)) {
       return { run: false, reason: `delivery ${pending.started.delivery} of message ${pending.started.seq} runs it` };
     }
-    if (now !== undefined && task.deadline < now && !pending.started) return { run: false, reason: "its schedule-to-start deadline passed" };
+    if (now !== undefined && task.deadline < now && !pending.started)
+      return { run: false, reason: "its schedule-to-start deadline passed" };
     return { run: true };
   }
 

@@ -24,7 +24,12 @@ export interface RunPorts {
 
 /** The delivery of a JetStream message, as the fence sees it. */
 export function deliveryOf(msg: JsMsg, republished: boolean): Delivery {
-  return { seq: msg.seq, delivery: msg.info.deliveryCount, republished, storedAt: Math.floor(Number(msg.info.timestampNanos) / 1e6) };
+  return {
+    seq: msg.seq,
+    delivery: msg.info.deliveryCount,
+    republished,
+    storedAt: Math.floor(Number(msg.info.timestampNanos) / 1e6),
+  };
 }
 
 /** One running delivery. */
@@ -63,7 +68,10 @@ export class TaskRun {
     if (!this.#mayBeSuperseded()) return;
     if (await this.#ports.fence.stillCurrent(this.task, this.delivery)) return;
     const t = this.task;
-    throw new TerminalError(ErrorCode.Superseded, `${t.workflow_id}/${t.task_id} attempt ${t.attempt} delivery ${this.delivery.delivery} was taken over`);
+    throw new TerminalError(
+      ErrorCode.Superseded,
+      `${t.workflow_id}/${t.task_id} attempt ${t.attempt} delivery ${this.delivery.delivery} was taken over`,
+    );
   }
 
   #mayBeSuperseded(): boolean {

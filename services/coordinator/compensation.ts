@@ -39,15 +39,27 @@ export function beginCompensation(rec: SagaRecord, entries: LogEntry[], error: E
   rec.status = "compensating";
   rec.compensation = { error, failures: [] };
   const waiting = inflight.length > 0 ? `, waiting for ${inflight.map(([id]) => id).join(", ")} in flight` : "";
-  entries.push({ step: "compensating", text: `compensating ${rec.steps.length} step(s)${waiting}: ${error.code} ${error.message}` });
+  entries.push({
+    step: "compensating",
+    text: `compensating ${rec.steps.length} step(s)${waiting}: ${error.code} ${error.message}`,
+  });
   compensateNext(rec, entries, at);
 }
 
 /** Records the result of one compensation and moves on to the next. */
-export function onCompensationResult(rec: SagaRecord, entries: LogEntry[], taskId: string, error: ErrorInfo | undefined, at: number): void {
+export function onCompensationResult(
+  rec: SagaRecord,
+  entries: LogEntry[],
+  taskId: string,
+  error: ErrorInfo | undefined,
+  at: number,
+): void {
   if (error) {
     rec.compensation?.failures.push({ task_id: taskId, ...error });
-    entries.push({ step: "compensation.failed", text: `compensation of ${taskId} failed: ${error.code} ${error.message}` });
+    entries.push({
+      step: "compensation.failed",
+      text: `compensation of ${taskId} failed: ${error.code} ${error.message}`,
+    });
   } else {
     entries.push({ step: "compensated", text: `${taskId} compensated` });
   }
@@ -55,7 +67,14 @@ export function onCompensationResult(rec: SagaRecord, entries: LogEntry[], taskI
 }
 
 /** A sibling that was in flight settled: a completion is compensated, a failure needs nothing. */
-export function onInflightSettled(rec: SagaRecord, entries: LogEntry[], taskId: string, task: PendingTask, error: ErrorInfo | undefined, at: number): void {
+export function onInflightSettled(
+  rec: SagaRecord,
+  entries: LogEntry[],
+  taskId: string,
+  task: PendingTask,
+  error: ErrorInfo | undefined,
+  at: number,
+): void {
   if (!error && task.compensation) {
     rec.steps.push({ task_id: taskId, compensation: task.compensation });
     entries.push({ step: "late.completion", text: `${taskId} completed after the failure; it will be compensated` });
@@ -72,22 +91,32 @@ function compensateNext(rec: SagaRecord, entries: LogEntry[], at: number): void 
   const next = rec.steps.pop();
   if (next) {
     const c = next.compensation;
-    sendTask(rec, `compensate-${next.task_id}`, {
-      role: c.role,
-      kind: c.kind,
-      input: c.input,
-      attempt: 1,
-      max_attempts: DEFAULT_MAX_ATTEMPTS,
-      timeout_ms: c.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS,
-      queue_timeout_ms: DEFAULT_QUEUE_TIMEOUT_MS,
-      compensates: next.task_id,
-    }, at);
+    sendTask(
+      rec,
+      `compensate-${next.task_id}`,
+      {
+        role: c.role,
+        kind: c.kind,
+        input: c.input,
+        attempt: 1,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+        timeout_ms: c.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS,
+        queue_timeout_ms: DEFAULT_QUEUE_TIMEOUT_MS,
+        compensates: next.task_id,
+      },
+      at,
+    );
     entries.push({ step: "compensating", text: `compensating ${next.task_id} → ${c.role}/${c.kind}` });
     return;
   }
   if (pending.some((t) => t.abandoned)) return;
-  const comp = rec.compensation ?? { error: { code: ErrorCode.Internal, message: "compensation without cause" }, failures: [] };
+  const comp = rec.compensation ?? {
+    error: { code: ErrorCode.Internal, message: "compensation without cause" },
+    failures: [],
+  };
   const failed = comp.failures.map((f) => `${f.task_id}: ${f.code}`).join(", ");
-  const error = failed ? { code: comp.error.code, message: `${comp.error.message}; compensation failed for ${failed}` } : comp.error;
+  const error = failed
+    ? { code: comp.error.code, message: `${comp.error.message}; compensation failed for ${failed}` }
+    : comp.error;
   finish(rec, entries, at, comp.error.code === ErrorCode.Cancelled ? "cancelled" : "failed", { error });
 }

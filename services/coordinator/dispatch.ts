@@ -38,7 +38,8 @@ function specOf(wf: AnyWorkflow, cmd: Dispatch): TaskSpec {
     input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input),
   };
   const queueTimeout = cmd.queue_timeout_ms ?? DEFAULT_QUEUE_TIMEOUT_MS;
-  if (queueTimeout < MIN_QUEUE_TIMEOUT_MS) throw new Error(`queue_timeout_ms must be at least ${MIN_QUEUE_TIMEOUT_MS}, got ${queueTimeout}`);
+  if (queueTimeout < MIN_QUEUE_TIMEOUT_MS)
+    throw new Error(`queue_timeout_ms must be at least ${MIN_QUEUE_TIMEOUT_MS}, got ${queueTimeout}`);
   return {
     role: cmd.role,
     kind: cmd.kind,

@@ -6,7 +6,14 @@
 import { ErrorCode, errorHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import type { Envelope } from "../../protocol/envelope.ts";
 import { childEndedMessage, logMessage, type LogEntry } from "../../protocol/event.ts";
-import { TERMINAL, type PendingTask, type SagaRecord, type SagaStatus, type TaskStart } from "../../protocol/saga.ts";
+import {
+  TERMINAL,
+  type OutboxEntry,
+  type PendingTask,
+  type SagaRecord,
+  type SagaStatus,
+  type TaskStart,
+} from "../../protocol/saga.ts";
 import { Header } from "../../protocol/subjects.ts";
 import { cancelMessage, taskMessage } from "../../protocol/task.ts";
 import { signalMessage, timerMessage } from "../../protocol/workflow.ts";
@@ -87,6 +94,20 @@ export function markStarted(rec: SagaRecord, taskId: string, start: TaskStart): 
   armTimer(rec, taskTimerId(taskId, task.attempt), deadline);
 }
 
+/**
+ * The outbox marked as published again (header `Patchbay-Republished`): for a step or a scan
+ * that cannot know whether an earlier one published it. A copy of a task so marked is checked
+ * by the actor that takes it; a copy of any other message is harmless (results are fenced by
+ * attempt, starts by id, history is read by message id).
+ */
+export function markRepublished(outbox: readonly OutboxEntry[]): OutboxEntry[] {
+  return outbox.map((entry) =>
+    "task" in entry
+      ? { ...entry, republished: true }
+      : { ...entry, headers: { ...entry.headers, [Header.Republished]: "1" } },
+  );
+}
+
 /** The outbox as messages: task references become the current attempt's task message. */
 export function outboxMessages(rec: SagaRecord): Envelope[] {
   const out: Envelope[] = [];
@@ -107,7 +128,9 @@ export function outboxMessages(rec: SagaRecord): Envelope[] {
       timeout_ms: task.timeout_ms,
       input: task.input,
     };
-    out.push(taskMessage(task.role, msg, traceHeaders(rec)));
+    const headers: Record<string, string> = traceHeaders(rec);
+    if (entry.republished) headers[Header.Republished] = "1";
+    out.push(taskMessage(task.role, msg, headers));
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { startSpan } from "../../infra/telemetry/tracing.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 import type { SagaInput } from "./step.ts";
 import { foldInputs } from "./fold.ts";
-import { outboxMessages } from "./record.ts";
+import { markRepublished, outboxMessages } from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";
 import { RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
 import { consumeInputs, type InputSink } from "./inputs.ts";
@@ -29,6 +29,11 @@ export interface CoordinatorOptions {
   log?: (line: string) => void;
   /** Called after a record is written and before its outbox is published (fault injection). */
   afterWrite?: (rec: SagaRecord) => void;
+  /**
+   * Clear published outboxes of idle records (default true). False leaves them as a replica
+   * that died before its sweep would (fault injection).
+   */
+  clearPublishedOutboxes?: boolean;
 }
 
 /** One item waiting in a workflow's mailbox; `done` acks (or naks) its message. */
@@ -55,6 +60,7 @@ export class Coordinator implements InputSink {
   #sweeper?: NodeJS.Timeout;
   #idle = Promise.resolve();
   #sweeping = false;
+  readonly #clearPublished: boolean;
 
   constructor(opts: CoordinatorOptions) {
     this.nc = opts.nc;
@@ -63,6 +69,7 @@ export class Coordinator implements InputSink {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
     if (opts.afterWrite) this.#afterWrite = opts.afterWrite;
+    this.#clearPublished = opts.clearPublishedOutboxes ?? true;
   }
 
   /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
@@ -71,7 +78,7 @@ export class Coordinator implements InputSink {
     this.#store = new SagaStore(kv);
     await this.#healOutboxes();
     this.#stops = await consumeInputs(this);
-    this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
+    if (this.#clearPublished) this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
   }
 
   /** Stops consuming, finishes the steps in flight, clears what it published. */
@@ -146,8 +153,10 @@ export class Coordinator implements InputSink {
   #fold(id: string, current: Versioned | undefined, inputs: SagaInput[]): SagaRecord | undefined {
     const store = this.#store as SagaStore;
     let rec = current?.rec;
-    if (rec && current && store.isPublished(id, current.revision) && rec.outbox.length > 0)
-      rec = { ...rec, outbox: [] };
+    // An outbox this replica published is dropped; any other may or may not have gone out.
+    if (rec && current && rec.outbox.length > 0) {
+      rec = { ...rec, outbox: store.isPublished(id, current.revision) ? [] : markRepublished(rec.outbox) };
+    }
     const folded = foldInputs(this.registry, rec, inputs);
     for (const orphan of folded.orphans) this.log(`${orphan.kind} input for unknown workflow ${id} dropped`);
     return folded.record;
@@ -158,7 +167,7 @@ export class Coordinator implements InputSink {
     if (!next) {
       // Nothing new; heal an outbox another replica may have written but not published.
       if (current && outboxToHeal(current.rec, this.now()) && !store.isPublished(id, current.revision))
-        await this.#publish(current);
+        await this.#publish(current, true);
       return;
     }
     const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
@@ -171,8 +180,9 @@ export class Coordinator implements InputSink {
     }
   }
 
-  async #publish(v: Versioned): Promise<void> {
-    await publishAll(this.nc, this.js, outboxMessages(v.rec));
+  async #publish(v: Versioned, republished = false): Promise<void> {
+    const rec = republished ? { ...v.rec, outbox: markRepublished(v.rec.outbox) } : v.rec;
+    await publishAll(this.nc, this.js, outboxMessages(rec));
     (this.#store as SagaStore).markPublished(v.rec.id, v.revision, this.now());
   }
 
@@ -184,7 +194,7 @@ export class Coordinator implements InputSink {
       await Promise.all(
         ids.slice(i, i + 64).map(async (id) => {
           const v = await store.read(id);
-          if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v);
+          if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v, true);
         }),
       );
     }

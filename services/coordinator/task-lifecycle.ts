@@ -46,20 +46,31 @@ function settle(rec: SagaRecord, step: Step, taskId: string, task: PendingTask, 
   if (task.compensates) return onCompensationResult(rec, step.entries, task.compensates, error, event.at);
   if (task.abandoned) return onInflightSettled(rec, step.entries, taskId, task, error, event.at);
   if (rec.status !== "running") return;
-  if (event.type === "task.completed" && task.compensation) rec.steps.push({ task_id: taskId, compensation: task.compensation });
+  if (event.type === "task.completed" && task.compensation)
+    rec.steps.push({ task_id: taskId, compensation: task.compensation });
   step.consult(rec, event);
 }
 
 /** The decider's view of a task result: the output parsed by the task's contract, or the failure. */
 function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTask, input: EventInput): WorkflowEvent {
   const { at } = input.event.data;
-  const failure = (error: ErrorInfo): WorkflowEvent => ({ type: "task.failed", at, task_id: taskId, kind: task.kind, error });
-  if (input.event.type === "task.failed/v1") return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
+  const failure = (error: ErrorInfo): WorkflowEvent => ({
+    type: "task.failed",
+    at,
+    task_id: taskId,
+    kind: task.kind,
+    error,
+  });
+  if (input.event.type === "task.failed/v1")
+    return failure(input.error ?? { code: ErrorCode.TaskFailed, message: "task failed" });
   const raw = (input.event as Extract<EventMessage, { type: "task.completed/v1" }>).data.output;
   if (task.compensates) return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: raw };
   const contract = wf && taskContract(wf, task.kind);
   if (!contract) {
-    return failure({ code: ErrorCode.InvalidOutput, message: `no contract for ${task.role}/${task.kind} in this workflow's definition` });
+    return failure({
+      code: ErrorCode.InvalidOutput,
+      message: `no contract for ${task.role}/${task.kind} in this workflow's definition`,
+    });
   }
   try {
     return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: parseTaskOutput(contract, raw) };
@@ -80,7 +91,10 @@ export function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at:
   if (task.started && task.attempt < task.max_attempts && !task.abandoned) {
     rec.outbox.push(cancelMessage(rec.id, rec.run, { task_id: taskId, attempt: task.attempt }));
     sendTask(rec, taskId, { ...task, attempt: task.attempt + 1 }, at);
-    step.entries.push({ step: "redispatched", text: `${taskId} ran past ${task.timeout_ms} ms on ${task.started.runner}, attempt ${task.attempt + 1}` });
+    step.entries.push({
+      step: "redispatched",
+      text: `${taskId} ran past ${task.timeout_ms} ms on ${task.started.runner}, attempt ${task.attempt + 1}`,
+    });
     return true;
   }
   delete rec.pending[taskId];
@@ -92,7 +106,13 @@ export function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at:
 
 function deadlineError(taskId: string, task: PendingTask): ErrorInfo {
   if (!task.started) {
-    return { code: ErrorCode.QueueTimeout, message: `task ${taskId} (${task.role}/${task.kind}) was not started within ${task.queue_timeout_ms} ms` };
+    return {
+      code: ErrorCode.QueueTimeout,
+      message: `task ${taskId} (${task.role}/${task.kind}) was not started within ${task.queue_timeout_ms} ms`,
+    };
   }
-  return { code: ErrorCode.TaskTimeout, message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms` };
+  return {
+    code: ErrorCode.TaskTimeout,
+    message: `task ${taskId} (${task.kind}) timed out after ${task.attempt} attempts of ${task.timeout_ms} ms`,
+  };
 }

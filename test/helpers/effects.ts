@@ -15,7 +15,10 @@ export interface Execution extends FixtureExecution {
 /** Every recorded execution of effect `kind` (`effect`, `step`, `undo`), of one workflow or all, in order. */
 export async function executions(nc: NatsConnection, kind: string, workflow = "*"): Promise<Execution[]> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get("FIXTURE", { filter_subjects: `fixture.${kind}.${workflow === "*" ? ">" : workflow}`, deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get("FIXTURE", {
+    filter_subjects: `fixture.${kind}.${workflow === "*" ? ">" : workflow}`,
+    deliver_policy: DeliverPolicy.All,
+  });
   let pending = (await consumer.info(true)).num_pending;
   const out: Execution[] = [];
   while (pending > 0) {
@@ -36,6 +39,7 @@ export const tasksOf = (list: Execution[]): string[] => list.map((e) => e.task);
 /** Task ids executed more than once, with the pids that ran them. */
 export function repeated(list: Execution[]): Map<string, number[]> {
   const byTask = new Map<string, number[]>();
-  for (const e of list) byTask.set(`${e.workflow}/${e.task}`, [...(byTask.get(`${e.workflow}/${e.task}`) ?? []), e.pid]);
+  for (const e of list)
+    byTask.set(`${e.workflow}/${e.task}`, [...(byTask.get(`${e.workflow}/${e.task}`) ?? []), e.pid]);
   return new Map([...byTask].filter(([, pids]) => pids.length > 1));
 }

@@ -132,7 +132,10 @@ export interface EventOpts {
 }
 
 /** An actor's report that it started task `taskId` (delivery 1 of stream sequence 1 on `spec:1` by default). */
-export function taskStarted(taskId: string, opts: EventOpts & { delivery?: number; seq?: number; runner?: string } = {}): EventInput {
+export function taskStarted(
+  taskId: string,
+  opts: EventOpts & { delivery?: number; seq?: number; runner?: string } = {},
+): EventInput {
   const data = {
     run: opts.run ?? 1,
     at: opts.at ?? T0,
