@@ -46,6 +46,8 @@ export const ErrorCode = {
   MergeConflict: "MERGE_CONFLICT",
   NothingToMerge: "NOTHING_TO_MERGE",
   ForgeConflict: "FORGE_CONFLICT",
+  /** A workflow's saga record outgrew what one message may hold: the workflow fails rather than loop. */
+  RecordTooLarge: "RECORD_TOO_LARGE",
   /** A client gave up waiting for a workflow to end. */
   WaitTimeout: "WAIT_TIMEOUT",
   /** A registered workflow dispatches to a role no process serves. */

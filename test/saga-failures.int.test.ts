@@ -6,7 +6,7 @@
 // QUEUE_TIMEOUT, and one that hangs after starting is re-dispatched after its start-to-close.
 import test from "ava";
 import { jetstream } from "@nats-io/jetstream";
-import { startTestNats } from "./helpers/nats.ts";
+import { eventually, startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
@@ -35,6 +35,11 @@ test("a task that always throws fails after its deliveries; the error is in the 
   const failed = history.find((e) => e.message?.type === "task.failed/v1");
   t.is(failed?.error?.code, "FIXTURE_FLAKY");
   t.is(history.at(-1)?.error?.code, "FIXTURE_FLAKY", "the final log entry carries the error");
+  const jsm = await jetstream(nc).jetstreamManager();
+  await eventually(
+    async () => (await jsm.streams.info("TASKS")).state.messages === 0,
+    "the failed task to leave the work queue (terminated, never redelivered)",
+  );
 });
 
 test("an undecodable task goes to the DLQ and the host keeps serving", async (t) => {

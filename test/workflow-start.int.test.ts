@@ -83,6 +83,11 @@ test("an undecodable start lands in the DLQ with its reason; the next start stil
   t.is(dlq.length, 2);
   t.true(dlq.every((e) => e.original_subject === "workflow.start.bench-fanout" && e.code === "INVALID_MESSAGE"));
   t.regex(dlq[1].reason, /id/);
+  const jsm = await jetstreamManager(nc);
+  await eventually(
+    async () => (await jsm.streams.info(Stream.Workflows)).state.messages === 0,
+    "the dead-lettered starts to leave the work queue (terminated, never redelivered)",
+  );
 });
 
 test("a repeated start reaching a replica that never saw the workflow changes nothing", async (t) => {

@@ -237,7 +237,7 @@ export class ActorHost {
       `dropped ${task.workflow_id}/${task.task_id} attempt ${task.attempt} delivery ${msg.info.deliveryCount}: ${reason}`,
     );
     if (report) await this.#report(task, { error: report }, msg).catch(() => undefined);
-    msg.term(`dropped: ${reason}`.slice(0, 200));
+    msg.term(); // no reason: nats-server 2.9 ignores "+TERM <reason>" and redelivers
   }
 
   async #run(task: TaskMessage, msg: JsMsg, delivery: Delivery): Promise<void> {
@@ -302,7 +302,7 @@ export class ActorHost {
     const error = signal.aborted ? ensureError(signal.reason).toInfo() : err.toInfo();
     try {
       await this.#report(run.task, { error }, msg);
-      msg.term(`${error.code}: ${error.message}`.slice(0, 200));
+      msg.term(); // no reason: nats-server 2.9 ignores "+TERM <reason>" and redelivers
     } catch (publishErr) {
       this.#log(`cannot report failure of ${run.task.task_id}: ${ensureError(publishErr).message}`);
       msg.nak(backoffMs(msg.info.deliveryCount));

@@ -1,12 +1,14 @@
 /**
  * The coordinator's four durable consumers (starts, signals, timers, events) and how each
  * message becomes a saga input. Undecodable messages go to the DLQ with the reason; an
- * undecodable event also fails the workflow it was addressed to.
+ * undecodable event also fails the workflow it was addressed to, before it is dead-lettered.
+ * A signal for a workflow whose start is not applied yet is held (redelivered with backoff)
+ * for up to {@link SIGNAL_HOLD_MS}.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { decode, parseOrThrow } from "../../protocol/codec.ts";
-import { ErrorCode, TerminalError, ensureError, errorFromHeaders } from "../../protocol/errors.ts";
+import { ErrorCode, TerminalError, ensureError, errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { EventMessage, signalReceivedMessage, timerFiredMessage } from "../../protocol/event.ts";
 import { ResetPayload, SignalMessage, StartMessage, TimerMessage } from "../../protocol/workflow.ts";
 import { Consumer, Header, ID_PATTERN, Stream, lastToken, token } from "../../protocol/subjects.ts";
@@ -34,6 +36,8 @@ export interface InputSink {
 type Handler = (sink: InputSink, msg: JsMsg) => Promise<void>;
 
 const MAX_IN_FLIGHT = 4_096;
+/** How long a signal waits for its workflow's start to be applied before it is dead-lettered (NOT_FOUND). */
+export const SIGNAL_HOLD_MS = 5 * 60_000;
 
 /** Binds every coordinator consumer; returns functions that stop them. */
 export async function consumeInputs(sink: InputSink): Promise<Array<() => Promise<void>>> {
@@ -71,11 +75,21 @@ async function bind(sink: InputSink, stream: string, name: string, handler: Hand
   };
 }
 
+/** Epoch ms when the message was stored. */
+function storedAt(msg: JsMsg): number {
+  return Math.floor(Number(msg.info.timestampNanos) / 1e6);
+}
+
+/** Backoff of an input that cannot be applied yet: 100 ms doubling to 5 s. */
+function redeliveryDelay(msg: JsMsg): number {
+  return Math.min(5_000, 100 * 2 ** Math.min(msg.info.deliveryCount, 6));
+}
+
 function settleOnce(sink: InputSink, id: string, input: SagaInput, msg: JsMsg): Promise<void> {
   return new Promise((resolve) => {
     sink.enqueue(id, input, (err) => {
       if (!err) msg.ack();
-      else msg.nak(Math.min(5_000, 100 * 2 ** Math.min(msg.info.deliveryCount, 6)));
+      else msg.nak(redeliveryDelay(msg));
       resolve();
     });
   });
@@ -124,17 +138,23 @@ async function onEvent(sink: InputSink, msg: JsMsg): Promise<void> {
   try {
     event = decode(msg.data, EventMessage);
   } catch (err) {
-    const reason = ensureError(err).toInfo();
-    await deadLetter(sink.js, msg, reason);
-    const error = {
-      code: ErrorCode.InvalidMessage,
-      message: `undecodable event at HISTORY seq ${msg.seq}: ${reason.message}`,
-    };
-    sink.enqueue(id, { kind: "poison", at: sink.now(), error }, () => undefined);
-    return;
+    return await onPoisonEvent(sink, msg, id, ensureError(err).toInfo());
   }
   const error = errorFromHeaders((name) => headerValue(msg.headers, name));
   await settleOnce(sink, id, { kind: "event", event, ...(error ? { error } : {}) }, msg);
+}
+
+/** An undecodable event fails its workflow first; only once that is written is it dead-lettered. */
+async function onPoisonEvent(sink: InputSink, msg: JsMsg, id: string, reason: ErrorInfo): Promise<void> {
+  const error = {
+    code: ErrorCode.InvalidMessage,
+    message: `undecodable event at HISTORY seq ${msg.seq}: ${reason.message}`,
+  };
+  const failed = await new Promise<Error | undefined>((resolve) =>
+    sink.enqueue(id, { kind: "poison", at: sink.now(), error }, resolve),
+  );
+  if (failed) return msg.nak(redeliveryDelay(msg));
+  await deadLetter(sink.js, msg, reason);
 }
 
 async function onSignal(sink: InputSink, msg: JsMsg): Promise<void> {
@@ -142,7 +162,12 @@ async function onSignal(sink: InputSink, msg: JsMsg): Promise<void> {
   try {
     const signal = decode(msg.data, SignalMessage);
     const rec = await sink.record(id);
-    if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+    if (!rec && sink.now() - storedAt(msg) < SIGNAL_HOLD_MS) return msg.nak(redeliveryDelay(msg));
+    if (!rec)
+      throw new TerminalError(
+        ErrorCode.NotFound,
+        `no workflow '${id}' (the signal waited ${SIGNAL_HOLD_MS} ms for its start)`,
+      );
     if (signal.name === "reset") return await onReset(sink, msg, rec, signal.payload);
     await publishAll(sink.nc, sink.js, [signalReceivedMessage(id, msg.seq, signal, sink.now())]);
     msg.ack();

@@ -161,6 +161,30 @@ export function cancelChildren(rec: SagaRecord): void {
     rec.outbox.push(signalMessage(child, "cancel", undefined, `${rec.id}/${rec.run}/cancel/${child}`));
 }
 
+/**
+ * The record that replaces one too large to store: state, input, result and compensation
+ * steps dropped (the history keeps the input and every result), the workflow failed with
+ * RECORD_TOO_LARGE.
+ */
+export function oversizedFailure(rec: SagaRecord, at: number, bytes: number, limit: number): SagaRecord {
+  const draft: SagaRecord = {
+    ...draftOf(rec),
+    state: null,
+    input: null,
+    steps: [],
+    outbox: rec.outbox.filter((e) => "task" in e),
+  };
+  delete draft.result;
+  const entries: LogEntry[] = [];
+  const error = {
+    code: ErrorCode.RecordTooLarge,
+    message: `the workflow's record grew to ${bytes} bytes, over the ${limit} bytes one message may hold`,
+  };
+  finish(draft, entries, at, "failed", { error });
+  writeLog(draft, entries, at, error);
+  return draft;
+}
+
 /** Ends the saga: tells actors to stop its tasks, disarms timers, reports to a parent. */
 export function finish(
   rec: SagaRecord,

@@ -15,9 +15,9 @@ import { startSpan } from "../../infra/telemetry/tracing.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 import type { SagaInput } from "./step.ts";
 import { foldInputs } from "./fold.ts";
-import { markRepublished, outboxMessages } from "./record.ts";
+import { markRepublished, outboxMessages, oversizedFailure } from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";
-import { RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
+import { RecordTooLarge, RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
 import { consumeInputs, type InputSink } from "./inputs.ts";
 
 /** Ports and options of a coordinator replica. */
@@ -27,6 +27,8 @@ export interface CoordinatorOptions {
   /** Clock (epoch ms); injected so tests can drive time. */
   now?: () => number;
   log?: (line: string) => void;
+  /** Called before a record is written; throwing fails that write (fault injection). */
+  beforeWrite?: (rec: SagaRecord) => void;
   /** Called after a record is written and before its outbox is published (fault injection). */
   afterWrite?: (rec: SagaRecord) => void;
   /**
@@ -43,6 +45,8 @@ interface Waiting {
 }
 
 const MAX_CONFLICT_RETRIES = 50;
+/** Room left in a message for the KV headers. */
+const RECORD_HEADROOM_BYTES = 8_192;
 const SWEEP_INTERVAL_MS = 100;
 
 /** A coordinator replica; any number may run against the same bucket. */
@@ -53,6 +57,7 @@ export class Coordinator implements InputSink {
   readonly now: () => number;
   readonly log: (line: string) => void;
   readonly #afterWrite?: (rec: SagaRecord) => void;
+  readonly #beforeWrite?: (rec: SagaRecord) => void;
   #store?: SagaStore;
   readonly #mailboxes = new Map<string, Waiting[]>();
   readonly #busy = new Set<string>();
@@ -69,13 +74,14 @@ export class Coordinator implements InputSink {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
     if (opts.afterWrite) this.#afterWrite = opts.afterWrite;
+    if (opts.beforeWrite) this.#beforeWrite = opts.beforeWrite;
     this.#clearPublished = opts.clearPublishedOutboxes ?? true;
   }
 
   /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
   async start(): Promise<void> {
     const kv = await new Kvm(this.nc).open(Bucket.Sagas);
-    this.#store = new SagaStore(kv);
+    this.#store = new SagaStore(kv, (this.nc.info?.max_payload ?? 1_048_576) - RECORD_HEADROOM_BYTES);
     await this.#healOutboxes();
     this.#stops = await consumeInputs(this);
     if (this.#clearPublished) this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
@@ -172,11 +178,25 @@ export class Coordinator implements InputSink {
     }
     const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
     try {
-      const revision = await store.write(next, current?.revision);
-      this.#afterWrite?.(next);
-      await this.#publish({ rec: next, revision });
+      const written = await this.#write(next, current?.revision);
+      this.#afterWrite?.(written.rec);
+      await this.#publish(written);
     } finally {
       span.end();
+    }
+  }
+
+  /** Writes `next`; a record too large to store is replaced by its failure (RECORD_TOO_LARGE). */
+  async #write(next: SagaRecord, revision: number | undefined): Promise<Versioned> {
+    const store = this.#store as SagaStore;
+    this.#beforeWrite?.(next);
+    try {
+      return { rec: next, revision: await store.write(next, revision) };
+    } catch (err) {
+      if (!(err instanceof RecordTooLarge)) throw err;
+      this.log(err.message);
+      const failed = oversizedFailure(next, this.now(), err.bytes, err.limit);
+      return { rec: failed, revision: await store.write(failed, revision) };
     }
   }
 

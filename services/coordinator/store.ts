@@ -18,6 +18,18 @@ export interface Versioned {
   cached?: boolean;
 }
 
+/** Thrown when a record would not fit in one message of the server: its workflow must fail instead. */
+export class RecordTooLarge extends Error {
+  readonly bytes: number;
+  readonly limit: number;
+  constructor(id: string, bytes: number, limit: number) {
+    super(`saga record of ${id} is ${bytes} bytes, over the ${limit} bytes one message may hold`);
+    this.name = "RecordTooLarge";
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
 /** Thrown when a revision-checked write lost the race. */
 export class RevisionConflict extends Error {
   constructor(id: string) {
@@ -36,8 +48,12 @@ export class SagaStore {
   /** Records whose outbox this process published: id → revision and when. */
   readonly #published = new Map<string, { revision: number; at: number }>();
 
-  constructor(kv: KV) {
+  readonly #maxBytes: number;
+
+  /** `maxBytes`: the largest encoded record this store writes (the server's max payload, less room for headers). */
+  constructor(kv: KV, maxBytes = 1_048_576 - 8_192) {
     this.#kv = kv;
+    this.#maxBytes = maxBytes;
   }
 
   /** Reads a record (cache first); undefined when it does not exist. */
@@ -72,8 +88,9 @@ export class SagaStore {
 
   /** Writes `rec`: create when `revision` is undefined, else compare-and-set on it. */
   async write(rec: SagaRecord, revision: number | undefined): Promise<number> {
+    const data = encode(rec);
+    if (data.length > this.#maxBytes) throw new RecordTooLarge(rec.id, data.length, this.#maxBytes);
     try {
-      const data = encode(rec);
       const next =
         revision === undefined ? await this.#kv.create(rec.id, data) : await this.#kv.update(rec.id, data, revision);
       this.#remember(rec.id, { rec, revision: next });
