@@ -1,0 +1,50 @@
+// Proves issue 14's "queued is not late" on a real nats-server: one coder at concurrency 1
+// takes 10 workflows of 3 tasks of 1.5 s each (45 s of work queued at once), with a
+// start-to-close of 3.5 s — far less than the last task waits in the queue. No task is
+// re-dispatched, every task runs exactly once (executions counted where nothing deduplicates
+// them), and every workflow completes; while the backlog lasts, `status` shows each pending
+// task as queued or running.
+import test from "ava";
+import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
+import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
+import { fixtureRegistry } from "./fixtures/workflows/index.ts";
+import { executions, repeated } from "./helpers/effects.ts";
+import { eventually, startTestNats } from "./helpers/nats.ts";
+import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+
+const WORKFLOWS = 10;
+const TASKS = 3;
+
+test("a backlog on one worker at concurrency 1: no re-dispatch, each task once, all complete", async (t) => {
+  const { nc } = await startTestNats(t);
+  await ensureFixtureStream(nc);
+  await startCoordinator(t, nc, fixtureRegistry().register(effectsWorkflow));
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})), 1);
+  const c = client(t, nc);
+  const ids = Array.from({ length: WORKFLOWS }, (_, i) => `backlog-${i}`);
+  const input = { tasks: TASKS, ms: 1_500, rounds: 1, task_timeout_ms: 3_500 };
+  await Promise.all(ids.map((id) => c.start("effects", input, { id })));
+
+  const last = await eventually(async () => {
+    const rec = await c.status(ids.at(-1) as string);
+    return rec && Object.keys(rec.pending).length === TASKS && rec;
+  }, "the last workflow's tasks to be queued");
+  t.true(
+    Object.values(last.pending).every((task) => task.started === undefined),
+    "its tasks wait, not started",
+  );
+
+  const records = await Promise.all(ids.map((id) => c.wait(id, 110_000)));
+  t.deepEqual(
+    records.map((r) => r.status),
+    ids.map(() => "completed"),
+  );
+  const runs = await executions(nc, "effect");
+  t.is(runs.length, WORKFLOWS * TASKS, "each task ran");
+  t.deepEqual([...repeated(runs)], [], "no task ran twice");
+  const histories = await Promise.all(ids.map((id) => c.history(id)));
+  const redispatched = histories
+    .flat()
+    .filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"));
+  t.deepEqual(redispatched, [], "no task was re-dispatched");
+});
