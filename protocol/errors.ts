@@ -44,6 +44,8 @@ export const ErrorCode = {
   AnalysisFileTooLarge: "ANALYSIS_FILE_TOO_LARGE",
   PrNotOpen: "PR_NOT_OPEN",
   MergeConflict: "MERGE_CONFLICT",
+  /** A branch moved after the commit a task was asked to work on: nothing is pushed over it. */
+  BranchMoved: "BRANCH_MOVED",
   NothingToMerge: "NOTHING_TO_MERGE",
   ForgeConflict: "FORGE_CONFLICT",
   /** A workflow's saga record outgrew what one message may hold: the workflow fails rather than loop. */

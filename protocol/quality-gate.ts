@@ -19,6 +19,12 @@ export const CHECK_IDS = [
 /** One check id. */
 export type CheckId = (typeof CHECK_IDS)[number];
 
+/**
+ * Installing a repository's dependencies has this budget of its own, on top of a check's (or
+ * an auto-fix's) timeout: the task's start-to-close is the two together.
+ */
+export const INSTALL_BUDGET_MS = 120_000;
+
 /** Display names; blocking issues read `[<name>] <text>`. */
 export const CHECK_NAMES: Record<CheckId, string> = {
   unit_tests: "Unit Tests",
@@ -161,6 +167,8 @@ export const AutofixOutput = z.object({
   fixed: z.number().int(),
   files: z.array(z.string()),
   tools: z.array(z.string()),
+  /** Why nothing was applied, when an auto-fix was attempted and did not land. */
+  not_applied: z.string().optional(),
 });
 /** Output of `gate.autofix`. */
 export type AutofixOutput = z.infer<typeof AutofixOutput>;

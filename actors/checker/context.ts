@@ -6,6 +6,7 @@
 import type { SimpleGit } from "simple-git";
 import type { CachedRepo } from "../../infra/git/index.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { INSTALL_BUDGET_MS } from "../../protocol/quality-gate.ts";
 import type { Exec } from "./exec.ts";
 import { commandPath, createExec } from "./exec.ts";
 import { installDependencies } from "./install.ts";
@@ -57,28 +58,41 @@ export async function checkoutSha(git: SimpleGit, sha: string | undefined, what:
   return sha;
 }
 
-/** Detects the project in `dir`, binds an Exec to it and installs dependencies when asked. */
+/**
+ * How long a tree's commands may take. Installing dependencies has its own budget; the
+ * commands' budget starts when the install is done (`commandsMs`), or ends at a fixed time
+ * (`commandsBy`: a base tree shares its head's). A check's own timeout is never eaten by
+ * waiting in a queue or by installing.
+ */
+export interface TreeBudget {
+  installMs: number;
+  commandsMs?: number;
+  commandsBy?: number;
+}
+
+/** Detects the project in `dir`, installs dependencies when asked, and binds an Exec to the commands' budget. */
 export async function prepareTree(
   ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">,
   dir: string,
   sha: string,
-  deadline: number,
+  budget: TreeBudget,
   install: boolean,
   signal?: AbortSignal,
 ): Promise<Tree> {
-  const exec = createExec({
-    dir,
-    deadline,
-    now: ports.now,
-    run: ports.run,
-    inherit: ports.inherit,
-    ...(ports.packageCache ? { packageCache: ports.packageCache } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const execBy = (deadline: number) =>
+    createExec({
+      dir,
+      deadline,
+      now: ports.now,
+      run: ports.run,
+      inherit: ports.inherit,
+      ...(ports.packageCache ? { packageCache: ports.packageCache } : {}),
+      ...(signal ? { signal } : {}),
+    });
   const project = await detectProject(dir);
-  const tree: Tree = { dir, sha, project, exec };
-  if (install) tree.install = await installDependencies(exec, project);
-  return tree;
+  const installed = install ? await installDependencies(execBy(ports.now() + budget.installMs), project) : undefined;
+  const commandsBy = budget.commandsBy ?? ports.now() + (budget.commandsMs ?? 0);
+  return { dir, sha, project, exec: execBy(commandsBy), ...(installed ? { install: installed } : {}) };
 }
 
 /** Lists tracked files. */
@@ -108,7 +122,7 @@ export function createContext(
     withBase: (fn) =>
       ports.workspaces.withWorktree(repo, { ref: req.target.base }, async (dir, baseGit) => {
         const sha = await checkoutSha(baseGit, req.target.base_sha, "base");
-        return fn(await prepareTree(ports, dir, sha, deadline, true, req.signal));
+        return fn(await prepareTree(ports, dir, sha, { installMs: INSTALL_BUDGET_MS, commandsBy: deadline }, true, req.signal));
       }),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { CHECK_NAMES, CheckOutcome, GateTasks, type CheckTaskInput } from "../../protocol/quality-gate.ts";
+import { CHECK_NAMES, CheckOutcome, GateTasks, INSTALL_BUDGET_MS, type CheckTaskInput } from "../../protocol/quality-gate.ts";
 import { CHECKS } from "./checks/index.ts";
 import { checkoutSha, createContext, prepareTree } from "./context.ts";
 import { failed } from "./findings.ts";
@@ -20,8 +20,7 @@ export async function runCheck(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CheckOutcome> {
   const started = ports.now();
-  const deadline = started + input.timeout_ms;
-  const findings = await findingsOf(ports, input, signal, deadline);
+  const findings = await findingsOf(ports, input, signal);
   const finished = ports.now();
   return CheckOutcome.parse({
     id: input.check,
@@ -43,14 +42,15 @@ async function findingsOf(
   ports: CheckerPorts,
   input: CheckTaskInput,
   signal: AbortSignal,
-  deadline: number,
 ): Promise<CheckFindings> {
   const definition = CHECKS[input.check];
   const repo = await ports.workspaces.ensureClone(input.target.repo);
   throwIfAborted(signal, "the worktree");
   return ports.workspaces.withWorktree(repo, { ref: input.target.branch }, async (dir, git) => {
     const sha = await checkoutSha(git, input.target.head_sha, "head");
-    const head = await prepareTree(ports, dir, sha, deadline, definition.install !== "none", signal);
+    const budget = { installMs: INSTALL_BUDGET_MS, commandsMs: input.timeout_ms };
+    const head = await prepareTree(ports, dir, sha, budget, definition.install !== "none", signal);
+    const deadline = ports.now() + head.exec.remainingMs();
     if (definition.install === "required" && head.install?.ok === false && head.install.issue !== undefined) {
       return failed(head.install.issue);
     }

@@ -137,7 +137,8 @@ async function remoteBranchHead(context: GitContext, repo: CachedRepo, ref: stri
 async function addWorktree(env: WorktreeEnv, repo: CachedRepo, sha: string, options: WorktreeOptions): Promise<string> {
   await mkdir(env.worktreesDir, { recursive: true });
   const dir = await mkdtemp(join(env.worktreesDir, `${repo.key}-`));
-  const checkout = options.branch === undefined ? ["--detach"] : ["-B", options.branch];
+  // --force: a worktree a killed process left behind must not block a branch checkout.
+  const checkout = options.branch === undefined ? ["--detach"] : ["--force", "-B", options.branch];
   try {
     await withLock(cacheLockPath(env.layout, repo.key), { timeoutMs: env.layout.lockTimeoutMs }, () =>
       makeGit(env.context, repo.dir).raw(["worktree", "add", "--quiet", ...checkout, dir, sha]),
@@ -177,6 +178,10 @@ async function removeWorktree(
 export interface PushOptions {
   /** Overwrite the remote branch even if it is not an ancestor (default false). */
   force?: boolean;
+  /** Push only if the remote branch is still at this commit (`--force-with-lease`); else rejected. */
+  expect?: string;
+  /** What to push (default: the local branch of that name, else HEAD). */
+  from?: string;
 }
 
 /**
@@ -195,9 +200,13 @@ export async function pushBranch(
     throw new TerminalError(ErrorCode.InvalidInput, `remote ${JSON.stringify(remote)} is not a remote name or URL`);
   }
   const local = await git.raw(["for-each-ref", "--format=%(refname)", `refs/heads/${branch}`]);
-  const from = local.split("\n").includes(`refs/heads/${branch}`) ? `refs/heads/${branch}` : "HEAD";
+  const from = options.from ?? (local.split("\n").includes(`refs/heads/${branch}`) ? `refs/heads/${branch}` : "HEAD");
+  const flags = [
+    ...(options.force ? ["--force"] : []),
+    ...(options.expect ? [`--force-with-lease=refs/heads/${branch}:${options.expect}`] : []),
+  ];
   try {
-    await git.raw(["push", "--quiet", ...(options.force ? ["--force"] : []), remote, `${from}:refs/heads/${branch}`]);
+    await git.raw(["push", "--quiet", ...flags, remote, `${from}:refs/heads/${branch}`]);
   } catch (err) {
     throw pushError(err, remote, branch);
   }

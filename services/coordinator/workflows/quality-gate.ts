@@ -6,6 +6,7 @@
 import {
   CHECK_IDS,
   GateTasks,
+  INSTALL_BUDGET_MS,
   QualityGateInput,
   type AutofixOutput,
   type CheckId,
@@ -35,8 +36,8 @@ export interface GateState {
 }
 
 const RESOLVE_TIMEOUT_MS = 120_000;
-/** Installing dependencies comes on top of a check's own budget. */
-const CHECK_GRACE_MS = 120_000;
+/** Installing dependencies has its own budget, on top of a check's (INSTALL_BUDGET_MS). */
+const CHECK_GRACE_MS = INSTALL_BUDGET_MS;
 
 const checkTaskId = (id: CheckId, round: number) => (round === 1 ? `check-${id}` : `check-${id}-${round}`);
 const checkOfTask = (taskId: string) => taskId.replace(/^check-/, "").replace(/-\d+$/, "") as CheckId;
@@ -112,9 +113,10 @@ function onCheck(state: GateState, event: TaskEvent): GateState {
 }
 
 function onAutofix(state: GateState, event: TaskEvent): GateState {
+  const notApplied = event.type === "task.failed" ? { not_applied: `${event.error.code} ${event.error.message}` } : {};
   const autofix: AutofixOutput = isCompletion(event, GateTasks.autofix)
     ? event.output
-    : { applied: false, fixed: 0, files: [], tools: [] };
+    : { applied: false, fixed: 0, files: [], tools: [], ...notApplied };
   if (!autofix.applied || !autofix.commit_sha || !state.target) return toReporting({ ...state, autofix });
   const target = { ...state.target, head_sha: autofix.commit_sha };
   return { ...state, autofix, target, phase: "rechecking", outstanding: [checkTaskId("lint", 2)] };
