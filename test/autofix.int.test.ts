@@ -120,7 +120,7 @@ test("a branch that moved after the checks is not fixed: BRANCH_MOVED, nothing p
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
   const origin = join(root, "origin");
-  await initRepo(origin, { "package.json": PKG, "src/clean.js": "export const one = 1;\n" });
+  await initRepo(origin, { "package.json": JSON.stringify({ name: "moved", type: "module" }), "src/clean.js": "export const one = 1;\n" });
   const checked = await branchWith(origin, "main", "moved", { "src/messy.js": MESSY });
   await git(origin, "checkout", "--quiet", "moved");
   await writeFile(join(origin, "src", "later.js"), "export const later = 2;\n");
