@@ -4,7 +4,7 @@
 // second run changes nothing (no commit), and a redelivered task returns the commit it already
 // made instead of fixing again (the commit carries the task's key). A branch that moved after
 // the commit the checks ran on is not fixed: BRANCH_MOVED, nothing pushed over the new commit.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkBinding } from "../actors/checker/index.ts";
@@ -20,6 +20,7 @@ import {
   startStubRegistry,
   taskContext,
   rawHandler,
+  type RawHandler,
   targetOf,
   tempDir,
 } from "./helpers/repos.ts";
@@ -94,6 +95,17 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
   t.true(relint.passed, relint.summary);
   t.like(relint.metrics, { errors: 0, warnings: 0 });
 
+  await runsOnce(t, autofix, origin, before, after);
+});
+
+/** A second run changes nothing; a redelivery of the first returns its commit, which carries the task's key. */
+async function runsOnce(
+  t: ExecutionContext,
+  autofix: RawHandler,
+  origin: string,
+  before: string,
+  after: string,
+): Promise<void> {
   const again = (await autofix(
     { target: targetOf(origin, "fix-me", after), timeout_ms: 120_000 },
     taskContext("gate.autofix"),
@@ -112,25 +124,47 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
     tools: ["eslint --fix", "prettier --write"],
   });
   t.is(await git(origin, "rev-parse", "fix-me"), after, "no further commit");
-  t.regex(await git(origin, "log", "-1", "--format=%b", "fix-me"), /^Patchbay-Task: wf-test\/1\/t1$/m, "the commit carries the task's key");
-});
+  t.regex(
+    await git(origin, "log", "-1", "--format=%b", "fix-me"),
+    /^Patchbay-Task: wf-test\/1\/t1$/m,
+    "with the task's key",
+  );
+}
 
 test("a branch that moved after the checks is not fixed: BRANCH_MOVED, nothing pushed over the new commit", async (t) => {
   const root = await tempDir("patchbay-autofix-moved-", (fn) => cleanups.push(fn));
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
   const origin = join(root, "origin");
-  await initRepo(origin, { "package.json": JSON.stringify({ name: "moved", type: "module" }), "src/clean.js": "export const one = 1;\n" });
+  await initRepo(origin, {
+    "package.json": JSON.stringify({ name: "moved", type: "module" }),
+    "src/clean.js": "export const one = 1;\n",
+  });
   const checked = await branchWith(origin, "main", "moved", { "src/messy.js": MESSY });
   await git(origin, "checkout", "--quiet", "moved");
   await writeFile(join(origin, "src", "later.js"), "export const later = 2;\n");
   await git(origin, "add", "-A");
-  await git(origin, "-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "--quiet", "-m", "pushed after the checks");
+  await git(
+    origin,
+    "-c",
+    "user.name=dev",
+    "-c",
+    "user.email=dev@example.com",
+    "commit",
+    "--quiet",
+    "-m",
+    "pushed after the checks",
+  );
   const pushedLater = await git(origin, "rev-parse", "HEAD");
   await git(origin, "checkout", "--quiet", "main");
   const autofix = rawHandler(autofixBinding(ports));
-  const err = await t.throwsAsync(autofix({ target: targetOf(origin, "moved", checked), timeout_ms: 60_000 }, taskContext("gate.autofix")));
+  const err = await t.throwsAsync(
+    autofix({ target: targetOf(origin, "moved", checked), timeout_ms: 60_000 }, taskContext("gate.autofix")),
+  );
   t.like(err, { code: "BRANCH_MOVED", retryable: false });
-  t.regex(err?.message ?? "", new RegExp(`moved from ${checked.slice(0, 8)} .* to ${pushedLater.slice(0, 8)}; nothing was pushed`));
+  t.regex(
+    err?.message ?? "",
+    new RegExp(`moved from ${checked.slice(0, 8)} .* to ${pushedLater.slice(0, 8)}; nothing was pushed`),
+  );
   t.is(await git(origin, "rev-parse", "moved"), pushedLater, "the branch is as its author left it");
 });

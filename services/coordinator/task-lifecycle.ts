@@ -30,7 +30,7 @@ export function onTaskStarted(rec: SagaRecord, data: StartedData): boolean {
 /** A result of the pending attempt; results of other attempts change nothing. */
 export function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): boolean {
   const ev = input.event as Extract<EventMessage, { type: "task.completed/v1" | "task.failed/v1" }>;
-  const { task_id, at } = ev.data;
+  const { task_id } = ev.data;
   const task = rec.pending[task_id];
   if (!task || task.attempt !== ev.data.attempt) return false;
   delete rec.pending[task_id];
