@@ -45,7 +45,11 @@ test("an undecodable event fails its workflow even when the first write of that 
   await eventually(async () => (await c.status("poisoned"))?.status === "running", "the workflow to run");
   await jetstream(nc).publish(Subject.event("poisoned"), encode({ type: "no.such/v9", data: {} }));
   const rec = await c.wait("poisoned", 20_000);
-  t.is(failureWrites, 2, "the first write of the failure was refused, the redelivered event wrote it");
+  // The failure was written after the refused write (more tries when a sweep's write raced it).
+  t.true(
+    failureWrites >= 2,
+    `the first write of the failure was refused, a later one stored it (${failureWrites} tries)`,
+  );
   t.is(rec.status, "failed");
   t.is(rec.error?.code, ErrorCode.InvalidMessage);
   const dead = await eventually(async () => {
