@@ -13,7 +13,14 @@ export const Stream = {
   Dlq: "DLQ",
   /** The stream behind an object store (nats.js names it so; its `objectStoreStreamName` is not exported). */
   objectStore: (bucket: string) => `OBJ_${bucket}`,
+  /** The stream behind a KV bucket (the nats.js convention). */
+  kv: (bucket: string) => `KV_${bucket}`,
 } as const;
+
+/** The subject of one key of a KV bucket (`$KV.<bucket>.<key>`; `>` for all of them). */
+export function kvSubject(bucket: string, key = ">"): string {
+  return `$KV.${bucket}.${key}`;
+}
 
 /** KV bucket and object store names. */
 export const Bucket = {
@@ -23,6 +30,8 @@ export const Bucket = {
   Forge: "forge",
   /** Which delivery of a task attempt runs it, for attempts that may have copies (see the actor host). */
   Claims: "claims",
+  /** Records of ended workflows, kept for the retention (running ones are in `sagas`). */
+  Ended: "ended",
 } as const;
 
 /** Durable consumer names. */

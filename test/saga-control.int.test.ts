@@ -91,6 +91,7 @@ test("a timer fires after a coordinator restart; a signal before the deadline wi
   const c = client(t, nc);
   await c.start("fixture-approval", { timeout_ms: 60_000 }, { id: "approved" });
   await c.start("fixture-approval", { timeout_ms: 4_000 }, { id: "expires" });
+  await eventually(async () => (await c.status("approved"))?.status === "running", "the start to be applied");
   await c.signal("approved", "approve");
   t.deepEqual((await c.wait("approved", 10_000)).result, { approved: true });
   await first.stop();
@@ -172,7 +173,7 @@ test("a running workflow keeps the version it started with", async (t) => {
   const v1only = await startCoordinator(t, nc, new WorkflowRegistry([...builtinWorkflows, versionedV1]));
   const c = client(t, nc);
   await c.start("fixture-versioned", {}, { id: "v-1" });
-  await c.wait("v-1", 300).catch(() => undefined);
+  await eventually(async () => (await c.status("v-1"))?.version === 1, "v-1 to start on version 1");
   await v1only.stop();
   await startCoordinator(t, nc, fixtureRegistry());
   await startActor(t, nc, "coder", [

@@ -86,12 +86,17 @@ test("an undecodable event fails its workflow with INVALID_MESSAGE", async (t) =
   await startCoordinator(t, nc, registry());
   const c = client(t, nc);
   await c.start("fixture-approval", { timeout_ms: 60_000 }, { id: "poisoned" });
-  await c.wait("poisoned", 300).catch(() => undefined);
+  await eventually(async () => (await c.status("poisoned"))?.status === "running", "the workflow to start");
   nc.publish("workflow.event.poisoned", new TextEncoder().encode("{not json"));
   const rec = await c.wait("poisoned", 20_000);
   t.is(rec.status, "failed");
   t.is(rec.error?.code, "INVALID_MESSAGE");
-  t.true((await c.dlq()).some((e) => e.original_subject === "workflow.event.poisoned"));
+  // The failure is written first; the event is dead-lettered once it is.
+  await eventually(
+    async () => (await c.dlq()).some((e) => e.original_subject === "workflow.event.poisoned"),
+    "the event in the DLQ",
+  );
+  t.pass();
 });
 
 test("a task nobody starts fails its workflow with QUEUE_TIMEOUT after its schedule-to-start, without copies", async (t) => {

@@ -16,6 +16,7 @@ import { signalMessage, startMessage } from "../../protocol/workflow.ts";
 import { headerValue } from "../nats/connect.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
+import { endedPage } from "./listing.ts";
 
 /** A dead-lettered message. */
 export interface DlqEntry {
@@ -31,6 +32,17 @@ export interface DlqEntry {
 export interface ListFilter {
   type?: string;
   status?: SagaStatus;
+  /** Records per page (default 100). */
+  limit?: number;
+  /** The cursor of a previous page (`next`): ended records from before it. */
+  before?: number;
+}
+
+/** One page of workflows: the running ones first (on the first page), then ended ones, newest first. */
+export interface WorkflowPage {
+  workflows: SagaRecord[];
+  /** The cursor of the next page, if there may be more. */
+  next?: number;
 }
 
 /** Client of a patchbay deployment over one NATS connection. */
@@ -39,6 +51,7 @@ export class PatchbayClient {
   readonly js: JetStreamClient;
   readonly #inputs: Readonly<Record<string, ZodType>> | undefined;
   #kv?: KV;
+  #ended?: KV;
   #logSub?: Subscription;
   readonly #waiters = new Map<string, Array<() => void>>();
 
@@ -55,6 +68,11 @@ export class PatchbayClient {
   async #bucket(): Promise<KV> {
     this.#kv ??= await new Kvm(this.nc).open(Bucket.Sagas);
     return this.#kv;
+  }
+
+  async #endedBucket(): Promise<KV> {
+    this.#ended ??= await new Kvm(this.nc).open(Bucket.Ended);
+    return this.#ended;
   }
 
   /** Checks `input` against the type's schema; throws INVALID_INPUT naming the field. */
@@ -86,9 +104,7 @@ export class PatchbayClient {
 
   /** The saga record of `id`, or undefined. */
   async status(id: string): Promise<SagaRecord | undefined> {
-    const entry = await (await this.#bucket()).get(id);
-    if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
-    return decodeRaw(entry.value) as SagaRecord;
+    return (await recordIn(await this.#bucket(), id)) ?? (await recordIn(await this.#endedBucket(), id));
   }
 
   /** Resolves with the record once the workflow (run `minRun` or later) has ended; rejects with WAIT_TIMEOUT. */
@@ -153,15 +169,31 @@ export class PatchbayClient {
 
   /** Every saga record matching the filter, newest first. */
   async list(filter: ListFilter = {}): Promise<SagaRecord[]> {
+    return (await this.listPage(filter)).workflows;
+  }
+
+  /** One page of workflows matching the filter: reads what is running plus about one page of ended ones. */
+  async listPage(filter: ListFilter = {}): Promise<WorkflowPage> {
+    const limit = filter.limit ?? 100;
+    const match = (rec: SagaRecord) =>
+      (!filter.type || rec.type === filter.type) && (!filter.status || rec.status === filter.status);
+    const wantsRunning = filter.before === undefined && (!filter.status || !TERMINAL.has(filter.status));
+    const running = wantsRunning
+      ? (await this.#running()).filter(match).sort((a, b) => b.created_at - a.created_at)
+      : [];
+    if (running.length >= limit || (filter.status && !TERMINAL.has(filter.status)))
+      return { workflows: running.slice(0, limit) };
+    const ended = await endedPage(this.js, limit - running.length, match, filter.before);
+    return { workflows: [...running, ...ended.records], ...(ended.next === undefined ? {} : { next: ended.next }) };
+  }
+
+  /** Every record in `sagas`: the running workflows. */
+  async #running(): Promise<SagaRecord[]> {
     const kv = await this.#bucket();
-    const out: SagaRecord[] = [];
-    for await (const key of await kv.keys()) {
-      const rec = await this.status(key);
-      if (!rec || (filter.type && rec.type !== filter.type) || (filter.status && rec.status !== filter.status))
-        continue;
-      out.push(rec);
-    }
-    return out.sort((a, b) => b.created_at - a.created_at);
+    const keys: string[] = [];
+    for await (const key of await kv.keys()) keys.push(key);
+    const recs = await Promise.all(keys.map((key) => recordIn(kv, key)));
+    return recs.filter((r): r is SagaRecord => r !== undefined);
   }
 
   /** The most recent dead-lettered messages (up to `limit`). */
@@ -199,4 +231,11 @@ export class PatchbayClient {
     this.#logSub?.unsubscribe();
     this.#logSub = undefined;
   }
+}
+
+/** The record `kv` holds under `id`, if any. */
+async function recordIn(kv: KV, id: string): Promise<SagaRecord | undefined> {
+  const entry = await kv.get(id);
+  if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
+  return decodeRaw(entry.value) as SagaRecord;
 }

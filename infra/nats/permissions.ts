@@ -6,7 +6,7 @@
  * stream, consumer or role changes the generated permissions with it. See docs/permissions.md.
  */
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
-import { Bucket, Consumer, Stream, Subject } from "../../protocol/subjects.ts";
+import { Bucket, Consumer, Stream, Subject, kvSubject } from "../../protocol/subjects.ts";
 import { bucketConfigs, consumerConfigs, streamConfigs } from "./provision.ts";
 
 /** What one user may do with one kind of operation; `deny` wins over `allow`. */
@@ -44,9 +44,9 @@ interface Grants {
 
 const API = "$JS.API";
 /** Stream names nats.js gives a KV bucket and an object store (library conventions). */
-const kvStream = (bucket: string) => `KV_${bucket}`;
-const objStream = (bucket: string) => `OBJ_${bucket}`;
-const kvKeys = (bucket: string) => `$KV.${bucket}.>`;
+const kvStream = Stream.kv;
+const objStream = Stream.objectStore;
+const kvKeys = (bucket: string) => kvSubject(bucket);
 
 /** The user name of an actor role's processes. */
 export const actorUser = (role: Role): string => `actor-${role}`;
@@ -89,7 +89,9 @@ function grantsOf(user: string): Grants {
 
 /** Consumes starts, signals, timers and events; publishes every internal subject; owns `sagas`. */
 function coordinatorGrants(): Grants {
-  const g = kvGrants(Bucket.Sagas, "write");
+  const g = mergeGrants([kvGrants(Bucket.Sagas, "write"), kvGrants(Bucket.Ended, "write")]);
+  // An ended record leaves `sagas` by a purge of its key (no delete marker left behind).
+  g.publish.push(`${API}.STREAM.PURGE.${kvStream(Bucket.Sagas)}`);
   g.pulls.push(
     `${Stream.Workflows}/${Consumer.Starts}`,
     `${Stream.Workflows}/${Consumer.Signals}`,
@@ -128,14 +130,15 @@ function actorGrants(role: Role): Grants {
 
 /** The public API (CLI, gateway): starts, signals, reading saga records, history, DLQ; the forge. */
 function clientGrants(): Grants {
-  const sagas = kvGrants(Bucket.Sagas, "read");
-  const forge = kvGrants(Bucket.Forge, "write");
-  return {
-    publish: [Subject.start("*"), Subject.signal("*"), ...sagas.publish, ...forge.publish],
-    subscribe: [Subject.allLogs],
-    pulls: [],
-    reads: [Stream.History, Stream.Dlq, ...sagas.reads, ...forge.reads],
-  };
+  const g = mergeGrants([
+    kvGrants(Bucket.Sagas, "read"),
+    kvGrants(Bucket.Ended, "read"),
+    kvGrants(Bucket.Forge, "write"),
+  ]);
+  g.publish.push(Subject.start("*"), Subject.signal("*"));
+  g.subscribe.push(Subject.allLogs);
+  g.reads.push(Stream.History, Stream.Dlq);
+  return g;
 }
 
 function emptyGrants(): Grants {

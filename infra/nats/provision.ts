@@ -34,6 +34,8 @@ export interface ProvisionOptions {
   maxTaskDeliveries?: number;
   /** Ack wait of task consumers; actors send working() at a third of it (default 30 s). */
   taskAckWaitMs?: number;
+  /** How long ended workflows' records are kept (default 30 days, as their history). */
+  endedRetentionMs?: number;
   /** Duplicate window of every stream (default 15 minutes; tests shorten it to probe what lies beyond). */
   duplicateWindowMs?: number;
   /** Roles whose task consumers to provision besides the built-in ones (a new role's own). */
@@ -41,6 +43,8 @@ export interface ProvisionOptions {
 }
 
 const ns = (ms: number) => ms * 1_000_000;
+/** How long HISTORY and DLQ keep messages, and the default retention of ended records. */
+const HISTORY_AGE_MS = 30 * 24 * 3_600_000;
 
 /** The stream configurations, as this code expects them. */
 export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<StreamConfig> & { name: string }> {
@@ -81,7 +85,7 @@ export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<Stream
       subjects: [Subject.allEvents, Subject.allLogs],
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
-      max_age: ns(30 * 24 * 3600_000),
+      max_age: ns(HISTORY_AGE_MS),
     },
     {
       ...common,
@@ -89,7 +93,7 @@ export function streamConfigs(opts: ProvisionOptions = {}): Array<Partial<Stream
       subjects: [Subject.allDlq, Subject.maxDeliveriesAdvisories],
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
-      max_age: ns(30 * 24 * 3600_000),
+      max_age: ns(HISTORY_AGE_MS),
     },
   ];
 }
@@ -213,7 +217,7 @@ async function createOrVerify(nc: NatsConnection, opts: ProvisionOptions): Promi
   const jsm = await jetstreamManager(nc);
   for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
   for (const { stream, config } of consumerConfigs(opts)) await ensureConsumer(jsm, stream, config);
-  for (const want of bucketConfigs()) {
+  for (const want of bucketConfigs(opts)) {
     const kv = await new Kvm(nc).create(want.name, {
       history: want.history,
       ttl: want.ttlMs ?? 0,
@@ -233,10 +237,14 @@ interface BucketConfig {
   ttlMs?: number;
 }
 
-/** The KV buckets: saga records, forge records, and the claims of task deliveries (kept a week). */
-export function bucketConfigs(): BucketConfig[] {
+/**
+ * The KV buckets: running saga records, ended ones (kept for the retention), forge records,
+ * and the claims of task deliveries (kept a week).
+ */
+export function bucketConfigs(opts: ProvisionOptions = {}): BucketConfig[] {
   return [
     { name: Bucket.Sagas, history: 1 },
+    { name: Bucket.Ended, history: 1, ttlMs: opts.endedRetentionMs ?? HISTORY_AGE_MS },
     { name: Bucket.Forge, history: 5 },
     { name: Bucket.Claims, history: 1, ttlMs: CLAIM_TTL_MS },
   ];
@@ -312,7 +320,7 @@ async function verifyProvisioned(nc: NatsConnection, opts: ProvisionOptions): Pr
         ...compare(config, have, CONSUMER_KEYS).map((d) => `consumer ${stream}/${config.durable_name} ${d}`),
       );
   }
-  for (const want of bucketConfigs()) {
+  for (const want of bucketConfigs(opts)) {
     const have = await ifExists(() => new Kvm(nc).open(want.name).then((kv) => kv.status()));
     if (!have) missing.push(`KV ${want.name}`);
     else drifted.push(...bucketDiffs(want, have).map((d) => `KV ${want.name} ${d}`));

@@ -166,11 +166,20 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--json")
     .option("--type <type>")
     .addOption(new Option("--status <status>").choices(SAGA_STATUSES))
-    .action((o: Common & { type?: string; status?: SagaStatus }) =>
+    .option("--limit <n>", "workflows per page", ruleArg(Rules.limit), 50)
+    .option("--before <cursor>", "the next page (the cursor a previous page printed)", ruleArg(Rules.event))
+    .action((o: Common & { type?: string; status?: SagaStatus; limit: number; before?: number }) =>
       withClient(o, async (c) => {
-        const recs = await c.list({ ...(o.type ? { type: o.type } : {}), ...(o.status ? { status: o.status } : {}) });
-        if (o.json) out(recs.map(viewOf));
-        else for (const r of recs) console.log(listRow(r));
+        const { type, status, limit, before } = o;
+        const page = await c.listPage({
+          limit,
+          ...(type ? { type } : {}),
+          ...(status ? { status } : {}),
+          ...(before ? { before } : {}),
+        });
+        if (o.json) out(page.workflows.map(viewOf));
+        else for (const r of page.workflows) console.log(listRow(r));
+        if (page.next !== undefined) console.error(`more: patchbay list --before ${page.next}`);
       }),
     );
   registerSteeringCommands(program, nats);

@@ -8,7 +8,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import { Bucket } from "../../protocol/subjects.ts";
+import { Bucket, Stream, kvSubject } from "../../protocol/subjects.ts";
 import { ensureError } from "../../protocol/errors.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan } from "../../infra/telemetry/tracing.ts";
@@ -80,8 +80,15 @@ export class Coordinator implements InputSink {
 
   /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
   async start(): Promise<void> {
-    const kv = await new Kvm(this.nc).open(Bucket.Sagas);
-    this.#store = new SagaStore(kv, (this.nc.info?.max_payload ?? 1_048_576) - RECORD_HEADROOM_BYTES);
+    const kvm = new Kvm(this.nc);
+    const jsm = await this.js.jetstreamManager();
+    const buckets = {
+      sagas: await kvm.open(Bucket.Sagas),
+      ended: await kvm.open(Bucket.Ended),
+      purge: async (id: string) =>
+        void (await jsm.streams.purge(Stream.kv(Bucket.Sagas), { filter: kvSubject(Bucket.Sagas, id) })),
+    };
+    this.#store = new SagaStore(buckets, (this.nc.info?.max_payload ?? 1_048_576) - RECORD_HEADROOM_BYTES);
     await this.#healOutboxes();
     this.#stops = await consumeInputs(this);
     if (this.#clearPublished) this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
@@ -171,32 +178,38 @@ export class Coordinator implements InputSink {
   async #commit(id: string, current: Versioned | undefined, next: SagaRecord | undefined): Promise<void> {
     const store = this.#store as SagaStore;
     if (!next) {
-      // Nothing new; heal an outbox another replica may have written but not published.
+      // Nothing new; heal an outbox another replica may have written but not published, and
+      // finish moving an ended record out of `sagas`.
       if (current && outboxToHeal(current.rec, this.now()) && !store.isPublished(id, current.revision))
         await this.#publish(current, true);
+      if (current) await store.retire(current);
       return;
     }
     const span = startSpan("coordinator.step", next.trace, { "workflow.id": id, "workflow.status": next.status });
     try {
-      const written = await this.#write(next, current?.revision);
+      const written = await this.#write(next, current);
       this.#afterWrite?.(written.rec);
       await this.#publish(written);
+      await store.retire(written);
     } finally {
       span.end();
     }
   }
 
   /** Writes `next`; a record too large to store is replaced by its failure (RECORD_TOO_LARGE). */
-  async #write(next: SagaRecord, revision: number | undefined): Promise<Versioned> {
+  async #write(next: SagaRecord, current: Versioned | undefined): Promise<Versioned> {
     const store = this.#store as SagaStore;
     this.#beforeWrite?.(next);
+    // A retired record lives in `ended`: its next run (a reset) is a new key in `sagas`.
+    const revision = current?.retired ? undefined : current?.revision;
+    const revives = current?.retired === true;
     try {
-      return { rec: next, revision: await store.write(next, revision) };
+      return { rec: next, revision: await store.write(next, revision, revives) };
     } catch (err) {
       if (!(err instanceof RecordTooLarge)) throw err;
       this.log(err.message);
       const failed = oversizedFailure(next, this.now(), err.bytes, err.limit);
-      return { rec: failed, revision: await store.write(failed, revision) };
+      return { rec: failed, revision: await store.write(failed, revision, revives) };
     }
   }
 
@@ -206,7 +219,10 @@ export class Coordinator implements InputSink {
     (this.#store as SagaStore).markPublished(v.rec.id, v.revision, this.now());
   }
 
-  /** Re-publishes every outbox left in the bucket (a replica died between write and publish). */
+  /**
+   * Re-publishes every outbox left in `sagas` (a replica died between write and publish) and
+   * moves out ended records a replica did not: reads what is running, not everything ever run.
+   */
   async #healOutboxes(): Promise<void> {
     const store = this.#store as SagaStore;
     const ids = await store.keys();
@@ -215,6 +231,7 @@ export class Coordinator implements InputSink {
         ids.slice(i, i + 64).map(async (id) => {
           const v = await store.read(id);
           if (v && outboxToHeal(v.rec, this.now())) await this.#publish(v, true);
+          if (v) await store.retire(v);
         }),
       );
     }

@@ -1,8 +1,11 @@
 /**
- * Saga records in the `sagas` KV bucket: reads through a small cache, revision-checked
- * writes, and the bookkeeping of published outboxes. An outbox this process published is
- * dropped by its next write of that record, or cleared by a sweep once the record has been
- * idle for a moment, so the hot path pays one KV write per step (docs/architecture.md, "Cost").
+ * Saga records: running ones in the `sagas` KV bucket, ended ones in `ended` (kept for the
+ * retention, then dropped by the server), so that start-up and listing cost what is running,
+ * not everything ever run. Reads go through a small cache; writes are revision-checked on
+ * `sagas`; an ended record is written there first (the commit), then copied to `ended` and its
+ * `sagas` key purged (no marker left). An outbox this process published is dropped by its next
+ * write of that record, or cleared by a sweep once the record has been idle for a moment, so
+ * the hot path pays one KV write per step (docs/architecture.md, "Cost").
  */
 import type { KV } from "@nats-io/kv";
 import { decodeRaw, encode } from "../../protocol/codec.ts";
@@ -16,6 +19,15 @@ export interface Versioned {
   revision: number;
   /** Served from this process's cache: another replica may have written since. */
   cached?: boolean;
+  /** Read from `ended`: the workflow has ended and left `sagas` (its revision is `ended`'s). */
+  retired?: boolean;
+}
+
+/** The buckets a store works on, and how it purges a `sagas` key without leaving a marker. */
+export interface SagaBuckets {
+  sagas: KV;
+  ended: KV;
+  purge(id: string): Promise<void>;
 }
 
 /** Thrown when a record would not fit in one message of the server: its workflow must fail instead. */
@@ -44,6 +56,8 @@ const CLEAR_AFTER_MS = 200;
 /** The coordinator's access to saga records. */
 export class SagaStore {
   readonly #kv: KV;
+  readonly #ended: KV;
+  readonly #purge: (id: string) => Promise<void>;
   readonly #cache = new Map<string, Versioned>();
   /** Records whose outbox this process published: id → revision and when. */
   readonly #published = new Map<string, { revision: number; at: number }>();
@@ -51,8 +65,10 @@ export class SagaStore {
   readonly #maxBytes: number;
 
   /** `maxBytes`: the largest encoded record this store writes (the server's max payload, less room for headers). */
-  constructor(kv: KV, maxBytes = 1_048_576 - 8_192) {
-    this.#kv = kv;
+  constructor(buckets: SagaBuckets, maxBytes = 1_048_576 - 8_192) {
+    this.#kv = buckets.sagas;
+    this.#ended = buckets.ended;
+    this.#purge = buckets.purge;
     this.#maxBytes = maxBytes;
   }
 
@@ -61,13 +77,16 @@ export class SagaStore {
     return this.cachedVersion(id) ?? (await this.read(id));
   }
 
-  /** Reads a record from KV, bypassing the cache. */
+  /** Reads a record from KV (`sagas`, else `ended`), bypassing the cache. */
   async read(id: string): Promise<Versioned | undefined> {
-    const entry = await this.#kv.get(id);
-    if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
-    const v = { rec: decodeRaw(entry.value) as SagaRecord, revision: entry.revision };
-    this.#remember(id, v);
+    const v = (await getRecord(this.#kv, id)) ?? (await this.#readEnded(id));
+    if (v) this.#remember(id, v);
     return v;
+  }
+
+  async #readEnded(id: string): Promise<Versioned | undefined> {
+    const v = await getRecord(this.#ended, id);
+    return v && { ...v, retired: true };
   }
 
   /** The cached record with its revision, without reading KV. */
@@ -86,22 +105,56 @@ export class SagaStore {
     this.#cache.delete(id);
   }
 
-  /** Writes `rec`: create when `revision` is undefined, else compare-and-set on it. */
-  async write(rec: SagaRecord, revision: number | undefined): Promise<number> {
+  /**
+   * Writes `rec` to `sagas`: create when `revision` is undefined, else compare-and-set on it.
+   * A create of an id that already ended is a conflict (the start is then read as applied),
+   * unless the write `revives` it (a reset of an ended workflow starts its next run).
+   */
+  async write(rec: SagaRecord, revision: number | undefined, revives = false): Promise<number> {
     const data = encode(rec);
     if (data.length > this.#maxBytes) throw new RecordTooLarge(rec.id, data.length, this.#maxBytes);
     try {
       const next =
-        revision === undefined ? await this.#kv.create(rec.id, data) : await this.#kv.update(rec.id, data, revision);
+        revision !== undefined
+          ? await this.#kv.update(rec.id, data, revision)
+          : revives
+            ? await this.#kv.create(rec.id, data)
+            : await this.#create(rec.id, data);
       this.#remember(rec.id, { rec, revision: next });
       return next;
     } catch (err) {
-      if (isWrongLastSequence(err)) {
+      if (err instanceof RevisionConflict || isWrongLastSequence(err)) {
         this.forget(rec.id);
         throw new RevisionConflict(rec.id);
       }
       throw err;
     }
+  }
+
+  /** Creates the key, looking in `ended` at the same time: an ended id is not started again. */
+  async #create(id: string, data: Uint8Array): Promise<number> {
+    const [created, ended] = await Promise.allSettled([this.#kv.create(id, data), this.#ended.get(id)]);
+    if (ended.status === "fulfilled" && ended.value?.operation === "PUT") {
+      if (created.status === "fulfilled") await this.#purge(id);
+      throw new RevisionConflict(id);
+    }
+    if (created.status === "rejected") throw created.reason;
+    if (ended.status === "rejected") throw ended.reason;
+    return created.value;
+  }
+
+  /**
+   * Moves an ended record out of `sagas`: a copy in `ended` (kept for the retention), then the
+   * `sagas` key purged. Idempotent; a crash in between leaves it in `sagas`, where start-up
+   * finds and finishes it.
+   */
+  async retire(v: Versioned): Promise<void> {
+    if (v.retired || !TERMINAL.has(v.rec.status)) return;
+    const revision = await this.#ended.put(v.rec.id, encode(v.rec));
+    await this.#purge(v.rec.id);
+    const published = this.#published.get(v.rec.id);
+    if (published?.revision === v.revision) this.#published.set(v.rec.id, { ...published, revision });
+    this.#remember(v.rec.id, { rec: v.rec, revision, retired: true });
   }
 
   /** Whether this process published the outbox of `id` at `revision`. */
@@ -145,7 +198,7 @@ export class SagaStore {
     return cleared;
   }
 
-  /** Every workflow id in the bucket. */
+  /** Every workflow id in `sagas`: the running ones, and ended ones not yet moved out. */
   async keys(): Promise<string[]> {
     const out: string[] = [];
     for await (const k of await this.#kv.keys()) out.push(k);
@@ -157,6 +210,13 @@ export class SagaStore {
     this.#cache.set(id, v);
     if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
   }
+}
+
+/** A record of `kv`, if it holds one under `id`. */
+async function getRecord(kv: KV, id: string): Promise<Versioned | undefined> {
+  const entry = await kv.get(id);
+  if (!entry || entry.operation !== "PUT" || entry.value.length === 0) return undefined;
+  return { rec: decodeRaw(entry.value) as SagaRecord, revision: entry.revision };
 }
 
 /**

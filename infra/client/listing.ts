@@ -1,0 +1,73 @@
+/**
+ * Listing workflows by page: the running ones from `sagas` (what is running is bounded), the
+ * ended ones from the tail of the `ended` bucket's stream, newest first, reading about one
+ * page of records whatever the number ever run. A cursor (`before`) continues further back.
+ */
+import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import { decodeRaw } from "../../protocol/codec.ts";
+import type { SagaRecord } from "../../protocol/saga.ts";
+import { Bucket, Stream, kvSubject } from "../../protocol/subjects.ts";
+
+/** One page of ended records and the cursor of the next one, if there may be more. */
+export interface EndedPage {
+  records: SagaRecord[];
+  /** Pass as `before` for the page after this one. */
+  next?: number;
+}
+
+/**
+ * Up to `limit` ended records matching `match`, newest first, from stream sequences below
+ * `before` (all when absent). Reads windows backwards from the tail, doubling each time, so a
+ * page costs about a page of reads when most records match.
+ */
+export async function endedPage(
+  js: JetStreamClient,
+  limit: number,
+  match: (rec: SagaRecord) => boolean,
+  before?: number,
+): Promise<EndedPage> {
+  const state = (await (await js.jetstreamManager()).streams.info(Stream.kv(Bucket.Ended))).state;
+  let hi = Math.min(state.last_seq, (before ?? Number.POSITIVE_INFINITY) - 1);
+  let window = Math.max(16, limit * 2);
+  const found: Array<{ seq: number; rec: SagaRecord }> = [];
+  while (hi >= state.first_seq && found.length < limit) {
+    const lo = Math.max(state.first_seq, hi - window + 1);
+    const chunk = await readRange(js, lo, hi);
+    found.push(...chunk.filter((c) => match(c.rec)).reverse());
+    hi = lo - 1;
+    window *= 2;
+  }
+  const page = found.slice(0, limit);
+  const more = found.length > limit || hi >= state.first_seq;
+  return { records: page.map((p) => p.rec), ...(more && page.length > 0 ? { next: page.at(-1)?.seq } : {}) };
+}
+
+/** The records stored at stream sequences `lo`..`hi` of the `ended` bucket, ascending. */
+async function readRange(
+  js: JetStreamClient,
+  lo: number,
+  hi: number,
+): Promise<Array<{ seq: number; rec: SagaRecord }>> {
+  const consumer = await js.consumers.get(Stream.kv(Bucket.Ended), {
+    filter_subjects: kvSubject(Bucket.Ended),
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: lo,
+  });
+  const out: Array<{ seq: number; rec: SagaRecord }> = [];
+  try {
+    let pending = (await consumer.info(true)).num_pending;
+    while (pending > 0) {
+      let got = 0;
+      for await (const m of await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 2_000 })) {
+        got += 1;
+        pending = m.info.pending;
+        if (m.seq > hi) return out;
+        if (m.data.length > 0) out.push({ seq: m.seq, rec: decodeRaw(m.data) as SagaRecord });
+      }
+      if (got === 0) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
