@@ -54,6 +54,7 @@ const Env = z.object({
   PATCHBAY_TASK_ACK_WAIT_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
   PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
   PATCHBAY_PROVISION: z.enum(["create", "verify"]).optional(),
+  PATCHBAY_RETENTION_DAYS: z.coerce.number().positive().max(3650).optional(),
 });
 
 /** patchbay's configuration. */
@@ -111,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provision: {
       ...(e.PATCHBAY_TASK_ACK_WAIT_MS ? { taskAckWaitMs: e.PATCHBAY_TASK_ACK_WAIT_MS } : {}),
       ...(e.PATCHBAY_TASK_MAX_DELIVERIES ? { maxTaskDeliveries: e.PATCHBAY_TASK_MAX_DELIVERIES } : {}),
+      ...(e.PATCHBAY_RETENTION_DAYS ? { endedRetentionMs: Math.round(e.PATCHBAY_RETENTION_DAYS * 86_400_000) } : {}),
     },
     provisionMode: e.PATCHBAY_PROVISION ?? "create",
   };
