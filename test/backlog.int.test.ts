@@ -9,6 +9,7 @@ import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
 import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { executions, repeated } from "./helpers/effects.ts";
+import { statusLines } from "../services/cli/format.ts";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
 
@@ -33,6 +34,19 @@ test("a backlog on one worker at concurrency 1: no re-dispatch, each task once, 
     Object.values(last.pending).every((task) => task.started === undefined),
     "its tasks wait, not started",
   );
+  const queues = await c.queues(["coder"]);
+  t.true((queues.coder?.queued ?? 0) >= TASKS, `coder backlog ${JSON.stringify(queues)}`);
+  const queuedLines = statusLines(last, Date.now(), queues).filter((l) => l.startsWith("pending: "));
+  t.is(queuedLines.length, TASKS);
+  t.true(
+    queuedLines.every((l) => /: queued for [\d.]+ s, \d+ task\(s\) queued for coder$/.test(l)),
+    queuedLines.join("\n"),
+  );
+  const running = await eventually(async () => {
+    const rec = await c.status(ids[0] as string);
+    return rec && Object.values(rec.pending).some((task) => task.started) && rec;
+  }, "the first workflow's running task to report its start");
+  t.true(statusLines(running).some((l) => / running on local:\d+ for [\d.]+ s$/.test(l)));
 
   const records = await Promise.all(ids.map((id) => c.wait(id, 110_000)));
   t.deepEqual(

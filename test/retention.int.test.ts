@@ -24,7 +24,7 @@ async function keysOf(nc: Parameters<typeof startActor>[1], bucket: string): Pro
 
 test("an ended workflow moves to 'ended'; status, history and list still find it; its id is not started again", async (t) => {
   const { nc } = await startTestNats(t, { duplicateWindowMs: 1_000 });
-  await startCoordinator(t, nc, new WorkflowRegistry(builtinWorkflows));
+  const first = await startCoordinator(t, nc, new WorkflowRegistry(builtinWorkflows));
   await startActor(t, nc, "checker", [noopBinding]);
   const c = client(t, nc);
   await c.start("bench-fanout", { fanout: 2 }, { id: "done-1" });
@@ -46,6 +46,8 @@ test("an ended workflow moves to 'ended'; status, history and list still find it
     async () => !(await js.publish("probe.w", new Uint8Array([1]), { msgID: "w" })).duplicate,
     "the window to pass",
   );
+  await first.stop();
+  await startCoordinator(t, nc, new WorkflowRegistry(builtinWorkflows)); // a replica that never saw done-1
   await publishAll(nc, js, [startMessage("bench-fanout", "done-1", { fanout: 5 })]);
   await eventually(
     async () => (await jsm.streams.info("WORKFLOWS")).state.messages === 0,

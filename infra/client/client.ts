@@ -11,7 +11,8 @@ import { nuid } from "@nats-io/nuid";
 import { decodeRaw, parseOrThrow } from "../../protocol/codec.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { TERMINAL, type SagaRecord, type SagaStatus } from "../../protocol/saga.ts";
-import { Bucket, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
+import { Bucket, Consumer, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { signalMessage, startMessage } from "../../protocol/workflow.ts";
 import { headerValue } from "../nats/connect.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
@@ -36,6 +37,14 @@ export interface ListFilter {
   limit?: number;
   /** The cursor of a previous page (`next`): ended records from before it. */
   before?: number;
+}
+
+/** The backlog of one role's pool. */
+export interface QueueDepth {
+  /** Tasks waiting for an actor. */
+  queued: number;
+  /** Tasks an actor holds (running, or just taken). */
+  running: number;
 }
 
 /** One page of workflows: the running ones first (on the first page), then ended ones, newest first. */
@@ -194,6 +203,18 @@ export class PatchbayClient {
     for await (const key of await kv.keys()) keys.push(key);
     const recs = await Promise.all(keys.map((key) => recordIn(kv, key)));
     return recs.filter((r): r is SagaRecord => r !== undefined);
+  }
+
+  /** The backlog of each role's pool (its consumer's pending and ack-pending counts). */
+  async queues(roles: readonly Role[] = BUILTIN_ROLES): Promise<Record<string, QueueDepth>> {
+    const jsm = await this.js.jetstreamManager();
+    const entries = await Promise.all(
+      roles.map(async (role) => {
+        const info = await jsm.consumers.info(Stream.Tasks, Consumer.actor(role)).catch(() => undefined);
+        return info ? [[role, { queued: info.num_pending, running: info.num_ack_pending }] as const] : [];
+      }),
+    );
+    return Object.fromEntries(entries.flat());
   }
 
   /** The most recent dead-lettered messages (up to `limit`). */

@@ -10,7 +10,7 @@ import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts"
 import { PatchbayClient, outcomeError, viewOf, type HistoryEntry, type SagaStatus } from "../../infra/client/index.ts";
 import { SAGA_STATUSES, TERMINAL } from "../../protocol/saga.ts";
 import { WorkflowInputs } from "../../protocol/workflows.ts";
-import { historyLine, listRow, statusLines } from "./format.ts";
+import { historyLine, listRow, queueLines, statusLines } from "./format.ts";
 import { ruleArg } from "./options.ts";
 
 /** Options every command takes. */
@@ -142,8 +142,9 @@ export function registerWorkflowCommands(program: Command): void {
       withClient(o, async (c) => {
         const rec = await c.status(id);
         if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-        if (o.json) out(viewOf(rec));
-        else for (const l of statusLines(rec)) console.log(l);
+        if (o.json) return out(viewOf(rec));
+        const roles = [...new Set(Object.values(rec.pending).map((task) => task.role))];
+        for (const l of statusLines(rec, Date.now(), roles.length ? await c.queues(roles) : {})) console.log(l);
       }),
     );
   program
@@ -159,30 +160,57 @@ export function registerWorkflowCommands(program: Command): void {
         else for (const e of history) console.log(historyLine(e));
       }),
     );
+  registerListCommands(program, nats);
+  registerSteeringCommands(program, nats);
+}
+
+function registerListCommands(program: Command, nats: readonly [string, string]): void {
   program
     .command("list")
-    .description("list workflows")
+    .description("list workflows: the running ones, then ended ones newest first, by page")
     .option(...nats)
     .option("--json")
     .option("--type <type>")
     .addOption(new Option("--status <status>").choices(SAGA_STATUSES))
     .option("--limit <n>", "workflows per page", ruleArg(Rules.limit), 50)
     .option("--before <cursor>", "the next page (the cursor a previous page printed)", ruleArg(Rules.event))
-    .action((o: Common & { type?: string; status?: SagaStatus; limit: number; before?: number }) =>
+    .option("--queues", "first, the backlog of each role's pool")
+    .action((o: Common & ListOptions) => withClient(o, (c) => listCommand(c, o)));
+  program
+    .command("queues")
+    .description("the backlog of each role's pool: tasks queued and running")
+    .option(...nats)
+    .option("--json")
+    .action((o: Common) =>
       withClient(o, async (c) => {
-        const { type, status, limit, before } = o;
-        const page = await c.listPage({
-          limit,
-          ...(type ? { type } : {}),
-          ...(status ? { status } : {}),
-          ...(before ? { before } : {}),
-        });
-        if (o.json) out(page.workflows.map(viewOf));
-        else for (const r of page.workflows) console.log(listRow(r));
-        if (page.next !== undefined) console.error(`more: patchbay list --before ${page.next}`);
+        const queues = await c.queues();
+        if (o.json) out(queues);
+        else for (const l of queueLines(queues)) console.log(l);
       }),
     );
-  registerSteeringCommands(program, nats);
+}
+
+/** Options of `list`. */
+interface ListOptions {
+  type?: string;
+  status?: SagaStatus;
+  limit: number;
+  before?: number;
+  queues?: boolean;
+}
+
+async function listCommand(c: PatchbayClient, o: Common & ListOptions): Promise<void> {
+  const { type, status, limit, before } = o;
+  if (o.queues && !o.json) for (const l of queueLines(await c.queues())) console.log(l);
+  const page = await c.listPage({
+    limit,
+    ...(type ? { type } : {}),
+    ...(status ? { status } : {}),
+    ...(before ? { before } : {}),
+  });
+  if (o.json) out(page.workflows.map(viewOf));
+  else for (const r of page.workflows) console.log(listRow(r));
+  if (page.next !== undefined) console.error(`more: patchbay list --before ${page.next}`);
 }
 
 function registerSteeringCommands(program: Command, nats: readonly [string, string]): void {

@@ -1,5 +1,6 @@
 /** Human-readable lines for records and history entries. */
-import type { HistoryEntry, WorkflowView } from "../../infra/client/index.ts";
+import type { HistoryEntry, QueueDepth, WorkflowView } from "../../infra/client/index.ts";
+import type { PendingTask } from "../../protocol/saga.ts";
 
 /** `HH:MM:SS.mmm` in UTC. */
 export function clock(ms: number): string {
@@ -41,13 +42,17 @@ export function historyLine(e: HistoryEntry): string {
 }
 
 /** A few lines describing a record. */
-export function statusLines(rec: WorkflowView): string[] {
+export function statusLines(
+  rec: WorkflowView,
+  now = Date.now(),
+  queues: Readonly<Record<string, QueueDepth>> = {},
+): string[] {
   const lines = [
     `${rec.id}  ${rec.type} v${rec.version}  run ${rec.run}  ${rec.status}`,
     `started ${new Date(rec.created_at).toISOString()}  updated ${new Date(rec.updated_at).toISOString()}`,
   ];
-  const pending = Object.entries(rec.pending).map(([id, t]) => `${id} (${t.role}/${t.kind}, attempt ${t.attempt})`);
-  if (pending.length) lines.push(`pending: ${pending.join(", ")}`);
+  for (const [id, task] of Object.entries(rec.pending))
+    lines.push(`pending: ${pendingLine(id, task, now, queues[task.role])}`);
   const timers = Object.entries(rec.timers).map(([id, due]) => `${id} at ${new Date(due).toISOString()}`);
   if (timers.length) lines.push(`timers: ${timers.join(", ")}`);
   for (const f of rec.compensation?.failures ?? [])
@@ -55,6 +60,25 @@ export function statusLines(rec: WorkflowView): string[] {
   if (rec.error) lines.push(`error: ${rec.error.code} ${rec.error.message}`);
   if (rec.result !== undefined) lines.push(`result: ${JSON.stringify(rec.result)}`);
   return lines;
+}
+
+/** Where one pending task is: queued (for how long, behind how many) or running (where, for how long). */
+export function pendingLine(id: string, task: PendingTask, now: number, queue?: QueueDepth): string {
+  const what = `${id} (${task.role}/${task.kind}, attempt ${task.attempt})`;
+  if (task.started) return `${what}: running on ${task.started.runner} for ${seconds(now - task.started.at)}`;
+  const depth = queue ? `, ${queue.queued} task(s) queued for ${task.role}` : "";
+  return `${what}: queued for ${seconds(now - task.dispatched_at)}${depth}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(0, Math.round(ms / 100) / 10)} s`;
+}
+
+/** One line per role: tasks queued and held (running) in its pool. */
+export function queueLines(queues: Readonly<Record<string, QueueDepth>>): string[] {
+  return Object.entries(queues).map(
+    ([role, q]) => `${role.padEnd(10)} ${String(q.queued).padStart(6)} queued ${String(q.running).padStart(6)} running`,
+  );
 }
 
 /** One `list` row. */
