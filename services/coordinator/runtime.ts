@@ -27,8 +27,8 @@ export interface CoordinatorOptions {
   /** Clock (epoch ms); injected so tests can drive time. */
   now?: () => number;
   log?: (line: string) => void;
-  /** Called before a record is written; throwing fails that write (fault injection). */
-  beforeWrite?: (rec: SagaRecord) => void;
+  /** Awaited before a record is written; throwing fails that write (fault injection). */
+  beforeWrite?: (rec: SagaRecord) => void | Promise<void>;
   /** Called after a record is written and before its outbox is published (fault injection). */
   afterWrite?: (rec: SagaRecord) => void;
   /**
@@ -57,7 +57,7 @@ export class Coordinator implements InputSink {
   readonly now: () => number;
   readonly log: (line: string) => void;
   readonly #afterWrite?: (rec: SagaRecord) => void;
-  readonly #beforeWrite?: (rec: SagaRecord) => void;
+  readonly #beforeWrite?: (rec: SagaRecord) => void | Promise<void>;
   #store?: SagaStore;
   readonly #mailboxes = new Map<string, Waiting[]>();
   readonly #busy = new Set<string>();
@@ -66,6 +66,7 @@ export class Coordinator implements InputSink {
   #idle = Promise.resolve();
   #sweeping = false;
   readonly #clearPublished: boolean;
+  #conflicts = 0;
 
   constructor(opts: CoordinatorOptions) {
     this.nc = opts.nc;
@@ -76,6 +77,11 @@ export class Coordinator implements InputSink {
     if (opts.afterWrite) this.#afterWrite = opts.afterWrite;
     if (opts.beforeWrite) this.#beforeWrite = opts.beforeWrite;
     this.#clearPublished = opts.clearPublishedOutboxes ?? true;
+  }
+
+  /** Compare-and-set writes this replica lost to another writer (each was re-read and retried). */
+  get conflicts(): number {
+    return this.#conflicts;
   }
 
   /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
@@ -157,6 +163,7 @@ export class Coordinator implements InputSink {
         return;
       } catch (err) {
         if (!(err instanceof RevisionConflict)) throw err;
+        this.#conflicts += 1;
       }
     }
     throw new RevisionConflict(id);
@@ -199,7 +206,7 @@ export class Coordinator implements InputSink {
   /** Writes `next`; a record too large to store is replaced by its failure (RECORD_TOO_LARGE). */
   async #write(next: SagaRecord, current: Versioned | undefined): Promise<Versioned> {
     const store = this.#store as SagaStore;
-    this.#beforeWrite?.(next);
+    await this.#beforeWrite?.(next);
     // A retired record lives in `ended`: its next run (a reset) is a new key in `sagas`.
     const revision = current?.retired ? undefined : current?.revision;
     const revives = current?.retired === true;
