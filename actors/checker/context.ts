@@ -122,7 +122,9 @@ export function createContext(
     withBase: (fn) =>
       ports.workspaces.withWorktree(repo, { ref: req.target.base }, async (dir, baseGit) => {
         const sha = await checkoutSha(baseGit, req.target.base_sha, "base");
-        return fn(await prepareTree(ports, dir, sha, { installMs: INSTALL_BUDGET_MS, commandsBy: deadline }, true, req.signal));
+        return fn(
+          await prepareTree(ports, dir, sha, { installMs: INSTALL_BUDGET_MS, commandsBy: deadline }, true, req.signal),
+        );
       }),
   };
 }

@@ -7,7 +7,13 @@
  */
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { CHECK_NAMES, CheckOutcome, GateTasks, INSTALL_BUDGET_MS, type CheckTaskInput } from "../../protocol/quality-gate.ts";
+import {
+  CHECK_NAMES,
+  CheckOutcome,
+  GateTasks,
+  INSTALL_BUDGET_MS,
+  type CheckTaskInput,
+} from "../../protocol/quality-gate.ts";
 import { CHECKS } from "./checks/index.ts";
 import { checkoutSha, createContext, prepareTree } from "./context.ts";
 import { failed } from "./findings.ts";
@@ -38,11 +44,7 @@ function throwIfAborted(signal: AbortSignal, what: string): void {
   if (signal.aborted) throw new TerminalError(ErrorCode.Cancelled, `check cancelled before ${what}`);
 }
 
-async function findingsOf(
-  ports: CheckerPorts,
-  input: CheckTaskInput,
-  signal: AbortSignal,
-): Promise<CheckFindings> {
+async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: AbortSignal): Promise<CheckFindings> {
   const definition = CHECKS[input.check];
   const repo = await ports.workspaces.ensureClone(input.target.repo);
   throwIfAborted(signal, "the worktree");
