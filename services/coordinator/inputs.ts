@@ -192,7 +192,8 @@ async function onTimer(sink: InputSink, msg: JsMsg): Promise<void> {
     return await deadLetter(sink.js, msg, ensureError(err).toInfo());
   }
   const wait = timer.due - sink.now();
-  if (wait > 0) return msg.nak(Math.min(wait, 3_600_000));
+  // Held back until due (capped at a day): a task's schedule-to-start deadline is hours away.
+  if (wait > 0) return msg.nak(Math.min(wait, 86_400_000));
   // A cached record may be stale, except once terminal: an ended run arms no timers again.
   const cached = sink.cached(timer.workflow_id);
   const stale = cached && (cached.run > timer.run || (cached.run === timer.run && TERMINAL.has(cached.status)));

@@ -23,10 +23,11 @@ export interface Versioned {
   retired?: boolean;
 }
 
-/** The buckets a store works on, and how it purges a `sagas` key without leaving a marker. */
+/** The buckets a store works on, and how it purges what an ended workflow leaves behind. */
 export interface SagaBuckets {
   sagas: KV;
   ended: KV;
+  /** Purges the `sagas` key of `id` without leaving a marker. */
   purge(id: string): Promise<void>;
 }
 
@@ -146,7 +147,9 @@ export class SagaStore {
   /**
    * Moves an ended record out of `sagas`: a copy in `ended` (kept for the retention), then the
    * `sagas` key purged. Idempotent; a crash in between leaves it in `sagas`, where start-up
-   * finds and finishes it.
+   * finds and finishes it. (Its wake-ups still waiting on TIMERS are left to fire into nothing:
+   * purging a subject of a work-queue stream on nats-server 2.9 loses other messages a consumer
+   * holds.)
    */
   async retire(v: Versioned): Promise<void> {
     if (v.retired || !TERMINAL.has(v.rec.status)) return;
@@ -154,7 +157,11 @@ export class SagaStore {
     await this.#purge(v.rec.id);
     const published = this.#published.get(v.rec.id);
     if (published?.revision === v.revision) this.#published.set(v.rec.id, { ...published, revision });
-    this.#remember(v.rec.id, { rec: v.rec, revision, retired: true });
+    // Cached without its state, input, result and outbox: enough to know it ended (a later
+    // input re-reads the full record), and the cache stays small under a stream of workflows.
+    const slim: SagaRecord = { ...v.rec, state: null, input: null, outbox: [], steps: [], seen: [] };
+    delete slim.result;
+    this.#remember(v.rec.id, { rec: slim, revision, retired: true });
   }
 
   /** Whether this process published the outbox of `id` at `revision`. */
