@@ -5,6 +5,7 @@
  */
 import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import { decodeRaw } from "../../protocol/codec.ts";
+import { ErrorCode, RetryableError } from "../../protocol/errors.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 import { Bucket, Stream, kvSubject } from "../../protocol/subjects.ts";
 
@@ -32,7 +33,7 @@ export async function endedPage(
   const found: Array<{ seq: number; rec: SagaRecord }> = [];
   while (hi >= state.first_seq && found.length < limit) {
     const lo = Math.max(state.first_seq, hi - window + 1);
-    const chunk = await readRange(js, lo, hi);
+    const chunk = await withDeadline(readRange(js, lo, hi), READ_DEADLINE_MS, `reading ended workflows ${lo}..${hi}`);
     found.push(...chunk.filter((c) => match(c.rec)).reverse());
     hi = lo - 1;
     window *= 2;
@@ -40,6 +41,30 @@ export async function endedPage(
   const page = found.slice(0, limit);
   const more = found.length > limit || hi >= state.first_seq;
   return { records: page.map((p) => p.rec), ...(more && page.length > 0 ? { next: page.at(-1)?.seq } : {}) };
+}
+
+/** How long one window of the `ended` stream may take to read (a refused read retries forever otherwise). */
+const READ_DEADLINE_MS = 15_000;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RetryableError(
+            ErrorCode.Internal,
+            `${what} took over ${ms} ms (is this NATS user allowed to read KV ${Bucket.Ended}?)`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The records stored at stream sequences `lo`..`hi` of the `ended` bucket, ascending. */

@@ -215,7 +215,8 @@ function readSubjects(stream: string): string[] {
     return [...create, ...manage, `${API}.CONSUMER.MSG.NEXT.${stream}.*`];
   }
   const keys = buckets[stream];
-  if (keys) return [`${API}.CONSUMER.CREATE.${stream}.*.${keys}`, ...manage];
+  // Key listings (push) and the pages of `list` (pull) read a bucket's stream with ordered consumers.
+  if (keys) return [`${API}.CONSUMER.CREATE.${stream}.*.${keys}`, ...manage, `${API}.CONSUMER.MSG.NEXT.${stream}.*`];
   throw new Error(`no read grants defined for stream ${stream}`);
 }
 
