@@ -5,31 +5,16 @@
 // the log. Each task still runs once (executions counted where nothing deduplicates them), the
 // workflow completes, and its history counts every message once.
 import test from "ava";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { encode } from "../protocol/codec.ts";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { Stream } from "../protocol/subjects.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
 import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { executions, repeated } from "./helpers/effects.ts";
-import { eventually, startTestNats } from "./helpers/nats.ts";
+import { duplicateWindowPassed, eventually, startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
 
 const WINDOW_MS = 1_000;
-
-/** Resolves once a message id published now is no longer a duplicate of one published before: the window has passed. */
-async function windowPassed(nc: NatsConnection): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: "PROBE", subjects: ["probe.>"], duplicate_window: WINDOW_MS * 1e6 });
-  const js = jetstream(nc);
-  await js.publish("probe.window", encode(1), { msgID: "probe" });
-  await eventually(
-    async () => !(await js.publish("probe.window", encode(1), { msgID: "probe" })).duplicate,
-    "the duplicate window to pass",
-    10_000,
-  );
-}
 
 test("an outbox published again after the duplicate window runs each task once and logs each step once", async (t) => {
   const { nc } = await startTestNats(t, { duplicateWindowMs: WINDOW_MS });
@@ -44,7 +29,7 @@ test("an outbox published again after the duplicate window runs each task once a
     "the two tasks to be queued",
   );
   await first.stop();
-  await windowPassed(nc);
+  await duplicateWindowPassed(nc, WINDOW_MS);
   await startCoordinator(t, nc, registry);
   await eventually(
     async () => (await jsm.streams.info(Stream.Tasks)).state.messages === 4,

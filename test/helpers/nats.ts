@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { provision, type ProvisionOptions } from "../../infra/nats/provision.ts";
@@ -42,6 +43,22 @@ export async function startTestNats(t: ExecutionContext, opts: ProvisionOptions 
     url: server.url,
     storeDir,
   };
+}
+
+/**
+ * Resolves once a duplicate window of `windowMs` that starts now has passed: a probe stream
+ * with that window refuses a repeated msg-id until then (a server-side fact, not a sleep).
+ */
+export async function duplicateWindowPassed(nc: NatsConnection, windowMs: number): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "PROBE", subjects: ["probe.>"], duplicate_window: windowMs * 1e6 });
+  const js = jetstream(nc);
+  await js.publish("probe.window", new Uint8Array([1]), { msgID: "probe" });
+  await eventually(
+    async () => !(await js.publish("probe.window", new Uint8Array([1]), { msgID: "probe" })).duplicate,
+    "the duplicate window to pass",
+    windowMs * 10,
+  );
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails at the deadline. */
