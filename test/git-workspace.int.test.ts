@@ -7,7 +7,7 @@ import test from "ava";
 import type { ExecutionContext } from "ava";
 import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, realpath, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { acquireLock, createWorkspaces, pushBranch } from "../infra/git/index.ts";
@@ -167,6 +167,50 @@ test("the worktree and its branch are removed also when the task throws", async 
   t.false(await exists(seen));
   t.deepEqual(await registeredWorktrees(repo.dir), []);
   t.is(await git(repo.dir, "for-each-ref", "refs/heads/"), "", "task branch deleted");
+});
+
+test("worktrees a killed task left are removed; a branch a live task holds is not taken", async (t) => {
+  const { origin, ws, cacheDir } = await fixture(t);
+  const repo = await ws.ensureClone(origin);
+  const wt = (name: string) => join(cacheDir, "worktrees", name);
+  const dead = spawn(process.execPath, ["-e", ""]);
+  await new Promise((r) => dead.once("exit", r));
+  await git(repo.dir, "worktree", "add", "--quiet", "-B", "gate-main", wt("legacy-on-branch"), "origin/main");
+  await git(
+    repo.dir,
+    "worktree",
+    "add",
+    "--quiet",
+    "--lock",
+    "--reason",
+    `patchbay ${hostname()} ${dead.pid}`,
+    "--detach",
+    wt("dead-owner"),
+    "origin/main",
+  );
+  const head = await ws.withWorktree(repo, { ref: "main", branch: "gate-main" }, async (_dir, wtGit) =>
+    (await wtGit.revparse(["HEAD"])).trim(),
+  );
+  t.is(head, await git(origin, "rev-parse", "main"));
+  t.false(await exists(wt("legacy-on-branch")), "the unowned worktree that held the branch is gone");
+  t.false(await exists(wt("dead-owner")), "the worktree of a dead owner is gone");
+
+  await git(
+    repo.dir,
+    "worktree",
+    "add",
+    "--quiet",
+    "--lock",
+    "--reason",
+    `patchbay ${hostname()} ${process.pid}`,
+    "-B",
+    "busy",
+    wt("live-owner"),
+    "origin/main",
+  );
+  const err = await t.throwsAsync(ws.withWorktree(repo, { ref: "main", branch: "busy" }, async () => "taken"));
+  t.regex(err?.message ?? "", /'busy'/);
+  t.true(await exists(wt("live-owner")), "a live task keeps its worktree");
 });
 
 test("a missing repository is REPO_NOT_FOUND, a relative path INVALID_INPUT", async (t) => {

@@ -14,6 +14,7 @@ import type { GitContext } from "./client.ts";
 import { gitFailure, gitMessage, pushError } from "./git-errors.ts";
 import type { GitIdentity } from "./identity.ts";
 import { withLock } from "./lock.ts";
+import { ownerReason, removeStaleWorktrees } from "./stale-worktrees.ts";
 
 /** Options of {@link createWorkspaces}. */
 export interface WorkspacesOptions {
@@ -137,12 +138,14 @@ async function remoteBranchHead(context: GitContext, repo: CachedRepo, ref: stri
 async function addWorktree(env: WorktreeEnv, repo: CachedRepo, sha: string, options: WorktreeOptions): Promise<string> {
   await mkdir(env.worktreesDir, { recursive: true });
   const dir = await mkdtemp(join(env.worktreesDir, `${repo.key}-`));
-  // --force: a worktree a killed process left behind must not block a branch checkout.
-  const checkout = options.branch === undefined ? ["--detach"] : ["--force", "-B", options.branch];
+  const checkout = options.branch === undefined ? ["--detach"] : ["-B", options.branch];
+  const git = makeGit(env.context, repo.dir);
   try {
-    await withLock(cacheLockPath(env.layout, repo.key), { timeoutMs: env.layout.lockTimeoutMs }, () =>
-      makeGit(env.context, repo.dir).raw(["worktree", "add", "--quiet", ...checkout, dir, sha]),
-    );
+    await withLock(cacheLockPath(env.layout, repo.key), { timeoutMs: env.layout.lockTimeoutMs }, async () => {
+      // A worktree a killed task left behind must not block this one (nor fill the disk).
+      await removeStaleWorktrees(git, options.branch, env.warn);
+      await git.raw(["worktree", "add", "--quiet", "--lock", "--reason", ownerReason(), ...checkout, dir, sha]);
+    });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw gitFailure(err, `creating a worktree of ${repo.source} at ${options.ref}`);
