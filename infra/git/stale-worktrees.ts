@@ -26,7 +26,11 @@ async function worktrees(git: SimpleGit): Promise<WorktreeEntry[]> {
     const field = (name: string) => lines.find((l) => l === name || l.startsWith(`${name} `))?.slice(name.length + 1);
     const branch = field("branch")?.replace(/^refs\/heads\//, "");
     const lockedBy = field("locked");
-    return { dir: field("worktree") ?? "", ...(branch ? { branch } : {}), ...(lockedBy !== undefined ? { lockedBy } : {}) };
+    return {
+      dir: field("worktree") ?? "",
+      ...(branch ? { branch } : {}),
+      ...(lockedBy !== undefined ? { lockedBy } : {}),
+    };
   });
   return entries.slice(1).filter((e) => e.dir);
 }
@@ -47,11 +51,17 @@ function ownerGone(reason: string | undefined): boolean {
  * Removes worktrees of dead owners, and an unowned one that holds `branch` (left by a version
  * that did not lock its worktrees). Call it under the repository's cache lock.
  */
-export async function removeStaleWorktrees(git: SimpleGit, branch: string | undefined, warn: (message: string) => void): Promise<void> {
+export async function removeStaleWorktrees(
+  git: SimpleGit,
+  branch: string | undefined,
+  warn: (message: string) => void,
+): Promise<void> {
   for (const entry of await worktrees(git)) {
     const legacyHolder = branch !== undefined && entry.branch === branch && !entry.lockedBy;
     if (!ownerGone(entry.lockedBy) && !legacyHolder) continue;
-    warn(`removing worktree ${entry.dir} left by a task that is gone${entry.branch ? ` (it held ${entry.branch})` : ""}`);
+    warn(
+      `removing worktree ${entry.dir} left by a task that is gone${entry.branch ? ` (it held ${entry.branch})` : ""}`,
+    );
     await git.raw(["worktree", "remove", "--force", "--force", entry.dir]);
   }
   await git.raw(["worktree", "prune"]);
