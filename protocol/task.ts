@@ -22,6 +22,8 @@ export const TaskMessage = z.object({
   deadline: z.number(),
   /** Start-to-close budget of this attempt (ms), counted from when an actor starts it. */
   timeout_ms: z.number().int().positive().optional(),
+  /** Set on a compensation: the task id it undoes. A cancel of the run does not stop it. */
+  compensates: z.string().optional(),
   input: z.unknown(),
 });
 /** A unit of work for one actor role. */
@@ -38,8 +40,9 @@ export function taskMessage(role: Role, task: TaskMessage, headers: Record<strin
 }
 
 /**
- * Payload of `task.cancel.<workflow id>`: actors stop that run's tasks, or only the attempts
- * of `task_id` up to `attempt` (a superseded attempt).
+ * Payload of `task.cancel.<workflow id>`: actors stop that run's forward tasks (not its
+ * compensations, which run after the cancel that began them), or only the attempts of
+ * `task_id` up to `attempt` (a superseded attempt).
  */
 export const CancelMessage = z.object({
   run: z.number().int().positive(),

@@ -14,6 +14,7 @@ import { FixtureTasks, fixtureRegistry, versionedV1 } from "./fixtures/workflows
 import { implement } from "../infra/nats/actor-host.ts";
 import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { decodeRaw } from "../protocol/codec.ts";
+import { executions, tasksOf } from "./helpers/effects.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
 import { noopBinding } from "../actors/bench/index.ts";
 
@@ -51,6 +52,27 @@ test("compensation undoes completed steps in reverse order, once each", async (t
     .map((e) => JSON.stringify(e.message));
   t.is(log.filter((l) => l.includes("step-2 compensated")).length, 1);
   t.is(log.filter((l) => l.includes("step-1 compensated")).length, 1);
+});
+
+test("a partial fan-out failure compensates the siblings that completed, a late one included, once each", async (t) => {
+  const { nc } = await startTestNats(t);
+  await ensureFixtureStream(nc);
+  await startCoordinator(t, nc, fixtureRegistry());
+  // part-2 fails at once; part-3 is deaf to the cancel and completes after the failure.
+  const faults = faultsFromEnv({ FIXTURE_FAIL_TASKS: "part-2", FIXTURE_SLOW_TASKS: "part-3=800" });
+  await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faults));
+  const c = client(t, nc);
+  await c.start("fixture-fanout-saga", { tasks: 3 }, { id: "fan-1" });
+  const rec = await c.wait("fan-1", 20_000);
+  t.is(rec.status, "failed");
+  t.is(rec.error?.code, "FIXTURE_STEP_FAILED");
+  t.deepEqual(tasksOf(await executions(nc, "step", "fan-1")).sort(), ["part-1", "part-3"]);
+  t.deepEqual(tasksOf(await executions(nc, "undo", "fan-1")).sort(), ["compensate-part-1", "compensate-part-3"]);
+  const log = (await c.history("fan-1")).flatMap((e) => (e.message?.type === "log/v1" ? e.message.data.entries : []));
+  t.true(
+    log.some((e) => e.step === "late.completion" && e.text.startsWith("part-3")),
+    "part-3 completed after the failure",
+  );
 });
 
 test("a failing compensation is recorded, shown, and does not stop the others", async (t) => {

@@ -178,6 +178,7 @@ export class ActorHost {
     if (cancel.task_id === undefined) this.#rememberCancel(workflowId, cancel.run);
     for (const run of this.#running.values()) {
       if (!run || run.task.workflow_id !== workflowId || run.task.run > cancel.run) continue;
+      if (cancel.task_id === undefined && run.task.compensates !== undefined) continue;
       if (
         cancel.task_id !== undefined &&
         (run.task.task_id !== cancel.task_id || run.task.attempt > (cancel.attempt ?? 0))
@@ -221,7 +222,7 @@ export class ActorHost {
     d: Delivery,
   ): Promise<{ run: true } | { run: false; reason: string; report?: ErrorInfo }> {
     const cancelledRun = this.#cancelledRuns.get(task.workflow_id);
-    if (cancelledRun !== undefined && task.run <= cancelledRun) {
+    if (cancelledRun !== undefined && task.run <= cancelledRun && task.compensates === undefined) {
       return {
         run: false,
         reason: "its run was cancelled",

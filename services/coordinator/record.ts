@@ -127,6 +127,7 @@ export function outboxMessages(rec: SagaRecord): Envelope[] {
       deadline: task.dispatched_at + task.queue_timeout_ms,
       timeout_ms: task.timeout_ms,
       input: task.input,
+      ...(task.compensates === undefined ? {} : { compensates: task.compensates }),
     };
     const headers: Record<string, string> = traceHeaders(rec);
     if (entry.republished) headers[Header.Republished] = "1";
