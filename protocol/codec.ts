@@ -38,11 +38,19 @@ export function decode<T>(data: Uint8Array, schema: ZodType<T>): T {
   return parseOrThrow(decodeRaw(data), schema, ErrorCode.InvalidMessage);
 }
 
+/** Where a value sits, for errors: `checker/check.run input.check: …`. */
+export interface ValueName {
+  /** What the value belongs to, put first (e.g. a task contract's `role/kind`). */
+  owner?: string;
+  /** The value's own name, put before the field path (e.g. `input`). */
+  root?: string;
+}
+
 /** Validates a value, throwing a TerminalError with `code` that names the offending field. */
-export function parseOrThrow<T>(value: unknown, schema: ZodType<T>, code: string): T {
+export function parseOrThrow<T>(value: unknown, schema: ZodType<T>, code: string, name: ValueName = {}): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue?.path.length ? issue.path.join(".") : "(root)";
-  throw new TerminalError(code, `${path}: ${issue?.message ?? "invalid"}`);
+  const path = [...(name.root ? [name.root] : []), ...(issue?.path ?? []).map(String)].join(".") || "(root)";
+  throw new TerminalError(code, `${name.owner ? `${name.owner} ` : ""}${path}: ${issue?.message ?? "invalid"}`);
 }

@@ -5,6 +5,7 @@
  * reported), and the coordinator hands deciders outputs already parsed by it.
  */
 import type { z } from "zod";
+import { parseOrThrow } from "./codec.ts";
 import { ErrorCode, TerminalError } from "./errors.ts";
 import { ROLE_PATTERN, type Role } from "./roles.ts";
 
@@ -61,18 +62,10 @@ export function contractName(c: Pick<AnyTaskContract, "role" | "kind">): string 
 
 /** Parses a task's input; a bad one is a terminal INVALID_INPUT naming the field. */
 export function parseTaskInput<C extends AnyTaskContract>(contract: C, raw: unknown): TaskParsedInput<C> {
-  return parseField(contract.input, raw, "input", ErrorCode.InvalidInput, contract);
+  return parseOrThrow(raw, contract.input, ErrorCode.InvalidInput, { owner: contractName(contract), root: "input" });
 }
 
 /** Parses a task's output; a bad one is a terminal INVALID_OUTPUT naming the field. */
 export function parseTaskOutput<C extends AnyTaskContract>(contract: C, raw: unknown): TaskOutput<C> {
-  return parseField(contract.output, raw, "output", ErrorCode.InvalidOutput, contract);
-}
-
-function parseField<T>(schema: z.ZodType<T>, raw: unknown, root: string, code: string, contract: AnyTaskContract): T {
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = [root, ...(issue?.path ?? []).map(String)].join(".");
-  throw new TerminalError(code, `${contractName(contract)} ${path}: ${issue?.message ?? "invalid"}`);
+  return parseOrThrow(raw, contract.output, ErrorCode.InvalidOutput, { owner: contractName(contract), root: "output" });
 }

@@ -16,6 +16,7 @@ export {
   taskTimerId,
 } from "./record.ts";
 export { replayInputs } from "./replay.ts";
+export { completionEvent } from "./task-lifecycle.ts";
 export { taskContract } from "./registry.ts";
 export { blockingLines, scoreGate, unrunnableOutcome } from "./workflows/quality-gate-scoring.ts";
 export { qualityGate } from "./workflows/quality-gate.ts";

@@ -5,7 +5,7 @@
  * Results of compensations and of siblings still in flight while compensating go to
  * compensation.ts.
  */
-import { parseTaskOutput } from "../../protocol/contract.ts";
+import { parseTaskOutput, type AnyTaskContract } from "../../protocol/contract.ts";
 import { ErrorCode, ensureError, type ErrorInfo } from "../../protocol/errors.ts";
 import type { EventMessage } from "../../protocol/event.ts";
 import type { PendingTask, SagaRecord } from "../../protocol/saga.ts";
@@ -72,10 +72,19 @@ function taskEvent(wf: AnyWorkflow | undefined, taskId: string, task: PendingTas
       message: `no contract for ${task.role}/${task.kind} in this workflow's definition`,
     });
   }
+  return completionEvent(contract, taskId, at, raw);
+}
+
+/**
+ * A completion of a task of `contract` as a decider sees it: the output parsed by the contract,
+ * or `task.failed` INVALID_OUTPUT naming the field. The coordinator and the workflow-spec kit
+ * both hand deciders their results through it.
+ */
+export function completionEvent(contract: AnyTaskContract, taskId: string, at: number, raw: unknown): WorkflowEvent {
   try {
-    return { type: "task.completed", at, task_id: taskId, kind: task.kind, output: parseTaskOutput(contract, raw) };
+    return { type: "task.completed", at, task_id: taskId, kind: contract.kind, output: parseTaskOutput(contract, raw) };
   } catch (err) {
-    return failure(ensureError(err).toInfo());
+    return { type: "task.failed", at, task_id: taskId, kind: contract.kind, error: ensureError(err).toInfo() };
   }
 }
 

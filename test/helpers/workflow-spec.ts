@@ -16,9 +16,14 @@
  * coordinator does; an output the contract refuses arrives as `task.failed` INVALID_OUTPUT.
  */
 import { deepStrictEqual, fail } from "node:assert/strict";
-import { parseTaskOutput, type AnyTaskContract, type TaskResult } from "../../protocol/contract.ts";
-import { ensureError, type ErrorInfo } from "../../protocol/errors.ts";
-import type { Command, Workflow, WorkflowEvent } from "../../services/coordinator/index.ts";
+import type { AnyTaskContract, TaskResult } from "../../protocol/contract.ts";
+import type { ErrorInfo } from "../../protocol/errors.ts";
+import {
+  completionEvent,
+  type Command,
+  type Workflow,
+  type WorkflowEvent,
+} from "../../services/coordinator/internal.ts";
 
 /** Workflow id the kit passes to `initial` unless told otherwise. */
 export const SPEC_ID = "wf-spec";
@@ -100,12 +105,7 @@ function serialized(value: unknown): unknown {
 /** The decider's view of a spec event: a raw task output parsed by its contract, as the coordinator does. */
 function deciderEvent(e: SpecEvent): WorkflowEvent {
   if (e.type !== "task.completed.raw") return e as WorkflowEvent;
-  const { at, task_id, contract } = e;
-  try {
-    return { type: "task.completed", at, task_id, kind: contract.kind, output: parseTaskOutput(contract, e.output) };
-  } catch (err) {
-    return { type: "task.failed", at, task_id, kind: contract.kind, error: ensureError(err).toInfo() };
-  }
+  return completionEvent(e.contract, e.task_id, e.at, e.output);
 }
 
 // ---- event builders -------------------------------------------------------------------------
