@@ -169,25 +169,20 @@ test("the worktree and its branch are removed also when the task throws", async 
   t.is(await git(repo.dir, "for-each-ref", "refs/heads/"), "", "task branch deleted");
 });
 
+/** Adds a worktree the way a task would have, locked by process `pid` (or unlocked, as older versions did). */
+function leaveWorktree(repoDir: string, dir: string, checkout: string[], pid?: number): Promise<string> {
+  const lock = pid === undefined ? [] : ["--lock", "--reason", `patchbay ${hostname()} ${pid}`];
+  return git(repoDir, "worktree", "add", "--quiet", ...lock, ...checkout, dir, "origin/main");
+}
+
 test("worktrees a killed task left are removed; a branch a live task holds is not taken", async (t) => {
   const { origin, ws, cacheDir } = await fixture(t);
   const repo = await ws.ensureClone(origin);
   const wt = (name: string) => join(cacheDir, "worktrees", name);
   const dead = spawn(process.execPath, ["-e", ""]);
   await new Promise((r) => dead.once("exit", r));
-  await git(repo.dir, "worktree", "add", "--quiet", "-B", "gate-main", wt("legacy-on-branch"), "origin/main");
-  await git(
-    repo.dir,
-    "worktree",
-    "add",
-    "--quiet",
-    "--lock",
-    "--reason",
-    `patchbay ${hostname()} ${dead.pid}`,
-    "--detach",
-    wt("dead-owner"),
-    "origin/main",
-  );
+  await leaveWorktree(repo.dir, wt("legacy-on-branch"), ["-B", "gate-main"]);
+  await leaveWorktree(repo.dir, wt("dead-owner"), ["--detach"], dead.pid);
   const head = await ws.withWorktree(repo, { ref: "main", branch: "gate-main" }, async (_dir, wtGit) =>
     (await wtGit.revparse(["HEAD"])).trim(),
   );
@@ -195,19 +190,7 @@ test("worktrees a killed task left are removed; a branch a live task holds is no
   t.false(await exists(wt("legacy-on-branch")), "the unowned worktree that held the branch is gone");
   t.false(await exists(wt("dead-owner")), "the worktree of a dead owner is gone");
 
-  await git(
-    repo.dir,
-    "worktree",
-    "add",
-    "--quiet",
-    "--lock",
-    "--reason",
-    `patchbay ${hostname()} ${process.pid}`,
-    "-B",
-    "busy",
-    wt("live-owner"),
-    "origin/main",
-  );
+  await leaveWorktree(repo.dir, wt("live-owner"), ["-B", "busy"], process.pid);
   const err = await t.throwsAsync(ws.withWorktree(repo, { ref: "main", branch: "busy" }, async () => "taken"));
   t.regex(err?.message ?? "", /'busy'/);
   t.true(await exists(wt("live-owner")), "a live task keeps its worktree");

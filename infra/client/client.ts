@@ -14,7 +14,7 @@ import { TERMINAL, type SagaRecord, type SagaStatus } from "../../protocol/saga.
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
 import { Bucket, Consumer, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { signalMessage, startMessage } from "../../protocol/workflow.ts";
-import { headerValue } from "../nats/connect.ts";
+import { headerValue, storedAtMs } from "../nats/connect.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
 import { endedPage } from "./listing.ts";
@@ -233,7 +233,7 @@ export class PatchbayClient {
       for await (const m of batch) {
         out.push({
           seq: m.seq,
-          time: Math.floor(Number(m.info.timestampNanos) / 1e6),
+          time: storedAtMs(m),
           subject: m.subject,
           original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
           code: headerValue(m.headers, Header.ErrorCode) ?? "",

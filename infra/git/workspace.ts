@@ -74,7 +74,13 @@ export function createWorkspaces(options: WorkspacesOptions): Workspaces {
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
   };
   const worktreesDir = options.worktreesDir ?? join(options.cacheDir, "worktrees");
-  const env: WorktreeEnv = { context, layout, worktreesDir, warn: options.onWarning ?? (() => undefined) };
+  const env: WorktreeEnv = {
+    context,
+    layout,
+    worktreesDir,
+    warn: options.onWarning ?? (() => undefined),
+    swept: new Set(),
+  };
   return {
     ensureClone: (repoUrlOrPath) => ensureClone(context, layout, repoUrlOrPath),
     withWorktree: (repo, worktreeOptions, fn) => withWorktree(env, repo, worktreeOptions, fn),
@@ -86,6 +92,8 @@ interface WorktreeEnv {
   layout: CacheLayout;
   worktreesDir: string;
   warn: (message: string) => void;
+  /** Repositories whose stale worktrees this process has already removed. */
+  swept: Set<string>;
 }
 
 async function withWorktree<T>(
@@ -142,8 +150,12 @@ async function addWorktree(env: WorktreeEnv, repo: CachedRepo, sha: string, opti
   const git = makeGit(env.context, repo.dir);
   try {
     await withLock(cacheLockPath(env.layout, repo.key), { timeoutMs: env.layout.lockTimeoutMs }, async () => {
-      // A worktree a killed task left behind must not block this one (nor fill the disk).
-      await removeStaleWorktrees(git, options.branch, env.warn);
+      // A worktree a killed task left behind must not block a branch checkout, nor fill the
+      // disk: looked for before a branch checkout, and once per repository in this process.
+      if (options.branch !== undefined || !env.swept.has(repo.key)) {
+        await removeStaleWorktrees(git, options.branch, env.warn);
+        env.swept.add(repo.key);
+      }
       await git.raw(["worktree", "add", "--quiet", "--lock", "--reason", ownerReason(), ...checkout, dir, sha]);
     });
   } catch (err) {

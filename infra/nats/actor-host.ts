@@ -26,7 +26,7 @@ import { deadLetter } from "./dlq.ts";
 import { isConsumerNotFound } from "./js-errors.ts";
 import { publishAll } from "./publish.ts";
 import { bindingsByKind, idempotencyKeyOf, runBinding, type TaskBinding } from "./task-binding.ts";
-import { TaskFence, isFresh, type Delivery } from "./task-fence.ts";
+import { TaskFence, type Delivery } from "./task-fence.ts";
 import { TaskRun, deliveryOf } from "./task-run.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 
@@ -206,7 +206,7 @@ export class ActorHost {
       await this.#poison(msg, ensureError(err));
       return;
     }
-    const delivery = deliveryOf(msg, headerValue(msg.headers, Header.Republished) !== undefined);
+    const delivery = deliveryOf(msg, task, Date.now());
     const admission = await this.#admit(task, delivery).catch((err: unknown) => ({ error: ensureError(err) }));
     if ("error" in admission) {
       this.#log(`cannot check ${task.workflow_id}/${task.task_id}: ${admission.error.message}`);
@@ -229,7 +229,7 @@ export class ActorHost {
         report: { code: ErrorCode.Cancelled, message: "not started: the run was cancelled" },
       };
     }
-    if (isFresh(task, d, Date.now())) return { run: true };
+    if (d.fresh) return { run: true };
     return await (this.#fence as TaskFence).admit(task, d, Date.now());
   }
 

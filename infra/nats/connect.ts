@@ -1,5 +1,6 @@
 /** Connecting to NATS: reconnect forever once connected, a clear error when unreachable. */
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import type { JsMsg } from "@nats-io/jetstream";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { installRequestFix } from "./request-fix.ts";
 import { inboxPrefixOf } from "./permissions.ts";
@@ -53,6 +54,11 @@ export function toHeaders(values: Record<string, string> | undefined): MsgHdrs |
   const h = natsHeaders();
   for (const k of keys) h.set(k, values[k]);
   return h;
+}
+
+/** When a JetStream message was stored (epoch ms, the server's clock). */
+export function storedAtMs(msg: JsMsg): number {
+  return Math.floor(Number(msg.info.timestampNanos) / 1e6);
 }
 
 /** Reads one header, or undefined. */

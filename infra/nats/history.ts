@@ -8,7 +8,7 @@ import { decode } from "../../protocol/codec.ts";
 import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { HistoryMessage } from "../../protocol/event.ts";
 import { Header, Stream, Subject } from "../../protocol/subjects.ts";
-import { headerValue } from "./connect.ts";
+import { headerValue, storedAtMs } from "./connect.ts";
 
 /** One history entry, numbered from 1 in stream order. */
 export interface HistoryEntry {
@@ -81,7 +81,7 @@ function toEntry(m: JsMsg, number: number): HistoryEntry {
   const entry: HistoryEntry = {
     number,
     seq: m.seq,
-    time: Math.floor(Number(m.info.timestampNanos) / 1e6),
+    time: storedAtMs(m),
     subject: m.subject,
   };
   try {

@@ -30,6 +30,8 @@ export interface Delivery {
   republished: boolean;
   /** Epoch ms when the message was stored. */
   storedAt: number;
+  /** Whether it needs no check (see {@link isFresh}), decided once when it arrives. */
+  fresh: boolean;
 }
 
 /** The fence's verdict on a delivery. */
@@ -44,7 +46,7 @@ interface Claim {
 }
 
 /** Whether a delivery needs no check: the first delivery of attempt 1, published once, queued briefly. */
-export function isFresh(task: TaskMessage, d: Delivery, now: number): boolean {
+export function isFresh(task: TaskMessage, d: Omit<Delivery, "fresh">, now: number): boolean {
   return d.delivery === 1 && task.attempt === 1 && !d.republished && now - d.storedAt < FRESH_MS;
 }
 

@@ -6,6 +6,8 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import type { TaskMessage } from "../../protocol/task.ts";
+import { Header } from "../../protocol/subjects.ts";
+import { headerValue, storedAtMs } from "./connect.ts";
 import { isFresh, type Delivery, type TaskFence } from "./task-fence.ts";
 
 /** A fresh task reports its start after this long (a task done by then needs no report). */
@@ -23,13 +25,14 @@ export interface RunPorts {
 }
 
 /** The delivery of a JetStream message, as the fence sees it. */
-export function deliveryOf(msg: JsMsg, republished: boolean): Delivery {
-  return {
+export function deliveryOf(msg: JsMsg, task: TaskMessage, now: number): Delivery {
+  const d = {
     seq: msg.seq,
     delivery: msg.info.deliveryCount,
-    republished,
-    storedAt: Math.floor(Number(msg.info.timestampNanos) / 1e6),
+    republished: headerValue(msg.headers, Header.Republished) !== undefined,
+    storedAt: storedAtMs(msg),
   };
+  return { ...d, fresh: isFresh(task, d, now) };
 }
 
 /** One running delivery. */
@@ -53,8 +56,7 @@ export class TaskRun {
   /** Starts heartbeats on `msg` and schedules the start report. */
   begin(msg: JsMsg): void {
     this.#heartbeat = setInterval(() => this.#beat(msg), this.#ports.heartbeatMs);
-    const fresh = isFresh(this.task, this.delivery, this.#startedAt);
-    this.#startReport = setTimeout(() => void this.#reportStart(), fresh ? STARTED_DEFER_MS : 0);
+    this.#startReport = setTimeout(() => void this.#reportStart(), this.delivery.fresh ? STARTED_DEFER_MS : 0);
   }
 
   /** Stops heartbeats and a start report not yet sent. */

@@ -12,7 +12,17 @@ import { startMessage } from "../../protocol/workflow.ts";
 import { beginCompensation, needsCompensation } from "./compensation.ts";
 import type { AnyWorkflow, Command, WorkflowEvent } from "./decider.ts";
 import { runDispatch } from "./dispatch.ts";
-import { armTimer, cancelChildren, draftOf, dueTimers, finish, markSeen, sendTask, writeLog } from "./record.ts";
+import {
+  armTimer,
+  cancelChildren,
+  draftOf,
+  dueTimers,
+  finish,
+  markSeen,
+  sendTask,
+  specOf,
+  writeLog,
+} from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";
 import type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput, Step } from "./step.ts";
 import { onTaskDeadline, onTaskResult, onTaskStarted } from "./task-lifecycle.ts";
@@ -269,7 +279,7 @@ function applyReset(registry: WorkflowRegistry, rec: SagaRecord, input: ResetInp
   if (rec.trace) next.trace = rec.trace;
   markSeen(next, input.signal_id);
   if (Object.keys(rec.pending).length > 0) next.outbox.push(cancelMessage(rec.id, rec.run));
-  for (const [taskId, task] of Object.entries(replayed.pending)) sendTask(next, taskId, task, input.at);
+  for (const [taskId, task] of Object.entries(replayed.pending)) sendTask(next, taskId, specOf(task), input.at);
   for (const [timerId, due] of Object.entries(replayed.timers))
     if (!timerId.startsWith("task/")) armTimer(next, timerId, due);
   const entries: LogEntry[] = [

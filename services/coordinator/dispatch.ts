@@ -23,7 +23,7 @@ import type { Step } from "./step.ts";
 /** Sends a dispatch, or fails the workflow with DECIDER_ERROR when it breaks its contract. */
 export function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): void {
   try {
-    sendTask(rec, cmd.task_id, specOf(step.wf as AnyWorkflow, cmd), at);
+    sendTask(rec, cmd.task_id, dispatchedSpec(step.wf as AnyWorkflow, cmd), at);
     step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
   } catch (err) {
     const error = { code: ErrorCode.DeciderError, message: `dispatch of ${cmd.task_id}: ${ensureError(err).message}` };
@@ -32,7 +32,7 @@ export function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: numb
 }
 
 /** The pending-task entry of a dispatch, its inputs parsed by their contracts. */
-function specOf(wf: AnyWorkflow, cmd: Dispatch): TaskSpec {
+function dispatchedSpec(wf: AnyWorkflow, cmd: Dispatch): TaskSpec {
   const compensation = cmd.compensation && {
     ...cmd.compensation,
     input: parseTaskInput(contractOf(wf, cmd.compensation), cmd.compensation.input),

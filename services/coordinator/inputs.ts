@@ -13,7 +13,7 @@ import { EventMessage, signalReceivedMessage, timerFiredMessage } from "../../pr
 import { ResetPayload, SignalMessage, StartMessage, TimerMessage } from "../../protocol/workflow.ts";
 import { Consumer, Header, ID_PATTERN, Stream, lastToken, token } from "../../protocol/subjects.ts";
 import { deadLetter } from "../../infra/nats/dlq.ts";
-import { headerValue } from "../../infra/nats/connect.ts";
+import { headerValue, storedAtMs } from "../../infra/nats/connect.ts";
 import { readHistory } from "../../infra/nats/history.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan, traceparentOf } from "../../infra/telemetry/tracing.ts";
@@ -73,11 +73,6 @@ async function bind(sink: InputSink, stream: string, name: string, handler: Hand
     await messages.close();
     await loop;
   };
-}
-
-/** Epoch ms when the message was stored. */
-function storedAt(msg: JsMsg): number {
-  return Math.floor(Number(msg.info.timestampNanos) / 1e6);
 }
 
 /** Backoff of an input that cannot be applied yet: 100 ms doubling to 5 s. */
@@ -162,7 +157,7 @@ async function onSignal(sink: InputSink, msg: JsMsg): Promise<void> {
   try {
     const signal = decode(msg.data, SignalMessage);
     const rec = await sink.record(id);
-    if (!rec && sink.now() - storedAt(msg) < SIGNAL_HOLD_MS) return msg.nak(redeliveryDelay(msg));
+    if (!rec && sink.now() - storedAtMs(msg) < SIGNAL_HOLD_MS) return msg.nak(redeliveryDelay(msg));
     if (!rec)
       throw new TerminalError(
         ErrorCode.NotFound,

@@ -76,11 +76,16 @@ export function dueTimers(rec: SagaRecord, at: number): string[] {
 /** What a dispatch decides about a task; the rest of its pending entry is set when it is sent. */
 export type TaskSpec = Omit<PendingTask, "deadline" | "dispatched_at" | "started">;
 
+/** What a pending task was dispatched as, without what its current attempt added (to send it again). */
+export function specOf(task: PendingTask): TaskSpec {
+  const { deadline: _deadline, dispatched_at: _dispatchedAt, started: _started, ...spec } = task;
+  return spec;
+}
+
 /** Publishes a task attempt and arms its schedule-to-start deadline. */
 export function sendTask(rec: SagaRecord, taskId: string, task: TaskSpec, at: number): void {
   const deadline = at + task.queue_timeout_ms;
-  const { started: _started, ...spec } = task as TaskSpec & { started?: unknown };
-  rec.pending[taskId] = { ...spec, dispatched_at: at, deadline };
+  rec.pending[taskId] = { ...task, dispatched_at: at, deadline };
   rec.outbox.push({ task: taskId });
   armTimer(rec, taskTimerId(taskId, task.attempt), deadline);
 }

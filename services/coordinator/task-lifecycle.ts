@@ -12,7 +12,7 @@ import type { PendingTask, SagaRecord } from "../../protocol/saga.ts";
 import { cancelMessage } from "../../protocol/task.ts";
 import { onCompensationResult, onInflightSettled } from "./compensation.ts";
 import type { AnyWorkflow, WorkflowEvent } from "./decider.ts";
-import { markStarted, sendTask, taskTimerId } from "./record.ts";
+import { markStarted, sendTask, specOf, taskTimerId } from "./record.ts";
 import { taskContract } from "./registry.ts";
 import type { EventInput, Step } from "./step.ts";
 
@@ -99,7 +99,7 @@ export function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at:
   if (!task || taskTimerId(taskId, task.attempt) !== timerId) return false;
   if (task.started && task.attempt < task.max_attempts && !task.abandoned) {
     rec.outbox.push(cancelMessage(rec.id, rec.run, { task_id: taskId, attempt: task.attempt }));
-    sendTask(rec, taskId, { ...task, attempt: task.attempt + 1 }, at);
+    sendTask(rec, taskId, { ...specOf(task), attempt: task.attempt + 1 }, at);
     step.entries.push({
       step: "redispatched",
       text: `${taskId} ran past ${task.timeout_ms} ms on ${task.started.runner}, attempt ${task.attempt + 1}`,
