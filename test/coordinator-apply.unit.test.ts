@@ -1,7 +1,7 @@
 // Proves the coordinator's pure core (startSaga/applyInput) on given/when/then specs with no
 // server: dispatch with deterministic ids, duplicates and stale runs ignored, bad starts,
-// task deadlines, reverse-order compensation, cancel, signals, durable timers, children,
-// decider errors, versions and reset.
+// signals, durable timers, children, decider errors, versions and reset. Task deadlines are in
+// task-deadlines.unit.test.ts, compensation in saga-compensation.unit.test.ts.
 import test from "ava";
 import { ErrorCode } from "../protocol/errors.ts";
 import {
@@ -29,9 +29,7 @@ import {
   cancelsIn,
   childCompleted,
   completed,
-  taskStarted,
   eventsIn,
-  failed,
   logIn,
   signal,
   spec,
@@ -42,18 +40,9 @@ import {
   wakesIn,
 } from "./helpers/spec.ts";
 
-const UNDO_KIND = FixtureTasks.undo.kind;
 const registry = fixtureRegistry();
 const fanout = (n: number) => started("bench-fanout", { fanout: n, task_timeout_ms: 1_000 });
 const saga = started("fixture-steps", { job: "j1" });
-const boom = { code: "BOOM", message: "disk full" };
-/** The steps saga with steps 1 and 2 done and step 3 failed: compensating step 2. */
-const step3Failed = [
-  saga,
-  completed("step-1", { task: "o1" }),
-  completed("step-2", { task: "o2" }),
-  failed("step-3", boom),
-];
 
 test("bench-fanout dispatches F tasks with deterministic msg ids", (t) => {
   spec(registry)
@@ -142,237 +131,6 @@ test("an unknown type fails with UNKNOWN_WORKFLOW_TYPE", (t) => {
         ["started", "failed"],
       );
     });
-});
-
-test("a task that never starts fails with QUEUE_TIMEOUT at its schedule-to-start deadline, without a re-dispatch", (t) => {
-  const g = spec(registry).given([fanout(1)]);
-  const queueDeadline = T0 + DEFAULT_QUEUE_TIMEOUT_MS;
-  g.when(wake(T0 + 1_000)).then(({ changed }) =>
-    t.false(changed, "its start-to-close budget does not run while it waits"),
-  );
-  g.when(wake(queueDeadline)).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, ErrorCode.QueueTimeout);
-    t.regex(record.error?.message ?? "", /t1 \(checker\/bench\.noop\) was not started within 21600000 ms/);
-    t.deepEqual(tasksIn(outbox), [], "no copy is queued behind it");
-  });
-});
-
-test("a started task that runs past its start-to-close is re-dispatched with attempt + 1; the old attempt is told to stop", (t) => {
-  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 + 500 })]);
-  g.when(wake(T0 + 1_499)).then(({ changed }) => t.false(changed, "a wake before the deadline changes nothing"));
-  g.when(wake(T0 + 1_500)).then(({ record, outbox }) => {
-    t.deepEqual(
-      tasksIn(outbox).map((m) => [m.task_id, m.attempt, m.msg_id, m.deadline]),
-      [["t1", 2, `${WF_ID}/1/t1/2`, T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS]],
-    );
-    t.deepEqual(record.timers, { "task/t1/2": T0 + 1_500 + DEFAULT_QUEUE_TIMEOUT_MS });
-    t.deepEqual(
-      cancelsIn(outbox).map((m) => m.payload),
-      [{ run: 1, task_id: "t1", attempt: 1 }],
-    );
-    t.is(logIn(outbox)[0]?.step, "redispatched");
-  });
-});
-
-test("a later delivery of the same attempt restarts its clock; a repeated start changes nothing", (t) => {
-  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 + 500 })]);
-  g.when(taskStarted("t1", { at: T0 + 600 })).then(({ changed }) => t.false(changed));
-  g.when(taskStarted("t1", { at: T0 + 900, delivery: 2, runner: "other:2" })).then(({ record }) => {
-    t.like(record.pending.t1, {
-      deadline: T0 + 1_900,
-      started: { at: T0 + 900, delivery: 2, runner: "other:2", seq: 1 },
-    });
-  });
-});
-
-test("a late result of a superseded attempt is ignored; the current attempt's result completes the task", (t) => {
-  const g = spec(registry).given([fanout(1), taskStarted("t1", { at: T0 }), wake(T0 + 1_000)]);
-  g.when(completed("t1", { index: 1 }, { attempt: 1, at: T0 + 1_100 })).then(({ changed, record }) => {
-    t.false(changed, "attempt 1 was superseded");
-    t.is(record.status, "running");
-  });
-  g.when(completed("t1", { index: 1 }, { attempt: 2, at: T0 + 1_200 })).then(({ record }) => {
-    t.is(record.status, "completed");
-    t.deepEqual(record.timers, {});
-  });
-});
-
-test("after max attempts that each ran past their time, a task fails with TASK_TIMEOUT", (t) => {
-  const ran = (attempt: number, at: number) => [taskStarted("t1", { attempt, at }), wake(at + 1_000)];
-  const g = spec(registry).given([
-    fanout(1),
-    ...ran(1, T0),
-    ...ran(2, T0 + 2_000),
-    taskStarted("t1", { attempt: 3, at: T0 + 4_000 }),
-  ]);
-  g.when(wake(T0 + 5_000)).then(({ record, outbox }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, ErrorCode.TaskTimeout);
-    t.regex(record.error?.message ?? "", /t1 .*after 3 attempts/);
-    t.deepEqual(tasksIn(outbox), []);
-  });
-});
-
-test("steps saga: all steps done completes with their outputs", (t) => {
-  const g = spec(registry).given([saga, completed("step-1", { task: "o1" }), completed("step-2", { task: "o2" })]);
-  t.deepEqual(
-    tasksIn(g.published).map((m) => [m.role, m.kind, m.task_id, m.input]),
-    [
-      ["coder", "fixture.step", "step-1", { job: "j1", step: 1 }],
-      ["coder", "fixture.step", "step-2", { job: "j1", step: 2 }],
-      ["coder", "fixture.step", "step-3", { job: "j1", step: 3 }],
-    ],
-  );
-  g.when(completed("step-3", { task: "o3" })).then(({ record }) => {
-    t.is(record.status, "completed");
-    t.deepEqual(record.result, { job: "j1", outputs: [{ task: "o1" }, { task: "o2" }, { task: "o3" }] });
-  });
-});
-
-test("steps saga: step 3 fails → undo step 2, then step 1", (t) => {
-  spec(registry)
-    .given(step3Failed.slice(0, 3))
-    .when(step3Failed[3]!)
-    .then(({ record, outbox }) => {
-      t.is(record.status, "compensating");
-      t.deepEqual(record.compensation, { error: { code: "BOOM", message: "step-3 failed: disk full" }, failures: [] });
-      t.deepEqual(
-        tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]),
-        [[UNDO_KIND, "compensate-step-2", { job: "j1", step: 2 }]],
-      );
-    });
-  spec(registry)
-    .given(step3Failed)
-    .when(completed("compensate-step-2", null))
-    .then(({ outbox }) => {
-      t.deepEqual(
-        tasksIn(outbox).map((m) => [m.kind, m.task_id, m.input]),
-        [[UNDO_KIND, "compensate-step-1", { job: "j1", step: 1 }]],
-      );
-    });
-  const undone = [...step3Failed, completed("compensate-step-2", null)];
-  spec(registry)
-    .given(undone)
-    .when(completed("compensate-step-1", null))
-    .then(({ record, outbox }) => {
-      t.is(record.status, "failed");
-      t.deepEqual(record.error, { code: "BOOM", message: "step-3 failed: disk full" });
-      t.deepEqual(
-        logIn(outbox).map((e) => e.step),
-        ["compensated", "failed"],
-      );
-    });
-});
-
-test("steps saga: a compensation result applied twice compensates once", (t) => {
-  const g = spec(registry).given([...step3Failed, completed("compensate-step-2", null)]);
-  g.when(completed("compensate-step-2", null)).then(({ changed }) => t.false(changed));
-  const all = spec(registry).given([
-    ...step3Failed,
-    completed("compensate-step-2", null),
-    completed("compensate-step-2", null),
-  ]);
-  t.deepEqual(
-    tasksIn(all.published)
-      .filter((m) => m.kind === UNDO_KIND)
-      .map((m) => m.task_id),
-    ["compensate-step-2", "compensate-step-1"],
-  );
-});
-
-test("steps saga: a failed compensation is recorded, logged and named in the error", (t) => {
-  const undoFailed = failed("compensate-step-2", { code: "UNDO_FAILED", message: "branch gone" });
-  spec(registry)
-    .given(step3Failed)
-    .when(undoFailed)
-    .then(({ record, outbox }) => {
-      t.deepEqual(record.compensation?.failures, [{ task_id: "step-2", code: "UNDO_FAILED", message: "branch gone" }]);
-      const entry = logIn(outbox).find((e) => e.step === "compensation.failed");
-      t.is(entry?.text, "compensation of step-2 failed: UNDO_FAILED branch gone");
-      t.deepEqual(
-        tasksIn(outbox).map((m) => m.task_id),
-        ["compensate-step-1"],
-        "the next compensation still runs",
-      );
-    });
-  spec(registry)
-    .given([...step3Failed, undoFailed])
-    .when(completed("compensate-step-1", null))
-    .then(({ record }) => {
-      t.is(record.status, "failed");
-      t.is(record.error?.code, "BOOM");
-      t.is(record.error?.message, "step-3 failed: disk full; compensation failed for step-2: UNDO_FAILED");
-    });
-});
-
-test("cancel signal compensates completed steps and ends cancelled", (t) => {
-  const cancel = signal("cancel", undefined, { signal_id: "sig-1" });
-  spec(registry)
-    .given([saga, completed("step-1", { task: "o1" })])
-    .when(cancel)
-    .then(({ record, outbox }) => {
-      t.is(record.status, "compensating");
-      t.deepEqual(
-        cancelsIn(outbox).map((m) => m.payload),
-        [{ run: 1 }],
-        "the pending step-2 is cancelled",
-      );
-      t.deepEqual(
-        tasksIn(outbox).map((m) => m.task_id),
-        ["compensate-step-1"],
-      );
-    });
-  const undone = [saga, completed("step-1", { task: "o1" }), cancel, completed("compensate-step-1", null)];
-  spec(registry)
-    .given(undone.slice(0, 3))
-    .when(undone[3]!)
-    .then(({ record }) => t.is(record.status, "compensating", "step-2, still in flight, is waited for"));
-  spec(registry)
-    .given(undone)
-    .when(failed("step-2", { code: ErrorCode.Cancelled, message: "workflow cancelled" }))
-    .then(({ record }) => {
-      t.is(record.status, "cancelled");
-      t.is(record.error?.code, ErrorCode.Cancelled);
-    });
-});
-
-test("a sibling that completes after the failure is compensated too (partial fan-out)", (t) => {
-  const g = spec(registry).given([
-    started("fixture-fanout-saga", { tasks: 3 }),
-    completed("part-1", { task: "part-1" }),
-    failed("part-2", boom),
-  ]);
-  t.is(g.record?.status, "compensating");
-  t.deepEqual(
-    tasksIn(g.published)
-      .filter((m) => m.kind === UNDO_KIND)
-      .map((m) => m.task_id),
-    ["compensate-part-1"],
-  );
-  const late = completed("part-3", { task: "part-3" });
-  g.when(late).then(({ record, outbox }) => {
-    t.is(record.status, "compensating");
-    t.deepEqual(tasksIn(outbox), [], "one compensation at a time");
-    t.true(logIn(outbox).some((e) => e.step === "late.completion"));
-  });
-  const all = spec(registry).given([
-    started("fixture-fanout-saga", { tasks: 3 }),
-    completed("part-1", { task: "part-1" }),
-    failed("part-2", boom),
-    late,
-    completed("compensate-part-1", null),
-  ]);
-  t.deepEqual(
-    tasksIn(all.published)
-      .filter((m) => m.kind === UNDO_KIND)
-      .map((m) => m.task_id),
-    ["compensate-part-1", "compensate-part-3"],
-  );
-  all.when(completed("compensate-part-3", null)).then(({ record }) => {
-    t.is(record.status, "failed");
-    t.is(record.error?.code, "BOOM");
-  });
 });
 
 test("the same signal_id applied twice is ignored", (t) => {
@@ -590,14 +348,6 @@ test("reset rebuilds state from the first N history entries as run + 1 and re-di
     tasksIn(next ? outboxMessages(next) : []).map((m) => m.msg_id),
     [`${WF_ID}/2/step-3/1`],
   );
-});
-
-// Regression: a failed compensation must not change the record passed in (a cached record
-// would carry the failure twice after a redelivery).
-test("applyInput leaves the record it was given unchanged when a compensation fails", (t) => {
-  const before = spec(registry).given(step3Failed).record!;
-  applyInput(registry, before, failed("compensate-step-2", { code: "UNDO_FAILED", message: "x" }));
-  t.deepEqual(before.compensation?.failures, []);
 });
 
 // Regression: a child started before the reset point reports with run 0 (the parent's current
