@@ -15,20 +15,12 @@ import { PatchbayClient } from "../infra/client/index.ts";
 import { cpuDelta, cpuSnapshot, startCluster, type Cluster } from "./lib/cluster.ts";
 import { anomalies, runSequential, runWindow, type Run, type Workload } from "./lib/drive.ts";
 import { measureFloor, type Floor } from "./lib/floor.ts";
-import { buildSummary, printTable, type Measured } from "./lib/orchestration-report.ts";
+import { buildSummary, printTable, type BenchShape, type Measured } from "./lib/orchestration-report.ts";
 import { dlqCount, seqDelta, seqSnapshot, splitDelta } from "./lib/streams.ts";
 import { CompletionTracker } from "./lib/tracker.ts";
 
 /** Parsed command line. */
-export interface Options {
-  fanout: number;
-  sequential: number;
-  total: number;
-  inFlight: number;
-  warmup: number;
-  coordinators: number;
-  checkers: number;
-  checkerConcurrency: number;
+export interface Options extends BenchShape {
   floorSeconds: number;
   timeoutMs: number;
   cpuProfDir?: string;

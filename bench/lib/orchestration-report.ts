@@ -24,18 +24,21 @@ export const REFERENCES = {
   bullmqFlows: { p50Ms: 7.6, workflowsPerSec: 470 },
 } as const;
 
+/** The run's shape as the summary records it in `config`. */
+export interface BenchShape {
+  fanout: number;
+  sequential: number;
+  total: number;
+  inFlight: number;
+  warmup: number;
+  coordinators: number;
+  checkers: number;
+  checkerConcurrency: number;
+}
+
 /** Everything {@link buildSummary} needs. */
 export interface SummaryInput {
-  opts: {
-    fanout: number;
-    sequential: number;
-    total: number;
-    inFlight: number;
-    warmup: number;
-    coordinators: number;
-    checkers: number;
-    checkerConcurrency: number;
-  };
+  opts: BenchShape;
   latency: Run[];
   throughput: Measured;
   floor: Floor;
