@@ -2,9 +2,12 @@
 // takes 10 workflows of 3 tasks of 1.5 s each (45 s of work queued at once), with a
 // start-to-close of 3.5 s — far less than the last task waits in the queue. No task is
 // re-dispatched, every task runs exactly once (executions counted where nothing deduplicates
-// them), and every workflow completes; while the backlog lasts, `status` shows each pending
+// them) and is delivered once under an ack wait shorter than one task (the actor pulls only
+// what it starts), and every workflow completes; while the backlog lasts, `status` shows each pending
 // task as queued or running.
 import test from "ava";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Consumer, Stream } from "../protocol/subjects.ts";
 import { effectsWorkflow } from "./fixtures/runtime/effects-workflow.ts";
 import { ensureFixtureStream, faultsFromEnv, fixtureBindingsOf } from "./fixtures/runtime/handlers.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
@@ -17,7 +20,8 @@ const WORKFLOWS = 10;
 const TASKS = 3;
 
 test("a backlog on one worker at concurrency 1: no re-dispatch, each task once, all complete", async (t) => {
-  const { nc } = await startTestNats(t);
+  // An ack wait shorter than one task: a task pulled but not started would be redelivered.
+  const { nc } = await startTestNats(t, { taskAckWaitMs: 1_000 });
   await ensureFixtureStream(nc);
   await startCoordinator(t, nc, fixtureRegistry().register(effectsWorkflow));
   await startActor(t, nc, "coder", fixtureBindingsOf("coder", nc, faultsFromEnv({})), 1);
@@ -56,6 +60,10 @@ test("a backlog on one worker at concurrency 1: no re-dispatch, each task once, 
   const runs = await executions(nc, "effect");
   t.is(runs.length, WORKFLOWS * TASKS, "each task ran");
   t.deepEqual([...repeated(runs)], [], "no task ran twice");
+  // Every delivery counts here, redeliveries too: a task pulled and left waiting for a slot
+  // past the ack wait would be delivered again (and then dropped by the fence, unseen above).
+  const coder = await (await jetstreamManager(nc)).consumers.info(Stream.Tasks, Consumer.actor("coder"));
+  t.is(coder.delivered.consumer_seq, WORKFLOWS * TASKS, "each task delivered once");
   const histories = await Promise.all(ids.map((id) => c.history(id)));
   const redispatched = histories
     .flat()
