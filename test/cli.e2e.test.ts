@@ -10,8 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
-import { eventually, startTestNats, type TestNats } from "./helpers/nats.ts";
+import { eventually, keysOf, startTestNats, type TestNats } from "./helpers/nats.ts";
 import { spawnService } from "./helpers/processes.ts";
 import { runCli, sharedContext, spawnCli, systemNode, type CliOptions, type CliResult } from "./helpers/cli.ts";
 import { freePort } from "../infra/nats/launcher.ts";
@@ -184,9 +183,7 @@ test.serial("start refuses a bad input naming the field and publishes nothing", 
   );
   const jsm = await jetstreamManager(fresh.nc);
   t.is((await jsm.streams.info(Stream.Workflows)).state.last_seq, 0, "nothing was ever published to WORKFLOWS");
-  const keys: string[] = [];
-  for await (const k of await (await new Kvm(fresh.nc).open(Bucket.Sagas)).keys()) keys.push(k);
-  t.deepEqual(keys, []);
+  t.deepEqual(await keysOf(fresh.nc, Bucket.Sagas), []);
 });
 
 test.serial("start --wait --json prints exactly the result, with the input from a file or from stdin", async (t) => {

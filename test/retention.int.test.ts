@@ -5,7 +5,6 @@
 // ended workflows newest first with a cursor, the running ones on the first page.
 import test from "ava";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
 import { noopBinding } from "../actors/bench/index.ts";
 import { publishAll } from "../infra/nats/publish.ts";
 import { jetstream } from "@nats-io/jetstream";
@@ -13,14 +12,8 @@ import { Bucket } from "../protocol/subjects.ts";
 import { startMessage } from "../protocol/workflow.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
-import { duplicateWindowPassed, eventually, startTestNats } from "./helpers/nats.ts";
+import { duplicateWindowPassed, eventually, keysOf, startTestNats } from "./helpers/nats.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
-
-async function keysOf(nc: Parameters<typeof startActor>[1], bucket: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const k of await (await new Kvm(nc).open(bucket)).keys()) out.push(k);
-  return out.sort();
-}
 
 test("an ended workflow moves to 'ended'; status, history and list still find it; its id is not started again", async (t) => {
   const { nc } = await startTestNats(t, { duplicateWindowMs: 1_000 });

@@ -4,7 +4,7 @@
  * and the HISTORY/DLQ streams; it never writes saga state.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { DeliverPolicy, jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { ZodType } from "zod";
 import { nuid } from "@nats-io/nuid";
@@ -17,6 +17,7 @@ import { signalMessage, startMessage } from "../../protocol/workflow.ts";
 import { headerValue, storedAtMs } from "../nats/connect.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
+import { bucketKeys, readStream } from "../nats/stream-read.ts";
 import { endedPage } from "./listing.ts";
 
 /** A dead-lettered message. */
@@ -176,7 +177,7 @@ export class PatchbayClient {
     return await readHistory(this.js, id);
   }
 
-  /** Every saga record matching the filter, newest first. */
+  /** The first page of {@link listPage} (running workflows first, then ended ones, newest first). */
   async list(filter: ListFilter = {}): Promise<SagaRecord[]> {
     return (await this.listPage(filter)).workflows;
   }
@@ -199,8 +200,7 @@ export class PatchbayClient {
   /** Every record in `sagas`: the running workflows. */
   async #running(): Promise<SagaRecord[]> {
     const kv = await this.#bucket();
-    const keys: string[] = [];
-    for await (const key of await kv.keys()) keys.push(key);
+    const keys = await bucketKeys(await this.js.jetstreamManager(), Bucket.Sagas);
     const recs = await Promise.all(keys.map((key) => recordIn(kv, key)));
     return recs.filter((r): r is SagaRecord => r !== undefined);
   }
@@ -222,29 +222,16 @@ export class PatchbayClient {
     const jsm = await this.js.jetstreamManager();
     const state = (await jsm.streams.info(Stream.Dlq)).state;
     if (state.messages === 0) return [];
-    const start = Math.max(state.first_seq, state.last_seq - limit + 1);
-    const consumer = await this.js.consumers.get(Stream.Dlq, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: start,
-    });
-    const out: DlqEntry[] = [];
-    try {
-      const batch = await consumer.fetch({ max_messages: limit, expires: 2_000 });
-      for await (const m of batch) {
-        out.push({
-          seq: m.seq,
-          time: storedAtMs(m),
-          subject: m.subject,
-          original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
-          code: headerValue(m.headers, Header.ErrorCode) ?? "",
-          reason: headerValue(m.headers, Header.DlqReason) ?? "",
-        });
-        if (m.info.pending === 0) break;
-      }
-    } finally {
-      await consumer.delete().catch(() => undefined);
-    }
-    return out;
+    const fromSeq = Math.max(state.first_seq, state.last_seq - limit + 1);
+    const msgs = await readStream(this.js, Stream.Dlq, { fromSeq, toSeq: state.last_seq });
+    return msgs.map((m) => ({
+      seq: m.seq,
+      time: storedAtMs(m),
+      subject: m.subject,
+      original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
+      code: headerValue(m.headers, Header.ErrorCode) ?? "",
+      reason: headerValue(m.headers, Header.DlqReason) ?? "",
+    }));
   }
 
   /** Stops following logs (the connection stays open). */

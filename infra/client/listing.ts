@@ -3,11 +3,12 @@
  * ended ones from the tail of the `ended` bucket's stream, newest first, reading about one
  * page of records whatever the number ever run. A cursor (`before`) continues further back.
  */
-import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient } from "@nats-io/jetstream";
 import { decodeRaw } from "../../protocol/codec.ts";
 import { ErrorCode, RetryableError } from "../../protocol/errors.ts";
 import type { SagaRecord } from "../../protocol/saga.ts";
 import { Bucket, Stream, kvSubject } from "../../protocol/subjects.ts";
+import { readStream } from "../nats/stream-read.ts";
 
 /** One page of ended records and the cursor of the next one, if there may be more. */
 export interface EndedPage {
@@ -73,26 +74,10 @@ async function readRange(
   lo: number,
   hi: number,
 ): Promise<Array<{ seq: number; rec: SagaRecord }>> {
-  const consumer = await js.consumers.get(Stream.kv(Bucket.Ended), {
-    filter_subjects: kvSubject(Bucket.Ended),
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: lo,
+  const msgs = await readStream(js, Stream.kv(Bucket.Ended), {
+    filter: kvSubject(Bucket.Ended),
+    fromSeq: lo,
+    toSeq: hi,
   });
-  const out: Array<{ seq: number; rec: SagaRecord }> = [];
-  try {
-    let pending = (await consumer.info(true)).num_pending;
-    while (pending > 0) {
-      let got = 0;
-      for await (const m of await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 2_000 })) {
-        got += 1;
-        pending = m.info.pending;
-        if (m.seq > hi) return out;
-        if (m.data.length > 0) out.push({ seq: m.seq, rec: decodeRaw(m.data) as SagaRecord });
-      }
-      if (got === 0) break;
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  return out;
+  return msgs.filter((m) => m.data.length > 0).map((m) => ({ seq: m.seq, rec: decodeRaw(m.data) as SagaRecord }));
 }

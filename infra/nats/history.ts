@@ -3,12 +3,12 @@
  * an ordered consumer. Used by `show`, `watch` and reset; never on the coordinator's hot path.
  */
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { DeliverPolicy } from "@nats-io/jetstream";
 import { decode } from "../../protocol/codec.ts";
 import { errorFromHeaders, type ErrorInfo } from "../../protocol/errors.ts";
 import { HistoryMessage } from "../../protocol/event.ts";
 import { Header, Stream, Subject } from "../../protocol/subjects.ts";
 import { headerValue, storedAtMs } from "./connect.ts";
+import { readStream } from "./stream-read.ts";
 
 /** One history entry, numbered from 1 in stream order. */
 export interface HistoryEntry {
@@ -35,8 +35,8 @@ export interface HistoryEntry {
  */
 export async function readHistory(js: JetStreamClient, workflowId: string): Promise<HistoryEntry[]> {
   const [events, logs] = await Promise.all([
-    readSubject(js, Subject.event(workflowId)),
-    readSubject(js, Subject.log(workflowId)),
+    readStream(js, Stream.History, { filter: Subject.event(workflowId) }),
+    readStream(js, Stream.History, { filter: Subject.log(workflowId) }),
   ]);
   const merged = [...events, ...logs].sort((a, b) => a.seq - b.seq);
   return firstOfEachId(merged).map((m, i) => toEntry(m, i + 1));
@@ -51,30 +51,6 @@ function firstOfEachId(msgs: JsMsg[]): JsMsg[] {
     seen.add(id);
     return true;
   });
-}
-
-async function readSubject(js: JetStreamClient, subject: string): Promise<JsMsg[]> {
-  const consumer = await js.consumers.get(Stream.History, {
-    filter_subjects: subject,
-    deliver_policy: DeliverPolicy.All,
-  });
-  const out: JsMsg[] = [];
-  try {
-    let pending = (await consumer.info(true)).num_pending;
-    while (pending > 0) {
-      const batch = await consumer.fetch({ max_messages: Math.min(pending, 1_000), expires: 2_000 });
-      let got = 0;
-      for await (const m of batch) {
-        out.push(m);
-        got += 1;
-        pending = m.info.pending;
-      }
-      if (got === 0) break;
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  return out;
 }
 
 function toEntry(m: JsMsg, number: number): HistoryEntry {

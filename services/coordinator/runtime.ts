@@ -7,8 +7,6 @@
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
-import { Bucket, Stream, kvSubject } from "../../protocol/subjects.ts";
 import { ensureError } from "../../protocol/errors.ts";
 import { publishAll } from "../../infra/nats/publish.ts";
 import { startSpan } from "../../infra/telemetry/tracing.ts";
@@ -17,7 +15,7 @@ import type { SagaInput } from "./step.ts";
 import { foldInputs } from "./fold.ts";
 import { markRepublished, outboxMessages, oversizedFailure } from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";
-import { RecordTooLarge, RevisionConflict, SagaStore, outboxToHeal, type Versioned } from "./store.ts";
+import { RecordTooLarge, RevisionConflict, SagaStore, openSagaBuckets, outboxToHeal, type Versioned } from "./store.ts";
 import { consumeInputs, type InputSink } from "./inputs.ts";
 
 /** Ports and options of a coordinator replica. */
@@ -86,14 +84,7 @@ export class Coordinator implements InputSink {
 
   /** Binds the consumers, heals unpublished outboxes, starts the outbox sweeper. */
   async start(): Promise<void> {
-    const kvm = new Kvm(this.nc);
-    const jsm = await this.js.jetstreamManager();
-    const buckets = {
-      sagas: await kvm.open(Bucket.Sagas),
-      ended: await kvm.open(Bucket.Ended),
-      purge: async (id: string) =>
-        void (await jsm.streams.purge(Stream.kv(Bucket.Sagas), { filter: kvSubject(Bucket.Sagas, id) })),
-    };
+    const buckets = await openSagaBuckets(this.nc);
     this.#store = new SagaStore(buckets, (this.nc.info?.max_payload ?? 1_048_576) - RECORD_HEADROOM_BYTES);
     await this.#healOutboxes();
     this.#stops = await consumeInputs(this);

@@ -7,11 +7,14 @@
  * write of that record, or cleared by a sweep once the record has been idle for a moment, so
  * the hot path pays one KV write per step (docs/architecture.md, "Cost").
  */
-import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
 import { decodeRaw, encode } from "../../protocol/codec.ts";
 import { TERMINAL, type SagaRecord } from "../../protocol/saga.ts";
-import { DUPLICATE_WINDOW_MS } from "../../protocol/subjects.ts";
+import { Bucket, DUPLICATE_WINDOW_MS, Stream, kvSubject } from "../../protocol/subjects.ts";
 import { isWrongLastSequence } from "../../infra/nats/js-errors.ts";
+import { bucketKeys } from "../../infra/nats/stream-read.ts";
 
 /** A record and the KV revision it was read or written at. */
 export interface Versioned {
@@ -29,6 +32,21 @@ export interface SagaBuckets {
   ended: KV;
   /** Purges the `sagas` key of `id` without leaving a marker. */
   purge(id: string): Promise<void>;
+  /** The keys of `sagas` now (see `bucketKeys`). */
+  keys(): Promise<string[]>;
+}
+
+/** Opens the buckets of a store on `nc`. */
+export async function openSagaBuckets(nc: NatsConnection): Promise<SagaBuckets> {
+  const kvm = new Kvm(nc);
+  const jsm = await jetstreamManager(nc);
+  return {
+    sagas: await kvm.open(Bucket.Sagas),
+    ended: await kvm.open(Bucket.Ended),
+    purge: async (id) =>
+      void (await jsm.streams.purge(Stream.kv(Bucket.Sagas), { filter: kvSubject(Bucket.Sagas, id) })),
+    keys: () => bucketKeys(jsm, Bucket.Sagas),
+  };
 }
 
 /** Thrown when a record would not fit in one message of the server: its workflow must fail instead. */
@@ -59,6 +77,7 @@ export class SagaStore {
   readonly #kv: KV;
   readonly #ended: KV;
   readonly #purge: (id: string) => Promise<void>;
+  readonly #keys: () => Promise<string[]>;
   readonly #cache = new Map<string, Versioned>();
   /** Records whose outbox this process published: id → revision and when. */
   readonly #published = new Map<string, { revision: number; at: number }>();
@@ -70,6 +89,7 @@ export class SagaStore {
     this.#kv = buckets.sagas;
     this.#ended = buckets.ended;
     this.#purge = buckets.purge;
+    this.#keys = buckets.keys;
     this.#maxBytes = maxBytes;
   }
 
@@ -207,9 +227,7 @@ export class SagaStore {
 
   /** Every workflow id in `sagas`: the running ones, and ended ones not yet moved out. */
   async keys(): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of await this.#kv.keys()) out.push(k);
-    return out;
+    return await this.#keys();
   }
 
   #remember(id: string, v: Versioned): void {

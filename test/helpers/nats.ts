@@ -11,6 +11,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { provision, type ProvisionOptions } from "../../infra/nats/provision.ts";
+import { bucketKeys } from "../../infra/nats/stream-read.ts";
 
 /** A test's server and a provisioned connection to it. */
 export interface TestNats {
@@ -79,4 +80,9 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+}
+
+/** The keys `bucket` holds now, sorted. */
+export async function keysOf(nc: NatsConnection, bucket: string): Promise<string[]> {
+  return (await bucketKeys(await jetstreamManager(nc), bucket)).sort();
 }
