@@ -1,21 +1,24 @@
 // Proves issue 14's "queued is not late" on the quality gate with real processes: nine gates
 // started at once on nine repositories (the bundled sample, materialized nine times) with two
-// checker processes at their default concurrency: 72 checks wait their turn. Every gate
-// completes; no check reports a timeout, each check's commands ran within its own timeout
-// (measured from when the check started, not from when it was queued), and no check was
-// re-dispatched.
+// checker processes at their default concurrency: 72 checks wait their turn, some for longer
+// than their whole 15 s timeout (asserted, from each check's dispatch in the history). Every
+// gate completes; no check reports a timeout, and no check was re-dispatched.
+// What this does not catch: the coordinator's start-to-close of a check is its timeout plus the
+// 120 s install budget, more than this test runs, so a coordinator deadline counted from the
+// dispatch would pass here; backlog.int.test.ts and task-deadlines.unit.test.ts guard that.
 import test from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PatchbayClient } from "../infra/client/index.ts";
+import type { HistoryEntry } from "../infra/nats/history.ts";
 import type { QualityGateResult } from "../protocol/quality-gate.ts";
 import { materializeSample } from "../services/demo/samples.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { spawnService } from "./helpers/processes.ts";
 
 const GATES = 9;
-const CHECK_TIMEOUT_MS = 60_000;
+const CHECK_TIMEOUT_MS = 15_000;
 
 test("nine gates at once on two checkers: no check reports a timeout it did not spend running", async (t) => {
   const nats = await startTestNats(t);
@@ -55,15 +58,29 @@ test("nine gates at once on two checkers: no check reports a timeout it did not 
     [],
     "no check reports a timeout",
   );
-  t.true(
-    checks.every((c) => c.duration_ms < CHECK_TIMEOUT_MS + 120_000),
-    "each ran within its own budget",
-  );
-  const spread = Math.max(...checks.map((c) => c.finished_at)) - Math.min(...checks.map((c) => c.started_at));
-  t.log(`72 checks over ${spread} ms on ${new Set(checks.map((c) => c.runner)).size} checker processes`);
   const histories = await Promise.all(ids.map((id) => client.history(id)));
+  const waits = records.flatMap((r, i) => queueWaits(r.result as QualityGateResult, histories[i] ?? []));
+  const longest = Math.max(...waits);
+  const longestRun = Math.max(...checks.map((c) => c.duration_ms));
+  t.log(`${checks.length} checks on 2 checkers; longest wait ${longest} ms, longest run ${longestRun} ms`);
+  t.is(waits.length, checks.length, "each check's dispatch is in its history");
+  t.true(longest > CHECK_TIMEOUT_MS, `a check waited longer than its whole timeout (${longest} ms)`);
   const redispatched = histories
     .flat()
     .filter((e) => e.message?.type === "log/v1" && e.message.data.entries.some((x) => x.step === "redispatched"));
   t.deepEqual(redispatched, [], "no check was re-dispatched");
 });
+
+/** How long each check waited between its dispatch (the `scheduled` log entry) and its start. */
+function queueWaits(result: QualityGateResult, history: HistoryEntry[]): number[] {
+  const scheduled = new Map<string, number>();
+  for (const e of history) {
+    if (e.message?.type !== "log/v1") continue;
+    for (const x of e.message.data.entries)
+      if (x.step === "scheduled") scheduled.set(x.text.split(" ")[0] ?? "", e.time);
+  }
+  return result.checks.flatMap((c) => {
+    const at = scheduled.get(`check-${c.id}`);
+    return at === undefined ? [] : [c.started_at - at];
+  });
+}
