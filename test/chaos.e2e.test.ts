@@ -12,7 +12,7 @@ import { connectNats } from "../infra/nats/connect.ts";
 import { PatchbayClient } from "../infra/client/index.ts";
 import { ensureFixtureStream } from "./fixtures/runtime/handlers.ts";
 import { FAST_REDELIVERY, startActorProcess, startCoordinatorProcess } from "./helpers/cluster.ts";
-import { executions, repeated } from "./helpers/effects.ts";
+import { executions, repeated, staleRuns } from "./helpers/effects.ts";
 import { eventually, startTestNats, type TestNats } from "./helpers/nats.ts";
 import type { Service } from "./helpers/processes.ts";
 
@@ -73,7 +73,8 @@ async function chaos(
   const frozen = pick(c.workers);
   frozen.proc.kill("SIGSTOP");
   c.stopped.add(frozen.pid);
-  await new Promise((r) => setTimeout(r, 3_000)); // longer than the 2 s ack wait: its tasks are redelivered
+  // The length of the fault, not a wait for an event: past the 2 s ack wait, its tasks are redelivered.
+  await new Promise((r) => setTimeout(r, 3_000));
   frozen.proc.kill("SIGCONT");
   t.log(`SIGSTOP/SIGCONT worker ${frozen.pid}`);
   await progress(client, ids, points[3]!);
@@ -136,5 +137,6 @@ test("SIGKILLs, a SIGSTOP and a nats-server restart during 200 workflows: all co
     unexplained.length <= 2 * CONCURRENCY,
     `repeats not explained by a kill or a freeze: ${JSON.stringify(unexplained)}`,
   );
+  t.deepEqual(staleRuns(runs), [], "no delivery ran after a newer one of its attempt (the fence after a freeze)");
   t.is(new Set(runs.map((r) => `${r.workflow}/${r.task}`)).size, WORKFLOWS * TASKS, "every task ran");
 });

@@ -3,8 +3,9 @@
  * side effect is one message (nothing deduplicates them), so a test counts what really ran.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { decodeRaw } from "../../protocol/codec.ts";
+import { readStream } from "../../infra/nats/stream-read.ts";
 import type { FixtureExecution } from "../fixtures/runtime/handlers.ts";
 
 /** An execution with the workflow it belongs to. */
@@ -14,23 +15,12 @@ export interface Execution extends FixtureExecution {
 
 /** Every recorded execution of effect `kind` (`effect`, `step`, `undo`), of one workflow or all, in order. */
 export async function executions(nc: NatsConnection, kind: string, workflow = "*"): Promise<Execution[]> {
-  const js = jetstream(nc);
-  const consumer = await js.consumers.get("FIXTURE", {
-    filter_subjects: `fixture.${kind}.${workflow === "*" ? ">" : workflow}`,
-    deliver_policy: DeliverPolicy.All,
-  });
-  let pending = (await consumer.info(true)).num_pending;
-  const out: Execution[] = [];
-  while (pending > 0) {
-    let got = 0;
-    for await (const m of await consumer.fetch({ max_messages: Math.min(pending, 1_000), expires: 2_000 })) {
-      out.push({ ...(decodeRaw(m.data) as FixtureExecution), workflow: m.subject.split(".").at(-1) as string });
-      pending = m.info.pending;
-      got += 1;
-    }
-    if (got === 0) break;
-  }
-  return out;
+  const filter = `fixture.${kind}.${workflow === "*" ? ">" : workflow}`;
+  const msgs = await readStream(jetstream(nc), "FIXTURE", { filter });
+  return msgs.map((m) => ({
+    ...(decodeRaw(m.data) as FixtureExecution),
+    workflow: m.subject.split(".").at(-1) as string,
+  }));
 }
 
 /** The task ids of `list`, in order. */
@@ -42,4 +32,19 @@ export function repeated(list: Execution[]): Map<string, number[]> {
   for (const e of list)
     byTask.set(`${e.workflow}/${e.task}`, [...(byTask.get(`${e.workflow}/${e.task}`) ?? []), e.pid]);
   return new Map([...byTask].filter(([, pids]) => pids.length > 1));
+}
+
+/**
+ * Executions that ran after a newer delivery of the same attempt had run: what a runner that
+ * was frozen and resumed does when the fence does not stop it. Every fault the runtime allows
+ * (a kill, a freeze, a result not published) re-runs a task on a later delivery or attempt.
+ */
+export function staleRuns(list: Execution[]): Execution[] {
+  const newest = new Map<string, number>();
+  return list.filter((e) => {
+    const key = `${e.workflow}/${e.run}/${e.task}/${e.attempt}`;
+    const stale = (newest.get(key) ?? 0) >= e.delivery;
+    if (!stale) newest.set(key, e.delivery);
+    return stale;
+  });
 }
