@@ -27,20 +27,25 @@ test("a cancel that arrives before its start is applied is held, then cancels th
   const c = client(t, nc);
   const rec = await c.wait("early-499", 30_000);
   t.is(rec.status, "cancelled");
+  const signals = await (await jetstreamManager(nc)).consumers.info(Stream.Workflows, Consumer.Signals);
+  t.true(signals.delivered.consumer_seq >= 2, "the one signal was delivered again: it was held, not applied at once");
   t.deepEqual(await c.dlq(), [], "nothing was dead-lettered");
   t.is((await c.status("early-498"))?.status, "running", "the others still wait");
 });
 
 test("an undecodable event fails its workflow even when the first write of that failure fails", async (t) => {
   const { nc } = await startTestNats(t);
+  const c = client(t, nc);
   let failureWrites = 0;
-  const beforeWrite = (rec: { id: string; status: string }) => {
+  let deadAtRefusal: number | undefined;
+  const beforeWrite = async (rec: { id: string; status: string }) => {
     if (rec.id !== "poisoned" || rec.status !== "failed") return;
     failureWrites += 1;
-    if (failureWrites === 1) throw new Error("disk full (injected)");
+    if (failureWrites > 1) return;
+    deadAtRefusal = (await c.dlq()).length;
+    throw new Error("disk full (injected)");
   };
   await startCoordinator(t, nc, fixtureRegistry(), { beforeWrite });
-  const c = client(t, nc);
   await c.start("fixture-approval", { timeout_ms: 600_000 }, { id: "poisoned" });
   await eventually(async () => (await c.status("poisoned"))?.status === "running", "the workflow to run");
   await jetstream(nc).publish(Subject.event("poisoned"), encode({ type: "no.such/v9", data: {} }));
@@ -57,6 +62,7 @@ test("an undecodable event fails its workflow even when the first write of that 
     return entries.length > 0 && entries;
   }, "the event in the DLQ");
   t.is(dead.filter((e) => e.original_subject === "workflow.event.poisoned").length, 1);
+  t.is(deadAtRefusal, 0, "nothing was dead-lettered while the failure was not yet stored");
 });
 
 test("a record that outgrows a message fails its workflow with RECORD_TOO_LARGE; another workflow completes", async (t) => {
@@ -73,10 +79,13 @@ test("a record that outgrows a message fails its workflow with RECORD_TOO_LARGE;
   t.is(bloated.error?.code, ErrorCode.RecordTooLarge);
   t.regex(bloated.error?.message ?? "", /grew to \d+ bytes, over the \d+ bytes one message may hold/);
   t.is(slim.status, "completed");
-  const events = await (await jetstreamManager(nc)).consumers.info(Stream.History, Consumer.Events);
-  await eventually(async () => {
-    const info = await (await jetstreamManager(nc)).consumers.info(Stream.History, Consumer.Events);
-    return info.num_ack_pending === 0 && info.num_pending === 0;
-  }, "every event to be acked: nothing loops");
-  t.true(events.num_redelivered <= 1, `redelivered ${events.num_redelivered}`);
+  const jsm = await jetstreamManager(nc);
+  const events = await eventually(async () => {
+    const info = await jsm.consumers.info(Stream.History, Consumer.Events);
+    return info.num_ack_pending === 0 && info.num_pending === 0 && info;
+  }, "every event to be acked");
+  const stored = (await jsm.streams.info(Stream.History, { subjects_filter: Subject.allEvents })).state.subjects ?? {};
+  const published = Object.values(stored).reduce((a, b) => a + b, 0);
+  const redelivered = events.delivered.consumer_seq - published;
+  t.true(redelivered <= 1, `nothing loops: ${redelivered} redeliveries of ${published} events`);
 });
