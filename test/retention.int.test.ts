@@ -36,7 +36,10 @@ test("an ended workflow moves to 'ended'; status, history and list still find it
   const js = jetstream(nc);
   await first.stop();
   await startCoordinator(t, nc, new WorkflowRegistry(builtinWorkflows)); // a replica that never saw done-1
+  const seqBefore = (await jsm.streams.info("WORKFLOWS")).state.last_seq;
   await publishAll(nc, js, [startMessage("bench-fanout", "done-1", { fanout: 5 })]);
+  const seqAfter = (await jsm.streams.info("WORKFLOWS")).state.last_seq;
+  t.is(seqAfter, seqBefore + 1, "the repeated start was stored, not deduplicated by its msg-id");
   await eventually(
     async () => (await jsm.streams.info("WORKFLOWS")).state.messages === 0,
     "the repeated start to be consumed",
