@@ -1,8 +1,8 @@
 // Soak benchmark: a real deployment (own nats-server, one coordinator, two checkers) under a
 // fixed rate of bench-fanout workflows for a while (default 2 minutes at 100/s), reporting,
-// per 15-second window, the latency p50/p99 and the resident memory of every process, so that
-// a leak or a slow drift shows between the first and the last window. Figures only; nothing
-// is asserted.
+// per 15-second window, the latency p50/p99 and the resident memory of every process at the
+// window's end (read without pausing the rate), so that a leak or a slow drift shows between
+// the first and the last window. Figures only; nothing is asserted.
 // Usage: PATH=$PWD/node_modules/.bin:$PATH node bench/soak.ts [--seconds 120] [--rate 100]
 //   [--fanout 8] [--window 15] [--json]
 import { readFile } from "node:fs/promises";
@@ -70,10 +70,13 @@ async function memory(cluster: Cluster): Promise<Record<string, number>> {
   return Object.fromEntries(entries);
 }
 
-/** Starts workflows at a fixed rate for `seconds`; closes a window every `window` seconds. */
+/**
+ * Starts workflows at a fixed rate for `seconds`. At each window's end it only reads memory,
+ * so the rate holds; the window's latencies are gathered once its runs finish.
+ */
 async function soak(cluster: Cluster, w: Workload, opts: Options): Promise<Window[]> {
-  const windows: Window[] = [];
-  const inWindow: Array<Promise<Run>> = [];
+  const windows: Array<Promise<Window>> = [];
+  let inWindow: Array<Promise<Run>> = [];
   const t0 = performance.now();
   const total = Math.round(opts.seconds * opts.rate);
   let nextWindow = opts.window;
@@ -83,14 +86,15 @@ async function soak(cluster: Cluster, w: Workload, opts: Options): Promise<Windo
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inWindow.push(runOne(w, i));
     if ((performance.now() - t0) / 1_000 >= nextWindow || i === total - 1) {
-      windows.push(await closeWindow(cluster, inWindow.splice(0), nextWindow - opts.window));
+      windows.push(closeWindow(inWindow, nextWindow - opts.window, await memory(cluster)));
+      inWindow = [];
       nextWindow += opts.window;
     }
   }
-  return windows;
+  return await Promise.all(windows);
 }
 
-async function closeWindow(cluster: Cluster, started: Array<Promise<Run>>, from: number): Promise<Window> {
+async function closeWindow(started: Array<Promise<Run>>, from: number, rss: Record<string, number>): Promise<Window> {
   const runs = await Promise.all(started);
   const done = runs.filter((r) => r.ending === "completed").map((r) => r.ms);
   const p = percentiles(done);
@@ -100,7 +104,7 @@ async function closeWindow(cluster: Cluster, started: Array<Promise<Run>>, from:
     other: runs.length - done.length,
     p50_ms: round(p.p50),
     p99_ms: round(p.p99),
-    rss_mb: await memory(cluster),
+    rss_mb: rss,
   };
 }
 
