@@ -18,6 +18,8 @@ export type BenchFanoutInput = z.infer<typeof BenchFanoutInput>;
 
 /** Result of bench-fanout. */
 export const BenchFanoutResult = z.object({ tasks: z.number().int(), duration_ms: z.number() });
+/** Result of bench-fanout. */
+export type BenchFanoutResult = z.infer<typeof BenchFanoutResult>;
 
 /** The tasks of bench-fanout. */
 export const BenchTasks = {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Envelope } from "./envelope.ts";
 import { errorHeaders, type ErrorInfo } from "./errors.ts";
 import { Subject } from "./subjects.ts";
+import { taskMsgId, type TaskAttemptRef } from "./task.ts";
 
 const base = {
   /** The workflow run the event belongs to (0: the current one); events of other runs are ignored. */
@@ -106,14 +107,6 @@ export type HistoryMessage = z.infer<typeof HistoryMessage>;
 
 // ---- builders: every history message the runtime publishes is made here ------------------
 
-/** The task attempt a result belongs to. */
-export interface TaskAttemptRef {
-  workflow_id: string;
-  run: number;
-  task_id: string;
-  attempt: number;
-}
-
 /** An actor's result of one task attempt: completed with `output`, or failed with `error` (in headers). */
 export function taskResultMessage(
   task: TaskAttemptRef,
@@ -122,7 +115,7 @@ export function taskResultMessage(
   trace: Record<string, string> = {},
 ): Envelope {
   const data = { run: task.run, at, task_id: task.task_id, attempt: task.attempt };
-  const msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/result`;
+  const msg_id = `${taskMsgId(task)}/result`;
   const subject = Subject.event(task.workflow_id);
   if ("error" in result) {
     const payload: z.input<typeof TaskFailed> = { type: "task.failed/v1", data };
@@ -146,7 +139,7 @@ export function taskStartedMessage(
     type: "task.started/v1",
     data: { run: task.run, at, task_id: task.task_id, attempt: task.attempt, ...start },
   };
-  const msg_id = `${task.workflow_id}/${task.run}/${task.task_id}/${task.attempt}/started/${start.delivery}`;
+  const msg_id = `${taskMsgId(task)}/started/${start.delivery}`;
   return { subject: Subject.event(task.workflow_id), msg_id, payload, headers: trace };
 }
 

@@ -23,11 +23,6 @@ export const SAGA_STATUSES = [
 /** Terminal statuses: nothing is applied after them. */
 export const TERMINAL: ReadonlySet<SagaStatus> = new Set(["completed", "failed", "cancelled"]);
 
-/** Whether a workflow in `status` has ended. */
-export function isTerminal(status: SagaStatus): boolean {
-  return TERMINAL.has(status);
-}
-
 /** Work that undoes a completed step, as stored: a task of `role/kind` with its input. */
 export interface CompensationSpec {
   role: Role;

@@ -30,8 +30,17 @@ export const TaskMessage = z.object({
 export type TaskMessage = z.infer<typeof TaskMessage>;
 
 /** The `Nats-Msg-Id` of a task: unique per attempt and run so re-dispatch is never deduplicated. */
-export function taskMsgId(t: Pick<TaskMessage, "workflow_id" | "run" | "task_id" | "attempt">): string {
-  return `${t.workflow_id}/${t.run}/${t.task_id}/${t.attempt}`;
+/** The fields that name one attempt of a task. */
+export type TaskAttemptRef = Pick<TaskMessage, "workflow_id" | "run" | "task_id" | "attempt">;
+
+/** The idempotency key of a task, `<workflow>/<run>/<task>`: the same for all its attempts and deliveries. */
+export function idempotencyKeyOf(t: Omit<TaskAttemptRef, "attempt">): string {
+  return `${t.workflow_id}/${t.run}/${t.task_id}`;
+}
+
+/** The `Nats-Msg-Id` of one task attempt, `<idempotency key>/<attempt>`; its events extend it. */
+export function taskMsgId(t: TaskAttemptRef): string {
+  return `${idempotencyKeyOf(t)}/${t.attempt}`;
 }
 
 /** The message of one task attempt for `role`. */

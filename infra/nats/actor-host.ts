@@ -19,14 +19,15 @@ import { decode, decodeRaw } from "../../protocol/codec.ts";
 import { ErrorCode, TerminalError, ensureError, type ErrorInfo, type PatchbayError } from "../../protocol/errors.ts";
 import { taskResultMessage, taskStartedMessage } from "../../protocol/event.ts";
 import type { Role } from "../../protocol/roles.ts";
-import { CancelMessage, TaskMessage } from "../../protocol/task.ts";
+import { CancelMessage, TaskMessage, idempotencyKeyOf } from "../../protocol/task.ts";
 import { Bucket, Consumer as ConsumerName, Header, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
+import { backoffMs } from "./backoff.ts";
 import { headerValue } from "./connect.ts";
 import { deadLetter } from "./dlq.ts";
 import { isConsumerNotFound } from "./js-errors.ts";
 import { publishAll } from "./publish.ts";
-import { bindingsByKind, idempotencyKeyOf, runBinding, type TaskBinding } from "./task-binding.ts";
-import { TaskFence, type Delivery } from "./task-fence.ts";
+import { bindingsByKind, runBinding, type TaskBinding } from "./task-binding.ts";
+import { TaskFence, type Admission, type Delivery } from "./task-fence.ts";
 import { TaskRun, deliveryOf } from "./task-run.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 
@@ -177,12 +178,8 @@ export class ActorHost {
     const cancel = parsed.data;
     if (cancel.task_id === undefined) this.#rememberCancel(workflowId, cancel.run);
     for (const run of this.#running.values()) {
-      if (!run || run.task.workflow_id !== workflowId || run.task.run > cancel.run) continue;
-      if (cancel.task_id === undefined && run.task.compensates !== undefined) continue;
-      if (
-        cancel.task_id !== undefined &&
-        (run.task.task_id !== cancel.task_id || run.task.attempt > (cancel.attempt ?? 0))
-      )
+      if (!run || run.task.workflow_id !== workflowId) continue;
+      if (cancel.task_id === undefined ? !runCancelHits(run.task, cancel.run) : !attemptCancelHits(run.task, cancel))
         continue;
       const why =
         cancel.task_id === undefined ? `workflow ${workflowId} cancelled` : `attempt ${run.task.attempt} superseded`;
@@ -217,12 +214,9 @@ export class ActorHost {
     await this.#run(task, msg, delivery);
   }
 
-  async #admit(
-    task: TaskMessage,
-    d: Delivery,
-  ): Promise<{ run: true } | { run: false; reason: string; report?: ErrorInfo }> {
+  async #admit(task: TaskMessage, d: Delivery): Promise<Admission> {
     const cancelledRun = this.#cancelledRuns.get(task.workflow_id);
-    if (cancelledRun !== undefined && task.run <= cancelledRun && task.compensates === undefined) {
+    if (cancelledRun !== undefined && runCancelHits(task, cancelledRun)) {
       return {
         run: false,
         reason: "its run was cancelled",
@@ -347,9 +341,14 @@ function safeRaw(data: Uint8Array): unknown {
   }
 }
 
-/** Redelivery backoff: 200 ms doubling to 10 s. */
-export function backoffMs(delivery: number): number {
-  return Math.min(10_000, 200 * 2 ** Math.max(0, delivery - 1));
+/** Whether a cancel of run `run` stops `task`: a task of that run or an older one, not a compensation. */
+function runCancelHits(task: TaskMessage, run: number): boolean {
+  return task.run <= run && task.compensates === undefined;
+}
+
+/** Whether a cancel of one task's attempts (up to `cancel.attempt`) stops `task`. */
+function attemptCancelHits(task: TaskMessage, cancel: CancelMessage): boolean {
+  return task.run <= cancel.run && task.task_id === cancel.task_id && task.attempt <= (cancel.attempt ?? 0);
 }
 
 function traceOf(msg: JsMsg): Record<string, string> {

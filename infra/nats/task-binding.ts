@@ -78,7 +78,3 @@ export function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Ma
   return byKind;
 }
 
-/** The idempotency key of a task: the same for all its attempts and deliveries. */
-export function idempotencyKeyOf(task: Pick<TaskMessage, "workflow_id" | "run" | "task_id">): string {
-  return `${task.workflow_id}/${task.run}/${task.task_id}`;
-}

@@ -18,7 +18,7 @@ import type { TaskMessage } from "../../protocol/task.ts";
 import { isWrongLastSequence } from "./js-errors.ts";
 
 /** A queued task is fresh for this long: nothing can have superseded it yet but a cancel. */
-export const FRESH_MS = 1_000;
+const FRESH_MS = 1_000;
 
 /** Where one delivery of a task came from. */
 export interface Delivery {

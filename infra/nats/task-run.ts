@@ -11,7 +11,7 @@ import { headerValue, storedAtMs } from "./connect.ts";
 import { isFresh, type Delivery, type TaskFence } from "./task-fence.ts";
 
 /** A fresh task reports its start after this long (a task done by then needs no report). */
-export const STARTED_DEFER_MS = 1_000;
+const STARTED_DEFER_MS = 1_000;
 
 /** What a run needs from its host. */
 export interface RunPorts {

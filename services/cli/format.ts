@@ -63,7 +63,7 @@ export function statusLines(
 }
 
 /** Where one pending task is: queued (for how long, behind how many) or running (where, for how long). */
-export function pendingLine(id: string, task: PendingTask, now: number, queue?: QueueDepth): string {
+function pendingLine(id: string, task: PendingTask, now: number, queue?: QueueDepth): string {
   const what = `${id} (${task.role}/${task.kind}, attempt ${task.attempt})`;
   if (task.started) return `${what}: running on ${task.started.runner} for ${seconds(now - task.started.at)}`;
   const depth = queue ? `, ${queue.queued} task(s) queued for ${task.role}` : "";

@@ -12,6 +12,7 @@ import { ErrorCode, TerminalError, ensureError, errorFromHeaders, type ErrorInfo
 import { EventMessage, signalReceivedMessage, timerFiredMessage } from "../../protocol/event.ts";
 import { ResetPayload, SignalMessage, StartMessage, TimerMessage } from "../../protocol/workflow.ts";
 import { Consumer, Header, ID_PATTERN, Stream, lastToken, token } from "../../protocol/subjects.ts";
+import { backoffMs } from "../../infra/nats/backoff.ts";
 import { deadLetter } from "../../infra/nats/dlq.ts";
 import { headerValue, storedAtMs } from "../../infra/nats/connect.ts";
 import { readHistory } from "../../infra/nats/history.ts";
@@ -75,10 +76,8 @@ async function bind(sink: InputSink, stream: string, name: string, handler: Hand
   };
 }
 
-/** Backoff of an input that cannot be applied yet: 100 ms doubling to 5 s. */
-function redeliveryDelay(msg: JsMsg): number {
-  return Math.min(5_000, 100 * 2 ** Math.min(msg.info.deliveryCount, 6));
-}
+/** Backoff of an input that cannot be applied yet: 200 ms doubling to 5 s. */
+const redeliveryDelay = (msg: JsMsg): number => backoffMs(msg.info.deliveryCount, 200, 5_000);
 
 function settleOnce(sink: InputSink, id: string, input: SagaInput, msg: JsMsg): Promise<void> {
   return new Promise((resolve) => {

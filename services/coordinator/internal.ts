@@ -4,20 +4,10 @@
  */
 export * from "./index.ts";
 export { applyInput, startSaga } from "./apply.ts";
-export type { EventInput, PoisonInput, ResetInput, SagaInput, StartInput } from "./step.ts";
+export type { EventInput, SagaInput, StartInput } from "./step.ts";
 export { foldInputs } from "./fold.ts";
-export type { Folded } from "./fold.ts";
-export {
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_QUEUE_TIMEOUT_MS,
-  DEFAULT_TASK_TIMEOUT_MS,
-  MIN_QUEUE_TIMEOUT_MS,
-  outboxMessages,
-  taskTimerId,
-} from "./record.ts";
+export { DEFAULT_QUEUE_TIMEOUT_MS, outboxMessages } from "./record.ts";
 export { replayInputs } from "./replay.ts";
 export { completionEvent } from "./task-lifecycle.ts";
-export { taskContract } from "./registry.ts";
-export { blockingLines, scoreGate, unrunnableOutcome } from "./workflows/quality-gate-scoring.ts";
+export { scoreGate } from "./workflows/quality-gate-scoring.ts";
 export { qualityGate } from "./workflows/quality-gate.ts";
-export { benchFanout } from "./workflows/bench-fanout.ts";

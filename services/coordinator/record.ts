@@ -150,7 +150,7 @@ export function writeLog(rec: SagaRecord, entries: LogEntry[], at: number, error
 }
 
 /** Headers carrying the workflow's trace context. */
-export function traceHeaders(rec: SagaRecord): Record<string, string> {
+function traceHeaders(rec: SagaRecord): Record<string, string> {
   return rec.trace ? { [Header.TraceParent]: rec.trace } : {};
 }
 

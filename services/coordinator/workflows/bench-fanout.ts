@@ -2,7 +2,7 @@
  * `bench-fanout`: F no-op tasks in parallel on the checker pool, completed when all are back.
  * The orchestration benchmark's workload, and the demo's burst.
  */
-import { BenchFanoutInput, BenchTasks } from "../../../protocol/bench.ts";
+import { BenchFanoutInput, BenchTasks, type BenchFanoutResult } from "../../../protocol/bench.ts";
 import { dispatch, type Command, type Workflow, type WorkflowEvent } from "../decider.ts";
 
 /** The task contracts bench-fanout dispatches. */
@@ -33,7 +33,12 @@ function decide(state: BenchFanoutState, event: WorkflowEvent<BenchTask>): Comma
   }
   if (state.failed) return [{ type: "fail", error: state.failed }];
   if (state.outstanding === 0)
-    return [{ type: "complete", result: { tasks: state.input.fanout, duration_ms: event.at - state.started_at } }];
+    return [
+      {
+        type: "complete",
+        result: { tasks: state.input.fanout, duration_ms: event.at - state.started_at } satisfies BenchFanoutResult,
+      },
+    ];
   return [];
 }
 
