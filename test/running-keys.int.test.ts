@@ -8,7 +8,7 @@ import { Kvm } from "@nats-io/kv";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { encode } from "../protocol/codec.ts";
 import { Bucket, Stream, kvSubject } from "../protocol/subjects.ts";
-import { SagaStore, openSagaBuckets } from "../services/coordinator/store.ts";
+import { SagaStore, openSagaBuckets } from "../services/coordinator/internal.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { client } from "./helpers/runtime.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The coordinator's wider face, for tests only: the pure fold and its parts, the record
- * transitions and the scoring of the built-in workflows. Production code uses `index.ts`.
+ * transitions, the saga store and the scoring of the built-in workflows. Production code uses `index.ts`.
  */
 export * from "./index.ts";
 export { applyInput, startSaga } from "./apply.ts";
@@ -8,6 +8,7 @@ export type { EventInput, SagaInput, StartInput } from "./step.ts";
 export { foldInputs } from "./fold.ts";
 export { DEFAULT_QUEUE_TIMEOUT_MS, outboxMessages } from "./record.ts";
 export { replayInputs } from "./replay.ts";
+export { SagaStore, openSagaBuckets } from "./store.ts";
 export { completionEvent } from "./task-lifecycle.ts";
 export { scoreGate } from "./workflows/quality-gate-scoring.ts";
 export { qualityGate } from "./workflows/quality-gate.ts";
