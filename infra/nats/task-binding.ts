@@ -77,4 +77,3 @@ export function bindingsByKind(role: Role, bindings: readonly TaskBinding[]): Ma
   }
   return byKind;
 }
-
