@@ -83,13 +83,26 @@ export const CheckIssue = z.object({
 /** One finding of a check. */
 export type CheckIssue = z.infer<typeof CheckIssue>;
 
+/**
+ * How a check ended. `not_applicable`: the repository has nothing for it (no integration
+ * tests, no benchmark). `unavailable`: it could not run (a tool missing, the network refused,
+ * dependencies not installable, a language not supported, the task crashed); a required check
+ * that is unavailable blocks can_merge. Neither is ever a pass.
+ */
+export const CheckStatus = z.enum(["passed", "failed", "not_applicable", "unavailable"]);
+/** How a check ended. */
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
 /** What a checker returns for one check (the decider adds `required`). */
 export const CheckOutcome = z.object({
   id: z.enum(CHECK_IDS),
   name: z.string(),
+  status: CheckStatus,
+  /** `status === "passed"`. */
   passed: z.boolean(),
-  /** The tool is missing, offline, or the repo has nothing to check: never passes or scores by default. */
+  /** Not applicable or unavailable: never passes, and is left out of the overall score. */
   skipped: z.boolean(),
+  /** Why it did not apply or could not run. */
   skip_reason: z.string().optional(),
   /** 0..100 (0 when skipped; skipped checks are left out of the weights). */
   score: z.number().min(0).max(100),
@@ -187,6 +200,8 @@ export const QualityGateResult = z.object({
   /** What the auto-fix did (findings fixed, its commit), when it ran. */
   auto_fix: AutofixOutput.nullable(),
   blocking_issues: z.array(z.string()),
+  /** Required checks left out of the run by the input's `checks` subset (then never can_merge). */
+  required_not_run: z.array(z.enum(CHECK_IDS)),
   pr_url: z.string().nullable(),
 });
 /** The seed's QualityGateResult. */

@@ -30,9 +30,11 @@ const start = started({ repo: "/repos/app", pr_number: 123 });
 const resolved = taskCompleted(GateTasks.resolve, "resolve", target);
 
 function outcome(id: CheckId, over: Partial<CheckOutcome> = {}): CheckOutcome {
+  const status = over.status ?? (over.skipped ? "unavailable" : over.passed === false ? "failed" : "passed");
   return {
     id,
     name: CHECK_NAMES[id],
+    status,
     passed: true,
     skipped: false,
     score: 100,
@@ -213,16 +215,17 @@ function allButOne(missing: CheckId) {
   ]);
 }
 
-test("a check whose task failed is a failed check with the reason, not a pass", (t) => {
+test("a check whose task failed is unavailable with the reason, not a pass", (t) => {
   allButOne("unit_tests")
     .when(taskFailed(GateTasks.check, "check-unit_tests", { code: "TASK_TIMEOUT", message: "timed out" }))
     .then((commands) => {
       const r = completion(commands);
       const unit = r?.checks.find((c) => c.id === "unit_tests");
       t.false(unit?.passed);
+      t.is(unit?.status, "unavailable");
       t.regex(unit?.issues[0]?.message ?? "", /TASK_TIMEOUT/);
       t.false(r?.can_merge);
-      t.deepEqual(r?.blocking_issues, ["[Unit Tests] could not run (TASK_TIMEOUT)"]);
+      t.deepEqual(r?.blocking_issues, ["[Unit Tests] could not run: TASK_TIMEOUT timed out"]);
     });
 });
 
@@ -237,9 +240,11 @@ test("a check output its contract refuses is a failed check (INVALID_OUTPUT), ne
     });
 });
 
-test("skipped checks are left out of the weights and never required", (t) => {
+test("checks that do not apply are left out of the weights and never required", (t) => {
   const outcomes = seed1().map((o) =>
-    o.id === "integration_tests" || o.id === "performance" ? { ...o, skipped: true, passed: false, score: 0 } : o,
+    o.id === "integration_tests" || o.id === "performance"
+      ? { ...o, status: "not_applicable" as const, skipped: true, passed: false, score: 0 }
+      : o,
   );
   const r = scoreGate({ target, outcomes, required_score: 85, required_coverage: 80 });
   t.false(r.checks.find((c) => c.id === "integration_tests")?.required);
@@ -251,6 +256,28 @@ test("skipped checks are left out of the weights and never required", (t) => {
   });
   t.is(r.overall_score, withoutSkipped.overall_score);
   t.true(r.required_checks_passed);
+});
+
+test("a required check that could not run blocks can_merge with its reason; an optional one does not count", (t) => {
+  const reason = "no python3 with coverage (/usr/bin/python3 3.11.2: none)";
+  const outcomes = seed1().map((o) =>
+    o.id === "coverage" || o.id === "performance"
+      ? { ...o, status: "unavailable" as const, skipped: true, skip_reason: reason, passed: false, score: 0 }
+      : o,
+  );
+  const r = scoreGate({ target, outcomes, required_score: 0, required_coverage: 80 });
+  t.true(r.checks.find((c) => c.id === "coverage")?.required);
+  t.false(r.can_merge);
+  t.false(r.all_checks_passed);
+  t.deepEqual(r.blocking_issues, [`[Code Coverage] could not run: ${reason}`]);
+});
+
+test("a checks subset leaves required checks not run: listed, blocking, never can_merge", (t) => {
+  const outcomes = seed1().filter((o) => o.id === "lint" || o.id === "unit_tests");
+  const r = scoreGate({ target, outcomes, required_score: 0, required_coverage: 80 });
+  t.deepEqual(r.required_not_run, ["integration_tests", "security", "coverage"]);
+  t.false(r.can_merge);
+  t.is(r.blocking_issues.filter((line) => /required check not run/.test(line)).length, 3);
 });
 
 test("weights and required checks come from the repository's gate config", (t) => {

@@ -1,6 +1,6 @@
 /**
- * Building blocks of a check's findings: skipped, failed with one issue, and the shared
- * conventions (severity counts, capped issue lists).
+ * Building blocks of a check's findings: not applicable, unavailable, failed with one issue,
+ * and the shared conventions (severity counts, capped issue lists).
  */
 import type { CheckIssue, Severity } from "../../protocol/quality-gate.ts";
 import type { CheckFindings } from "./ports.ts";
@@ -8,17 +8,23 @@ import type { CheckFindings } from "./ports.ts";
 /** Most issues one check reports (the rest are counted in metrics). */
 export const MAX_ISSUES = 100;
 
-/** A check that could not run: never passes, scores 0. */
-export function skipped(reason: string, metrics: Record<string, number> = {}): CheckFindings {
-  return {
-    passed: false,
-    skipped: true,
-    skip_reason: reason,
-    score: 0,
-    issues: [],
-    summary: `skipped: ${reason}`,
-    metrics,
-  };
+/** The repository has nothing for this check (no integration tests, no benchmark). */
+export function notApplicable(reason: string, metrics: Record<string, number> = {}): CheckFindings {
+  return skippedAs("not_applicable", `not applicable: ${reason}`, reason, metrics);
+}
+
+/** The check could not run (tool missing, network refused, language not supported): never a pass. */
+export function unavailable(reason: string, metrics: Record<string, number> = {}): CheckFindings {
+  return skippedAs("unavailable", `could not run: ${reason}`, reason, metrics);
+}
+
+function skippedAs(
+  kind: "not_applicable" | "unavailable",
+  summary: string,
+  reason: string,
+  metrics: Record<string, number>,
+): CheckFindings {
+  return { passed: false, skipped: true, skip_kind: kind, skip_reason: reason, score: 0, issues: [], summary, metrics };
 }
 
 /** A check that failed for one reason. */

@@ -28,10 +28,13 @@ export async function runCheck(
   const started = ports.now();
   const findings = await findingsOf(ports, input, signal);
   const finished = ports.now();
+  const { skip_kind: skipKind, ...reported } = findings;
   return CheckOutcome.parse({
     id: input.check,
     name: CHECK_NAMES[input.check],
-    ...findings,
+    status: findings.skipped ? (skipKind ?? "unavailable") : findings.passed ? "passed" : "failed",
+    ...reported,
+    passed: !findings.skipped && findings.passed,
     score: findings.skipped ? 0 : findings.score,
     duration_ms: finished - started,
     started_at: started,

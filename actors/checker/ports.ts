@@ -41,4 +41,6 @@ export interface CheckRequest {
 export type CheckFindings = Pick<CheckOutcome, "passed" | "skipped" | "score" | "summary" | "metrics"> & {
   issues: CheckIssue[];
   skip_reason?: string;
+  /** Why a skipped check did not run: nothing to check, or it could not run. */
+  skip_kind?: "not_applicable" | "unavailable";
 };

@@ -9,7 +9,7 @@ export const GATE_STATUS_CONTEXT = "patchbay/quality-gate";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function checkRow(c: QualityGateResult["checks"][number]): string {
-  const verdict = c.skipped ? "skipped" : c.passed ? "passed" : "failed";
+  const verdict = c.status.replace("_", " ");
   const detail = c.skipped ? (c.skip_reason ?? c.summary) : c.summary;
   return `| ${c.name} | ${verdict}${c.required ? " (required)" : ""} | ${c.skipped ? "–" : c.score.toFixed(1)} | ${detail.replace(/\|/g, "\\|")} | ${seconds(c.duration_ms)} |`;
 }

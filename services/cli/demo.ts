@@ -87,7 +87,7 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
 
 function printVerdict(r: QualityGateResult): void {
   for (const c of r.checks) {
-    const verdict = c.skipped ? "skipped" : c.passed ? "passed" : "FAILED";
+    const verdict = c.status === "failed" ? "FAILED" : c.status === "not_applicable" ? "n/a" : c.status;
     console.log(
       `  ${c.name.padEnd(18)} ${verdict.padEnd(8)} ${c.skipped ? "" : c.score.toFixed(1).padStart(5)}  ${c.skipped ? (c.skip_reason ?? "") : c.summary}  (${c.runner}, ${c.duration_ms} ms)`,
     );

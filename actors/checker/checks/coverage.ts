@@ -11,7 +11,7 @@ import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
-import { clampScore, failed, oneDecimal, skipped } from "../findings.ts";
+import { clampScore, failed, oneDecimal, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { unitTestSpec } from "../project.ts";
 import { describePythons, pickPython } from "../python.ts";
@@ -43,7 +43,8 @@ const PYTHON_OMIT = [
 export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
   const { project } = ctx.head;
   const required = ctx.req.required_coverage;
-  if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
+  if (project.kind === "unknown")
+    return unavailable("not a Node or Python repository (no package.json, no Python files)");
   const spec = await unitTestSpec(project);
   if (spec === undefined) {
     return failed(
@@ -52,16 +53,16 @@ export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
     );
   }
   const command = await resolveSuite(ctx, spec);
-  if ("missing" in command) return skipped(command.missing);
+  if ("missing" in command) return unavailable(command.missing);
   if (project.kind === "node") return nodeCoverage(ctx, [command.cmd, ...command.args]);
   if (spec.kind !== "python")
-    return skipped("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
+    return unavailable("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
   return pythonCoverage(ctx, command.args, spec.runner === "pytest");
 }
 
 async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFindings> {
   const c8 = c8Bin();
-  if (!c8.ok) return skipped(c8.reason);
+  if (!c8.ok) return unavailable(c8.reason);
   const reports = reportPath(ctx.head.dir, "c8");
   const excludes = ctx.head.project.coverageConfig
     ? []
@@ -84,7 +85,7 @@ async function pythonCoverage(ctx: CheckContext, suiteArgs: string[], pytest: bo
   const pythons = await ctx.pythons();
   const python = pickPython(pythons, pytest ? ["coverage", "pytest"] : ["coverage"]);
   if (python === undefined)
-    return skipped(`no python3 with coverage${pytest ? " and pytest" : ""} (${describePythons(pythons)})`);
+    return unavailable(`no python3 with coverage${pytest ? " and pytest" : ""} (${describePythons(pythons)})`);
   const env = { COVERAGE_FILE: reportPath(ctx.head.dir, ".coverage") };
   const omit = `--omit=${PYTHON_OMIT.join(",")}`;
   const result = await ctx.head.exec.run(python.path, ["-m", "coverage", "run", "--source=.", omit, ...suiteArgs], {

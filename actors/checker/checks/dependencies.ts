@@ -6,7 +6,7 @@
  */
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
-import { capIssues, clampScore, skipped } from "../findings.ts";
+import { capIssues, clampScore, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { npmAudit, npmOutdated } from "./npm.ts";
 
@@ -14,7 +14,7 @@ import { npmAudit, npmOutdated } from "./npm.ts";
 export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
   const { project } = ctx.head;
   if (project.kind !== "node")
-    return skipped(
+    return unavailable(
       project.kind === "python"
         ? "no dependency tool for Python repositories (only npm is supported)"
         : "not a Node repository",
@@ -31,7 +31,7 @@ export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
   }
   const outdated = await npmOutdated(ctx.head);
   const audit = await npmAudit(ctx.head);
-  if (!outdated.ok && !audit.ok) return skipped(`outdated: ${outdated.reason}; audit: ${audit.reason}`);
+  if (!outdated.ok && !audit.ok) return unavailable(`outdated: ${outdated.reason}; audit: ${audit.reason}`);
   const issues: CheckIssue[] = [];
   const metrics: Record<string, number> = { dependencies: project.dependencies.length };
   const parts: string[] = [];

@@ -4,7 +4,7 @@
  * repository has none.
  */
 import type { CheckContext } from "../context.ts";
-import { skipped } from "../findings.ts";
+import { notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { integrationTestSpec } from "../project.ts";
 import { runSuite } from "./suite.ts";
@@ -12,10 +12,11 @@ import { runSuite } from "./suite.ts";
 /** Runs the integration test suite, if the repository has one. */
 export async function integrationTests(ctx: CheckContext): Promise<CheckFindings> {
   const { project } = ctx.head;
-  if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
+  if (project.kind === "unknown")
+    return unavailable("not a Node or Python repository (no package.json, no Python files)");
   const spec = integrationTestSpec(project);
   if (spec === undefined) {
-    return skipped(
+    return notApplicable(
       "no integration tests (no test:integration script, no test/integration or tests/integration folder)",
     );
   }

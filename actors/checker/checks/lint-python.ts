@@ -7,7 +7,7 @@
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
-import { failed, skipped } from "../findings.ts";
+import { failed, notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { describePythons, findOnPath, pickPython } from "../python.ts";
 import { lintFindings } from "./lint-findings.ts";
@@ -39,9 +39,9 @@ async function findLinter(ctx: CheckContext): Promise<Linter | { missing: string
 /** Lints the tracked Python files. */
 export async function pythonLint(ctx: CheckContext): Promise<CheckFindings> {
   const files = (await ctx.files()).filter((file) => file.endsWith(".py"));
-  if (files.length === 0) return skipped("no Python files to lint");
+  if (files.length === 0) return notApplicable("no Python files to lint");
   const linter = await findLinter(ctx);
-  if ("missing" in linter) return skipped(linter.missing);
+  if ("missing" in linter) return unavailable(linter.missing);
   const args =
     linter.tool === "ruff"
       ? [...linter.args, "check", "--output-format=json", "--exit-zero", "--no-cache", ...files]
@@ -51,7 +51,7 @@ export async function pythonLint(ctx: CheckContext): Promise<CheckFindings> {
   const parsed =
     linter.tool === "ruff" ? parseRuff(result.stdoutTail) : parsePyflakes(`${result.stdoutTail}\n${result.stderrTail}`);
   if (parsed === undefined || (linter.tool === "pyflakes" && result.exitCode !== 0 && parsed.issues.length === 0)) {
-    return skipped(`${linter.tool} could not run (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`);
+    return unavailable(`${linter.tool} could not run (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`);
   }
   return lintFindings(parsed.counts, parsed.issues, linter.tool);
 }

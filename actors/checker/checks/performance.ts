@@ -9,7 +9,7 @@ import { ErrorCode, PatchbayError } from "../../../protocol/errors.ts";
 import type { CheckContext, Tree } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
-import { clampScore, failed, oneDecimal, skipped } from "../findings.ts";
+import { clampScore, failed, oneDecimal, notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 
 /** Rounds of base+head at most. */
@@ -58,19 +58,21 @@ async function runOnce(tree: Tree, command: string, side: { figures: BenchFigure
 export async function performance(ctx: CheckContext): Promise<CheckFindings> {
   const command = ctx.head.project.settings.bench;
   if (command === undefined)
-    return skipped('no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)');
+    return notApplicable(
+      'no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)',
+    );
   try {
     return await ctx.withBase((base) => compare(ctx, base, command));
   } catch (err) {
     if (err instanceof PatchbayError && err.code === ErrorCode.BranchNotFound)
-      return skipped(`no baseline: ${err.message}`);
+      return unavailable(`no baseline: ${err.message}`);
     throw err;
   }
 }
 
 async function compare(ctx: CheckContext, base: Tree, command: string): Promise<CheckFindings> {
   if (base.install?.ok === false && base.install.issue !== undefined)
-    return skipped(`no baseline: ${base.install.issue.message}`);
+    return unavailable(`no baseline: ${base.install.issue.message}`);
   const sides = { base: { figures: [] as BenchFigure[] }, head: { figures: [] as BenchFigure[] } };
   let slowest = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -87,7 +89,7 @@ async function compare(ctx: CheckContext, base: Tree, command: string): Promise<
   }
   const baseValue = median(sides.base.figures.map((figure) => figure.value));
   const headValue = median(sides.head.figures.map((figure) => figure.value));
-  if (baseValue === 0) return skipped("the base's benchmark figure is 0; no regression can be computed");
+  if (baseValue === 0) return unavailable("the base's benchmark figure is 0; no regression can be computed");
   const higherIsBetter = sides.head.figures[0].higherIsBetter;
   const regression = oneDecimal(
     ((higherIsBetter ? baseValue - headValue : headValue - baseValue) / Math.abs(baseValue)) * 100,
@@ -125,5 +127,7 @@ function sideFailure(
 ): CheckFindings {
   if (side.error === "timeout") return failed(timeoutIssue(side.result, `benchmark on ${name}`));
   const why = `benchmark on ${name} printed no figure (exit ${side.result.exitCode ?? side.result.signal}): ${lastLines(side.result)}`;
-  return name === "base" ? skipped(`no baseline: ${why}`) : failed({ severity: "high", message: why, rule: "bench" });
+  return name === "base"
+    ? unavailable(`no baseline: ${why}`)
+    : failed({ severity: "high", message: why, rule: "bench" });
 }

@@ -7,7 +7,7 @@
 import type { FunctionMetrics } from "../../../infra/analysis/index.ts";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
-import { capIssues, clampScore, skipped } from "../findings.ts";
+import { capIssues, clampScore, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { findDuplicates } from "./duplication.ts";
 import { sourceFiles } from "./sources.ts";
@@ -22,7 +22,7 @@ export const PASS_SCORE = 70;
 /** Measures complexity, function length and duplication. */
 export async function staticAnalysis(ctx: CheckContext): Promise<CheckFindings> {
   const files = sourceFiles(await ctx.files(), { withTests: false });
-  if (files.length === 0) return skipped("no JavaScript, TypeScript or Python sources to analyse");
+  if (files.length === 0) return unavailable("no JavaScript, TypeScript or Python sources to analyse");
   const analyses = await ctx.ports.analysis.analyzeFiles(ctx.head.dir, files, { rules: [] });
   const functions = analyses.flatMap((file) => file.functions.map((fn) => ({ ...fn, file: file.path })));
   const complex = functions.filter((fn) => fn.complexity > COMPLEXITY_LIMIT);

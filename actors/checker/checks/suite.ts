@@ -8,7 +8,7 @@ import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
-import { capIssues, clampScore, failed, skipped } from "../findings.ts";
+import { capIssues, clampScore, failed, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { describeSpec } from "../project.ts";
 import type { TestSpec } from "../project.ts";
@@ -36,9 +36,9 @@ export async function readReport(path: string | undefined): Promise<string | und
 /** Runs a suite and reports it. */
 export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<CheckFindings> {
   const command = await resolveSuite(ctx, spec);
-  if ("missing" in command) return skipped(command.missing);
+  if ("missing" in command) return unavailable(command.missing);
   const result = await ctx.head.exec.run(command.cmd, command.args);
-  if (result.error !== undefined) return skipped(result.error);
+  if (result.error !== undefined) return unavailable(result.error);
   const counts = parseRun(command.runner, {
     stdout: result.stdoutTail,
     stderr: result.stderrTail,

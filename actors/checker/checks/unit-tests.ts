@@ -3,7 +3,7 @@
  * (Python). A repository without a unit test command fails this check.
  */
 import type { CheckContext } from "../context.ts";
-import { failed, skipped } from "../findings.ts";
+import { failed, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { unitTestSpec } from "../project.ts";
 import { runSuite } from "./suite.ts";
@@ -11,7 +11,8 @@ import { runSuite } from "./suite.ts";
 /** Runs the unit test suite. */
 export async function unitTests(ctx: CheckContext): Promise<CheckFindings> {
   const { project } = ctx.head;
-  if (project.kind === "unknown") return skipped("not a Node or Python repository (no package.json, no Python files)");
+  if (project.kind === "unknown")
+    return unavailable("not a Node or Python repository (no package.json, no Python files)");
   const spec = await unitTestSpec(project);
   if (spec === undefined) {
     return failed(

@@ -14,7 +14,7 @@ import {
   type ResolvedTarget,
 } from "../../../protocol/quality-gate.ts";
 
-/** Default weights of the overall score (a skipped check is left out). */
+/** Default weights of the overall score (a check that did not apply or could not run is left out). */
 export const DEFAULT_WEIGHTS: Record<CheckId, number> = {
   unit_tests: 25,
   integration_tests: 15,
@@ -39,31 +39,40 @@ export interface ScoringInput {
   autofix?: AutofixOutput;
 }
 
-/** Builds the QualityGateResult. */
+/**
+ * Builds the QualityGateResult. A required check counts unless it does not apply: one that
+ * could not run blocks with its reason, and one left out by a `checks` subset is listed in
+ * `required_not_run`, so a partial run is never can_merge. Skipped checks (not applicable or
+ * unavailable) are left out of the overall score.
+ */
 export function scoreGate(input: ScoringInput): QualityGateResult {
   const config: GateConfig = input.target.config ?? {};
   const required = new Set(config.required ?? DEFAULT_REQUIRED);
   const checks: CheckResult[] = sortChecks(input.outcomes).map((o) => ({
     ...o,
-    required: required.has(o.id) && !o.skipped,
+    required: required.has(o.id) && o.status !== "not_applicable",
   }));
+  const ran = new Set(checks.map((c) => c.id));
+  const notRun = CHECK_IDS.filter((id) => required.has(id) && !ran.has(id));
   const counted = checks.filter((c) => !c.skipped);
   const overall = weightedScore(counted, { ...DEFAULT_WEIGHTS, ...(config.weights ?? {}) });
-  const requiredPassed = checks.filter((c) => c.required).every((c) => c.passed);
+  const requiredPassed = notRun.length === 0 && checks.filter((c) => c.required).every((c) => c.passed);
   return {
     pr_number: input.target.pr_number ?? null,
     branch: input.target.branch,
     head_sha: input.target.head_sha,
-    all_checks_passed: counted.every((c) => c.passed),
+    all_checks_passed: checks.every((c) => c.passed || c.status === "not_applicable"),
     required_checks_passed: requiredPassed,
     can_merge: requiredPassed && overall >= input.required_score,
     checks,
     overall_score: overall,
     auto_fixes_applied: input.autofix?.applied ?? false,
     auto_fix: input.autofix ?? null,
-    blocking_issues: checks
-      .filter((c) => c.required && !c.passed)
-      .flatMap((c) => blockingLines(c, input.required_coverage)),
+    blocking_issues: [
+      ...checks.filter((c) => c.required && !c.passed).flatMap((c) => blockingLines(c, input.required_coverage)),
+      ...notRun.map((id) => `[${CHECK_NAMES[id]}] required check not run (left out of the requested checks)`),
+    ],
+    required_not_run: notRun,
     pr_url: input.target.pr_url ?? null,
   };
 }
@@ -91,6 +100,7 @@ function capitalize(text: string): string {
 /** The blocking-issue lines of one failed required check. */
 export function blockingLines(check: CheckResult, requiredCoverage: number): string[] {
   const tag = `[${CHECK_NAMES[check.id]}]`;
+  if (check.status === "unavailable") return [`${tag} could not run: ${check.skip_reason ?? check.summary}`];
   const m = check.metrics;
   switch (check.id) {
     case "unit_tests":
@@ -112,13 +122,15 @@ export function blockingLines(check: CheckResult, requiredCoverage: number): str
   }
 }
 
-/** A failed outcome for a check whose task itself failed (crash, deadline): reported, never scored by default. */
+/** The outcome of a check whose task itself failed (crash, deadline): unavailable, with the error. */
 export function unrunnableOutcome(id: CheckId, error: { code: string; message: string }, at: number): CheckOutcome {
   return {
     id,
     name: CHECK_NAMES[id],
+    status: "unavailable",
     passed: false,
-    skipped: false,
+    skipped: true,
+    skip_reason: `${error.code} ${error.message}`,
     score: 0,
     issues: [{ severity: "high", message: `check could not run: ${error.code} ${error.message}` }],
     summary: `could not run (${error.code})`,
