@@ -93,8 +93,18 @@ export const CheckStatus = z.enum(["passed", "failed", "not_applicable", "unavai
 /** How a check ended. */
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
-/** What a checker returns for one check (the decider adds `required`). */
-export const CheckOutcome = z.object({
+/**
+ * A checker from before `status` existed reported only `passed` and `skipped`; its skipped
+ * checks were never required, as `not_applicable` ones are now.
+ */
+function withStatus(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || "status" in value) return value;
+  const old = value as { passed?: unknown; skipped?: unknown };
+  return { ...value, status: old.skipped === true ? "not_applicable" : old.passed === true ? "passed" : "failed" };
+}
+
+/** The fields of a check's outcome. */
+const CheckOutcomeFields = z.object({
   id: z.enum(CHECK_IDS),
   name: z.string(),
   status: CheckStatus,
@@ -118,11 +128,13 @@ export const CheckOutcome = z.object({
   /** The checker process that ran it (`<host>:<pid>`). */
   runner: z.string(),
 });
+/** What a checker returns for one check (the decider adds `required`); older checkers' outcomes get a status. */
+export const CheckOutcome = z.preprocess(withStatus, CheckOutcomeFields);
 /** What a checker returns for one check. */
 export type CheckOutcome = z.infer<typeof CheckOutcome>;
 
 /** One check in the result: the outcome and whether it is required for can_merge. */
-export const CheckResult = CheckOutcome.extend({ required: z.boolean() });
+export const CheckResult = CheckOutcomeFields.extend({ required: z.boolean() });
 /** One check in the result. */
 export type CheckResult = z.infer<typeof CheckResult>;
 
