@@ -29,7 +29,7 @@ const EXCLUDED: readonly { reason: string; pattern: RegExp }[] = [
   {
     reason: "test",
     pattern:
-      /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|testing|fixtures|e2e)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/,
+      /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|testing|fixtures|e2e)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$|_test\.go$/,
   },
   { reason: "example", pattern: /(^|\/)(examples?|demos?|samples?|docs?|tutorials?)\// },
   { reason: "benchmark", pattern: /(^|\/)(bench|benchmarks?|perf)\/|\.bench\.[cm]?[jt]sx?$/ },
@@ -68,6 +68,9 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   ".jl": "Julia",
   ".zig": "Zig",
 };
+
+/** The reasons a file is left out, in the order they are checked and reported. */
+export const EXCLUSION_REASONS: readonly string[] = EXCLUDED.map(({ reason }) => reason);
 
 /** How static analysis sorts the tracked files. */
 export interface StaticSources {

@@ -13,7 +13,7 @@ import { capIssues, notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { findDuplicates } from "./duplication.ts";
 import type { DuplicateBlock, SourceText } from "./duplication.ts";
-import { isGeneratedText, sortForStaticAnalysis } from "./sources.ts";
+import { EXCLUSION_REASONS, isGeneratedText, sortForStaticAnalysis } from "./sources.ts";
 import type { StaticSources } from "./sources.ts";
 import { COMPLEXITY_LIMIT, LONG_FUNCTION_LINES, overWeight, PASS_SCORE, scoreParts } from "./static-score.ts";
 import type { LocatedFunction, ScoreParts } from "./static-score.ts";
@@ -156,8 +156,8 @@ function summaryOf(
 }
 
 function leftOut(sorted: StaticSources): string {
-  return Object.entries(sorted.excluded)
-    .map(([reason, n]) => `${n} ${reason}`)
+  return EXCLUSION_REASONS.filter((reason) => sorted.excluded[reason] !== undefined)
+    .map((reason) => `${sorted.excluded[reason]} ${reason}`)
     .join(", ");
 }
 
