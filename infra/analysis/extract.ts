@@ -149,13 +149,14 @@ interface WalkState extends Omit<Extracted, "codeLines"> {
 const LOADER_CALL = /\b(require|import)\s*\(/;
 
 /**
- * Returns the symbols, imports and function metrics of `tree`. One native
+ * Returns the symbols, imports, logical lines and function metrics of `tree`. One native
  * `descendantsOfType` pass returns the relevant nodes in document order; a stack of
  * enclosing functions (by end offset) attributes each decision to its innermost function.
  */
 export function extract(tree: Tree, source: string, family: LanguageFamily): Extracted {
   const { flags, types, typesWithoutCalls } = classify(tree.language, family);
   const lines = source.split("\n");
+  const code = nonBlankLines(lines);
   const state: WalkState = {
     family,
     frames: [],
@@ -164,33 +165,33 @@ export function extract(tree: Tree, source: string, family: LanguageFamily): Ext
     imports: [],
     functions: [],
     lines,
-    code: nonBlankLines(lines),
+    code,
     spans: [],
   };
   if (family === "python") blankDocstring(tree.rootNode, state);
   const wanted = family === "js" && LOADER_CALL.test(source) ? types : typesWithoutCalls;
   for (const node of tree.rootNode.descendantsOfType(wanted)) {
     const kind = node === null ? 0 : flags[node.typeId];
-    if (node === null || !kind) continue;
-    const frames = state.frames;
-    while (frames.length > 0 && frames[frames.length - 1].end <= node.startIndex) frames.pop();
-    if (kind & DECISION && isBranch(node)) {
-      const top = frames[frames.length - 1];
-      if (top !== undefined) top.metrics.complexity++;
-    }
-    if (kind & FUNCTION) enterFunction(node, state);
-    else if (kind & CLASS) addClass(node, state);
-    else if (kind & IMPORT) addImports(node, state);
-    else if (kind & CALL) addLoaderCall(node, state);
-    else if (kind & COMMENT) blankNode(state.code, lines, node);
+    if (node !== null && kind !== 0) visit(node, kind, state);
   }
   countLogicalLines(state);
-  return {
-    symbols: state.symbols,
-    imports: state.imports,
-    functions: state.functions,
-    codeLines: codeLineNumbers(state.code),
-  };
+  const { symbols, imports, functions } = state;
+  return { symbols, imports, functions, codeLines: codeLineNumbers(state.code) };
+}
+
+function visit(node: Node, kind: number, state: WalkState): void {
+  const frames = state.frames;
+  while (frames.length > 0 && frames[frames.length - 1].end <= node.startIndex) frames.pop();
+  if (kind & DECISION) countDecision(node, frames[frames.length - 1]);
+  if (kind & FUNCTION) enterFunction(node, state);
+  else if (kind & CLASS) addClass(node, state);
+  else if (kind & IMPORT) addImports(node, state);
+  else if (kind & CALL) addLoaderCall(node, state);
+  else if (kind & COMMENT) blankNode(state.code, state.lines, node);
+}
+
+function countDecision(node: Node, innermost: Frame | undefined): void {
+  if (innermost !== undefined && isBranch(node)) innermost.metrics.complexity++;
 }
 
 /** A `case` label without statements shares the next one's branch (`case "y": case "year": …`). */
