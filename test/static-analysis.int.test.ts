@@ -211,3 +211,23 @@ test("files that say they are generated or are minified are left out", async (t)
   t.like(outcome, { passed: true, score: 100 });
   t.like(outcome.metrics, { files: 1, excluded_files: 2 });
 });
+
+test("a mixed repository is scored on what is analysed and names the rest; empty or unreadable sources do not pass", async (t) => {
+  const repo = join(scratch, "mixed");
+  await mkdir(join(repo, "pkg"), { recursive: true });
+  await writeFile(join(repo, "pkg/__init__.py"), "");
+  await writeFile(join(repo, "pkg/core.py"), "def double(x):\n    return 2 * x\n");
+  await writeFile(join(repo, "server.go"), "package main\n");
+  await writeFile(join(repo, "big.py"), "x = 1\n".repeat(400_000));
+  const mixed = await analyseSources(pool, repo, ["pkg/__init__.py", "pkg/core.py", "server.go"]);
+  t.like(mixed, { passed: true, score: 100 });
+  t.regex(mixed.summary, /; not analysed: Go$/);
+  const empty = await analyseSources(pool, repo, ["pkg/__init__.py"]);
+  t.like(empty, { skipped: true, skip_kind: "not_applicable", skip_reason: "no code in 1 source file" });
+  const tooLarge = await analyseSources(pool, repo, ["big.py"]);
+  t.like(tooLarge, { skipped: true, skip_kind: "unavailable" });
+  t.regex(
+    tooLarge.skip_reason ?? "",
+    /^no source file could be analysed \(big\.py: \d+ bytes is over the \d+-byte limit\)$/,
+  );
+});

@@ -34,8 +34,13 @@ export async function analyseSources(
   const sorted = sortForStaticAnalysis(files);
   const texts = await readMaintained(root, sorted);
   if (texts.size === 0) return nothingToAnalyse(sorted);
-  const analyses = (await pool.analyzeFiles(root, [...texts.keys()], { rules: [] })).filter((a) => !a.error);
-  if (analyses.length === 0) return unavailable(`none of the ${texts.size} source files could be analysed`);
+  const all = await pool.analyzeFiles(root, [...texts.keys()], { rules: [] });
+  const analyses = all.filter((a) => !a.error);
+  if (analyses.length === 0) {
+    return unavailable(`no source file could be analysed (${all[0].path}: ${all[0].error?.message ?? "no result"})`);
+  }
+  const logicalLines = analyses.reduce((sum, a) => sum + a.codeLines.length, 0);
+  if (logicalLines === 0) return notApplicable(`no code in ${plural(analyses.length, "source file")}`);
   const sources: SourceText[] = analyses.map((a) => ({
     file: a.path,
     text: texts.get(a.path) ?? "",
@@ -46,7 +51,7 @@ export async function analyseSources(
   const parts = scoreParts(
     functions,
     duplicates.reduce((sum, dup) => sum + dup.lines, 0),
-    analyses.reduce((sum, a) => sum + a.codeLines.length, 0),
+    logicalLines,
   );
   return findings(analyses, functions, duplicates, parts, sorted);
 }
