@@ -56,13 +56,19 @@ export async function analyseSources(
   return findings(analyses, functions, duplicates, parts, sorted);
 }
 
+/** Files read at once (well under any open-file limit). */
+const READ_BATCH = 64;
+
 /** Reads the files to analyse; files whose text says they are generated join the excluded ones. */
 async function readMaintained(root: string, sorted: StaticSources): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
-  for (const file of sorted.analysed) {
-    const text = await readFile(join(root, file), "utf8").catch(() => "");
-    if (isGeneratedText(text)) sorted.excluded.generated = (sorted.excluded.generated ?? 0) + 1;
-    else texts.set(file, text);
+  for (let i = 0; i < sorted.analysed.length; i += READ_BATCH) {
+    const batch = sorted.analysed.slice(i, i + READ_BATCH);
+    const read = await Promise.all(batch.map((file) => readFile(join(root, file), "utf8").catch(() => "")));
+    batch.forEach((file, index) => {
+      if (isGeneratedText(read[index])) sorted.excluded.generated = (sorted.excluded.generated ?? 0) + 1;
+      else texts.set(file, read[index]);
+    });
   }
   return texts;
 }
