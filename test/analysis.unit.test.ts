@@ -216,6 +216,21 @@ test("logical lines leave out blank lines, comments, docstrings and nested funct
   t.deepEqual(py.codeLines, [2, 6, 9]);
 });
 
+test("a function passed to or called as a call that holds the module is its wrapper; a callback is not", async (t) => {
+  const body = ["  var a = 1;", "  var b = 2;", "  function sum() { return a + b; }", "  return { sum: sum };"];
+  const amd = await analyzeOne(".js", ["define(function () {", ...body, "});"]);
+  t.like(amd.functions, [{ startLine: 1, moduleWrapper: true }, { name: "sum" }]);
+  t.is(amd.functions[1].moduleWrapper, undefined);
+  const script = await analyzeOne(".js", [
+    "const list = [1, 2, 3];",
+    "const doubled = list.map(function (x) {",
+    "  return x * 2;",
+    "});",
+    "console.log(doubled);",
+  ]);
+  t.is(script.functions[0].moduleWrapper, undefined, "a callback with 3 of the file's 5 logical lines");
+});
+
 interface RuleCase {
   rule: string;
   ext: string;
