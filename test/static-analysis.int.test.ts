@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import test from "ava";
-import { analyseSources, PASS_SCORE } from "../actors/checker/checks/static-analysis.ts";
+import { analyseSources, STATIC_PASS_SCORE as PASS_SCORE } from "../actors/checker/index.ts";
 import { createAnalysisPool } from "../infra/analysis/index.ts";
 import type { AnalysisPool } from "../infra/analysis/index.ts";
 

@@ -1,7 +1,7 @@
 // Which tracked files static analysis reads, and why it leaves the others out: pure path
 // rules (no files needed), plus the text rules for generated and minified code.
 import test from "ava";
-import { isGeneratedText, sortForStaticAnalysis } from "../actors/checker/checks/sources.ts";
+import { isGeneratedText, sortForStaticAnalysis } from "../actors/checker/index.ts";
 
 const LEFT_OUT: Record<string, string[]> = {
   generated: [
