@@ -30,7 +30,7 @@ const LEFT_OUT: Record<string, string[]> = {
     "test/fixtures/app.js",
   ],
   example: ["examples/basic.js", "example/app.py", "demo/index.js", "docs/conf.py"],
-  benchmark: ["bench/run.js", "benchmarks/bench_core.py", "src/parse.bench.ts"],
+  benchmark: ["bench/run.js", "benchmarks/bench_core.py", "src/parse.bench.ts", "bench.js", "benchmark.py"],
   config: ["vitest.config.mts", "eslint.config.js", "Gruntfile.js", "setup.py", ".eslintrc.cjs"],
 };
 

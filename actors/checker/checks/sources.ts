@@ -32,7 +32,10 @@ const EXCLUDED: readonly { reason: string; pattern: RegExp }[] = [
       /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|testing|fixtures|e2e)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$|_test\.go$|(^|\/)(tests?|spec)\.([cm]?[jt]sx?|py)$/,
   },
   { reason: "example", pattern: /(^|\/)(examples?|demos?|samples?|docs?|tutorials?)\// },
-  { reason: "benchmark", pattern: /(^|\/)(bench|benchmarks?|perf)\/|\.bench\.[cm]?[jt]sx?$/ },
+  {
+    reason: "benchmark",
+    pattern: /(^|\/)(bench|benchmarks?|perf)\/|\.bench\.[cm]?[jt]sx?$|(^|\/)(bench|benchmarks?)\.([cm]?[jt]s|py)$/,
+  },
   {
     reason: "config",
     pattern:
