@@ -19,6 +19,7 @@ function emptyResult(relPath: string, language: LanguageId | null, error?: Error
     symbols: [],
     imports: [],
     functions: [],
+    codeLines: [],
     matches: [],
     syntaxErrors: [],
   };
@@ -60,9 +61,10 @@ export function analyzeFile(
   }
   try {
     const family = familyOf(language);
-    const { symbols, imports, functions } = extract(tree, source, family);
+    const { symbols, imports, functions, codeLines } = extract(tree, source, family);
     const matches = runRules(tree.rootNode, source, family, relPath, request.rules);
-    return { path: relPath, language, symbols, imports, functions, matches, syntaxErrors: syntaxErrors(tree.rootNode) };
+    const errors = syntaxErrors(tree.rootNode);
+    return { path: relPath, language, symbols, imports, functions, codeLines, matches, syntaxErrors: errors };
   } finally {
     tree.delete();
   }

@@ -1,10 +1,21 @@
 /**
- * Symbols, imports and per-function metrics from a syntax tree. Node types are classified
- * once per grammar into a flag table indexed by type id; only nodes of those types are
- * fetched from the parser, so most of the tree never becomes a JS object.
+ * Symbols, imports, logical lines and per-function metrics from a syntax tree. Node types are
+ * classified once per grammar into a flag table indexed by type id; only nodes of those types
+ * are fetched from the parser, so most of the tree never becomes a JS object.
  */
 import type { Language, Node, Tree } from "web-tree-sitter";
 import type { LanguageFamily } from "./languages.ts";
+import {
+  blankNode,
+  codeLineNumbers,
+  countBetween,
+  docstringOf,
+  isCalledOrPassed,
+  nonBlankLines,
+  prefixSums,
+  WRAPPER_SHARE,
+} from "./logical-lines.ts";
+import type { CodeFlags } from "./logical-lines.ts";
 import type { FunctionMetrics, SymbolInfo, SyntaxErrorAt } from "./types.ts";
 
 const FUNCTION = 1;
@@ -12,6 +23,7 @@ const CLASS = 2;
 const DECISION = 4;
 const IMPORT = 8;
 const CALL = 16;
+const COMMENT = 32;
 
 /** Named node types (and anonymous operator tokens) that matter, per dialect. */
 interface Dialect {
@@ -42,6 +54,7 @@ const DIALECTS: Readonly<Record<LanguageFamily, Dialect>> = {
       import_statement: IMPORT,
       export_statement: IMPORT,
       call_expression: CALL,
+      comment: COMMENT,
     },
     tokens: { "&&": DECISION, "||": DECISION, "??": DECISION },
   },
@@ -62,6 +75,7 @@ const DIALECTS: Readonly<Record<LanguageFamily, Dialect>> = {
       case_clause: DECISION,
       import_statement: IMPORT,
       import_from_statement: IMPORT,
+      comment: COMMENT,
     },
     tokens: { and: DECISION, or: DECISION },
   },
@@ -103,45 +117,110 @@ export interface Extracted {
   imports: string[];
   /** Metrics of every function, in source order. */
   functions: FunctionMetrics[];
+  /** 1-based numbers of the lines that carry code (not blank, comment or docstring). */
+  codeLines: number[];
 }
 
 interface Frame {
   end: number;
   metrics: FunctionMetrics;
+  /** Index in {@link WalkState.spans}. */
+  index: number;
 }
 
-interface WalkState extends Extracted {
+/** Where a function is, to count its own logical lines once the whole file is known. */
+interface Span {
+  metrics: FunctionMetrics;
+  endLine: number;
+  /** Index in the spans of the innermost enclosing function, or -1. */
+  parent: number;
+  calledOrPassed: boolean;
+}
+
+interface WalkState extends Omit<Extracted, "codeLines"> {
   family: LanguageFamily;
   frames: Frame[];
   seen: Set<string>;
+  lines: string[];
+  code: CodeFlags;
+  spans: Span[];
 }
 
 const LOADER_CALL = /\b(require|import)\s*\(/;
 
 /**
- * Returns the symbols, imports and function metrics of `tree`. One native
+ * Returns the symbols, imports, logical lines and function metrics of `tree`. One native
  * `descendantsOfType` pass returns the relevant nodes in document order; a stack of
  * enclosing functions (by end offset) attributes each decision to its innermost function.
  */
 export function extract(tree: Tree, source: string, family: LanguageFamily): Extracted {
   const { flags, types, typesWithoutCalls } = classify(tree.language, family);
-  const state: WalkState = { family, frames: [], seen: new Set(), symbols: [], imports: [], functions: [] };
+  const lines = source.split("\n");
+  const code = nonBlankLines(lines);
+  const state: WalkState = {
+    family,
+    frames: [],
+    seen: new Set(),
+    symbols: [],
+    imports: [],
+    functions: [],
+    lines,
+    code,
+    spans: [],
+  };
+  if (family === "python") blankDocstring(tree.rootNode, state);
   const wanted = family === "js" && LOADER_CALL.test(source) ? types : typesWithoutCalls;
   for (const node of tree.rootNode.descendantsOfType(wanted)) {
     const kind = node === null ? 0 : flags[node.typeId];
-    if (node === null || !kind) continue;
-    const frames = state.frames;
-    while (frames.length > 0 && frames[frames.length - 1].end <= node.startIndex) frames.pop();
-    if (kind & DECISION) {
-      const top = frames[frames.length - 1];
-      if (top !== undefined) top.metrics.complexity++;
-    }
-    if (kind & FUNCTION) enterFunction(node, state);
-    else if (kind & CLASS) addClass(node, state);
-    else if (kind & IMPORT) addImports(node, state);
-    else if (kind & CALL) addLoaderCall(node, state);
+    if (node !== null && kind !== 0) visit(node, kind, state);
   }
-  return { symbols: state.symbols, imports: state.imports, functions: state.functions };
+  countLogicalLines(state);
+  const { symbols, imports, functions } = state;
+  return { symbols, imports, functions, codeLines: codeLineNumbers(state.code) };
+}
+
+function visit(node: Node, kind: number, state: WalkState): void {
+  const frames = state.frames;
+  while (frames.length > 0 && frames[frames.length - 1].end <= node.startIndex) frames.pop();
+  if (kind & DECISION) countDecision(node, frames[frames.length - 1]);
+  if (kind & FUNCTION) enterFunction(node, state);
+  else if (kind & CLASS) addClass(node, state);
+  else if (kind & IMPORT) addImports(node, state);
+  else if (kind & CALL) addLoaderCall(node, state);
+  else if (kind & COMMENT) blankNode(state.code, state.lines, node);
+}
+
+function countDecision(node: Node, innermost: Frame | undefined): void {
+  if (innermost !== undefined && isBranch(node)) innermost.metrics.complexity++;
+}
+
+/** A `case` label without statements shares the next one's branch (`case "y": case "year": …`). */
+function isBranch(node: Node): boolean {
+  return node.type !== "switch_case" || node.childrenForFieldName("body").length > 0;
+}
+
+function blankDocstring(node: Node, state: WalkState): void {
+  const body = node.type === "module" ? node : node.childForFieldName("body");
+  const docstring = docstringOf(body);
+  if (docstring !== null) blankNode(state.code, state.lines, docstring);
+}
+
+/**
+ * Sets each function's own logical lines (its span minus its nested functions' from their
+ * second line) and flags the module wrapper.
+ */
+function countLogicalLines(state: WalkState): void {
+  const prefix = prefixSums(state.code);
+  const fileLines = countBetween(prefix, 1, state.code.length);
+  const nested = new Array<number>(state.spans.length).fill(0);
+  state.spans.forEach((span) => {
+    if (span.parent >= 0) nested[span.parent] += countBetween(prefix, span.metrics.startLine + 1, span.endLine);
+  });
+  state.spans.forEach((span, index) => {
+    const total = countBetween(prefix, span.metrics.startLine, span.endLine);
+    span.metrics.logicalLines = total - nested[index];
+    if (span.calledOrPassed && total >= WRAPPER_SHARE * fileLines) span.metrics.moduleWrapper = true;
+  });
 }
 
 function lineSpan(node: Node): { startLine: number; endLine: number } {
@@ -152,13 +231,18 @@ function enterFunction(node: Node, state: WalkState): void {
   const { startLine, endLine } = lineSpan(node);
   const named = state.family === "js" ? jsFunctionName(node) : pyFunctionName(node);
   const name = named?.name ?? "<anonymous>";
-  const metrics: FunctionMetrics = { name, startLine, complexity: 1, lines: endLine - startLine + 1 };
+  const lines = endLine - startLine + 1;
+  const metrics: FunctionMetrics = { name, startLine, complexity: 1, lines, logicalLines: 0 };
+  const parent = state.frames[state.frames.length - 1]?.index ?? -1;
+  state.frames.push({ end: node.endIndex, metrics, index: state.spans.length });
+  state.spans.push({ metrics, endLine, parent, calledOrPassed: state.family === "js" && isCalledOrPassed(node) });
   state.functions.push(metrics);
-  state.frames.push({ end: node.endIndex, metrics });
   if (named !== null) state.symbols.push({ name, kind: named.method ? "method" : "function", startLine, endLine });
+  if (node.type === "function_definition") blankDocstring(node, state);
 }
 
 function addClass(node: Node, state: WalkState): void {
+  if (node.type === "class_definition") blankDocstring(node, state);
   const name = node.childForFieldName("name")?.text;
   if (name !== undefined) state.symbols.push({ name, kind: "class", ...lineSpan(node) });
 }

@@ -35,6 +35,16 @@ export interface FunctionMetrics {
   complexity: number;
   /** Length in lines, first to last line inclusive. */
   lines: number;
+  /**
+   * Own logical lines: lines with code (no blank, comment or docstring lines), leaving out
+   * nested functions from their second line on.
+   */
+  logicalLines: number;
+  /**
+   * Set (true) on a function called in place or passed to a call that holds nearly the whole
+   * file (an IIFE, a UMD factory, `define(function () {…})`): module scope, not a function.
+   */
+  moduleWrapper?: boolean;
 }
 
 /** One place where a pattern rule fired. */
@@ -71,6 +81,8 @@ export interface FileAnalysis {
   imports: string[];
   /** One entry per function, method, arrow function or lambda. */
   functions: FunctionMetrics[];
+  /** 1-based numbers of the logical lines (lines with code: no blank, comment or docstring lines). */
+  codeLines: number[];
   /** Pattern-rule matches, in source order. */
   matches: RuleMatch[];
   /** Syntax errors the parser recovered from (first 20); results may then be partial. */

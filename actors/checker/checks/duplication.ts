@@ -1,15 +1,22 @@
 /**
- * Duplicated code: lines are normalised (trimmed; blank, comment-only and bracket-only lines
- * dropped), every window of {@link WINDOW} consecutive normalised lines is hashed, and a run
- * of windows that also occur elsewhere is one duplicated region. Regions are grouped by
- * their first window; a group of n copies counts n − 1 duplicate blocks.
+ * Duplicated code: only logical lines are compared (no blank, comment or docstring lines,
+ * from the analysis pool), trimmed, with short and bracket-only lines dropped; every window
+ * of {@link WINDOW} consecutive such lines is hashed, and a run of windows that also occur
+ * elsewhere is one duplicated region. Regions are grouped by their first window; a group of
+ * n copies counts n − 1 duplicate blocks, and the lines of those extra copies are the
+ * duplicated lines.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 
 /** Normalised lines per window (about a screen's paragraph of real code). */
 export const WINDOW = 6;
+
+/** One file's text and the 1-based numbers of its logical lines. */
+export interface SourceText {
+  file: string;
+  text: string;
+  codeLines: readonly number[];
+}
 
 /** One extra copy of a duplicated block. */
 export interface DuplicateBlock {
@@ -27,13 +34,14 @@ interface Line {
   number: number;
 }
 
-function normalise(source: string): Line[] {
+function normalise(source: SourceText): Line[] {
+  const raw = source.text.split("\n");
   const out: Line[] = [];
-  source.split("\n").forEach((raw, index) => {
-    const text = raw.trim();
-    if (text.length < 4 || /^(\/\/|#|\*|\/\*)/.test(text) || /^[\s{}()[\];,]*$/.test(text)) return;
-    out.push({ text, number: index + 1 });
-  });
+  for (const number of source.codeLines) {
+    const text = (raw[number - 1] ?? "").trim();
+    if (text.length < 4 || /^[\s{}()[\];,]*$/.test(text)) continue;
+    out.push({ text, number });
+  }
   return out;
 }
 
@@ -44,27 +52,26 @@ interface Region {
   windows: number;
 }
 
-/** Finds duplicated blocks across `files` (relative to `root`); unreadable files are left out. */
-export async function findDuplicates(root: string, files: readonly string[]): Promise<DuplicateBlock[]> {
-  const perFile: { file: string; lines: Line[]; keys: string[] }[] = [];
-  const seen = new Map<string, number>();
-  for (const file of files) {
-    const lines = normalise(await readFile(join(root, file), "utf8").catch(() => ""));
-    const keys: string[] = [];
-    for (let i = 0; i + WINDOW <= lines.length; i += 1) {
-      const key = createHash("sha1")
-        .update(
-          lines
-            .slice(i, i + WINDOW)
-            .map((line) => line.text)
-            .join("\n"),
-        )
-        .digest("hex");
-      keys.push(key);
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-    }
-    perFile.push({ file, lines, keys });
+function windowKeys(lines: readonly Line[]): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i + WINDOW <= lines.length; i += 1) {
+    const text = lines
+      .slice(i, i + WINDOW)
+      .map((line) => line.text)
+      .join("\n");
+    keys.push(createHash("sha1").update(text).digest("hex"));
   }
+  return keys;
+}
+
+/** Finds duplicated blocks across `sources`. */
+export function findDuplicates(sources: readonly SourceText[]): DuplicateBlock[] {
+  const perFile = sources.map((source) => {
+    const lines = normalise(source);
+    return { file: source.file, lines, keys: windowKeys(lines) };
+  });
+  const seen = new Map<string, number>();
+  for (const { keys } of perFile) for (const key of keys) seen.set(key, (seen.get(key) ?? 0) + 1);
   const regions: Region[] = [];
   for (const { file, lines, keys } of perFile) {
     let open: Region | undefined;
