@@ -98,6 +98,8 @@ export function registerPrCommands(program: Command): void {
       withForge(o, async (forge, r) => {
         const prs = await forge.listPullRequests(r, o.state === undefined ? {} : { state: prState(o.state) });
         if (o.json) out(prs);
+        else if (prs.length === 0)
+          console.log(`no pull requests${o.state === undefined ? "" : ` (--state ${o.state})`}`);
         else for (const p of prs) console.log(prRow(p));
       }),
     );
