@@ -2,11 +2,12 @@
 import { openLocalForge } from "../../infra/forge/index.ts";
 import { PatchbayClient } from "../../infra/client/index.ts";
 import { runService } from "../service-main.ts";
+import { forgeRepoLister } from "./repos.ts";
 import { createGateway } from "./server.ts";
 
 await runService("gateway", async (cfg, nc) => {
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
-  const server = createGateway(new PatchbayClient(nc), { forge });
+  const server = createGateway(new PatchbayClient(nc), { forge, repos: await forgeRepoLister(nc, forge) });
   const port = await new Promise<number>((resolve) => {
     server.listen(cfg.gatewayPort, "127.0.0.1", () => {
       const addr = server.address();
