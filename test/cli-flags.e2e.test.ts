@@ -3,7 +3,7 @@
 // line naming the flag and a non-zero exit, and nothing is published; with --json the same
 // refusal is one JSON object {"error": {"code": "INVALID_INPUT", "message"}} on stdout and
 // nothing on stderr; an actor given such a --concurrency stops at once with CONFIG_INVALID.
-// On a NATS with no workflows, `list` says so in text and prints [] with --json.
+// On a NATS with no workflows, `list` (and `dlq`) say so in text; `list --json` prints [].
 import test from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -79,18 +79,20 @@ test.serial("with --json, a refused flag is one JSON error object on stdout and 
 });
 
 test.serial(
-  "list on a NATS with no workflows prints 'no workflows' (with the filters given), or [] with --json",
+  "list on a NATS with no workflows prints 'no workflows' (with the filters given), or [] with --json; dlq says it is empty",
   async (t) => {
     const nats = await startTestNats(t);
     const home = await mkdtemp(join(tmpdir(), "patchbay-list-empty-"));
     t.teardown(() => rm(home, { recursive: true, force: true }));
     const list = (...args: string[]) => runCli(["list", ...args, "--nats", nats.url], { env: { PATCHBAY_HOME: home } });
-    const [text, filtered, json] = await Promise.all([
+    const [text, filtered, json, dlq] = await Promise.all([
       list(),
       list("--type", "bench-fanout", "--status", "completed"),
       list("--json"),
+      runCli(["dlq", "--nats", nats.url], { env: { PATCHBAY_HOME: home } }),
     ]);
-    for (const r of [text, filtered, json]) t.is(r.code, 0, r.stderr);
+    for (const r of [text, filtered, json, dlq]) t.is(r.code, 0, r.stderr);
+    t.is(dlq.stdout, "no dead-lettered messages\n");
     t.is(text.stdout, "no workflows\n");
     t.is(filtered.stdout, "no workflows (--type bench-fanout --status completed)\n");
     t.is(json.stdout, "[]\n");
