@@ -10,6 +10,10 @@ import { up } from "./up.ts";
 
 const program = reportUsageErrors(
   new Command("patchbay").description("software-engineering workflows on NATS JetStream"),
+).addHelpText(
+  "after",
+  "\nFailures exit 1 with one line `error: CODE message` on stderr; with --json, stdout is instead one\n" +
+    'object {"error": {"code", "message"}} ({"id", "error"} for a workflow that failed or timed out).',
 );
 
 program
