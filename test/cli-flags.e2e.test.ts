@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Stream } from "../protocol/subjects.ts";
-import { runCli, type CliResult } from "./helpers/cli.ts";
+import { runCli } from "./helpers/cli.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { spawnService } from "./helpers/processes.ts";
 
@@ -61,11 +61,11 @@ test.serial("with --json, a refused flag is one JSON error object on stdout and 
   const nats = await startTestNats(t);
   const home = await mkdtemp(join(tmpdir(), "patchbay-flags-json-"));
   t.teardown(() => rm(home, { recursive: true, force: true }));
-  const results: CliResult[] = [];
-  for (const [args] of cases)
-    results.push(
-      await runCli([...args, "--json", "--nats", nats.url], { env: { PATCHBAY_HOME: home }, timeoutMs: 90_000 }),
-    );
+  const results = await Promise.all(
+    cases.map(([args]) =>
+      runCli([...args, "--json", "--nats", nats.url], { env: { PATCHBAY_HOME: home }, timeoutMs: 90_000 }),
+    ),
+  );
   results.forEach((r, i) => {
     t.is(r.code, 1, r.stdout);
     t.is(r.stderr, "");
