@@ -1,8 +1,10 @@
 // Proves the `patchbay` CLI end to end as real processes against real coordinator and checker
 // processes: NATS is found by --nats, NATS_URL, the nats.url of a running `up` or the default,
-// and failures are one-line errors with exit 1; start validates before publishing, prints one
+// and failures are one-line errors with exit 1 (with --json, one JSON error object on stdout
+// and nothing on stderr; WAIT_TIMEOUT speaks of --timeout's seconds); start validates before publishing, prints one
 // JSON object with --wait --json, and waits on an existing id instead of starting another;
-// status, show, list, signal, cancel, reset, watch and dlq work as text and --json; the bin
+// status, show, list, signal, cancel, reset, watch and dlq work as text and --json (an empty
+// list says "no workflows"); the bin
 // shim runs the CLI on an older system Node.
 import test from "ava";
 import type { ExecutionContext } from "ava";
@@ -68,6 +70,21 @@ function failsWith(t: ExecutionContext, r: CliResult, code: string, detail?: Reg
   if (detail) t.regex(lines[0], detail);
 }
 
+/**
+ * Asserts a failed run with --json: exit 1, nothing on stderr, stdout exactly one object
+ * `{"error": {"code", "message"}}` (with `id` first when given).
+ */
+function failsWithJson(t: ExecutionContext, r: CliResult, code: string, detail?: RegExp, id?: string): void {
+  t.is(r.code, 1, r.stdout);
+  t.is(r.stderr, "");
+  const out = oneJson(t, r) as { id?: string; error: { code: string; message: string } };
+  t.deepEqual(Object.keys(out), id === undefined ? ["error"] : ["id", "error"], r.stdout);
+  t.is(out.id, id);
+  t.deepEqual(Object.keys(out.error).sort(), ["code", "message"]);
+  t.is(out.error.code, code, r.stdout);
+  if (detail) t.regex(out.error.message, detail);
+}
+
 /** Parses stdout that must be exactly one JSON value on one line. */
 function oneJson(t: ExecutionContext, r: CliResult): unknown {
   const lines = r.stdout.trim().split("\n");
@@ -116,12 +133,12 @@ test.serial(
     }
     if (byDefault.code === 0)
       t.log("something answers on 127.0.0.1:4222; the default is only checked when nothing does");
-    else failsWith(t, byDefault, "NATS_UNREACHABLE", /nats:\/\/127\.0\.0\.1:4222/);
+    else failsWithJson(t, byDefault, "NATS_UNREACHABLE", /nats:\/\/127\.0\.0\.1:4222/);
   },
 );
 
 test.serial(
-  "every command exits 1 with a one-line reason when NATS is unreachable or NATS_URL is invalid",
+  "every command exits 1 with a one-line reason (a JSON error with --json) when NATS is unreachable or NATS_URL is invalid",
   async (t) => {
     const commands = [
       ["start", "bench-fanout"],
@@ -134,14 +151,13 @@ test.serial(
       ["watch", "x"],
       ["dlq"],
     ];
-    const results = await Promise.all(commands.map((args) => cli(d.deadUrl, [...args, "--json"])));
-    for (const r of results) failsWith(t, r, "NATS_UNREACHABLE", new RegExp(d.deadUrl));
-    failsWith(
-      t,
-      await runCli(["list"], { env: { PATCHBAY_HOME: d.home, NATS_URL: "http://nope" } }),
-      "CONFIG_INVALID",
-      /NATS_URL/,
-    );
+    const json = await Promise.all(commands.map((args) => cli(d.deadUrl, [...args, "--json"])));
+    for (const r of json) failsWithJson(t, r, "NATS_UNREACHABLE", new RegExp(d.deadUrl));
+    const text = await Promise.all(commands.map((args) => cli(d.deadUrl, args)));
+    for (const r of text) failsWith(t, r, "NATS_UNREACHABLE", new RegExp(d.deadUrl));
+    const badEnv = { env: { PATCHBAY_HOME: d.home, NATS_URL: "http://nope" } };
+    failsWith(t, await runCli(["list"], badEnv), "CONFIG_INVALID", /NATS_URL/);
+    failsWithJson(t, await runCli(["list", "--json"], badEnv), "CONFIG_INVALID", /NATS_URL/);
   },
 );
 
@@ -153,7 +169,7 @@ test.serial("start refuses a bad input naming the field and publishes nothing", 
     { input: { task_timeout_ms: "soon" }, field: /task_timeout_ms/ },
   ];
   for (const { input, field } of bad) {
-    failsWith(
+    failsWithJson(
       t,
       await cli(fresh.url, [
         "start",
@@ -280,6 +296,7 @@ test.serial("list filters by --type and --status", async (t) => {
   t.false(ids(running).includes("listed-1"));
   t.deepEqual(ids(otherType), []);
   t.regex(text.stdout, /^listed-1\s+bench-fanout\s+completed\s+run 1\s/m);
+  t.is((await cli(d.full.url, ["list", "--type", "no-such-type"])).stdout, "no workflows (--type no-such-type)\n");
 });
 
 test.serial("signal lands in the history; reset --event N replays the first N events as run 2", async (t) => {
@@ -329,6 +346,7 @@ test.serial(
     const watched = await watch.exited;
     t.is(watched.code, 1, "watch of a cancelled workflow exits 1");
     t.regex(watched.stdout.trim().split("\n").at(-1) ?? "", /cancelled/);
+    t.regex(watched.stderr, /^error: CANCELLED /m, "and says why on stderr");
     const waited = await waiting.exited;
     t.is(waited.code, 1, waited.stderr);
     const out = oneJson(t, waited) as { id: string; error: { code: string; message: string } };
@@ -349,10 +367,21 @@ test.serial(
       }),
       cliEnv(d.stuck.url, ["start", "bench-fanout", "--id", "late-1", "--wait", "--timeout", "1", "--json"]),
     ]);
-    t.is(failed.code, 1, failed.stderr);
-    t.like(oneJson(t, failed), { id: "fail-1", error: { code: "QUEUE_TIMEOUT" } });
-    t.is(late.code, 1, late.stderr);
-    t.like(oneJson(t, late), { id: "late-1", error: { code: "WAIT_TIMEOUT" } });
+    failsWithJson(t, failed, "QUEUE_TIMEOUT", undefined, "fail-1");
+    failsWithJson(t, late, "WAIT_TIMEOUT", /^workflow late-1 still running after 1 s \(--timeout 1\)$/, "late-1");
+    const [watchedJson, watchedText] = await Promise.all([
+      cli(d.stuck.url, ["watch", "late-1", "--timeout", "1", "--json"]),
+      cli(d.stuck.url, ["watch", "late-1", "--timeout", "1"]),
+    ]);
+    t.is(watchedJson.code, 1);
+    t.is(watchedJson.stderr, "");
+    const last = JSON.parse(watchedJson.stdout.trim().split("\n").at(-1) ?? "") as unknown;
+    t.deepEqual(last, {
+      id: "late-1",
+      error: { code: "WAIT_TIMEOUT", message: "workflow late-1 still running after 1 s (--timeout 1)" },
+    });
+    t.is(watchedText.code, 1);
+    t.is(watchedText.stderr, "error: WAIT_TIMEOUT workflow late-1 still running after 1 s (--timeout 1)\n");
   },
 );
 

@@ -1,8 +1,10 @@
 // Scenario: `patchbay pr create|list|show|merge --json`, as real CLI processes against a test
 // nats-server and a real repository on disk: parallel creates from separate processes get
 // distinct numbers, a repeated create returns the open PR, urls use PATCHBAY_GATEWAY_URL, merge
-// pushes a two-parent merge commit to the origin's main, failures exit 1 with one line, and a
-// pr_url resolves from the gateway process, also after the gateway restarted.
+// pushes a two-parent merge commit to the origin's main, failures exit 1 with one line (one JSON
+// error object with --json), an empty list says so, a pr_url resolves from the gateway process,
+// also after the gateway restarted, and with two gateways on two NATS servers each CLI link is
+// the gateway of the NATS the CLI talks to.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import type { PullRequest } from "../infra/forge/index.ts";
@@ -124,6 +126,14 @@ test("pr commands print text and fail with one line and exit 1", async (t) => {
     t.regex(r.stderr, pattern);
     t.is(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
+  const json = await f.pr("show", "7", "--repo", f.repo.dir, "--json");
+  t.is(json.code, 1);
+  t.is(json.stderr, "");
+  t.deepEqual(JSON.parse(json.stdout), {
+    error: { code: "PR_NOT_FOUND", message: `no pull request #7 in ${f.repo.dir}` },
+  });
+  const none = await f.pr("list", "--repo", f.repo.dir, "--state", "merged");
+  t.is(none.stdout, "no pull requests (--state merged)\n");
 });
 
 test("a pr_url resolves from the gateway process, and again after the gateway restarted", async (t) => {
@@ -144,4 +154,37 @@ test("a pr_url resolves from the gateway process, and again after the gateway re
   const after = await fetch(created.url);
   t.is(after.status, 200);
   t.regex(await after.text(), /src\/feature\.txt\s+\|\s+1 \+/);
+});
+
+test("with two gateways on two NATS servers, pr create prints the gateway of the NATS it talks to", async (t) => {
+  const f = await fixture(t, "http://not-this-one.example.test:7070");
+  const other = await startTestNats(t);
+  const gateways = await Promise.all(
+    [f.env.NATS_URL!, other.url].map(async (natsUrl, i) => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const env = { ...f.env, NATS_URL: natsUrl, PATCHBAY_GATEWAY_PORT: String(port), PATCHBAY_GATEWAY_URL: url };
+      await spawnService(t, `gateway-${i}`, "services/gateway/main.ts", env);
+      return { natsUrl, url };
+    }),
+  );
+  const key = repoRef(f.repo.dir).key;
+  for (const g of gateways) {
+    const r = await runCli(
+      ["pr", "create", "--repo", f.repo.dir, "--head", "feature", "--title", "T", "--nats", g.natsUrl],
+      {
+        env: f.env,
+      },
+    );
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, `${g.url}/repos/${key}/pulls/1\n`, "the gateway of this NATS, not PATCHBAY_GATEWAY_URL");
+    t.is((await fetch(r.stdout.trim())).status, 200, "and that gateway serves it");
+    const repos = (await (await fetch(`${g.url}/repos`, { headers: { accept: "application/json" } })).json()) as Array<{
+      key: string;
+    }>;
+    t.deepEqual(
+      repos.map((x) => x.key),
+      [key],
+    );
+  }
 });

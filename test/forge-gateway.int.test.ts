@@ -1,7 +1,9 @@
 // Scenario: every pr_url of the local forge resolves: the gateway, started in-process with the
 // forge on the port its base URL names, serves a plain read-only page per pull request (title,
 // branches, state, labels, statuses, comments, diff stat) with everything from records escaped,
-// a list page, the same as JSON under /api/, and 404s for unknown repositories and numbers.
+// a list page, the same as JSON under /api/, and 404s for unknown repositories and numbers;
+// `/` is an index of what the gateway serves and `/repos` lists the forge's repositories (HTML,
+// or JSON by Accept and under /api/).
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { freePort } from "../infra/nats/launcher.ts";
@@ -9,7 +11,8 @@ import { openLocalForge, repoRef } from "../infra/forge/index.ts";
 import type { LocalForge } from "../infra/forge/index.ts";
 import { PatchbayClient } from "../infra/client/index.ts";
 import { createGateway } from "../services/gateway/server.ts";
-import { startTestNats } from "./helpers/nats.ts";
+import { forgeRepoLister } from "../services/gateway/repos.ts";
+import { startTestNats, type TestNats } from "./helpers/nats.ts";
 import { createTestRepo, tempDir } from "./helpers/git-repo.ts";
 import type { TestRepo } from "./helpers/git-repo.ts";
 
@@ -17,6 +20,7 @@ interface Fixture {
   forge: LocalForge;
   repo: TestRepo;
   base: string;
+  nats: TestNats;
 }
 
 async function fixture(t: ExecutionContext): Promise<Fixture> {
@@ -25,14 +29,14 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const forge = await openLocalForge(nats.nc, { workDir: await tempDir(t, "patchbay-gw-work-"), gatewayUrl: base });
-  const server = createGateway(new PatchbayClient(nats.nc), { forge });
+  const server = createGateway(new PatchbayClient(nats.nc), { forge, repos: await forgeRepoLister(nats.nc, forge) });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { forge, repo, base };
+  return { forge, repo, base, nats };
 }
 
-async function get(url: string): Promise<{ status: number; type: string; text: string; csp: string }> {
-  const res = await fetch(url);
+async function get(url: string, accept?: string): Promise<{ status: number; type: string; text: string; csp: string }> {
+  const res = await fetch(url, accept ? { headers: { accept } } : {});
   return {
     status: res.status,
     type: res.headers.get("content-type") ?? "",
@@ -134,4 +138,59 @@ test("issue pages resolve at the issue url", async (t) => {
   t.true(page.text.includes("Crash on &#60;start&#62;"));
   t.true(page.text.includes("stack &#38; trace"));
   t.regex(page.text, /<span class="label">bug<\/span>/);
+});
+
+test("/ indexes what the gateway serves; /repos lists the forge's repositories as HTML or JSON", async (t) => {
+  const f = await fixture(t);
+  const empty = await get(`${f.base}/`);
+  t.is(empty.status, 200);
+  t.regex(empty.type, /^text\/html/);
+  t.regex(empty.csp, /default-src 'none'/);
+  for (const path of ["/repos", "/api/repos", "/api/workflows", "/healthz"])
+    t.true(empty.text.includes(`<a href="${path}">`), `links ${path}`);
+  t.regex(empty.text, /<code>\/repos\/&#60;key&#62;\/pulls\/&#60;n&#62;<\/code>/);
+  t.regex(empty.text, /No repositories yet/);
+  t.deepEqual(JSON.parse((await get(`${f.base}/api/repos`)).text), []);
+
+  const other = await createTestRepo(t);
+  await f.forge.createPullRequest(f.repo.dir, { title: "One", head: "feature", base: "main" });
+  await f.forge.createIssue(other.dir, { title: "Two" });
+  const expected = [f.repo.dir, other.dir]
+    .map((repo) => {
+      const key = repoRef(repo).key;
+      return { key, repo, pulls: `/repos/${key}/pulls`, issues: `/repos/${key}/issues` };
+    })
+    .sort((a, b) => a.repo.localeCompare(b.repo));
+  const html = await get(`${f.base}/repos`, "text/html,application/xhtml+xml,*/*;q=0.8");
+  t.is(html.status, 200);
+  t.regex(html.type, /^text\/html/);
+  for (const r of expected) {
+    t.true(html.text.includes(`<td>${r.repo}</td><td><a href="${r.pulls}">pull requests</a>`), r.repo);
+    t.is((await get(`${f.base}${r.pulls}`)).status, 200, "the link resolves");
+  }
+  for (const accept of ["application/json", undefined]) {
+    const json = await get(`${f.base}${accept ? "/repos" : "/api/repos"}`, accept);
+    t.regex(json.type, /^application\/json/);
+    t.deepEqual(JSON.parse(json.text), expected);
+  }
+  const index = JSON.parse((await get(`${f.base}/`, "application/json")).text) as {
+    endpoints: Array<{ path: string }>;
+    repos: unknown;
+  };
+  t.deepEqual(index.repos, expected);
+  t.true(index.endpoints.some((e) => e.path === "/healthz"));
+  t.true((await get(`${f.base}/`)).text.includes(`<a href="${expected[0]!.issues}">issues</a>`));
+});
+
+test("a gateway without a forge indexes its API and has no /repos", async (t) => {
+  const nats = await startTestNats(t);
+  const port = await freePort();
+  const server = createGateway(new PatchbayClient(nats.nc));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const index = await get(`http://127.0.0.1:${port}/`);
+  t.is(index.status, 200);
+  t.true(index.text.includes(`<a href="/api/workflows">`));
+  t.false(index.text.includes(`href="/repos"`));
+  t.is((await get(`http://127.0.0.1:${port}/repos`)).status, 404);
 });

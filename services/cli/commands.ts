@@ -7,10 +7,18 @@ import { Option, type Command } from "commander";
 import { Rules, loadConfig, resolveNatsUrl } from "../../infra/config.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts";
-import { PatchbayClient, outcomeError, viewOf, type HistoryEntry, type SagaStatus } from "../../infra/client/index.ts";
+import {
+  PatchbayClient,
+  outcomeError,
+  viewOf,
+  type HistoryEntry,
+  type SagaRecord,
+  type SagaStatus,
+} from "../../infra/client/index.ts";
 import { SAGA_STATUSES, TERMINAL } from "../../protocol/saga.ts";
 import { WorkflowInputs } from "../../protocol/workflows.ts";
-import { historyLine, listRow, queueLines, statusLines } from "./format.ts";
+import { reportError, reportFailure } from "./errors.ts";
+import { historyLine, listRow, noWorkflowsLine, queueLines, statusLines } from "./format.ts";
 import { ruleArg } from "./options.ts";
 
 /** Options every command takes. */
@@ -19,7 +27,7 @@ interface Common {
   json?: boolean;
 }
 
-/** Connects, runs `fn`, closes; prints a one-line error and exits 1 on failure. */
+/** Connects, runs `fn`, closes; on failure reports the error (errors.ts) and exits 1. */
 export async function withClient(opts: Common, fn: (client: PatchbayClient) => Promise<number | void>): Promise<void> {
   let code: number;
   try {
@@ -39,9 +47,8 @@ export async function withClient(opts: Common, fn: (client: PatchbayClient) => P
       await nc.close();
     }
   } catch (err) {
-    const e = ensureError(err);
-    console.error(`error: ${e.code} ${e.message}`);
-    code = 1;
+    reportFailure(err, opts.json);
+    return;
   }
   process.exitCode = code;
 }
@@ -69,6 +76,15 @@ async function readStdin(): Promise<string> {
 
 const out = (value: unknown) => console.log(JSON.stringify(value));
 
+/** The JSON value of flag `name`, or INVALID_INPUT naming it. */
+function jsonArg(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TerminalError(ErrorCode.InvalidInput, `${name} is not JSON: ${(err as Error).message}`);
+  }
+}
+
 /** `start <type>`: validate, publish once, optionally wait for the result. */
 async function startCommand(
   client: PatchbayClient,
@@ -85,19 +101,38 @@ async function startCommand(
     return 0;
   }
   try {
-    const rec = await client.wait(id, opts.timeout * 1_000);
+    const rec = await waitSeconds(client, id, opts.timeout);
     const error = outcomeError(rec);
     if (opts.json) out(error ? { id, error } : (rec.result ?? null));
     else for (const l of statusLines(rec)) console.log(l);
     return error ? 1 : 0;
   } catch (err) {
-    const e = ensureError(err);
-    if (opts.json) out({ id, error: e.toInfo() });
-    else console.error(`error: ${e.code} ${e.message}`);
+    reportError(ensureError(err).toInfo(), opts.json, id);
     return 1;
   }
 }
 
+/** Waits for `id` to end; WAIT_TIMEOUT speaks of the seconds of `--timeout`, not of milliseconds. */
+async function waitSeconds(client: PatchbayClient, id: string, seconds: number): Promise<SagaRecord> {
+  try {
+    return await client.wait(id, seconds * 1_000);
+  } catch (err) {
+    if (ensureError(err).code !== ErrorCode.WaitTimeout) throw err;
+    throw timedOut(id, (await client.status(id))?.status, seconds);
+  }
+}
+
+function timedOut(id: string, status: string | undefined, seconds: number): TerminalError {
+  return new TerminalError(
+    ErrorCode.WaitTimeout,
+    `workflow ${id} still ${status ?? "not started"} after ${seconds} s (--timeout ${seconds})`,
+  );
+}
+
+/**
+ * `watch`: prints history entries as they come (one JSON object a line with `--json`) until the
+ * workflow ends; exits 0 when it completed, else reports its error (or WAIT_TIMEOUT) and exits 1.
+ */
 async function watchCommand(client: PatchbayClient, id: string, opts: Common & { timeout: number }): Promise<number> {
   const deadline = Date.now() + opts.timeout * 1_000;
   let printed = 0;
@@ -109,8 +144,15 @@ async function watchCommand(client: PatchbayClient, id: string, opts: Common & {
     printed = history.length;
     // The record is written before its logs are published: end only once the last log is in.
     const ended = TERMINAL.has(rec.status);
-    if (ended && runLogs(history, rec.run) >= (rec.log_count ?? 0)) return rec.status === "completed" ? 0 : 1;
-    if (Date.now() > deadline) return 1;
+    if (ended && runLogs(history, rec.run) >= (rec.log_count ?? 0)) {
+      const error = outcomeError(rec);
+      if (error) reportError(error, opts.json, id);
+      return error ? 1 : 0;
+    }
+    if (Date.now() > deadline) {
+      reportError(timedOut(id, rec.status, opts.timeout).toInfo(), opts.json, id);
+      return 1;
+    }
     if (ended) await new Promise((r) => setTimeout(r, 50));
     else await client.wait(id, 500).catch(() => undefined);
   }
@@ -130,7 +172,7 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--input <file|->", "JSON file with the workflow input ('-' reads stdin)")
     .option("--id <id>", "workflow id (a repeated id waits on the existing workflow)")
     .option("--wait", "wait for the result")
-    .option("--timeout <s>", "seconds to wait", ruleArg(Rules.timeoutSeconds), 600)
+    .option("--timeout <s>", "seconds to wait", ruleArg(Rules.timeoutSeconds, "seconds"), 600)
     .option("--json", "machine-readable output")
     .action((type: string, o) => withClient(o, (c) => startCommand(c, type, o)));
   program
@@ -209,6 +251,7 @@ async function listCommand(c: PatchbayClient, o: Common & ListOptions): Promise<
     ...(before ? { before } : {}),
   });
   if (o.json) out(page.workflows.map(viewOf));
+  else if (page.workflows.length === 0) console.log(noWorkflowsLine(o));
   else for (const r of page.workflows) console.log(listRow(r));
   if (page.next !== undefined) console.error(`more: patchbay list --before ${page.next}`);
 }
@@ -222,7 +265,7 @@ function registerSteeringCommands(program: Command, nats: readonly [string, stri
     .option("--json")
     .action((id: string, name: string, o: Common & { payload?: string }) =>
       withClient(o, async (c) => {
-        await c.signal(id, name, o.payload ? JSON.parse(o.payload) : undefined);
+        await c.signal(id, name, o.payload ? jsonArg("--payload", o.payload) : undefined);
         if (o.json) out({ id, signal: name });
       }),
     );
@@ -254,7 +297,7 @@ function registerSteeringCommands(program: Command, nats: readonly [string, stri
     .description("follow a workflow's history live")
     .option(...nats)
     .option("--json")
-    .option("--timeout <s>", "give up after", ruleArg(Rules.timeoutSeconds), 3600)
+    .option("--timeout <s>", "seconds to follow before giving up", ruleArg(Rules.timeoutSeconds, "seconds"), 3600)
     .action((id: string, o: Common & { timeout: number }) => withClient(o, (c) => watchCommand(c, id, o)));
   program
     .command("dlq")
@@ -266,6 +309,7 @@ function registerSteeringCommands(program: Command, nats: readonly [string, stri
       withClient(o, async (c) => {
         const entries = await c.dlq(o.limit);
         if (o.json) out(entries);
+        else if (entries.length === 0) console.log("no dead-lettered messages");
         else
           for (const e of entries)
             console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);

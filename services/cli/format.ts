@@ -91,3 +91,13 @@ export function listRow(rec: WorkflowView): string {
     new Date(rec.created_at).toISOString(),
   ].join(" ");
 }
+
+/** What an empty `list` page prints: `no workflows`, with the filters that left it empty. */
+export function noWorkflowsLine(filter: { type?: string; status?: string; before?: number }): string {
+  const given = [
+    filter.type === undefined ? "" : `--type ${filter.type}`,
+    filter.status === undefined ? "" : `--status ${filter.status}`,
+    filter.before === undefined ? "" : `--before ${filter.before}`,
+  ].filter(Boolean);
+  return given.length ? `no workflows (${given.join(" ")})` : "no workflows";
+}

@@ -3,11 +3,18 @@ import { Command } from "commander";
 import { exitWithError } from "../../infra/process.ts";
 import { registerWorkflowCommands } from "./commands.ts";
 import { demo } from "./demo.ts";
+import { finishParse, reportUsageErrors } from "./errors.ts";
 import { registerNatsConfigCommands } from "./nats-config.ts";
 import { registerPrCommands } from "./pr.ts";
 import { up } from "./up.ts";
 
-const program = new Command("patchbay").description("software-engineering workflows on NATS JetStream");
+const program = reportUsageErrors(
+  new Command("patchbay").description("software-engineering workflows on NATS JetStream"),
+).addHelpText(
+  "after",
+  "\nFailures exit 1 with one line `error: CODE message` on stderr; with --json, stdout is instead one\n" +
+    'object {"error": {"code", "message"}} ({"id", "error"} for a workflow that failed or timed out).',
+);
 
 program
   .command("up")
@@ -23,4 +30,4 @@ registerWorkflowCommands(program);
 registerPrCommands(program);
 registerNatsConfigCommands(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch(finishParse);

@@ -14,7 +14,8 @@ import { loadConfig, resolveNatsUrl } from "../../infra/config.ts";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { provision } from "../../infra/nats/provision.ts";
 import { natsUsers, serverConfig, serviceUsers, type NatsUser } from "../../infra/nats/permissions.ts";
-import { ErrorCode, TerminalError, ensureError } from "../../protocol/errors.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { reportFailure } from "./errors.ts";
 
 /** Options of `nats-config`. */
 interface NatsConfigOptions {
@@ -35,22 +36,20 @@ export function registerNatsConfigCommands(program: Command): void {
     .requiredOption("--out <dir>", "directory for nats-server.conf and credentials.env")
     .option("--force", "overwrite existing files (every service then needs its new password)")
     .option("--json", "print the users and their permissions as JSON")
-    .action((o: NatsConfigOptions) => run(() => natsConfig(o)));
+    .action((o: NatsConfigOptions) => run(() => natsConfig(o), o.json));
   program
     .command("provision")
     .description("create (or with PATCHBAY_PROVISION=verify, check) every stream, consumer and bucket, then exit")
     .option("--nats <url>", "NATS URL")
     .option("--json", "print the outcome as JSON")
-    .action((o: { nats?: string; json?: boolean }) => run(() => provisionOnce(o)));
+    .action((o: { nats?: string; json?: boolean }) => run(() => provisionOnce(o), o.json));
 }
 
-async function run(fn: () => Promise<void>): Promise<void> {
+async function run(fn: () => Promise<void>, json: boolean | undefined): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    const e = ensureError(err);
-    console.error(`error: ${e.code} ${e.message}`);
-    process.exitCode = 1;
+    reportFailure(err, json);
   }
 }
 

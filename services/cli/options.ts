@@ -6,11 +6,15 @@
 import { InvalidArgumentError } from "commander";
 import type { ZodType } from "zod";
 
-/** An option parser that accepts what `rule` accepts and refuses the rest with its message. */
-export function ruleArg<T>(rule: ZodType<T>): (value: string) => T {
+/**
+ * An option parser that accepts what `rule` accepts and refuses the rest with its message,
+ * followed by the flag's `unit` when given (`… expected number to be <=604800 (seconds)`).
+ */
+export function ruleArg<T>(rule: ZodType<T>, unit?: string): (value: string) => T {
   return (value) => {
     const parsed = rule.safeParse(value);
     if (parsed.success) return parsed.data;
-    throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "invalid");
+    const message = parsed.error.issues[0]?.message ?? "invalid";
+    throw new InvalidArgumentError(unit ? `${message} (${unit})` : message);
   };
 }

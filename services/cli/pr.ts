@@ -1,8 +1,8 @@
 /**
  * `patchbay pr create|list|show|merge`: pull requests of the local forge. The repository is a
  * path (a relative one is taken from the current directory; it is its own remote) or a URL.
- * Records live in the `forge` bucket of the NATS found as for every command; links use
- * PATCHBAY_GATEWAY_URL; the git cache is under PATCHBAY_WORK_DIR.
+ * Records live in the `forge` bucket of the NATS found as for every command; links use the
+ * gateway that NATS announced (else PATCHBAY_GATEWAY_URL); the git cache is under PATCHBAY_WORK_DIR.
  */
 import { isAbsolute, resolve } from "node:path";
 import type { Command } from "commander";
@@ -10,6 +10,7 @@ import { loadConfig } from "../../infra/config.ts";
 import { openLocalForge } from "../../infra/forge/index.ts";
 import type { LocalForge, PullRequest } from "../../infra/forge/index.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { announcedGatewayUrl } from "../gateway/announce.ts";
 import { withClient } from "./commands.ts";
 
 /** Options every `pr` command takes. */
@@ -21,11 +22,15 @@ interface PrCommon {
 
 const STATES = ["open", "merged", "closed"] as const;
 
-/** Connects, opens the local forge, runs `fn`; errors print one line and exit 1. */
+/**
+ * Connects, opens the local forge, runs `fn`; errors are reported as for every command. Links
+ * use the URL the gateway of the same NATS announced, else PATCHBAY_GATEWAY_URL (or its default).
+ */
 function withForge(opts: PrCommon, fn: (forge: LocalForge, repo: string) => Promise<void>): Promise<void> {
   return withClient(opts, async (client) => {
     const cfg = loadConfig();
-    const forge = await openLocalForge(client.nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
+    const gatewayUrl = (await announcedGatewayUrl(client.nc)) ?? cfg.gatewayUrl;
+    const forge = await openLocalForge(client.nc, { workDir: cfg.workDir, gatewayUrl });
     await fn(forge, repoArgument(opts.repo));
   });
 }
@@ -98,6 +103,8 @@ export function registerPrCommands(program: Command): void {
       withForge(o, async (forge, r) => {
         const prs = await forge.listPullRequests(r, o.state === undefined ? {} : { state: prState(o.state) });
         if (o.json) out(prs);
+        else if (prs.length === 0)
+          console.log(`no pull requests${o.state === undefined ? "" : ` (--state ${o.state})`}`);
         else for (const p of prs) console.log(prRow(p));
       }),
     );

@@ -18,7 +18,8 @@ pre{background:#f6f8fa;padding:.75rem;overflow:auto;white-space:pre-wrap;word-br
 table{border-collapse:collapse}td,th{padding:.25rem .75rem;text-align:left;border-bottom:1px solid #eee}
 .muted{color:#666}article{margin-bottom:1rem}`;
 
-function page(title: string, body: string): string {
+/** A whole HTML page with the gateway's style. */
+export function page(title: string, body: string): string {
   return (
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
     `<style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`

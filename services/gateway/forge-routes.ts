@@ -7,6 +7,7 @@
 import type { ServerResponse } from "node:http";
 import type { LocalForge, PullRequest } from "../../infra/forge/index.ts";
 import { errorPage, issueListPage, issuePage, pullRequestListPage, pullRequestPage } from "./forge-html.ts";
+import { sendHtml, sendJson } from "./respond.ts";
 
 /** What the pages read from the forge. */
 export type ForgePages = Pick<
@@ -15,13 +16,6 @@ export type ForgePages = Pick<
 >;
 
 const ROUTE = /^\/(api\/)?repos\/([A-Za-z0-9_-]{1,64})\/(pulls|issues)(?:\/(\d{1,9}))?\/?$/;
-
-/** Headers of every HTML page: no scripts, no framing, no sniffing. */
-const HTML_HEADERS = {
-  "content-type": "text/html; charset=utf-8",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-};
 
 /** A matched forge route. */
 interface ForgeRoute {
@@ -90,14 +84,4 @@ async function diffStatOf(forge: ForgePages, pr: PullRequest): Promise<string | 
 function notFound(res: ServerResponse, api: boolean, message: string): void {
   if (api) sendJson(res, 404, { error: { code: "NOT_FOUND", message } });
   else sendHtml(res, 404, errorPage(404, message));
-}
-
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, HTML_HEADERS);
-  res.end(html);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
 }

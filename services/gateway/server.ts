@@ -1,18 +1,23 @@
 /**
- * The gateway's HTTP server: a read-only JSON API over workflows and, when given a forge, the
- * local forge's pages (`/repos/<repoKey>/pulls/<n>`, see forge-routes.ts). The dashboard and
- * alert webhooks come with the workflows that need them.
+ * The gateway's HTTP server: an index of what it serves (`/`), a read-only JSON API over
+ * workflows and, when given a forge, the local forge's repositories (`/repos`) and pages
+ * (`/repos/<repoKey>/pulls/<n>`, see forge-routes.ts). The dashboard and alert webhooks come
+ * with the workflows that need them.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ensureError } from "../../protocol/errors.ts";
 import { viewOf, type PatchbayClient } from "../../infra/client/index.ts";
 import { serveForge } from "./forge-routes.ts";
 import type { ForgePages } from "./forge-routes.ts";
+import { serveHome } from "./home-routes.ts";
+import type { RepoLister } from "./repos.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
   /** The local forge whose pull requests and issues the gateway shows. */
   forge?: ForgePages;
+  /** The forge's repositories, for `/` and `/repos` (see repos.ts). */
+  repos?: RepoLister;
 }
 
 /** Creates the gateway server over a client. */
@@ -41,6 +46,7 @@ async function route(
     if (!rec) return send(res, 404, { error: { code: "NOT_FOUND", message: `no workflow '${m[1]}'` } });
     return send(res, 200, { ...viewOf(rec), history: await client.history(m[1]) });
   }
+  if (await serveHome(options.repos, url.pathname, req, res)) return;
   if (options.forge && (await serveForge(options.forge, url.pathname, res))) return;
   send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });
 }
