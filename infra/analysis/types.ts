@@ -49,6 +49,8 @@ export interface RuleMatch {
   file: string;
   /** 1-based line of the offending node. */
   line: number;
+  /** How the value reached a sink: `req.query.id reaches db.query()`, `constant string in exec()`. */
+  flow?: string;
 }
 
 /** Where the parser had to recover from a syntax error (1-based). */
