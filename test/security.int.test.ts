@@ -215,6 +215,11 @@ test("planted Python: request input to a shell is critical; bandit sees the alia
     outcome.issues.find((issue) => issue.line === 7),
     { severity: "low", rule: "code-eval" },
   );
+  // bandit's LOW severity / HIGH confidence is low.
+  t.like(
+    outcome.issues.find((issue) => issue.line === 1),
+    { severity: "low", rule: "B403" },
+  );
 });
 
 test("a Go service is unavailable naming Go, never passed", async (t) => {
