@@ -222,6 +222,14 @@ test("planted Python: request input to a shell is critical; bandit sees the alia
   );
 });
 
+test("a .bandit file of the repository is honoured: its skips are added to patchbay's", async (t) => {
+  const files = { "app.py": PLANTED_PY, ".bandit": "[bandit]\nskips: B301,B403\n" };
+  const sha = await initRepo(join(root, "planted-py-config"), files);
+  const outcome = await security(t, join(root, "planted-py-config"), sha);
+  t.false(outcome.issues.some((issue) => issue.rule === "B301" || issue.rule === "B403"));
+  t.true(outcome.issues.some((issue) => issue.rule === "B602"));
+});
+
 test("a Go service is unavailable naming Go, never passed", async (t) => {
   const sha = await initRepo(join(root, "go-service"), { "main.go": GO_SERVICE, "go.mod": "module example.com/svc\n" });
   const outcome = await security(t, join(root, "go-service"), sha);

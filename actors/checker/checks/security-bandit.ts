@@ -4,9 +4,11 @@
  * severity and confidence are mapped together: HIGH/HIGH is high, HIGH with medium confidence
  * and MEDIUM are medium, anything of low severity or low confidence is low. bandit never says
  * critical: only a flow traced from request input to a sink does (patchbay's rules). The
- * repository's `# nosec` comments are honoured (bandit's default).
+ * repository's `# nosec` comments are honoured (bandit's default), and so is a `.bandit` file
+ * at its root (`--ini`; its `skips` are added to patchbay's).
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { CheckIssue, Severity } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines } from "../exec.ts";
@@ -75,13 +77,23 @@ async function readReport(path: string): Promise<BanditReport | undefined> {
   }
 }
 
+/** `--ini .bandit` and the skips it adds, when the repository has a `.bandit` file at its root. */
+async function repoConfig(dir: string): Promise<{ args: string[]; skips: string[] }> {
+  const text = await readFile(join(dir, ".bandit"), "utf8").catch(() => undefined);
+  if (text === undefined) return { args: [], skips: [] };
+  const skips = /^\s*skips\s*[:=]\s*(.+)$/m.exec(text)?.[1] ?? "";
+  return { args: ["--ini", ".bandit"], skips: skips.split(/[\s,]+/).filter((id) => /^B\d+$/.test(id)) };
+}
+
 /** Runs bandit on `files` (relative to the worktree), or says why it cannot. */
 export async function banditSecurity(ctx: CheckContext, files: readonly string[]): Promise<EngineRun> {
   const engine = "bandit";
   const bin = (await findOnPath("bandit", ctx.searchPath, ["/usr/bin/bandit"]))[0];
   if (bin === undefined) return { engine, files, unavailable: "bandit is not installed (Debian: python3-bandit)" };
   const report = reportPath(ctx.head.dir, "bandit.json");
-  const args = ["-f", "json", "-o", report, "-q", "-s", BANDIT_SKIPS.join(","), ...files];
+  const config = await repoConfig(ctx.head.dir);
+  const skips = [...new Set([...BANDIT_SKIPS, ...config.skips])].join(",");
+  const args = [...config.args, "-f", "json", "-o", report, "-q", "-s", skips, ...files];
   const result = await ctx.head.exec.run(bin, args);
   const parsed = result.timedOut ? undefined : await readReport(report);
   if (parsed === undefined) {
