@@ -14,7 +14,7 @@ import type { RuleMatch, Severity } from "./types.ts";
 /** What a rule says about one node: its severity (the rule's own when left out) and how the value got there. */
 export interface RuleHit {
   severity?: Severity;
-  /** `req.query.id reaches query()`, `constant string`. */
+  /** `req.query.id reaches db.query()`, `only literals or cleaned values reach exec()`. */
   flow?: string;
 }
 
@@ -43,7 +43,8 @@ const AWS_KEY = /AKIA[0-9A-Z]{16}/;
 /**
  * A sink reached by a value: traced to request input → critical; of unknown origin (a
  * parameter, another call) → `unknownSeverity`; built from literals only → `constantSeverity`
- * (no finding when null).
+ * (no finding when null; `info` for a fixed shell command, which then overrides an engine's
+ * finding on that line).
  */
 function sinkHit(
   taint: Taint,
@@ -53,7 +54,9 @@ function sinkHit(
 ): RuleHit | false {
   if (taint.level === 2) return { severity: "critical", flow: `${taint.origin ?? "request input"} reaches ${sink}` };
   if (taint.level === 1) return { severity: unknownSeverity, flow: `value of unknown origin reaches ${sink}` };
-  return constantSeverity === null ? false : { severity: constantSeverity, flow: `constant string in ${sink}` };
+  return constantSeverity === null
+    ? false
+    : { severity: constantSeverity, flow: `only literals or cleaned values reach ${sink}` };
 }
 
 function sinkName(call: Node): string {
@@ -83,13 +86,13 @@ function isShellCall(call: Node, family: LanguageFamily, taint: TaintTracker): R
   if (callee === null || arg === undefined) return false;
   if (family === "js") {
     const fromChildProcess = callee.object === null || JS_CHILD_PROCESS.test(callee.object);
-    return JS_EXEC.has(callee.name) && fromChildProcess && sinkHit(taint.of(arg), sinkName(call), "high");
+    return JS_EXEC.has(callee.name) && fromChildProcess && sinkHit(taint.of(arg), sinkName(call), "high", "info");
   }
   const qualified = `${callee.object ?? "os"}.${callee.name}`;
   const viaShell =
     PY_SHELL_ALWAYS.has(qualified) ||
     (callee.object === "subprocess" && PY_SUBPROCESS.has(callee.name) && keywordArg(call, "shell")?.type === "true");
-  return viaShell && sinkHit(taint.of(arg), sinkName(call), "high");
+  return viaShell && sinkHit(taint.of(arg), sinkName(call), "high", "info");
 }
 
 function isEval(node: Node, family: LanguageFamily, taint: TaintTracker): RuleHit | false {
