@@ -268,3 +268,12 @@ test("a JavaScript repo with a Go helper is analysed, the Go part named as not a
   t.like(outcome.metrics, { files_scanned: 2, files_not_analysed: 1 });
   t.regex(outcome.summary, /not analysed: Go \(1 file\)/);
 });
+
+test("a repository with no source files (only tests and docs) is not applicable, not a pass", async (t) => {
+  const files = { "README.md": "# notes\n", "test/a.test.js": "eval(process.argv[2]);\n" };
+  const sha = await initRepo(join(root, "no-sources"), files);
+  const outcome = await security(t, join(root, "no-sources"), sha);
+  t.false(outcome.passed);
+  t.is(outcome.status, "not_applicable");
+  t.regex(outcome.skip_reason ?? "", /no source files to scan/);
+});

@@ -125,8 +125,8 @@ export async function security(ctx: CheckContext): Promise<CheckFindings> {
     pattern_findings: own.length,
     engine_findings: engineIssues.length,
   };
-  if (files.length === 0 && missingFiles === 0 && ctx.head.project.kind !== "node") {
-    return notApplicable("no source files to scan", metrics);
+  if (files.length === 0 && missingFiles === 0) {
+    return notApplicable("no source files to scan (tests, vendored and generated code left out)", metrics);
   }
   const blocking = issues.some((issue) => issue.severity === "critical" || issue.severity === "high");
   if (missingFiles > scanned && !blocking) {
