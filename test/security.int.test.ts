@@ -270,7 +270,11 @@ test("a JavaScript repo with a Go helper is analysed, the Go part named as not a
 });
 
 test("a repository with no source files (only tests and docs) is not applicable, not a pass", async (t) => {
-  const files = { "README.md": "# notes\n", "test/a.test.js": "eval(process.argv[2]);\n" };
+  const files = {
+    "package.json": JSON.stringify({ name: "notes", version: "1.0.0" }),
+    "README.md": "# notes\n",
+    "test/a.test.js": "eval(process.argv[2]);\n",
+  };
   const sha = await initRepo(join(root, "no-sources"), files);
   const outcome = await security(t, join(root, "no-sources"), sha);
   t.false(outcome.passed);
