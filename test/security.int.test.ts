@@ -281,3 +281,14 @@ test("a repository with no source files (only tests and docs) is not applicable,
   t.is(outcome.status, "not_applicable");
   t.regex(outcome.skip_reason ?? "", /no source files to scan/);
 });
+
+test("JavaScript eslint cannot parse is named as not analysed; when it is all there is, unavailable", async (t) => {
+  const sha = await initRepo(join(root, "unparsable"), { "src/broken.js": "function (\n" });
+  const outcome = await security(t, join(root, "unparsable"), sha);
+  t.false(outcome.passed);
+  t.is(outcome.status, "unavailable");
+  t.regex(
+    outcome.skip_reason ?? "",
+    /JavaScript\/TypeScript \(1 file\): eslint-plugin-security could not parse src\/broken\.js/,
+  );
+});

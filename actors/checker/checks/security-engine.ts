@@ -12,7 +12,7 @@ export type EngineRun =
       engine: string;
       files: readonly string[];
       issues: CheckIssue[];
-      /** Files the engine could not parse (reported as info, not counted as analysed). */
+      /** Files the engine could not parse (named as not analysed). */
       unparsed: string[];
     }
   | { engine: string; files: readonly string[]; unavailable: string };

@@ -64,11 +64,13 @@ async function runEngines(ctx: CheckContext, files: readonly string[]): Promise<
 }
 
 function notAnalysed(all: readonly string[], runs: readonly EngineRun[]): NotAnalysed[] {
-  const engines = runs.flatMap((run) =>
-    "unavailable" in run
-      ? [{ what: ENGINE_LANGUAGE[run.engine] ?? run.engine, files: run.files.length, reason: run.unavailable }]
-      : [],
-  );
+  const engines = runs.flatMap((run): NotAnalysed[] => {
+    const what = ENGINE_LANGUAGE[run.engine] ?? run.engine;
+    if ("unavailable" in run) return [{ what, files: run.files.length, reason: run.unavailable }];
+    if (run.unparsed.length === 0) return [];
+    const names = `${run.unparsed.slice(0, 5).join(", ")}${run.unparsed.length > 5 ? ", …" : ""}`;
+    return [{ what, files: run.unparsed.length, reason: `${run.engine} could not parse ${names}` }];
+  });
   const languages = unanalysedLanguages(all).map(([language, files]) => ({
     what: language,
     files,
@@ -79,14 +81,6 @@ function notAnalysed(all: readonly string[], runs: readonly EngineRun[]): NotAna
 
 function describe(missing: readonly NotAnalysed[]): string {
   return missing.map((m) => `${m.what} (${m.files} file${m.files === 1 ? "" : "s"}): ${m.reason}`).join("; ");
-}
-
-function unparsedIssues(runs: readonly EngineRun[]): CheckIssue[] {
-  return runs.flatMap((run) =>
-    "unparsed" in run && run.unparsed.length > 0
-      ? [{ severity: "info" as const, message: `${run.engine} could not parse: ${run.unparsed.join(", ")}` }]
-      : [],
-  );
 }
 
 /** Appends npm audit's findings (or why it was skipped) on Node repositories. */
@@ -133,7 +127,7 @@ export async function security(ctx: CheckContext): Promise<CheckFindings> {
     return unavailable(`${describe(missing)}${scanned > 0 ? ` (only ${scanned} files analysed)` : ""}`, metrics);
   }
   const notes = missing.length > 0 ? [`not analysed: ${describe(missing)}`] : [];
-  issues.push(...notes.map((note) => ({ severity: "info" as const, message: note })), ...unparsedIssues(runs));
+  issues.push(...notes.map((note) => ({ severity: "info" as const, message: note })));
   notes.push(...(await audit(ctx, issues, metrics)));
   const counts = severityCounts(issues);
   const score = clampScore(100 - 25 * counts.critical - 15 * counts.high - 5 * counts.medium - counts.low);
