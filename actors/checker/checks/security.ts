@@ -124,7 +124,8 @@ export async function security(ctx: CheckContext): Promise<CheckFindings> {
   }
   const blocking = issues.some((issue) => issue.severity === "critical" || issue.severity === "high");
   if (missingFiles > scanned && !blocking) {
-    return unavailable(`${describe(missing)}${scanned > 0 ? ` (only ${scanned} files analysed)` : ""}`, metrics);
+    const only = scanned > 0 ? ` (only ${scanned} file${scanned === 1 ? "" : "s"} analysed)` : "";
+    return unavailable(`${describe(missing)}${only}`, metrics);
   }
   const notes = missing.length > 0 ? [`not analysed: ${describe(missing)}`] : [];
   issues.push(...notes.map((note) => ({ severity: "info" as const, message: note })));
