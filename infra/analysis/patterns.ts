@@ -1,7 +1,6 @@
 /**
- * Syntax-tree predicates shared by the pattern rules: who is being called, and whether a
- * string argument is built at run time (template substitution, concatenation, `%`, f-string,
- * `.format`) rather than written out literally.
+ * Syntax-tree predicates shared by the pattern rules: who is being called, its arguments, and
+ * whether a string is written out literally (taint.ts follows values that are not).
  */
 import type { Node } from "web-tree-sitter";
 
@@ -57,34 +56,6 @@ export function pyLiteral(node: Node): string | null {
     if (child?.type === "string_content") text += child.text;
   }
   return text;
-}
-
-/** Shape of a Python expression used as a string; null when it is not string-like at all. */
-export function pyStringShape(node: Node): StringShape | null {
-  const expr = unwrap(node);
-  if (expr.type === "string" || expr.type === "concatenated_string") {
-    return { literal: expr.text, dynamic: pyLiteral(expr) === null };
-  }
-  if (expr.type === "call") {
-    const fn = expr.childForFieldName("function");
-    const target = fn?.type === "attribute" ? fn.childForFieldName("object") : null;
-    if (fn?.childForFieldName("attribute")?.text !== "format" || target == null) return null;
-    const base = pyStringShape(target);
-    return base === null ? null : { literal: base.literal, dynamic: true };
-  }
-  if (expr.type !== "binary_operator") return null;
-  const op = operatorOf(expr);
-  const left = expr.childForFieldName("left");
-  const right = expr.childForFieldName("right");
-  if ((op !== "+" && op !== "%") || left === null || right === null) return null;
-  const l = pyStringShape(left);
-  if (op === "%") return l === null ? null : { literal: l.literal, dynamic: true };
-  const r = pyStringShape(right);
-  if (l === null && r === null) return null;
-  return {
-    literal: (l?.literal ?? "") + (r?.literal ?? ""),
-    dynamic: l === null || r === null || l.dynamic || r.dynamic,
-  };
 }
 
 /** The callee of a call: its last name (`db.query` → `query`) and the object before it, if any. */

@@ -6,23 +6,23 @@
  */
 import type { Node } from "web-tree-sitter";
 import type { LanguageFamily } from "./languages.ts";
-import {
-  calleeOf,
-  jsStringShape,
-  keywordArg,
-  positionalArgs,
-  pyLiteral,
-  pyStringShape,
-  snakeName,
-} from "./patterns.ts";
-import type { StringShape } from "./patterns.ts";
+import { calleeOf, jsStringShape, keywordArg, positionalArgs, pyLiteral, snakeName } from "./patterns.ts";
+import { TaintTracker } from "./taint.ts";
+import type { Taint } from "./taint.ts";
 import type { RuleMatch, Severity } from "./types.ts";
+
+/** What a rule says about one node: its severity (the rule's own when left out) and how the value got there. */
+export interface RuleHit {
+  severity?: Severity;
+  /** `req.query.id reaches db.query()`, `only literals or cleaned values reach exec()`. */
+  flow?: string;
+}
 
 /** A security pattern rule. */
 export interface PatternRule {
   /** Stable id, e.g. `sql-injection`. */
   id: string;
-  /** How bad a match is. */
+  /** The worst a match can be (a sink rule reports less when the value is not traced to input). */
   severity: Severity;
   /** What is wrong and what to do instead. */
   message: string;
@@ -30,8 +30,8 @@ export interface PatternRule {
   hint: RegExp;
   /** Node types inspected, per dialect; a dialect missing here is not checked. */
   nodeTypes: Partial<Record<LanguageFamily, readonly string[]>>;
-  /** Whether the node (of one of {@link nodeTypes}) is an instance of the pattern. */
-  test(node: Node, family: LanguageFamily): boolean;
+  /** Whether the node (of one of {@link nodeTypes}) is an instance of the pattern, and how bad. */
+  test(node: Node, family: LanguageFamily, taint: TaintTracker): RuleHit | boolean;
 }
 
 const SQL_KEYWORD = /\b(SELECT|INSERT|UPDATE|DELETE)\b/i;
@@ -40,22 +40,39 @@ const PY_SQL_CALL = new Set(["execute", "executemany", "executescript", "raw", "
 const SECRET_NAME = /(^|_)(password|passwd|pwd|secret|api_?key|token|access_key|secret_key|private_key|client_secret)$/;
 const AWS_KEY = /AKIA[0-9A-Z]{16}/;
 
-function shapeOf(node: Node | undefined, family: LanguageFamily): StringShape | null {
-  if (node === undefined) return null;
-  return family === "js" ? jsStringShape(node) : pyStringShape(node);
+/**
+ * A sink reached by a value: traced to request input → critical; of unknown origin (a
+ * parameter, another call) → `unknownSeverity`; built from literals only → `constantSeverity`
+ * (no finding when null; `info` for a fixed shell command, which then overrides an engine's
+ * finding on that line).
+ */
+function sinkHit(
+  taint: Taint,
+  sink: string,
+  unknownSeverity: Severity,
+  constantSeverity: Severity | null = null,
+): RuleHit | false {
+  if (taint.level === 2) return { severity: "critical", flow: `${taint.origin ?? "request input"} reaches ${sink}` };
+  if (taint.level === 1) return { severity: unknownSeverity, flow: `value of unknown origin reaches ${sink}` };
+  return constantSeverity === null
+    ? false
+    : { severity: constantSeverity, flow: `only literals or cleaned values reach ${sink}` };
 }
 
-function firstArgIsBuilt(call: Node, family: LanguageFamily, keyword?: RegExp): boolean {
-  const shape = shapeOf(positionalArgs(call)[0], family);
-  return shape !== null && shape.dynamic && (keyword === undefined || keyword.test(shape.literal));
-}
-
-function isSqlCall(call: Node, family: LanguageFamily): boolean {
+function sinkName(call: Node): string {
   const callee = calleeOf(call);
-  if (callee === null) return false;
+  return callee === null ? "call" : `${callee.object === null ? "" : `${callee.object}.`}${callee.name}()`;
+}
+
+function isSqlCall(call: Node, family: LanguageFamily, taint: TaintTracker): RuleHit | false {
+  const callee = calleeOf(call);
+  const arg = positionalArgs(call)[0];
+  if (callee === null || arg === undefined) return false;
   const named =
     family === "js" ? JS_SQL_CALL.test(callee.name) : callee.object !== null && PY_SQL_CALL.has(callee.name);
-  return named && firstArgIsBuilt(call, family, SQL_KEYWORD);
+  if (!named) return false;
+  const value = taint.of(arg);
+  return SQL_KEYWORD.test(value.literal) && sinkHit(value, sinkName(call), "high");
 }
 
 const JS_EXEC = new Set(["exec", "execSync"]);
@@ -63,27 +80,38 @@ const JS_CHILD_PROCESS = /^(child_process|childProcess|cp|proc)$/;
 const PY_SHELL_ALWAYS = new Set(["os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"]);
 const PY_SUBPROCESS = new Set(["run", "call", "Popen", "check_output", "check_call"]);
 
-function isShellCall(call: Node, family: LanguageFamily): boolean {
+function isShellCall(call: Node, family: LanguageFamily, taint: TaintTracker): RuleHit | false {
   const callee = calleeOf(call);
-  if (callee === null) return false;
+  const arg = positionalArgs(call)[0];
+  if (callee === null || arg === undefined) return false;
   if (family === "js") {
     const fromChildProcess = callee.object === null || JS_CHILD_PROCESS.test(callee.object);
-    return JS_EXEC.has(callee.name) && fromChildProcess && firstArgIsBuilt(call, family);
+    return JS_EXEC.has(callee.name) && fromChildProcess && sinkHit(taint.of(arg), sinkName(call), "high", "info");
   }
   const qualified = `${callee.object ?? "os"}.${callee.name}`;
   const viaShell =
     PY_SHELL_ALWAYS.has(qualified) ||
     (callee.object === "subprocess" && PY_SUBPROCESS.has(callee.name) && keywordArg(call, "shell")?.type === "true");
-  return viaShell && firstArgIsBuilt(call, family);
+  return viaShell && sinkHit(taint.of(arg), sinkName(call), "high", "info");
 }
 
-function isEval(node: Node, family: LanguageFamily): boolean {
+function isEval(node: Node, family: LanguageFamily, taint: TaintTracker): RuleHit | false {
   const callee = calleeOf(node);
   if (callee === null || callee.object !== null) return false;
-  if (family === "python") return callee.name === "eval" || callee.name === "exec";
-  return node.type === "new_expression"
-    ? callee.name === "Function"
-    : callee.name === "eval" || callee.name === "Function";
+  const evaluates =
+    family === "python"
+      ? callee.name === "eval" || callee.name === "exec"
+      : callee.name === "Function" || (node.type === "call_expression" && callee.name === "eval");
+  if (!evaluates) return false;
+  // new Function(a, b, body): every argument is code; eval/exec: the first.
+  const args = positionalArgs(node);
+  const code = family === "js" && callee.name === "Function" ? args : args.slice(0, 1);
+  const value = code.map((arg) => taint.of(arg));
+  const joined: Taint = value.reduce<Taint>((all, part) => (part.level > all.level ? part : all), {
+    level: 0,
+    literal: "",
+  });
+  return sinkHit(joined, `${callee.name}()`, "medium", "low");
 }
 
 /** Name and value of a JS binding (`const x = v`, `x = v`, `{x: v}`, class field `x = v`). */
@@ -163,14 +191,14 @@ export const RULES: readonly PatternRule[] = [
   {
     id: "command-injection",
     severity: "critical",
-    message: "Shell command built from input; pass an argument array (execFile/spawn, subprocess without shell=True).",
+    message: "Shell command built at run time; pass an argument array (execFile/spawn, subprocess without shell=True).",
     hint: /exec|system|popen|subprocess/,
     nodeTypes: { js: ["call_expression"], python: ["call"] },
     test: isShellCall,
   },
   {
     id: "code-eval",
-    severity: "high",
+    severity: "critical",
     message: "Dynamic code evaluation (eval / new Function / exec); parse data instead of running it.",
     hint: /eval|Function|exec/,
     nodeTypes: { js: ["call_expression", "new_expression"], python: ["call"] },
@@ -222,14 +250,18 @@ export function runRules(
   if (byType.size === 0) return [];
   const matches: RuleMatch[] = [];
   const seen = new Set<string>();
+  const taint = new TaintTracker(family);
   for (const node of root.descendantsOfType([...byType.keys()])) {
     if (node === null || !node.isNamed) continue;
     for (const rule of byType.get(node.type) ?? []) {
       const line = node.startPosition.row + 1;
       const key = `${rule.id}:${line}`;
-      if (seen.has(key) || !rule.test(node, family)) continue;
+      if (seen.has(key)) continue;
+      const hit = rule.test(node, family, taint);
+      if (hit === false) continue;
       seen.add(key);
-      matches.push({ rule: rule.id, severity: rule.severity, message: rule.message, file, line });
+      const { severity = rule.severity, flow } = hit === true ? {} : hit;
+      matches.push({ rule: rule.id, severity, message: rule.message, file, line, ...(flow ? { flow } : {}) });
     }
   }
   return matches.sort((a, b) => a.line - b.line);

@@ -8,7 +8,7 @@ import type { ErrorInfo } from "../../protocol/errors.ts";
 export type LanguageId = "javascript" | "typescript" | "tsx" | "python";
 
 /** How bad a rule match is, most severe first. */
-export type Severity = "critical" | "high" | "medium" | "low";
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
 /** The kind of a declared symbol. */
 export type SymbolKind = "function" | "class" | "method";
@@ -59,6 +59,8 @@ export interface RuleMatch {
   file: string;
   /** 1-based line of the offending node. */
   line: number;
+  /** How the value reached a sink: `req.query.id reaches db.query()`, `only literals or cleaned values reach exec()`. */
+  flow?: string;
 }
 
 /** Where the parser had to recover from a syntax error (1-based). */
