@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what patchbay needs on a fresh machine: npm packages (with the pinned Node 24),
-# nats-server and the Python tools the quality checks use (through apt, when root and missing).
+# nats-server and the Python tools the quality checks use (coverage, pyflakes, bandit) (through apt, when root and missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,7 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 command -v python3-coverage >/dev/null 2>&1 || [ -x /usr/bin/python3-coverage ] || missing+=(python3-coverage)
 python3 -c 'import pyflakes' >/dev/null 2>&1 || [ -x /usr/bin/pyflakes3 ] || missing+=(python3-pyflakes)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v bandit >/dev/null 2>&1 || [ -x /usr/bin/bandit ] || missing+=(python3-bandit)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
