@@ -9,7 +9,7 @@ export { checkoutSha, prepareTree } from "./context.ts";
 export type { Tree } from "./context.ts";
 export { eslintPlan, runEslint } from "./checks/eslint.ts";
 export type { EslintPlan, EslintRun } from "./checks/eslint.ts";
-export { commandPath, createExec } from "./exec.ts";
+export { createExec } from "./exec.ts";
 export type { CommandOptions, CommandResult, Exec } from "./exec.ts";
 export { detectProject } from "./project.ts";
 export type { PatchbaySettings, Project, TestSpec } from "./project.ts";
