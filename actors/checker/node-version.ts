@@ -44,11 +44,9 @@ const ANY_VERSION = new Set(["node", "stable", "latest", "current", "*"]);
 
 /** Turns a version file's text (`20`, `v20.11.0`, `lts/iron`, `>=18`) into a declaration. */
 export function parseVersionText(source: DeclaredNode["source"], raw: string): DeclaredNode | undefined {
-  const text =
-    raw
-      .trim()
-      .split(/\s+/)[0]
-      ?.replace(/^v(?=\d)/, "") ?? "";
+  // A version file holds one word (a comment may follow); engines holds a whole range.
+  const word = source === "engines" ? raw.trim() : (raw.trim().split(/\s+/)[0] ?? "");
+  const text = word.replace(/^v(?=\d)/, "");
   if (text === "") return undefined;
   const lower = text.toLowerCase();
   if (lower === "system") return { source, text };
