@@ -84,6 +84,26 @@ test.serial(".nvmrc 20: the tests run on an installed Node 20, not on patchbay's
   t.regex(outcome.summary, /^1\/1 passed — on node 20\.\d+\.\d+ \(\.nvmrc 20\)$/);
 });
 
+test.serial(".nvmrc 20: coverage's c8 runs on patchbay's Node but the tests it wraps on Node 20", async (t) => {
+  const outcome = await runOn(
+    t,
+    {
+      "package.json": pkg({}),
+      ".nvmrc": "20\n",
+      "src/major.js": "export const major = () => process.versions.node.split('.')[0];\n",
+      "test/a.test.js": `import test from "node:test";
+import assert from "node:assert/strict";
+import { major } from "../src/major.js";
+test("runs on Node 20", () => assert.equal(major(), "20"));
+`,
+    },
+    "coverage",
+  );
+  t.is(outcome.status, "passed", outcome.summary);
+  t.is(outcome.metrics.coverage, 100);
+  t.deepEqual(outcome.issues, [], "the tests passed under c8");
+});
+
 test.serial("no declaration: the node on the user's PATH, patchbay's own runtime taken off it", async (t) => {
   // Under `npx ava` the PATH starts with node_modules/.bin, whose `node` is patchbay's Node 24.
   const ports = {

@@ -36,14 +36,45 @@ function run(cmd: string, args: string[], cwd: string, env: ToolCache["env"]): P
   );
 }
 
-/** The newest version of `name` that satisfies `range` (`9`, `^1.22`, `22.x`, `9.15.0`), or undefined. */
-export async function registryVersion(name: string, range: string, cache: ToolCache): Promise<string | undefined> {
+const resolved = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The newest version of `name` that satisfies `range` (`9`, `^1.22`, `22.x`, `9.15.0`), or
+ * undefined. A full version is taken as is; a range is asked of the registry once per process,
+ * and when the registry cannot answer, the newest fitting version already in the cache is used.
+ */
+export function registryVersion(name: string, range: string, cache: ToolCache): Promise<string | undefined> {
+  const exact = semver.valid(range);
+  if (exact !== null) return Promise.resolve(exact);
+  const key = `${cache.dir}\0${name}@${range}`;
+  let pending = resolved.get(key);
+  if (pending === undefined) {
+    pending = askRegistry(name, range, cache).catch(async (err: unknown) => {
+      resolved.delete(key);
+      const cached = await cachedVersion(cache, name, range);
+      if (cached === undefined) throw err;
+      return cached;
+    });
+    resolved.set(key, pending);
+  }
+  return pending;
+}
+
+async function askRegistry(name: string, range: string, cache: ToolCache): Promise<string | undefined> {
   await mkdir(cache.dir, { recursive: true });
   const out = await run("npm", ["view", `${name}@${range}`, "version", "--json"], cache.dir, cache.env);
   if (out.trim() === "") return undefined;
   const listed: unknown = JSON.parse(out);
   const all = (Array.isArray(listed) ? listed : [listed]).filter((item): item is string => typeof item === "string");
   return semver.maxSatisfying(all, "*") ?? undefined;
+}
+
+/** The newest version of `name` in the cache that satisfies `range`. */
+async function cachedVersion(cache: ToolCache, name: string, range: string): Promise<string | undefined> {
+  const prefix = `${packageDir(cache, name, "")}`.slice(cache.dir.length + 1);
+  const names = await readdir(cache.dir).catch(() => [] as string[]);
+  const versions = names.filter((entry) => entry.startsWith(prefix)).map((entry) => entry.slice(prefix.length));
+  return semver.maxSatisfying(versions, range) ?? undefined;
 }
 
 /** Every published version of `name`. */
