@@ -6,10 +6,15 @@ import test from "ava";
 import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { declaredNode, parseVersionText } from "../actors/checker/node-version.ts";
-import { pickNode, userPath } from "../actors/checker/node-runtime.ts";
-import type { NodeBinary } from "../actors/checker/node-runtime.ts";
-import { detectManager, pnpmMajorOf } from "../actors/checker/package-manager.ts";
+import {
+  declaredNode,
+  detectManager,
+  parseVersionText,
+  pickNode,
+  pnpmMajorOf,
+  userPath,
+} from "../actors/checker/index.ts";
+import type { NodeBinary } from "../actors/checker/index.ts";
 import { isPassedThrough, passedThrough, userConfigFiles } from "../infra/sandbox/env.ts";
 
 async function dirWith(t: { teardown(fn: () => Promise<void>): void }, files: Record<string, string>): Promise<string> {
