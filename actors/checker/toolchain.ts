@@ -6,9 +6,8 @@
  * download caches at the shared package cache, and a one-line description for summaries.
  */
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
 import { readFile } from "node:fs/promises";
-import { delimiter } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { ProvidedManager } from "./manager-provider.ts";
 import { managerCacheEnv, provideManager } from "./manager-provider.ts";
 import { chooseNode } from "./node-choice.ts";
