@@ -127,6 +127,8 @@ const CheckOutcomeFields = z.object({
   finished_at: z.number(),
   /** The checker process that ran it (`<host>:<pid>`). */
   runner: z.string(),
+  /** The Node (and package manager) the repository's commands ran on: `node 20.20.2 (.nvmrc 20)`. */
+  runtime: z.string().optional(),
 });
 /** What a checker returns for one check (the decider adds `required`); older checkers' outcomes get a status. */
 export const CheckOutcome = z.preprocess(withStatus, CheckOutcomeFields);

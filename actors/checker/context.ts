@@ -8,7 +8,7 @@ import type { CachedRepo } from "../../infra/git/index.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { INSTALL_BUDGET_MS } from "../../protocol/quality-gate.ts";
 import type { Exec } from "./exec.ts";
-import { commandPath, createExec } from "./exec.ts";
+import { createExec } from "./exec.ts";
 import { installDependencies } from "./install.ts";
 import type { InstallOutcome } from "./install.ts";
 import type { CheckerPorts, CheckRequest } from "./ports.ts";
@@ -16,6 +16,8 @@ import { detectProject } from "./project.ts";
 import type { Project } from "./project.ts";
 import { probePythons } from "./python.ts";
 import type { PythonInfo } from "./python.ts";
+import { prepareToolchain } from "./toolchain.ts";
+import type { Toolchain } from "./toolchain.ts";
 
 /** A worktree prepared for commands. */
 export interface Tree {
@@ -23,6 +25,8 @@ export interface Tree {
   sha: string;
   project: Project;
   exec: Exec;
+  /** The repository's Node, package manager and PATH. */
+  toolchain: Toolchain;
   /** Undefined until {@link prepareTree} was asked to install. */
   install?: InstallOutcome;
 }
@@ -70,29 +74,43 @@ export interface TreeBudget {
   commandsBy?: number;
 }
 
-/** Detects the project in `dir`, installs dependencies when asked, and binds an Exec to the commands' budget. */
+/**
+ * Detects the project in `dir` and its toolchain, installs dependencies when asked, and binds
+ * an Exec to the commands' budget.
+ */
 export async function prepareTree(
-  ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache">,
+  ports: Pick<CheckerPorts, "now" | "run" | "inherit" | "packageCache" | "toolCache">,
   dir: string,
   sha: string,
   budget: TreeBudget,
   install: boolean,
   signal?: AbortSignal,
 ): Promise<Tree> {
+  const inherit = ports.inherit ?? process.env;
+  const project = await detectProject(dir);
+  const toolchain = await prepareToolchain(dir, project.kind === "node", {
+    inherit,
+    ...(ports.packageCache ? { packageCache: ports.packageCache } : {}),
+    ...(ports.toolCache ? { toolCache: ports.toolCache } : {}),
+  });
   const execBy = (deadline: number) =>
     createExec({
       dir,
       deadline,
       now: ports.now,
       run: ports.run,
-      inherit: ports.inherit,
+      inherit,
+      searchPath: toolchain.path,
+      env: toolchain.env,
+      readOnly: toolchain.readOnly,
       ...(ports.packageCache ? { packageCache: ports.packageCache } : {}),
       ...(signal ? { signal } : {}),
     });
-  const project = await detectProject(dir);
-  const installed = install ? await installDependencies(execBy(ports.now() + budget.installMs), project) : undefined;
+  const installed = install
+    ? await installDependencies(execBy(ports.now() + budget.installMs), project, toolchain)
+    : undefined;
   const commandsBy = budget.commandsBy ?? ports.now() + (budget.commandsMs ?? 0);
-  return { dir, sha, project, exec: execBy(commandsBy), ...(installed ? { install: installed } : {}) };
+  return { dir, sha, project, toolchain, exec: execBy(commandsBy), ...(installed ? { install: installed } : {}) };
 }
 
 /** Lists tracked files. */
@@ -111,7 +129,7 @@ export function createContext(
 ): CheckContext {
   let pythons: Promise<PythonInfo[]> | undefined;
   let files: Promise<string[]> | undefined;
-  const searchPath = commandPath(ports.inherit ?? process.env);
+  const searchPath = head.toolchain.path;
   return {
     req,
     ports,

@@ -1,9 +1,9 @@
 /**
  * Running a repository's commands within one check's time budget: every command goes
- * through the sandbox port with what is left of the budget, patchbay's own Node first on
- * PATH, and a few variables that make test runners non-interactive.
+ * through the sandbox port with what is left of the budget, the repository's toolchain on
+ * PATH (toolchain.ts: its Node, never patchbay's own), and `CI=true` as CI services set it.
+ * Nothing else that changes a test's behaviour (NO_COLOR, FORCE_COLOR, NODE_ENV) is added.
  */
-import { delimiter, dirname } from "node:path";
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
 import type { CheckIssue } from "../../protocol/quality-gate.ts";
 
@@ -40,8 +40,14 @@ export interface ExecOptions {
   deadline: number;
   now(): number;
   run(opts: SandboxOptions): Promise<SandboxResult>;
-  /** Where PATH and LANG come from (default `process.env`). */
+  /** The environment the sandbox picks its allow-listed variables from (default `process.env`). */
   inherit?: Readonly<Record<string, string | undefined>>;
+  /** The commands' PATH (default the inherited PATH): the toolchain's. */
+  searchPath?: string;
+  /** Variables set for every command (the package managers' caches). */
+  env?: Readonly<Record<string, string>>;
+  /** Folders outside the worktree the commands must be able to read (fetched tools). */
+  readOnly?: readonly string[];
   /**
    * A package cache shared by the commands of this machine (npm's `npm_config_cache`): the only
    * writable place outside the worktree. npm checks every tarball against the lockfile's
@@ -53,19 +59,13 @@ export interface ExecOptions {
 }
 
 const DEFAULT_OUTPUT_BYTES = 256 * 1024;
-/** Non-interactive, colourless runners (vitest and jest leave watch mode when CI is set). */
-const COMMAND_ENV: Record<string, string> = { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "test" };
-
-/** The PATH of the repo's commands: patchbay's own Node first, then the inherited PATH. */
-export function commandPath(inherit: Readonly<Record<string, string | undefined>>): string {
-  const rest = inherit.PATH ?? "/usr/local/bin:/usr/bin:/bin";
-  return `${dirname(process.execPath)}${delimiter}${rest}`;
-}
+/** Non-interactive runners, as on a CI service (vitest and jest leave watch mode when CI is set). */
+const COMMAND_ENV: Record<string, string> = { CI: "true" };
 
 /** An {@link Exec} for one worktree and deadline. */
 export function createExec(options: ExecOptions): Exec {
   const inherit = options.inherit ?? process.env;
-  const env = { PATH: commandPath(inherit), LANG: inherit.LANG ?? "C.UTF-8" };
+  const env = { ...inherit, PATH: options.searchPath ?? inherit.PATH, LANG: inherit.LANG ?? "C.UTF-8" };
   const remainingMs = (): number => Math.max(0, options.deadline - options.now());
   return {
     dir: options.dir,
@@ -81,9 +81,11 @@ export function createExec(options: ExecOptions): Exec {
         env: {
           ...COMMAND_ENV,
           ...(options.packageCache ? { npm_config_cache: options.packageCache } : {}),
+          ...options.env,
           ...commandOptions.env,
         },
         ...(options.packageCache ? { writable: [options.packageCache] } : {}),
+        ...(options.readOnly ? { readOnly: options.readOnly } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         inherit: env,
       });

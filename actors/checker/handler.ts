@@ -1,7 +1,8 @@
 /**
  * The checker's `check.run` task: one check on the head of a target. Clones (or fetches)
- * the repository, checks the head out in a fresh worktree, installs dependencies when the
- * check needs them, runs the check with every repo command in the sandbox and within the
+ * the repository, checks the head out in a fresh worktree, answers "not applicable" before
+ * installing anything when the repository has nothing for the check, provides the
+ * repository's Node and package manager and installs dependencies when the check needs them, runs the check with every repo command in the sandbox and within the
  * task's budget, and returns a full CheckOutcome. A repo's failure (missing test command,
  * hanging tests, broken config) is a failed check, never a crashed task.
  */
@@ -15,9 +16,13 @@ import {
   type CheckTaskInput,
 } from "../../protocol/quality-gate.ts";
 import { CHECKS } from "./checks/index.ts";
+import type { CheckDefinition } from "./checks/index.ts";
 import { checkoutSha, createContext, prepareTree } from "./context.ts";
-import { failed } from "./findings.ts";
+import type { Tree } from "./context.ts";
+import { failed, notApplicable, unavailable } from "./findings.ts";
 import type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
+import { detectProject } from "./project.ts";
+import { describeToolchain } from "./toolchain.ts";
 
 /** Runs one check and returns its outcome. */
 export async function runCheck(
@@ -53,12 +58,13 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
   throwIfAborted(signal, "the worktree");
   return ports.workspaces.withWorktree(repo, { ref: input.target.branch }, async (dir, git) => {
     const sha = await checkoutSha(git, input.target.head_sha, "head");
+    const nothingToCheck = definition.applies?.(await detectProject(dir));
+    if (nothingToCheck !== undefined) return notApplicable(nothingToCheck);
     const budget = { installMs: INSTALL_BUDGET_MS, commandsMs: input.timeout_ms };
     const head = await prepareTree(ports, dir, sha, budget, definition.install !== "none", signal);
     const deadline = ports.now() + head.exec.remainingMs();
-    if (definition.install === "required" && head.install?.ok === false && head.install.issue !== undefined) {
-      return failed(head.install.issue);
-    }
+    const cannotRun = requiredButMissing(definition, head);
+    if (cannotRun !== undefined) return cannotRun;
     throwIfAborted(signal, input.check);
     const req: CheckRequest = {
       check: input.check,
@@ -72,9 +78,24 @@ async function findingsOf(ports: CheckerPorts, input: CheckTaskInput, signal: Ab
     throwIfAborted(signal, "reporting");
     if (head.install?.ok === false && head.install.issue !== undefined)
       findings.issues.push({ ...head.install.issue, severity: "info" });
+    const toolchain = definition.install === "none" ? undefined : describeToolchain(head.toolchain);
+    if (toolchain !== undefined && !findings.skipped && definition.install === "required")
+      findings.summary = `${findings.summary} — on ${toolchain}`;
     ports.log(`check ${input.check} on ${input.target.branch}@${sha.slice(0, 8)}: ${findings.summary}`);
-    return findings;
+    return toolchain === undefined ? findings : { ...findings, runtime: toolchain };
   });
+}
+
+/**
+ * A check that needs the dependencies cannot run when the repository's Node or package manager
+ * could not be provided (unavailable), and fails when the install itself failed.
+ */
+function requiredButMissing(definition: CheckDefinition, head: Tree): CheckFindings | undefined {
+  if (definition.install !== "required") return undefined;
+  if (head.project.kind === "node" && head.toolchain.problem !== undefined) return unavailable(head.toolchain.problem);
+  if (head.install?.unavailable !== undefined) return unavailable(head.install.unavailable);
+  if (head.install?.ok === false && head.install.issue !== undefined) return failed(head.install.issue);
+  return undefined;
 }
 
 /** The checker's `check.run` task, bound to its contract. */

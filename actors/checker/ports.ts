@@ -17,12 +17,18 @@ export interface CheckerPorts {
   /** `<host>:<pid>` of this process. */
   runner: string;
   /**
-   * Where the sandbox takes PATH and LANG from (default `process.env`). The directory of
-   * patchbay's own Node (`dirname(process.execPath)`) is always put first on that PATH.
+   * The user's environment (default `process.env`): the sandbox passes its allow-listed
+   * variables on (infra/sandbox/env.ts), and the repository's Node is looked for on its PATH
+   * (patchbay's own runtime never runs the repository's commands).
    */
   inherit?: Readonly<Record<string, string | undefined>>;
   /** npm's package cache shared by this machine's checks (downloads once, integrity-checked). */
   packageCache?: string;
+  /**
+   * patchbay's cache of Nodes and package managers fetched from the npm registry (default
+   * `runtimes` beside the package cache, else ~/.cache/patchbay/runtimes).
+   */
+  toolCache?: string;
 }
 
 /** One check's request, with the worktree of the head already checked out. */
@@ -43,4 +49,6 @@ export type CheckFindings = Pick<CheckOutcome, "passed" | "skipped" | "score" | 
   skip_reason?: string;
   /** Why a skipped check did not run: nothing to check, or it could not run. */
   skip_kind?: "not_applicable" | "unavailable";
+  /** The Node and package manager the repository's commands ran on (`node 20.20.2 (.nvmrc 20)`). */
+  runtime?: string;
 };

@@ -30,7 +30,10 @@ export interface AutofixPorts {
   run(opts: SandboxOptions): Promise<SandboxResult>;
   now(): number;
   log(line: string): void;
-  /** Where the sandbox takes PATH and LANG from (default `process.env`); patchbay's Node goes first. */
+  /**
+   * The user's environment (default `process.env`): the sandbox passes its allow-listed
+   * variables on, and the repository's Node is looked for on its PATH (never patchbay's own).
+   */
   inherit?: Readonly<Record<string, string | undefined>>;
   /** npm's package cache shared by this machine's commands. */
   packageCache?: string;

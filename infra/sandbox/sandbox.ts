@@ -39,11 +39,17 @@ export interface SandboxOptions {
    * cache); created when missing, bound read-write under bwrap.
    */
   writable?: readonly string[];
+  /**
+   * Absolute directories outside the worktree the command must be able to read (fetched
+   * tools); under bwrap they are bound read-only (a tmpfs hides /tmp otherwise). Missing ones
+   * are left out.
+   */
+  readOnly?: readonly string[];
   /** Aborting it stops the command like a timeout does (SIGTERM, then SIGKILL): a cancelled task. */
   signal?: AbortSignal;
   /** Time between SIGTERM and SIGKILL on timeout (default 2000 ms). */
   killGraceMs?: number;
-  /** The environment PATH and LANG are picked from (default `process.env`); nothing else is read. */
+  /** The environment the allow-listed variables are picked from (default `process.env`; see env.ts). */
   inherit?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -89,7 +95,13 @@ export async function runInSandbox(options: SandboxOptions): Promise<SandboxResu
     isolation.kind === "bwrap"
       ? [
           isolation.bwrapPath,
-          bwrapArgs(root, await gitReadOnlyPaths(root), file, options.args, await writableDirs(options.writable)),
+          bwrapArgs(
+            root,
+            [...(await gitReadOnlyPaths(root)), ...(await existingDirs(options.readOnly))],
+            file,
+            options.args,
+            await writableDirs(options.writable),
+          ),
         ]
       : [file, [...options.args]];
   return supervise(command, argv, {
@@ -111,6 +123,16 @@ async function writableDirs(dirs: readonly string[] | undefined): Promise<string
       throw new TerminalError(ErrorCode.InvalidInput, `sandbox: writable dir ${dir} must be absolute`);
     await mkdir(dir, { recursive: true });
     out.push(await realpath(dir));
+  }
+  return out;
+}
+
+/** The real paths of the absolute directories that exist. */
+async function existingDirs(dirs: readonly string[] | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of dirs ?? []) {
+    const real = isAbsolute(dir) ? await realpath(dir).catch(() => undefined) : undefined;
+    if (real !== undefined) out.push(real);
   }
   return out;
 }

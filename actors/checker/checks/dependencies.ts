@@ -8,7 +8,7 @@ import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { capIssues, clampScore, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
-import { npmAudit, npmOutdated } from "./npm.ts";
+import { notNpm, npmAudit, npmOutdated } from "./npm.ts";
 
 /** Checks the Node dependencies. */
 export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
@@ -29,6 +29,8 @@ export async function dependencies(ctx: CheckContext): Promise<CheckFindings> {
       metrics: { dependencies: 0, outdated_major: 0, vulnerabilities: 0 },
     };
   }
+  const other = notNpm(ctx.head);
+  if (other !== undefined) return unavailable(`npm outdated and npm audit cannot answer: ${other}`);
   const outdated = await npmOutdated(ctx.head);
   const audit = await npmAudit(ctx.head);
   if (!outdated.ok && !audit.ok) return unavailable(`outdated: ${outdated.reason}; audit: ${audit.reason}`);

@@ -7,7 +7,14 @@ import type { CheckContext } from "../context.ts";
 import { notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { integrationTestSpec } from "../project.ts";
+import type { Project } from "../project.ts";
 import { runSuite } from "./suite.ts";
+
+/** Why a Node or Python repository has no integration tests; undefined when it has some. */
+export function noIntegrationTests(project: Project): string | undefined {
+  if (project.kind === "unknown" || integrationTestSpec(project) !== undefined) return undefined;
+  return "no integration tests (no test:integration script, no test/integration or tests/integration folder)";
+}
 
 /** Runs the integration test suite, if the repository has one. */
 export async function integrationTests(ctx: CheckContext): Promise<CheckFindings> {
@@ -15,10 +22,6 @@ export async function integrationTests(ctx: CheckContext): Promise<CheckFindings
   if (project.kind === "unknown")
     return unavailable("not a Node or Python repository (no package.json, no Python files)");
   const spec = integrationTestSpec(project);
-  if (spec === undefined) {
-    return notApplicable(
-      "no integration tests (no test:integration script, no test/integration or tests/integration folder)",
-    );
-  }
+  if (spec === undefined) return notApplicable(noIntegrationTests(project) ?? "no integration tests");
   return runSuite(ctx, spec);
 }

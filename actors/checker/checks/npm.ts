@@ -2,7 +2,9 @@
  * npm's view of a repo's dependencies: `npm audit --json` (known vulnerabilities) and
  * `npm outdated --json` (outdated majors). Registries that refuse the audit endpoint (many
  * mirrors answer 405) or cannot be reached make that part skipped with the reason; a repo
- * that declares no dependencies has none of either without asking anyone.
+ * that declares no dependencies has none of either without asking anyone. Neither answers for
+ * a repository managed by pnpm, Yarn or bun (npm reads only its own lockfile), and outdated
+ * cannot answer after a failed install (npm then compares against nothing and prints `{}`).
  */
 import type { CheckIssue, Severity } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
@@ -43,9 +45,19 @@ function whyNot(result: CommandResult, json: unknown, what: string): { reason: s
   return { reason: `${what} failed (exit ${result.exitCode ?? result.signal})`, detail };
 }
 
+/** Why npm cannot speak for this tree's dependencies: another package manager, or none provided. */
+export function notNpm(tree: Tree): string | undefined {
+  const manager = tree.toolchain.manager;
+  if (tree.project.kind !== "node" || manager?.spec.name === "npm") return undefined;
+  if (manager === undefined) return `no package manager: ${tree.toolchain.problem ?? "none provided"}`;
+  return `the repository uses ${manager.spec.name} (${manager.spec.source}); npm reads only its own lockfile`;
+}
+
 /** Runs `npm audit --json`. */
 export async function npmAudit(tree: Tree): Promise<AuditResult> {
   if (tree.project.dependencies.length === 0) return { ok: true, counts: { ...ZERO }, issues: [] };
+  const other = notNpm(tree);
+  if (other !== undefined) return { ok: false, reason: other };
   const result = await tree.exec.run("npm", ["audit", "--json"], {
     timeoutMs: PART_TIMEOUT_MS,
     maxOutputBytes: 4 * 1024 * 1024,
@@ -89,6 +101,13 @@ function major(version: unknown): number | undefined {
 /** Runs `npm outdated --json` (exit 1 just means something is outdated). */
 export async function npmOutdated(tree: Tree): Promise<OutdatedResult> {
   if (tree.project.dependencies.length === 0) return { ok: true, outdatedMajor: 0, outdated: 0, issues: [] };
+  const other = notNpm(tree);
+  if (other !== undefined) return { ok: false, reason: other };
+  if (tree.install?.ok === false)
+    return {
+      ok: false,
+      reason: `dependencies not installed (${tree.install.unavailable ?? tree.install.issue?.message ?? "install failed"})`,
+    };
   const result = await tree.exec.run("npm", ["outdated", "--json"], {
     timeoutMs: PART_TIMEOUT_MS,
     maxOutputBytes: 4 * 1024 * 1024,

@@ -11,6 +11,7 @@ import { lastLines, timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
 import { clampScore, failed, oneDecimal, notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
+import type { Project } from "../project.ts";
 
 /** Rounds of base+head at most. */
 export const ROUNDS = 3;
@@ -54,13 +55,17 @@ async function runOnce(tree: Tree, command: string, side: { figures: BenchFigure
   return side;
 }
 
+/** Why the repository has no benchmark; undefined when it declares one. */
+export function noBenchmark(project: Project): string | undefined {
+  return project.settings.bench === undefined
+    ? 'no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)'
+    : undefined;
+}
+
 /** Runs the declared benchmark on base and head and reports the regression. */
 export async function performance(ctx: CheckContext): Promise<CheckFindings> {
   const command = ctx.head.project.settings.bench;
-  if (command === undefined)
-    return notApplicable(
-      'no benchmark declared ("patchbay": {"bench": "<command>"} in package.json, or patchbay.json)',
-    );
+  if (command === undefined) return notApplicable(noBenchmark(ctx.head.project) ?? "no benchmark declared");
   try {
     return await ctx.withBase((base) => compare(ctx, base, command));
   } catch (err) {

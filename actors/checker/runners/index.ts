@@ -3,6 +3,7 @@
  * machine-readable output, the command line of a suite, and the parser of its output.
  */
 import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SANDBOX_TMP_DIR } from "../../../infra/sandbox/index.ts";
 import type { TestSpec } from "../project.ts";
@@ -90,10 +91,25 @@ export function reportPath(dir: string, name: string): string {
   return join(dir, SANDBOX_TMP_DIR, `${randomUUID().slice(0, 8)}-${name}`);
 }
 
+const NODE_TEST_FILE = /\.(?:js|mjs|cjs|ts|mts|cts)$/;
+
+/**
+ * The script files under `folder`, listed by patchbay: the repository's Node may be older
+ * than 21 and take no glob (`node --test 'dir/**' fails there), and a folder argument means
+ * different things to different Node versions. A folder without files keeps the glob, so the
+ * runner says it found nothing.
+ */
+function testFiles(dir: string, folder: string): string[] {
+  const names = readdirSync(join(dir, folder), { recursive: true, encoding: "utf8" })
+    .filter((name) => NODE_TEST_FILE.test(name) && !name.split("/").includes("node_modules"))
+    .sort();
+  return names.length > 0 ? names.map((name) => `${folder}/${name}`) : [`${folder}/**/*.{js,mjs,cjs,ts,mts,cts}`];
+}
+
 /** The command line of a suite; `python` is the interpreter for Python suites. */
 export function suiteCommand(spec: TestSpec, dir: string, python?: string): SuiteCommand {
   if (spec.kind === "node-folder")
-    return { cmd: "node", args: ["--test", `${spec.dir}/**/*.{js,mjs,cjs,ts,mts,cts}`], runner: "node-test" };
+    return { cmd: "node", args: ["--test", ...testFiles(dir, spec.dir)], runner: "node-test" };
   if (spec.kind === "python") return pythonCommand(spec, dir, python ?? "python3");
   const runner = detectRunner(spec.text);
   const reportFile = runner === undefined ? undefined : reportPath(dir, `${runner}-report`);
