@@ -57,6 +57,7 @@ function pipInstallArgs(missing: readonly PythonRequirement[]): string[] {
     "-m",
     "pip",
     "install",
+    "--no-color",
     "--no-build-isolation",
     "--retries",
     "0",
@@ -72,12 +73,15 @@ function describeMissing(missing: readonly PythonRequirement[]): string {
   return `test dependencies not installed: ${names.join(", ")}`;
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes
+const ANSI = /\u001b\[[0-9;]*m/g;
+
 /** pip's own `ERROR:` lines (the first two), else the end of its output. */
 export function pipReason(result: CommandResult): string {
   if (result.timedOut) return `timed out after ${result.limitMs} ms`;
   const errors = `${result.stderrTail}\n${result.stdoutTail}`
     .split("\n")
-    .map((line) => line.trim())
+    .map((line) => line.replace(ANSI, "").trim())
     .filter((line) => line.startsWith("ERROR:"));
   return errors.length > 0 ? errors.slice(0, 2).join(" | ").slice(0, 500) : lastLines(result);
 }

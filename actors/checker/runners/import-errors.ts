@@ -64,7 +64,8 @@ function fromPytestOutput(text: string): ImportFailure[] {
 
 function fromUnittest(text: string): ImportFailure[] {
   const found: ImportFailure[] = [];
-  const pattern = /^ERROR: (\S+) \(unittest\.loader\._FailedTest[^)]*\)\n-+\n([\s\S]*?)(?=\n={20,}|\n-{20,}\nRan |$)/gm;
+  const pattern =
+    /^ERROR: (\S+) \(unittest\.loader\._FailedTest[^)]*\)\n-+\n([\s\S]*?)(?=\n={20,}|\n-{20,}\nRan |(?![\s\S]))/gm;
   for (const match of text.matchAll(pattern)) {
     const lines = match[2]
       .split("\n")
