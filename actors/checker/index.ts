@@ -16,4 +16,4 @@ export type { PatchbaySettings, Project, TestSpec } from "./project.ts";
 export { DEFAULT_ESLINT_CONFIG } from "./tools.ts";
 export { detectRunner, parseRun, suiteCommand } from "./runners/index.ts";
 export { parseBenchFigure } from "./checks/performance.ts";
-export { parsePyflakes, parseRuff } from "./checks/lint-python.ts";
+export { parseFlake8, parsePyflakesCodes, parseRuff } from "./checks/lint-python-output.ts";
