@@ -4,7 +4,8 @@
 // although the installed copy is fine. A declared test dependency that cannot be installed makes
 // the unit check unavailable naming it and pip's error; a test that imports a module nobody
 // provides is unavailable naming the module, a broken import of the repo's own fails with its
-// first error; a coverage config that measures nothing is unavailable, never 0%.
+// first error; coverage follows the repo's own config, and one that measures nothing is
+// unavailable, never 0%.
 // Needs apt's python3-simplejson and python3-pytest (scripts/install.sh).
 import test from "ava";
 import type { ExecutionContext } from "ava";
@@ -89,6 +90,9 @@ test.before(async () => {
       'test = ["pytest", "patchbay-test-missing-dist"]',
     ),
   });
+  heads.covconfig = await branchWith(origin, "main", "covconfig", {
+    ".coveragerc": "[run]\nsource = simplejson\n[report]\ninclude = */simplejson/raw_json.py\n",
+  });
   heads.nodata = await branchWith(origin, "main", "nodata", {
     ".coveragerc": "[run]\nsource = patchbay_not_a_package\n",
   });
@@ -145,6 +149,8 @@ test.serial("coverage: a figure of the checked-out code; a config that measures 
   const measured = await check(t, "coverage", "main");
   t.is(measured.status === "unavailable" ? measured.skip_reason : "", "");
   t.true(measured.metrics.coverage > 50, measured.summary);
+  const configured = await check(t, "coverage", "covconfig");
+  t.is(configured.metrics.coverage, 100, "the repo's .coveragerc reports raw_json.py only");
   const nodata = await check(t, "coverage", "nodata");
   t.is(nodata.status, "unavailable", nodata.summary);
   t.regex(nodata.skip_reason ?? "", /coverage\.py measured nothing with the repo's config \(\.coveragerc\): .*No data/);
