@@ -77,6 +77,9 @@ test.before(async () => {
       "        return _default_encoder.encode(obj).replace('\"', \"'\")\n",
     ),
   });
+  heads.custom = await branchWith(origin, "broken", "custom", {
+    "patchbay.json": JSON.stringify({ unit: "python3 -m pytest -q -p no:cacheprovider tests" }),
+  });
   heads.undeclared = await branchWith(origin, "main", "undeclared", {
     "tests/test_needs_plugin.py":
       "import patchbay_missing_module\n\n\ndef test_x():\n    assert patchbay_missing_module\n",
@@ -119,6 +122,8 @@ test.serial("the checked-out src/ package is tested, not the installed copy: a p
   t.false(broken.passed);
   t.true(broken.metrics.failed > 10, broken.summary);
   t.is(broken.metrics.total, clean.metrics.total);
+  const custom = await check(t, "unit_tests", "custom");
+  t.is(custom.metrics.failed, broken.metrics.failed, "the repo's own unit command also tests the checked-out code");
 });
 
 test.serial(

@@ -4,6 +4,7 @@
  * suite cannot run, is cut at the time budget, or reports nothing.
  */
 import { readFile } from "node:fs/promises";
+import { delimiter } from "node:path";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
@@ -15,6 +16,7 @@ import type { TestSpec } from "../project.ts";
 import { describePythons, pickPython } from "../python.ts";
 import type { PythonModule } from "../python.ts";
 import { preparePythonRun } from "../python-env.ts";
+import { importRoots } from "../python-project.ts";
 import type { PythonRun } from "../python-env.ts";
 import { importFailures, parseRun, suiteCommand } from "../runners/index.ts";
 import type { SuiteCommand, TestCounts } from "../runners/index.ts";
@@ -32,7 +34,12 @@ export async function resolveSuite(
   spec: TestSpec,
   needs: readonly PythonModule[] = [],
 ): Promise<ResolvedSuite | { missing: string }> {
-  if (spec.kind !== "python") return { ...suiteCommand(spec, ctx.head.dir), notes: [] };
+  if (spec.kind !== "python") {
+    const command = suiteCommand(spec, ctx.head.dir);
+    if (ctx.head.project.kind !== "python") return { ...command, notes: [] };
+    // A Python repo's own command: the checked-out code still comes first on the path.
+    return { ...command, env: { PYTHONPATH: (await importRoots(ctx.head.dir)).join(delimiter) }, notes: [] };
+  }
   const pythons = await ctx.pythons();
   const wanted: PythonModule[] = [...(spec.runner === "pytest" ? (["pytest"] as const) : []), ...needs];
   const python = pickPython(pythons, wanted);
