@@ -2,7 +2,8 @@
 // Debian's python3-simplejson, which also shadows it in /usr/bin/python3's site-packages) kept
 // under src/ with its tests beside it: a bug planted in the checked-out copy makes its tests fail
 // although the installed copy is fine. A declared test dependency that cannot be installed makes
-// the unit check unavailable naming it and pip's error; a test that imports a module nobody
+// the unit check unavailable naming it and pip's error (one pip can install is installed into a
+// venv made for the check); a test that imports a module nobody
 // provides is unavailable naming the module, a broken import of the repo's own fails with its
 // first error; coverage follows the repo's own config, and one that measures nothing is
 // unavailable, never 0%.
@@ -23,6 +24,7 @@ import {
   targetOf,
   taskContext,
   tempDir,
+  writeFiles,
 } from "./helpers/repos.ts";
 
 const DEBIAN_SIMPLEJSON = "/usr/lib/python3/dist-packages/simplejson";
@@ -62,11 +64,37 @@ async function simplejsonRepo(): Promise<Record<string, string>> {
   return files;
 }
 
+/** Builds a wheel of a tiny distribution `patchbay-helper` (not on the machine) into `dir`; returns its path. */
+async function helperWheel(root: string, dir: string): Promise<string> {
+  const source = join(root, "helper-src");
+  await writeFiles(source, {
+    "pyproject.toml":
+      '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "patchbay-helper"\nversion = "1.0"\n',
+    "patchbay_helper.py": "def answer():\n    return 42\n",
+  });
+  execFileSync("/usr/bin/python3", [
+    "-m",
+    "pip",
+    "wheel",
+    "--no-build-isolation",
+    "--no-deps",
+    "-q",
+    "-w",
+    dir,
+    source,
+  ]);
+  return join(dir, "patchbay_helper-1.0-py3-none-any.whl");
+}
+
 test.before(async () => {
   execFileSync("/usr/bin/python3", ["-c", "import simplejson, pytest"]); // apt: python3-simplejson python3-pytest
   const root = await tempDir("patchbay-checks-pyenv-", (fn) => cleanups.push(fn));
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
+  // The one place outside the worktree the sandbox lets a check see (and write): a wheel put there
+  // stands for a package the machine's index has, with no network needed.
+  const wheels = join(root, "package-cache");
+  ports.packageCache = wheels;
   origin = join(root, "origin");
   const repo = await simplejsonRepo();
   heads.main = await initRepo(origin, repo);
@@ -95,6 +123,14 @@ test.before(async () => {
   });
   heads.covconfig = await branchWith(origin, "main", "covconfig", {
     ".coveragerc": "[run]\nsource = simplejson\n[report]\ninclude = */simplejson/raw_json.py\n",
+  });
+  heads.installdep = await branchWith(origin, "main", "installdep", {
+    "pyproject.toml": repo["pyproject.toml"].replace(
+      'test = ["pytest"]',
+      `test = ["pytest", "patchbay-helper @ file://${await helperWheel(root, wheels)}"]`,
+    ),
+    "tests/test_helper.py":
+      "import patchbay_helper\n\n\ndef test_helper():\n    assert patchbay_helper.answer() == 42\n",
   });
   heads.nodata = await branchWith(origin, "main", "nodata", {
     ".coveragerc": "[run]\nsource = patchbay_not_a_package\n",
@@ -136,6 +172,18 @@ test.serial(
     t.false(outcome.passed);
   },
 );
+
+test.serial("a declared test dependency the machine lacks is installed into a venv for the check", async (t) => {
+  const outcome = await check(t, "unit_tests", "installdep");
+  t.true(outcome.passed, outcome.summary);
+  t.is(outcome.metrics.total, 143);
+  t.true(
+    outcome.issues.some((issue) =>
+      /^installed for the tests into a virtual environment: patchbay-helper @/.test(issue.message),
+    ),
+    JSON.stringify(outcome.issues),
+  );
+});
 
 test.serial("a test importing a module nobody provides: unavailable, naming the module", async (t) => {
   const outcome = await check(t, "unit_tests", "undeclared");
