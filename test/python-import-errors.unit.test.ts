@@ -5,7 +5,7 @@
 // missing module's name.
 import test from "ava";
 import { readFileSync } from "node:fs";
-import { importFailures } from "../actors/checker/runners/index.ts";
+import { importFailures } from "../actors/checker/index.ts";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`fixtures/python-runs/${name}`, import.meta.url), "utf8");

@@ -1,5 +1,5 @@
 // Scenario: the Python linters' REAL output captured on this machine (test/fixtures/python-runs:
-// pyflakes 2.5 through actors/checker/python/pyflakes_codes.py, flake8 5.0.4) read as lint counts,
+// pyflakes 2.5 through actors/checker/python/pyflakes-codes.py, flake8 5.0.4) read as lint counts,
 // and a repo's flake8/ruff settings applied to pyflakes' F-codes: an ignored code (six's
 // `ignore = F821`), per-file ignores, a select that leaves F out, the most specific prefix winning.
 import test from "ava";
@@ -79,7 +79,7 @@ test("flake8's default format: every finding an error, with code, file and line"
   t.like(parsed.issues[7], { file: "tests/test_calc.py", line: 5, rule: "F405" });
 });
 
-test("output that is not pyflakes_codes.py's JSON is refused", (t) => {
+test("output that is not pyflakes-codes.py's JSON is refused", (t) => {
   t.is(
     parsePyflakesCodes("Traceback (most recent call last):\nModuleNotFoundError: No module named 'pyflakes'\n"),
     undefined,

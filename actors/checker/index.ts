@@ -14,6 +14,6 @@ export type { CommandOptions, CommandResult, Exec } from "./exec.ts";
 export { detectProject } from "./project.ts";
 export type { PatchbaySettings, Project, TestSpec } from "./project.ts";
 export { DEFAULT_ESLINT_CONFIG } from "./tools.ts";
-export { detectRunner, parseRun, suiteCommand } from "./runners/index.ts";
+export { detectRunner, importFailures, parseRun, suiteCommand } from "./runners/index.ts";
 export { parseBenchFigure } from "./checks/performance.ts";
 export { parseFlake8, parsePyflakesCodes, parseRuff } from "./checks/lint-python-output.ts";

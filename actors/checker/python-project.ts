@@ -1,7 +1,7 @@
 /**
  * What a Python repository declares — the requirements its tests need (and whether an
  * interpreter has them), its flake8 and ruff settings, its coverage.py config — read by
- * `python/inspect_project.py` with that interpreter (tomllib, configparser and packaging do
+ * `python/inspect-project.py` with that interpreter (tomllib, configparser and packaging do
  * the parsing), and where its importable code lives (`src/` layout or the root).
  */
 import { readdir } from "node:fs/promises";
@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Exec } from "./exec.ts";
 import { lastLines } from "./exec.ts";
 
-const INSPECT_SCRIPT = fileURLToPath(new URL("./python/inspect_project.py", import.meta.url));
+const INSPECT_SCRIPT = fileURLToPath(new URL("./python/inspect-project.py", import.meta.url));
 
 /** A requirement the tests need, and the version of it the interpreter has (null: none). */
 export const PythonRequirement = z.object({

@@ -1,6 +1,6 @@
 /**
  * What the Python linters print, as lint counts and issues: ruff's JSON, flake8's
- * `path:row:col: CODE text` lines, and the JSON lines of `python/pyflakes_codes.py`
+ * `path:row:col: CODE text` lines, and the JSON lines of `python/pyflakes-codes.py`
  * (pyflakes with flake8's F-codes). With the repo's own linter settings every reported finding
  * is an error (its CI fails on any); pyflakes on its own defaults counts unused imports and
  * variables, redefined unused names, star imports and placeholder-less f-strings as warnings.
@@ -87,7 +87,7 @@ interface CodedFinding {
   message: string;
 }
 
-/** Parses `pyflakes_codes.py` output, keeping what `filter` reports; undefined when a line is not its JSON. */
+/** Parses `pyflakes-codes.py` output, keeping what `filter` reports; undefined when a line is not its JSON. */
 export function parsePyflakesCodes(text: string, filter?: PyflakesFilter): LintParse | undefined {
   const issues: CheckIssue[] = [];
   for (const line of text.split("\n").filter((entry) => entry.trim() !== "")) {

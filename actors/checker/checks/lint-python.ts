@@ -21,7 +21,7 @@ import { lintFindings } from "./lint-findings.ts";
 import { parseFlake8, parsePyflakesCodes, parseRuff } from "./lint-python-output.ts";
 import type { LintParse, PyflakesFilter } from "./lint-python-output.ts";
 
-const PYFLAKES_CODES = fileURLToPath(new URL("../python/pyflakes_codes.py", import.meta.url));
+const PYFLAKES_CODES = fileURLToPath(new URL("../python/pyflakes-codes.py", import.meta.url));
 const SANDBOX_DIRS = ".patchbay-tmp,.patchbay-home";
 
 /** A linter command and how to read its output. */

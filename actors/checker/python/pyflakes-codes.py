@@ -1,6 +1,6 @@
 """pyflakes on the files given, one JSON object a line, with flake8's F-code for each message.
 
-``python3 -I pyflakes_codes.py FILE...`` prints ``{"file", "line", "col", "code", "message"}``
+``python3 -I pyflakes-codes.py FILE...`` prints ``{"file", "line", "col", "code", "message"}``
 per finding, so that a repository's flake8 or ruff ignores (``F821``, …) can be honoured when
 pyflakes stands in for its linter. Syntax errors are ``E999`` as in flake8.
 """

@@ -1,6 +1,6 @@
 """What a Python repository declares, read with the interpreter that will run its tests.
 
-Run in the repository's root (``python3 -I inspect_project.py``); prints one JSON object:
+Run in the repository's root (``python3 -I inspect-project.py``); prints one JSON object:
 
 - ``requirements``: what the tests need — runtime dependencies (``[project] dependencies``,
   ``setup.cfg [options] install_requires``, ``requirements.txt``) and test dependencies (the
