@@ -112,6 +112,9 @@ test.before(async () => {
     "tests/test_needs_plugin.py":
       "import patchbay_missing_module\n\n\ndef test_x():\n    assert patchbay_missing_module\n",
   });
+  heads.conftest = await branchWith(origin, "main", "conftest", {
+    "tests/conftest.py": "import patchbay_missing_module\n",
+  });
   heads.ownimport = await branchWith(origin, "main", "ownimport", {
     "tests/test_own.py": "from simplejson import no_such_name\n\n\ndef test_x():\n    assert no_such_name\n",
   });
@@ -189,6 +192,9 @@ test.serial("a test importing a module nobody provides: unavailable, naming the 
   const outcome = await check(t, "unit_tests", "undeclared");
   t.is(outcome.status, "unavailable", outcome.summary);
   t.regex(outcome.skip_reason ?? "", /tests\/test_needs_plugin\.py: module 'patchbay_missing_module' is not installed/);
+  const conftest = await check(t, "unit_tests", "conftest");
+  t.is(conftest.status, "unavailable", conftest.summary);
+  t.regex(conftest.skip_reason ?? "", /import tests\/conftest\.py: module 'patchbay_missing_module' is not installed/);
 });
 
 test.serial("a broken import of the repo's own code fails with its first error", async (t) => {

@@ -1,6 +1,6 @@
 // Scenario: test modules a Python runner could not import, read from REAL output captured on this
 // machine (test/fixtures/python-runs: pytest 9's JUnit report and terminal output, unittest's
-// stderr, for a repo whose tests import `freezegun` (not installed) and a package of its own that
+// stderr, and pytest's stderr when a tests/conftest.py imports `freezegun`, for a repo whose tests import `freezegun` (not installed) and a package of its own that
 // imports `nothere_internal_dep`): each module with the first error of its traceback and the
 // missing module's name.
 import test from "ava";
@@ -34,6 +34,11 @@ test("pytest: the ERROR collecting blocks of its output when there is no report"
     { module: "tests/test_a.py", ...EXPECTED[0] },
     { module: "tests/test_c.py", ...EXPECTED[1] },
   ]);
+});
+
+test("pytest: a conftest.py it could not load (no report, nothing collected)", (t) => {
+  const found = importFailures("pytest", { stdout: "", stderr: fixture("pytest-conftest-stderr.txt") });
+  t.deepEqual(found, [{ module: "/tmp/wtp/conf/tests/conftest.py", ...EXPECTED[0] }]);
 });
 
 test("unittest: the loader's _FailedTest errors, with the exception line", (t) => {

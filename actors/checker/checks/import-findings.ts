@@ -11,6 +11,11 @@ import type { CheckFindings } from "../ports.ts";
 import { providesModule } from "../python-project.ts";
 import type { ImportFailure } from "../runners/index.ts";
 
+/** A path inside the worktree as relative to it (pytest names a conftest.py by its absolute path). */
+function relative(dir: string, path: string): string {
+  return path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
+}
+
 /** Findings from the import failures of a run of `source` in the worktree `dir`. */
 export async function importFindings(
   dir: string,
@@ -18,7 +23,8 @@ export async function importFindings(
   failures: readonly ImportFailure[],
 ): Promise<CheckFindings> {
   const metrics = { passed: 0, failed: 0, total: 0 };
-  for (const item of failures) {
+  const modules = failures.map((item) => ({ ...item, module: relative(dir, item.module) }));
+  for (const item of modules) {
     if (item.missingModule !== undefined && !(await providesModule(dir, item.missingModule))) {
       return unavailable(
         `${source} could not import ${item.module}: module '${item.missingModule}' is not installed (${item.error})`,
@@ -26,13 +32,13 @@ export async function importFindings(
       );
     }
   }
-  const issues: CheckIssue[] = failures.map((item) => ({
+  const issues: CheckIssue[] = modules.map((item) => ({
     severity: "high",
     message: `${item.module} could not be imported: ${item.error}`,
     file: item.module.endsWith(".py") ? item.module : undefined,
     rule: "import-error",
   }));
-  const first = failures[0];
+  const first = modules[0];
   const count = `${failures.length} test module${failures.length === 1 ? "" : "s"}`;
   const summary = `${count} could not be imported; first: ${first.module}: ${first.error}`;
   return { ...failed(issues[0], metrics, summary), issues: capIssues(issues) };

@@ -1,7 +1,7 @@
 /**
  * Test modules a Python runner could not import: pytest's collection errors (the
  * `collection failure` entries of its JUnit report, else the `ERROR collecting …` blocks of
- * its output) and unittest's `unittest.loader._FailedTest` errors. Each with the first error
+ * its output) and a conftest.py it could not load, and unittest's `unittest.loader._FailedTest` errors. Each with the first error
  * line of its traceback and, for a `ModuleNotFoundError`, the module that is missing.
  */
 import type { RunnerId, RunOutput } from "./types.ts";
@@ -62,6 +62,12 @@ function fromPytestOutput(text: string): ImportFailure[] {
   return found;
 }
 
+/** `ImportError while loading conftest '<path>'.` (pytest stops before collecting anything). */
+function fromConftest(text: string): ImportFailure[] {
+  const match = /^ImportError while loading conftest '([^']+)'\.\n([\s\S]*)$/m.exec(text);
+  return match === null ? [] : [failure(match[1], pytestError(match[2]))];
+}
+
 function fromUnittest(text: string): ImportFailure[] {
   const found: ImportFailure[] = [];
   const pattern =
@@ -81,7 +87,9 @@ function fromUnittest(text: string): ImportFailure[] {
 export function importFailures(runner: RunnerId | undefined, output: RunOutput): ImportFailure[] {
   if (runner === "pytest") {
     const fromReport = output.report === undefined ? [] : fromPytestReport(output.report);
-    return fromReport.length > 0 ? fromReport : fromPytestOutput(`${output.stdout}\n${output.stderr}`);
+    if (fromReport.length > 0) return fromReport;
+    const text = `${output.stdout}\n${output.stderr}`;
+    return [...fromConftest(text), ...fromPytestOutput(text)];
   }
   if (runner === "unittest") return fromUnittest(`${output.stderr}\n${output.stdout}`);
   return [];
