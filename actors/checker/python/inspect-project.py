@@ -27,13 +27,15 @@ except ImportError:  # Python < 3.11
         tomllib = None
 
 try:
+    from packaging.markers import UndefinedEnvironmentName
     from packaging.requirements import InvalidRequirement, Requirement
 except ImportError:
     try:
+        from pip._vendor.packaging.markers import UndefinedEnvironmentName
         from pip._vendor.packaging.requirements import InvalidRequirement, Requirement
     except ImportError:
         Requirement = None
-        InvalidRequirement = ValueError
+        InvalidRequirement = UndefinedEnvironmentName = ValueError
 
 TEST_NAMES = ("test", "tests", "testing")
 DEV_NAMES = ("dev",)
@@ -142,7 +144,8 @@ def declared(pyproject, setup_cfg):
     for name in first_group(groups, TEST_NAMES):
         pairs += [(req, f"pyproject.toml dependency group '{name}'") for req in dependency_group(groups, name)]
     if setup_cfg.has_option("options", "install_requires"):
-        pairs += [(req, "setup.cfg install_requires") for req in split_list(setup_cfg.get("options", "install_requires"))]
+        required = split_list(setup_cfg.get("options", "install_requires"))
+        pairs += [(req, "setup.cfg install_requires") for req in required]
     if setup_cfg.has_section("options.extras_require"):
         cfg_extras = dict(setup_cfg.items("options.extras_require"))
         for name in first_group(cfg_extras, TEST_NAMES):
@@ -167,7 +170,7 @@ def describe(text, source, own_name):
             parsed = Requirement(text)
             name = parsed.name
             applies = parsed.marker is None or parsed.marker.evaluate({"extra": ""})
-        except (InvalidRequirement, Exception):  # noqa: BLE001 - an unparsable line is reported as is
+        except (InvalidRequirement, UndefinedEnvironmentName, ValueError):  # unparsable: reported as written
             pass
     if not name or normalize(name) == own_name or not applies:
         return None
