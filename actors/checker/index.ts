@@ -17,3 +17,5 @@ export { DEFAULT_ESLINT_CONFIG } from "./tools.ts";
 export { detectRunner, importFailures, parseRun, suiteCommand } from "./runners/index.ts";
 export { parseBenchFigure } from "./checks/performance.ts";
 export { parseFlake8, parsePyflakesCodes, parseRuff } from "./checks/lint-python-output.ts";
+export { importRoots, inspectPythonProject } from "./python-project.ts";
+export type { LinterSettings, PythonDeclarations, PythonRequirement } from "./python-project.ts";
