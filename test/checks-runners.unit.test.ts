@@ -2,14 +2,7 @@
 // from each runner's machine-readable output (Jest/Vitest JSON, Mocha JSON, pytest JUnit XML,
 // node:test and AVA TAP) and from its summary line where that is all there is.
 import test from "ava";
-import {
-  detectRunner,
-  parseBenchFigure,
-  parsePyflakes,
-  parseRuff,
-  parseRun,
-  suiteCommand,
-} from "../actors/checker/index.ts";
+import { detectRunner, parseBenchFigure, parseRuff, parseRun, suiteCommand } from "../actors/checker/index.ts";
 
 const none = { stdout: "", stderr: "" };
 
@@ -179,9 +172,6 @@ test("benchmark figures and Python linters' output", (t) => {
   t.deepEqual(parseBenchFigure('warming up\n{"value": 12.5}\n'), { value: 12.5, higherIsBetter: false });
   t.deepEqual(parseBenchFigure('{"value": 900, "higher_is_better": true}'), { value: 900, higherIsBetter: true });
   t.is(parseBenchFigure("no json here"), undefined);
-  const flakes = parsePyflakes("./calc.py:1:1: 'os' imported but unused\ncalc.py:9:12: undefined name 'x'\n");
-  t.deepEqual(flakes.counts, { errors: 1, warnings: 1, fixable: 0 });
-  t.like(flakes.issues[0], { file: "calc.py", line: 1, severity: "low" });
   const ruff = parseRuff(
     JSON.stringify([
       {

@@ -10,8 +10,8 @@ import { delimiter, join } from "node:path";
 import type { Exec } from "./exec.ts";
 
 /** Modules patchbay looks for. */
-export type PythonModule = "coverage" | "pyflakes" | "pytest" | "ruff";
-const MODULES: PythonModule[] = ["coverage", "pyflakes", "pytest", "ruff"];
+export type PythonModule = "coverage" | "flake8" | "pyflakes" | "pytest" | "ruff";
+const MODULES: PythonModule[] = ["coverage", "flake8", "pyflakes", "pytest", "ruff"];
 
 /** One interpreter and what it has. */
 export interface PythonInfo {

@@ -14,10 +14,11 @@ import type { CommandResult } from "../exec.ts";
 import { clampScore, failed, oneDecimal, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { unitTestSpec } from "../project.ts";
-import { describePythons, pickPython } from "../python.ts";
-import { reportPath } from "../runners/index.ts";
+import { importFailures, reportPath } from "../runners/index.ts";
 import { c8Bin, c8DefaultExcludes } from "../tools.ts";
-import { resolveSuite } from "./suite.ts";
+import { importFindings } from "./import-findings.ts";
+import { readReport, resolveSuite } from "./suite.ts";
+import type { ResolvedSuite } from "./suite.ts";
 
 const PATCHBAY_EXCLUDES = [
   `${SANDBOX_HOME_DIR}/**`,
@@ -52,12 +53,13 @@ export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
       { coverage: 0, required },
     );
   }
-  const command = await resolveSuite(ctx, spec);
+  const python = project.kind === "python" && spec.kind === "python";
+  const command = await resolveSuite(ctx, spec, python ? ["coverage"] : []);
   if ("missing" in command) return unavailable(command.missing);
   if (project.kind === "node") return nodeCoverage(ctx, [command.cmd, ...command.args]);
-  if (spec.kind !== "python")
+  if (!python)
     return unavailable("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
-  return pythonCoverage(ctx, command.args, spec.runner === "pytest");
+  return pythonCoverage(ctx, command);
 }
 
 async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFindings> {
@@ -81,22 +83,34 @@ async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFi
   return coverageFindings(ctx, result, typeof pct === "number" ? pct : undefined, "c8");
 }
 
-async function pythonCoverage(ctx: CheckContext, suiteArgs: string[], pytest: boolean): Promise<CheckFindings> {
-  const pythons = await ctx.pythons();
-  const python = pickPython(pythons, pytest ? ["coverage", "pytest"] : ["coverage"]);
-  if (python === undefined)
-    return unavailable(`no python3 with coverage${pytest ? " and pytest" : ""} (${describePythons(pythons)})`);
-  const env = { COVERAGE_FILE: reportPath(ctx.head.dir, ".coverage") };
-  const omit = `--omit=${PYTHON_OMIT.join(",")}`;
-  const result = await ctx.head.exec.run(python.path, ["-m", "coverage", "run", "--source=.", omit, ...suiteArgs], {
-    env,
-  });
+/**
+ * coverage.py around the suite, with the suite's interpreter and environment. The repo's own
+ * coverage config (`.coveragerc`, `[tool.coverage]`, `setup.cfg`/`tox.ini` `[coverage:…]`) is
+ * used as it is; without one, the sources are the repo minus its tests. No figure (coverage's
+ * "No data to report") means the check could not run, never 0%.
+ */
+async function pythonCoverage(ctx: CheckContext, command: ResolvedSuite): Promise<CheckFindings> {
+  const env = { ...command.env, COVERAGE_FILE: reportPath(ctx.head.dir, ".coverage") };
+  const config = command.python?.declarations.coverage ?? null;
+  const options = config === null ? ["--source=.", `--omit=${PYTHON_OMIT.join(",")}`] : [];
+  const result = await ctx.head.exec.run(command.cmd, ["-m", "coverage", "run", ...options, ...command.args], { env });
   if (result.timedOut) return coverageFindings(ctx, result, undefined, "coverage.py");
+  const output = { stdout: result.stdoutTail, stderr: result.stderrTail, report: await readReport(command.reportFile) };
+  const failures = importFailures(command.runner, output);
+  if (failures.length > 0) return importFindings(ctx.head.dir, "the coverage run", failures);
   const jsonFile = reportPath(ctx.head.dir, "coverage.json");
-  const report = await ctx.head.exec.run(python.path, ["-m", "coverage", "json", "-q", "-o", jsonFile], { env });
+  const report = await ctx.head.exec.run(command.cmd, ["-m", "coverage", "json", "-q", "-o", jsonFile], { env });
+  if (report.timedOut) return coverageFindings(ctx, report, undefined, "coverage.py");
   const totals = ((await readJson(jsonFile)) as { totals?: { percent_covered?: unknown } } | undefined)?.totals;
-  const pct = typeof totals?.percent_covered === "number" ? totals.percent_covered : undefined;
-  return coverageFindings(ctx, report.timedOut ? report : result, pct, "coverage.py");
+  if (typeof totals?.percent_covered !== "number") {
+    const why = `coverage.py measured nothing${config === null ? "" : ` with the repo's config (${config})`}`;
+    return unavailable(`${why}: ${lastLines(report)} (tests exit ${result.exitCode ?? result.signal})`, {
+      required: ctx.req.required_coverage,
+    });
+  }
+  const findings = coverageFindings(ctx, result, totals.percent_covered, "coverage.py");
+  findings.issues.push(...command.notes);
+  return findings;
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -1,38 +1,108 @@
 /**
- * Python lint: ruff (`ruff check --output-format=json`, a binary on PATH or a module of some
- * python3) when present, else pyflakes (a module of some python3 — Debian's carries apt's —
- * or `pyflakes3`/`pyflakes` on PATH). pyflakes' unused imports and variables are warnings,
- * everything else (undefined names, syntax errors, …) an error.
+ * Python lint with the repository's own linter and settings. ruff when the repo configures it
+ * (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`), flake8 when it configures flake8 (`.flake8`,
+ * `setup.cfg`/`tox.ini` `[flake8]`); each reads its settings itself. A configured linter that
+ * is not installed is stood in for by pyflakes (flake8's and ruff's F rules) filtered by the
+ * repo's select, ignore and per-file ignores, with a note saying so. Without settings: ruff's
+ * defaults when ruff is installed, else pyflakes, which reports likely bugs only.
  */
+import { fileURLToPath } from "node:url";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
 import { failed, notApplicable, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { describePythons, findOnPath, pickPython } from "../python.ts";
+import type { PythonInfo } from "../python.ts";
+import { inspectPythonProject } from "../python-project.ts";
+import type { LinterSettings } from "../python-project.ts";
+import { DEFAULT_SELECT } from "./lint-code-filter.ts";
 import { lintFindings } from "./lint-findings.ts";
+import { parseFlake8, parsePyflakesCodes, parseRuff } from "./lint-python-output.ts";
+import type { LintParse, PyflakesFilter } from "./lint-python-output.ts";
 
-const PYFLAKES_WARNING =
-  /imported but unused|assigned to but never used|redefinition of unused|unable to detect undefined names|f-string is missing placeholders|but unused/;
+const PYFLAKES_CODES = fileURLToPath(new URL("../python/pyflakes-codes.py", import.meta.url));
+const SANDBOX_DIRS = ".patchbay-tmp,.patchbay-home";
 
-interface Linter {
-  tool: "ruff" | "pyflakes";
+/** A linter command and how to read its output. */
+interface LintPlan {
+  /** `flake8 (setup.cfg)`, `pyflakes standing in for flake8 (setup.cfg)`, … */
+  source: string;
   cmd: string;
   args: string[];
+  parse(stdout: string): LintParse | undefined;
+  note?: string;
 }
 
-async function findLinter(ctx: CheckContext): Promise<Linter | { missing: string }> {
+type Command = { cmd: string; args: string[] };
+
+async function moduleOrBin(
+  ctx: CheckContext,
+  pythons: PythonInfo[],
+  name: "ruff" | "flake8",
+): Promise<Command | undefined> {
+  const python = pickPython(pythons, [name]);
+  if (python !== undefined) return { cmd: python.path, args: ["-m", name] };
+  const bin = (await findOnPath(name, ctx.searchPath))[0];
+  return bin === undefined ? undefined : { cmd: bin, args: [] };
+}
+
+function ruffPlan(ruff: Command, files: string[], source: string): LintPlan {
+  const args = [...ruff.args, "check", "--output-format=json", "--exit-zero", "--no-cache", ...files];
+  return { source, cmd: ruff.cmd, args, parse: parseRuff };
+}
+
+function flake8Plan(flake8: Command, source: string): LintPlan {
+  const args = [...flake8.args, "--exit-zero", "--format=default", `--extend-exclude=${SANDBOX_DIRS}`, "."];
+  return { source, cmd: flake8.cmd, args, parse: parseFlake8 };
+}
+
+function pyflakesPlan(python: PythonInfo, files: string[], source: string, filter?: PyflakesFilter): LintPlan {
+  return {
+    source,
+    cmd: python.path,
+    args: ["-I", PYFLAKES_CODES, ...files],
+    parse: (stdout) => parsePyflakesCodes(stdout, filter),
+  };
+}
+
+/** pyflakes in place of the configured `tool`, honouring its settings; undefined without pyflakes. */
+function standIn(pythons: PythonInfo[], files: string[], tool: "ruff" | "flake8", settings: LinterSettings) {
+  const python = pickPython(pythons, ["pyflakes"]);
+  if (python === undefined) return undefined;
+  const plan = pyflakesPlan(python, files, `pyflakes standing in for ${tool} (${settings.file})`, {
+    settings,
+    defaults: DEFAULT_SELECT[tool],
+  });
+  const note = `${tool} is configured (${settings.file}) but not installed: pyflakes checked ${tool}'s F rules with the repo's select and ignores`;
+  return { ...plan, note };
+}
+
+async function planLint(ctx: CheckContext, files: string[]): Promise<LintPlan | { missing: string }> {
   const pythons = await ctx.pythons();
-  const ruffBin = (await findOnPath("ruff", ctx.searchPath))[0];
-  if (ruffBin !== undefined) return { tool: "ruff", cmd: ruffBin, args: [] };
-  const ruffModule = pickPython(pythons, ["ruff"]);
-  if (ruffModule !== undefined) return { tool: "ruff", cmd: ruffModule.path, args: ["-m", "ruff"] };
+  const declared = pythons.length > 0 ? await inspectPythonProject(ctx.head.exec, pythons[0].path) : undefined;
+  const settings = declared === undefined || "error" in declared ? { ruff: null, flake8: null } : declared;
+  const ruff = await moduleOrBin(ctx, pythons, "ruff");
+  if (settings.ruff !== null) {
+    if (ruff !== undefined) return ruffPlan(ruff, files, `ruff (${settings.ruff.file})`);
+    return (
+      standIn(pythons, files, "ruff", settings.ruff) ?? {
+        missing: `ruff is configured (${settings.ruff.file}) but neither ruff nor pyflakes is installed (${describePythons(pythons)})`,
+      }
+    );
+  }
+  if (settings.flake8 !== null) {
+    const flake8 = await moduleOrBin(ctx, pythons, "flake8");
+    if (flake8 !== undefined) return flake8Plan(flake8, `flake8 (${settings.flake8.file})`);
+    return (
+      standIn(pythons, files, "flake8", settings.flake8) ?? {
+        missing: `flake8 is configured (${settings.flake8.file}) but neither flake8 nor pyflakes is installed (${describePythons(pythons)})`,
+      }
+    );
+  }
+  if (ruff !== undefined) return ruffPlan(ruff, files, "ruff (defaults)");
   const pyflakes = pickPython(pythons, ["pyflakes"]);
-  if (pyflakes !== undefined) return { tool: "pyflakes", cmd: pyflakes.path, args: ["-m", "pyflakes"] };
-  const pyflakesBin =
-    (await findOnPath("pyflakes3", ctx.searchPath, ["/usr/bin/pyflakes3"]))[0] ??
-    (await findOnPath("pyflakes", ctx.searchPath))[0];
-  if (pyflakesBin !== undefined) return { tool: "pyflakes", cmd: pyflakesBin, args: [] };
+  if (pyflakes !== undefined) return pyflakesPlan(pyflakes, files, "pyflakes");
   return { missing: `neither ruff nor pyflakes is installed (${describePythons(pythons)})` };
 }
 
@@ -40,72 +110,13 @@ async function findLinter(ctx: CheckContext): Promise<Linter | { missing: string
 export async function pythonLint(ctx: CheckContext): Promise<CheckFindings> {
   const files = (await ctx.files()).filter((file) => file.endsWith(".py"));
   if (files.length === 0) return notApplicable("no Python files to lint");
-  const linter = await findLinter(ctx);
-  if ("missing" in linter) return unavailable(linter.missing);
-  const args =
-    linter.tool === "ruff"
-      ? [...linter.args, "check", "--output-format=json", "--exit-zero", "--no-cache", ...files]
-      : [...linter.args, ...files];
-  const result = await ctx.head.exec.run(linter.cmd, args);
-  if (result.timedOut) return failed(timeoutIssue(result, linter.tool));
-  const parsed =
-    linter.tool === "ruff" ? parseRuff(result.stdoutTail) : parsePyflakes(`${result.stdoutTail}\n${result.stderrTail}`);
-  if (parsed === undefined || (linter.tool === "pyflakes" && result.exitCode !== 0 && parsed.issues.length === 0)) {
-    return unavailable(`${linter.tool} could not run (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`);
-  }
-  return lintFindings(parsed.counts, parsed.issues, linter.tool);
-}
-
-/** Parses `path:line:col: message` (and `path:line: message`) lines of pyflakes. */
-export function parsePyflakes(text: string): {
-  counts: { errors: number; warnings: number; fixable: number };
-  issues: CheckIssue[];
-} {
-  const issues: CheckIssue[] = [];
-  for (const match of text.matchAll(/^(.+?\.py):(\d+):(?:\d+:?)? (.+)$/gm)) {
-    const warning = PYFLAKES_WARNING.test(match[3]);
-    issues.push({
-      severity: warning ? "low" : "medium",
-      message: match[3],
-      file: match[1].replace(/^\.\//, ""),
-      line: Number(match[2]),
-      rule: "pyflakes",
-      fixable: false,
-    });
-  }
-  const warnings = issues.filter((issue) => issue.severity === "low").length;
-  return { counts: { errors: issues.length - warnings, warnings, fixable: 0 }, issues };
-}
-
-interface RuffMessage {
-  code: string | null;
-  message: string;
-  filename: string;
-  location?: { row?: number };
-  fix?: unknown;
-}
-
-/** Parses ruff's JSON output; every ruff finding is an error (ruff has no warning level). */
-export function parseRuff(
-  text: string,
-): { counts: { errors: number; warnings: number; fixable: number }; issues: CheckIssue[] } | undefined {
-  let messages: RuffMessage[];
-  try {
-    messages = JSON.parse(text) as RuffMessage[];
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(messages)) return undefined;
-  const issues: CheckIssue[] = messages.map((message) => ({
-    severity: "medium",
-    message: message.code === null ? message.message : `${message.code}: ${message.message}`,
-    file: message.filename,
-    line: message.location?.row,
-    rule: message.code ?? undefined,
-    fixable: message.fix !== null && message.fix !== undefined,
-  }));
-  return {
-    counts: { errors: issues.length, warnings: 0, fixable: issues.filter((issue) => issue.fixable).length },
-    issues,
-  };
+  const plan = await planLint(ctx, files);
+  if ("missing" in plan) return unavailable(plan.missing);
+  const result = await ctx.head.exec.run(plan.cmd, plan.args);
+  if (result.timedOut) return failed(timeoutIssue(result, plan.source));
+  const output = result.exitCode === 0 ? plan.parse(result.stdoutTail) : undefined;
+  if (output === undefined)
+    return unavailable(`${plan.source} could not run (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`);
+  const notes: CheckIssue[] = plan.note === undefined ? [] : [{ severity: "info", message: plan.note }];
+  return lintFindings(output.counts, [...output.issues, ...notes], plan.source);
 }

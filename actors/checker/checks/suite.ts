@@ -4,6 +4,7 @@
  * suite cannot run, is cut at the time budget, or reports nothing.
  */
 import { readFile } from "node:fs/promises";
+import { delimiter } from "node:path";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
@@ -13,19 +14,45 @@ import type { CheckFindings } from "../ports.ts";
 import { describeSpec } from "../project.ts";
 import type { TestSpec } from "../project.ts";
 import { describePythons, pickPython } from "../python.ts";
-import { parseRun, suiteCommand } from "../runners/index.ts";
+import type { PythonModule } from "../python.ts";
+import { preparePythonRun } from "../python-env.ts";
+import { importRoots } from "../python-project.ts";
+import type { PythonRun } from "../python-env.ts";
+import { importFailures, parseRun, suiteCommand } from "../runners/index.ts";
 import type { SuiteCommand, TestCounts } from "../runners/index.ts";
+import { importFindings } from "./import-findings.ts";
 
-/** The command of a suite, or why it cannot run (no interpreter with the runner). */
-export async function resolveSuite(ctx: CheckContext, spec: TestSpec): Promise<SuiteCommand | { missing: string }> {
-  if (spec.kind !== "python") return suiteCommand(spec, ctx.head.dir);
+/** A suite's command, with the variables and notes of its Python environment, if any. */
+export type ResolvedSuite = SuiteCommand & { env?: Record<string, string>; notes: CheckIssue[]; python?: PythonRun };
+
+/**
+ * The command of a suite, or why it cannot run: no interpreter with the runner (or with every
+ * module in `needs`), or test dependencies that are missing and could not be installed.
+ */
+export async function resolveSuite(
+  ctx: CheckContext,
+  spec: TestSpec,
+  needs: readonly PythonModule[] = [],
+): Promise<ResolvedSuite | { missing: string }> {
+  if (spec.kind !== "python") {
+    const command = suiteCommand(spec, ctx.head.dir);
+    if (ctx.head.project.kind !== "python") return { ...command, notes: [] };
+    // A Python repo's own command: the checked-out code still comes first on the path.
+    return { ...command, env: { PYTHONPATH: (await importRoots(ctx.head.dir)).join(delimiter) }, notes: [] };
+  }
   const pythons = await ctx.pythons();
-  const python = pickPython(pythons, spec.runner === "pytest" ? ["pytest"] : []);
+  const wanted: PythonModule[] = [...(spec.runner === "pytest" ? (["pytest"] as const) : []), ...needs];
+  const python = pickPython(pythons, wanted);
   if (python === undefined)
     return {
-      missing: spec.runner === "pytest" ? `no python3 with pytest (${describePythons(pythons)})` : "no python3 found",
+      missing:
+        wanted.length > 0
+          ? `no python3 with ${wanted.join(" and ")} (${describePythons(pythons)})`
+          : "no python3 found",
     };
-  return suiteCommand(spec, ctx.head.dir, python.path);
+  const run = await preparePythonRun(ctx.head.exec, python.path);
+  if ("unavailable" in run) return { missing: run.unavailable };
+  return { ...suiteCommand(spec, ctx.head.dir, run.python), env: run.env, notes: run.notes, python: run };
 }
 
 /** Reads a report file, if the runner wrote one. */
@@ -37,14 +64,16 @@ export async function readReport(path: string | undefined): Promise<string | und
 export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<CheckFindings> {
   const command = await resolveSuite(ctx, spec);
   if ("missing" in command) return unavailable(command.missing);
-  const result = await ctx.head.exec.run(command.cmd, command.args);
+  const result = await ctx.head.exec.run(command.cmd, command.args, { env: command.env });
   if (result.error !== undefined) return unavailable(result.error);
-  const counts = parseRun(command.runner, {
-    stdout: result.stdoutTail,
-    stderr: result.stderrTail,
-    report: await readReport(command.reportFile),
-  });
-  return suiteFindings(describeSpec(spec), result, counts);
+  const output = { stdout: result.stdoutTail, stderr: result.stderrTail, report: await readReport(command.reportFile) };
+  const failures = result.timedOut ? [] : importFailures(command.runner, output);
+  const findings =
+    failures.length > 0
+      ? await importFindings(ctx.head.dir, describeSpec(spec), failures)
+      : suiteFindings(describeSpec(spec), result, parseRun(command.runner, output));
+  findings.issues.push(...command.notes);
+  return findings;
 }
 
 /** Findings of a finished suite run. */

@@ -16,6 +16,8 @@ import type { RunnerId, RunOutput, TestCounts } from "./types.ts";
 import { parseUnittest } from "./unittest.ts";
 
 export type { RunnerId, RunOutput, TestCounts, TestFailure } from "./types.ts";
+export { importFailures } from "./import-errors.ts";
+export type { ImportFailure } from "./import-errors.ts";
 
 /** A suite's command line. */
 export interface SuiteCommand {
