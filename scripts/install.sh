@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what patchbay needs on a fresh machine: npm packages (with the pinned Node 24),
-# nats-server and the Python tools the quality checks use (coverage, pyflakes, bandit) (through apt, when root and missing).
+# nats-server and the Python tools the quality checks use (coverage, pyflakes,
+# bandit, flake8, pytest), through apt when root and missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,11 @@ command -v python3-coverage >/dev/null 2>&1 || [ -x /usr/bin/python3-coverage ] 
 python3 -c 'import pyflakes' >/dev/null 2>&1 || [ -x /usr/bin/pyflakes3 ] || missing+=(python3-pyflakes)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v bandit >/dev/null 2>&1 || [ -x /usr/bin/bandit ] || missing+=(python3-bandit)
+# Debian's python3 with flake8, pytest, venv and pip: the Python checks' tools, and the real
+# packages (simplejson, six) the Python tests run the gate on.
+for pkg in flake8 python3-pytest python3-venv python3-pip python3-simplejson python3-six; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
