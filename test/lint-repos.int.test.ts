@@ -172,3 +172,32 @@ test.serial("a repo whose lint command is its `lint` script is judged by that sc
     ["src/check.js", 3, "no-debugger"],
   ]);
 });
+
+test.serial("a legacy .eslintrc is linted by the repo's own eslint 8; without it, lint could not run", async (t) => {
+  const origin = join(root, "legacy-repo");
+  const pkg = { name: "legacy-repo", version: "1.0.0", devDependencies: { eslint: "8.57.1" } };
+  await initRepo(origin, {
+    "package.json": JSON.stringify(pkg, null, 2),
+    ".eslintrc.json": JSON.stringify({ root: true, env: { node: true, es2022: true }, rules: { eqeqeq: "error" } }),
+    ".npmrc": npmrc,
+    ".gitignore": "node_modules/\n",
+    "src/check.js": "module.exports = (a) => a == null ? require('path').sep : a;\n",
+  });
+  await lockFromRegistry(origin);
+  await run(origin, "git", ["add", "package-lock.json"]);
+  await run(origin, "git", ["-c", "user.name=dev", "-c", "user.email=dev@example.invalid", "commit", "-qm", "lock"]);
+  const sha = await run(origin, "git", ["rev-parse", "HEAD"]);
+
+  const outcome = await checkLint(t, origin, "main", sha);
+  t.regex(outcome.summary, /— eslint \(repo eslint 8\.57\.1, \.eslintrc\.json\)$/);
+  t.like(outcome.metrics, { errors: 1, warnings: 0 });
+  t.deepEqual(rulesOf(outcome), [["src/check.js", 1, "eqeqeq"]]);
+
+  const without = await branchWith(origin, "main", "no-eslint", {
+    "package.json": JSON.stringify({ name: "legacy-repo", version: "1.0.0" }),
+    "package-lock.json": null,
+  });
+  const unavailable = await checkLint(t, origin, "no-eslint", without);
+  t.like(unavailable, { passed: false, skipped: true, status: "unavailable", score: 0 });
+  t.regex(unavailable.skip_reason ?? "", /legacy eslint config \.eslintrc\.json needs the repo's own eslint/);
+});
