@@ -5,14 +5,17 @@
 // biome (installed from the registry by the check) and biome's rules are reported under
 // biome's name. A repo whose only lint command is its `lint` script (eslint with a config at a
 // path only the script knows) is judged by that script, with the problems read from eslint's
-// output. A biome.json whose biome is not installed is "could not run", never a pass.
+// output. Auto-fix on the biome repo applies biome's safe fixes only. A biome.json whose biome
+// is not installed, or a legacy .eslintrc without the repo's eslint, is "could not run", never a
+// pass; a legacy .eslintrc with the repo's eslint 8 is linted by it.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { execFile } from "node:child_process";
 import { readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { checkBinding } from "../actors/checker/index.ts";
-import type { CheckOutcome } from "../protocol/quality-gate.ts";
+import { autofixBinding } from "../actors/coder/index.ts";
+import type { AutofixOutput, CheckOutcome } from "../protocol/quality-gate.ts";
 import { branchWith, checkerPorts, initRepo, rawHandler, targetOf, taskContext, tempDir } from "./helpers/repos.ts";
 import type { RawHandler } from "./helpers/repos.ts";
 
@@ -27,6 +30,7 @@ const ESLINT_VERSION = "10.15.0";
 let root: string;
 let cache: string;
 let lint: RawHandler;
+let autofix: RawHandler;
 /**
  * The repos' `.npmrc`: the sandbox gives npm a HOME of its own and no CA variables, so a
  * machine whose registry traffic goes through a proxy with its own CA (npm's `cafile` in the
@@ -40,6 +44,7 @@ test.before(async () => {
   const { ports, analysis } = checkerPorts(join(root, "cache"));
   cleanups.push(() => analysis.close());
   lint = rawHandler(checkBinding({ ...ports, packageCache: cache }));
+  autofix = rawHandler(autofixBinding({ ...ports, packageCache: cache }));
   const cafile = await run(root, "npm", ["config", "get", "cafile"]);
   npmrc = cafile === "null" || cafile === "" ? "" : `cafile=${cafile}\n`;
 });
@@ -64,7 +69,7 @@ async function checkLint(t: ExecutionContext, origin: string, branch: string, sh
     { check: "lint", target: targetOf(origin, branch, sha), required_coverage: 80, timeout_ms: 240_000 },
     taskContext("check.run"),
   )) as CheckOutcome;
-  t.log(`${branch}: ${outcome.summary}`);
+  t.log(`${branch}: ${outcome.summary} (${outcome.duration_ms} ms)`);
   return outcome;
 }
 
@@ -132,6 +137,8 @@ test.serial("a repo with biome.json is linted by its own biome, reported under b
     ["src/check.js", 5, "lint/correctness/useValidTypeof"],
   ]);
 
+  await fixesWithBiome(t, origin);
+
   const missing = await branchWith(origin, "main", "no-biome", {
     "package.json": JSON.stringify({ name: "biome-repo", version: "1.0.0", type: "module" }),
     "package-lock.json": null,
@@ -140,6 +147,24 @@ test.serial("a repo with biome.json is linted by its own biome, reported under b
   t.like(unavailable, { passed: false, skipped: true, status: "unavailable", score: 0 });
   t.regex(unavailable.skip_reason ?? "", /biome \(configured by biome\.json\) is not installed/);
 });
+
+/** Auto-fix on a biome repo applies biome's safe fixes (`let` never reassigned → `const`), nothing unsafe. */
+async function fixesWithBiome(t: ExecutionContext, origin: string): Promise<void> {
+  const fixable = "export function f(a) {\n  let once = 1;\n  return a + once;\n}\n";
+  const sha = await branchWith(origin, "main", "fixable", { "src/once.js": fixable });
+  const output = (await autofix(
+    { target: targetOf(origin, "fixable", sha), timeout_ms: 240_000 },
+    taskContext("gate.autofix"),
+  )) as AutofixOutput;
+  t.log(`auto-fix: ${JSON.stringify(output)}`);
+  t.like(output, { applied: true, fixed: 1, files: ["src/once.js"], tools: ["biome lint --write"] });
+  t.regex(await run(origin, "git", ["show", "fixable:src/once.js"]), /^ {2}const once = 1;$/m);
+  t.is(
+    await run(origin, "git", ["show", "fixable:src/check.js"]),
+    SUSPICIOUS.trim(),
+    "unsafe fixes (== → ===) left alone",
+  );
+}
 
 test.serial("a repo whose lint command is its `lint` script is judged by that script", async (t) => {
   const origin = join(root, "script-repo");
