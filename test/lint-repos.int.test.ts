@@ -226,3 +226,15 @@ test.serial("a legacy .eslintrc is linted by the repo's own eslint 8; without it
   t.like(unavailable, { passed: false, skipped: true, status: "unavailable", score: 0 });
   t.regex(unavailable.skip_reason ?? "", /legacy eslint config \.eslintrc\.json needs the repo's own eslint/);
 });
+
+test.serial("a lint script whose tool is not found could not run: never a pass, never a lint failure", async (t) => {
+  const origin = join(root, "missing-tool");
+  const pkg = { name: "missing-tool", version: "1.0.0", scripts: { lint: "no-such-linter-here src" } };
+  const sha = await initRepo(origin, { "package.json": JSON.stringify(pkg), "src/a.js": "module.exports = 1;\n" });
+  const outcome = await checkLint(t, origin, "main", sha);
+  t.like(outcome, { passed: false, skipped: true, status: "unavailable", score: 0 });
+  t.regex(
+    outcome.skip_reason ?? "",
+    /^npm run lint \(no-such-linter-here src\) could not run \(exit 127\): .*not found/,
+  );
+});

@@ -3,7 +3,7 @@
  * code decides. Problems are read from the output when it is eslint's stylish format (file
  * lines, then `  12:5  error  message  rule`) and counted from a summary line
  * (`✖ 3 problems (2 errors, 1 warning)`, biome's `Found 2 errors.`); a failing script with
- * nothing countable is one error. The auto-fix runs the repository's own `lint:fix` script.
+ * nothing countable is one error. A script whose command is not found (exit 127) did not run. The auto-fix runs the repository's own `lint:fix` script.
  */
 import { relative } from "node:path";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
@@ -12,6 +12,8 @@ import { lastLines } from "../exec.ts";
 import type { LintCounts } from "./lint-findings.ts";
 import type { LintRun } from "./run-linter.ts";
 
+/** The shell's exit code for a command it cannot find: the script's tool is missing, it did not lint. */
+export const COMMAND_NOT_FOUND = 127;
 const STYLISH_PROBLEM = /^\s+(\d+):\d+\s+(error|warning)\s+(.*?)(?:\s{2,}(\S+))?$/;
 const ESLINT_SUMMARY = /(\d+) problems? \((\d+) errors?, (\d+) warnings?\)/;
 const FOUND = /Found (\d+) (error|warning)s?\./g;
@@ -20,7 +22,7 @@ const FOUND = /Found (\d+) (error|warning)s?\./g;
 export async function runLintScript(tree: Tree, fix: boolean): Promise<LintRun> {
   if (fix) await tree.exec.run("npm", ["run", "--silent", "lint:fix"]);
   const result = await tree.exec.run("npm", ["run", "--silent", "lint"]);
-  if (result.timedOut) return { result, issues: [] };
+  if (result.timedOut || result.exitCode === COMMAND_NOT_FOUND) return { result, issues: [] };
   const output = `${result.stdoutTail}\n${result.stderrTail}`;
   const issues = parseStylish(tree.dir, output);
   const counts = parseSummary(output) ?? countIssues(issues);

@@ -8,6 +8,7 @@ import { lastLines, timeoutIssue } from "../exec.ts";
 import { failed, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { lintFindings } from "./lint-findings.ts";
+import { COMMAND_NOT_FOUND } from "./lint-script.ts";
 import { pythonLint } from "./lint-python.ts";
 import { chooseLinter } from "./linters.ts";
 import { runLinter } from "./run-linter.ts";
@@ -24,6 +25,7 @@ export async function lint(ctx: CheckContext): Promise<CheckFindings> {
   if (run.counts === undefined) {
     const why = `${plan.source} could not run (exit ${run.result.exitCode ?? run.result.signal}): ${lastLines(run.result)}`;
     if (install?.ok === false) return unavailable(`${why}; ${install.issue?.message ?? "the install failed"}`);
+    if (run.result.exitCode === COMMAND_NOT_FOUND) return unavailable(why);
     const isDefault = plan.tool === "eslint" && plan.eslint.usesDefault;
     return isDefault ? unavailable(why) : failed({ severity: "high", message: why, rule: "lint-config" });
   }
