@@ -8,7 +8,7 @@ import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
 import type { LinterPlan } from "./linters.ts";
 import { lintTargets } from "./linters.ts";
-import type { LintRun } from "./run-linter.ts";
+import type { LintRun } from "./lint-findings.ts";
 
 /** The biome plan of {@link LinterPlan}. */
 type BiomePlan = Extract<LinterPlan, { tool: "biome" }>;

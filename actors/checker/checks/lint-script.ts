@@ -9,8 +9,7 @@ import { relative } from "node:path";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
 import { lastLines } from "../exec.ts";
-import type { LintCounts } from "./lint-findings.ts";
-import type { LintRun } from "./run-linter.ts";
+import type { LintCounts, LintRun } from "./lint-findings.ts";
 
 /** The shell's exit code for a command it cannot find: the script's tool is missing, it did not lint. */
 export const COMMAND_NOT_FOUND = 127;

@@ -3,23 +3,14 @@
  * The auto-fix only runs a linter the repository chose itself, with that linter's own fix
  * flag; patchbay's default config is never used to rewrite code.
  */
-import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
-import type { CommandResult } from "../exec.ts";
 import { runBiome } from "./biome.ts";
 import { runEslint } from "./eslint.ts";
-import type { LintCounts } from "./lint-findings.ts";
+import type { LintRun } from "./lint-findings.ts";
 import { runLintScript } from "./lint-script.ts";
 import { chooseLinter } from "./linters.ts";
 import type { LinterPlan } from "./linters.ts";
 import { runStandard, runXo } from "./xo-standard.ts";
-
-/** One linter run: the command, and its counts and issues (no counts: it wrote no report). */
-export interface LintRun {
-  result: CommandResult;
-  counts?: LintCounts;
-  issues: CheckIssue[];
-}
 
 /** What the auto-fix did with the repository's linter. */
 export interface LintFix {

@@ -10,7 +10,7 @@ import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
 import { eslintReportFindings, parseEslintReport } from "./eslint.ts";
 import type { LinterPlan } from "./linters.ts";
-import type { LintRun } from "./run-linter.ts";
+import type { LintRun } from "./lint-findings.ts";
 
 type ToolPlan = Extract<LinterPlan, { tool: "xo" | "standard" }>;
 
