@@ -152,6 +152,12 @@ test.serial("a repo with biome.json is linted by its own biome, reported under b
 async function fixesWithBiome(t: ExecutionContext, origin: string): Promise<void> {
   const fixable = "export function f(a) {\n  let once = 1;\n  return a + once;\n}\n";
   const sha = await branchWith(origin, "main", "fixable", { "src/once.js": fixable });
+  const before = await checkLint(t, origin, "fixable", sha);
+  t.like(before.metrics, { errors: 4, warnings: 1, fixable: 1 });
+  t.deepEqual(
+    before.issues.filter((issue) => issue.fixable).map((issue) => [issue.file, issue.line, issue.rule]),
+    [["src/once.js", 2, "lint/style/useConst"]],
+  );
   const output = (await autofix(
     { target: targetOf(origin, "fixable", sha), timeout_ms: 240_000 },
     taskContext("gate.autofix"),

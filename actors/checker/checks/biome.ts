@@ -2,7 +2,8 @@
  * Running the repository's own biome (`biome lint --reporter=json`, with `--write` for the
  * auto-fix: biome's safe fixes only) on the worktree's top-level entries, so patchbay's
  * sandbox folders are never linted. Counts come from the report's summary; each diagnostic
- * becomes an issue named by its category (`lint/suspicious/noDoubleEquals`).
+ * becomes an issue named by its category (`lint/suspicious/noDoubleEquals`), fixable when
+ * biome offers a safe fix for it (unsafe fixes are never applied).
  */
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { Tree } from "../context.ts";
@@ -20,6 +21,8 @@ interface BiomeDiagnostic {
   message?: unknown;
   description?: unknown;
   location?: { path?: string | { file?: string }; start?: { line?: number } };
+  /** 2.x: `{text: "Safe fix: …"}` among them when `--write` fixes it. */
+  advices?: unknown;
 }
 
 /** biome's JSON report. */
@@ -44,8 +47,9 @@ export async function runBiome(tree: Tree, plan: BiomePlan, fix: boolean): Promi
   const result = await tree.exec.run(plan.cmd, args, { maxOutputBytes: REPORT_BYTES });
   const report = parseBiomeReport(result.stdoutTail);
   if (report === undefined || result.timedOut) return { result, issues: [] };
-  const counts = { errors: report.summary.errors, warnings: report.summary.warnings, fixable: 0 };
-  return { result, counts, issues: report.diagnostics.map(toIssue) };
+  const issues = report.diagnostics.map(toIssue);
+  const fixable = issues.filter((issue) => issue.fixable === true).length;
+  return { result, counts: { errors: report.summary.errors, warnings: report.summary.warnings, fixable }, issues };
 }
 
 /** biome's JSON report in its output (the line that holds it), or undefined. */
@@ -72,5 +76,14 @@ function toIssue(diagnostic: BiomeDiagnostic): CheckIssue {
     file: typeof path === "string" ? path : path?.file,
     line: diagnostic.location?.start?.line,
     rule: category,
+    fixable: hasSafeFix(diagnostic.advices),
   };
+}
+
+/** Whether biome offers a safe fix (the only kind `--write` applies). */
+function hasSafeFix(advices: unknown): boolean {
+  return (
+    Array.isArray(advices) &&
+    advices.some((advice: { text?: unknown }) => typeof advice?.text === "string" && advice.text.startsWith("Safe fix"))
+  );
 }
