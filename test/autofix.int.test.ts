@@ -1,5 +1,6 @@
 // Scenario: the coder's gate.autofix handler on a real tiny Node repository with fixable lint
-// problems and a formatter (a stand-in prettier from a local registry) makes exactly one commit
+// problems under its own eslint config and a formatter (a stand-in prettier from a local
+// registry) makes exactly one commit
 // with patchbay's identity on the branch in the origin, after which the lint check passes; a
 // second run changes nothing (no commit), and a redelivered task returns the commit it already
 // made instead of fixing again (the commit carries the task's key). A branch that moved after
@@ -41,6 +42,9 @@ const PKG = JSON.stringify(
   null,
   2,
 );
+/** The repo's own lint choice: `const` over `let`, no `var` (patchbay's default has no style rules). */
+const ESLINT_CONFIG = `export default [{ files: ["**/*.js"], rules: { "prefer-const": "error", "no-var": "error" } }];
+`;
 const MESSY = `var count = 0;
 let step = 2;
 const name = "x";${"   "}
@@ -63,6 +67,7 @@ test("auto-fix commits once with patchbay's identity, and lint then passes", asy
     "package-lock.json": lockfileWith("fixme", registry, { prettier: "3.0.0" }, true),
     ".npmrc": `registry=${registry.url}\n`,
     ".gitignore": "node_modules/\n",
+    "eslint.config.js": ESLINT_CONFIG,
     "src/clean.js": "export const one = 1;\n",
   });
   const before = await branchWith(origin, "main", "fix-me", { "src/messy.js": MESSY });
@@ -130,6 +135,27 @@ async function runsOnce(
     "with the task's key",
   );
 }
+
+test("with patchbay's default config (the repo chose no linter), auto-fix rewrites nothing", async (t) => {
+  const root = await tempDir("patchbay-autofix-default-", (fn) => cleanups.push(fn));
+  const { ports, analysis } = checkerPorts(join(root, "cache"));
+  cleanups.push(() => analysis.close());
+  const origin = join(root, "origin");
+  await initRepo(origin, {
+    "package.json": JSON.stringify({ name: "no-linter", type: "module" }),
+    "src/clean.js": "export const one = 1;\n",
+  });
+  const before = await branchWith(origin, "main", "as-is", {
+    "src/messy.js": `${MESSY}export const odd = (x) => x === NaN;\n`,
+  });
+  const autofix = rawHandler(autofixBinding(ports));
+  const output = (await autofix(
+    { target: targetOf(origin, "as-is", before), timeout_ms: 120_000 },
+    taskContext("gate.autofix"),
+  )) as AutofixOutput;
+  t.deepEqual(output, { applied: false, fixed: 0, files: [], tools: [] });
+  t.is(await git(origin, "rev-parse", "as-is"), before, "no commit");
+});
 
 test("a branch that moved after the checks is not fixed: BRANCH_MOVED, nothing pushed over the new commit", async (t) => {
   const root = await tempDir("patchbay-autofix-moved-", (fn) => cleanups.push(fn));

@@ -1,7 +1,8 @@
 /**
- * The coder's `gate.autofix` task: on a worktree of the commit the checks ran on, `eslint --fix`
- * (the repo's eslint and config, else patchbay's with its default config) and the repo's
- * prettier (`--write`, when the repo depends on prettier), then one commit of the tracked files
+ * The coder's `gate.autofix` task: on a worktree of the commit the checks ran on, the fix of the
+ * repository's own linter (its eslint config's `--fix`, biome's safe fixes, xo/standard `--fix`,
+ * its `lint:fix` script; nothing with patchbay's default config) and the repo's prettier
+ * (`--write`, when the repo depends on prettier), then one commit of the tracked files
  * that changed, with patchbay's identity and the task's key (`Patchbay-Task:`), pushed to the
  * branch only if it is still at that commit. Nothing changed: no commit, `applied: false`. A
  * redelivered task whose commit is already on the branch returns that commit instead of fixing
@@ -16,8 +17,8 @@ import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { AutofixOutput, GateTasks, INSTALL_BUDGET_MS, type AutofixInput } from "../../protocol/quality-gate.ts";
-import { eslintPlan, prepareTree, runEslint } from "../checker/index.ts";
-import type { EslintRun, Tree } from "../checker/index.ts";
+import { fixWithRepoLinter, prepareTree } from "../checker/index.ts";
+import type { Tree } from "../checker/index.ts";
 
 /** Subject of the auto-fix commit. */
 export const AUTOFIX_MESSAGE = "patchbay: auto-fix lint and formatting";
@@ -130,23 +131,10 @@ function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new TerminalError(ErrorCode.Cancelled, "auto-fix cancelled before its push");
 }
 
-function problems(run: EslintRun): number {
-  return run.counts === undefined ? 0 : run.counts.errors + run.counts.warnings;
-}
-
 async function applyFixers(tree: Tree): Promise<{ fixed: number; tools: string[] }> {
   if (tree.project.kind !== "node") return { fixed: 0, tools: [] };
-  const tools: string[] = [];
-  let fixed = 0;
-  const plan = await eslintPlan(tree);
-  if (!("missing" in plan)) {
-    const before = await runEslint(tree, plan, false);
-    const after = await runEslint(tree, plan, true);
-    if (after.counts !== undefined) {
-      fixed = Math.max(0, problems(before) - problems(after));
-      tools.push("eslint --fix");
-    }
-  }
+  const lint = await fixWithRepoLinter(tree);
+  const tools = lint.tool === undefined ? [] : [lint.tool];
   const prettier = "node_modules/.bin/prettier";
   if (
     tree.project.prettier &&
@@ -158,7 +146,7 @@ async function applyFixers(tree: Tree): Promise<{ fixed: number; tools: string[]
     const result = await tree.exec.run(prettier, ["--write", "--log-level=warn", "."]);
     if (result.exitCode === 0) tools.push("prettier --write");
   }
-  return { fixed, tools };
+  return { fixed: lint.fixed, tools };
 }
 
 /** The auto-fix commit of an earlier delivery of this task, if it is the branch's head. */

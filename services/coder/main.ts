@@ -1,4 +1,4 @@
-/** The coder role: for now the quality gate's auto-fix (eslint --fix and the repo's formatter). */
+/** The coder role: for now the quality gate's auto-fix (the repository's own linter fix and its formatter). */
 import { autofixBinding } from "../../actors/coder/index.ts";
 import { runActorMain } from "../service-main.ts";
 import { coderPorts } from "../role-ports.ts";

@@ -1,10 +1,10 @@
 /**
- * Running eslint on a worktree (lint check and auto-fix): the repo's own eslint and flat
- * config when it has them, else patchbay's eslint with the repo's flat config, else
- * patchbay's eslint with the default config shipped beside the checker. The JSON report
- * goes to a file, so no output limit can cut it.
+ * Running eslint on a worktree (lint check and auto-fix): the repo's own eslint and config
+ * (flat, or legacy `.eslintrc*` with its eslint 9 or older), else patchbay's eslint with the
+ * repo's flat config, else patchbay's eslint with the bug-only default config shipped beside
+ * the checker. The JSON report goes to a file, so no output limit can cut it.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { SANDBOX_HOME_DIR, SANDBOX_TMP_DIR } from "../../../infra/sandbox/index.ts";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
@@ -22,12 +22,12 @@ export interface EslintPlan {
   source: string;
   /** Whether the config is patchbay's default (a failure is then patchbay's, not the repo's). */
   usesDefault: boolean;
-  /** Something the user should know (a legacy config that was ignored). */
-  note?: string;
+  /** Environment of the command (`ESLINT_USE_FLAT_CONFIG=false` for a legacy config). */
+  env?: Record<string, string>;
 }
 
 /** One file of eslint's JSON report. */
-interface EslintFile {
+export interface EslintFile {
   filePath: string;
   errorCount: number;
   warningCount: number;
@@ -52,30 +52,33 @@ export interface EslintRun {
   issues: CheckIssue[];
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isFile(),
-    () => false,
-  );
+/** The version of a package installed in the worktree's node_modules, if any. */
+export async function installedVersion(dir: string, name: string): Promise<string | undefined> {
+  try {
+    const pkg = JSON.parse(await readFile(join(dir, "node_modules", name, "package.json"), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Picks eslint and its config for a worktree, or says why there is none. */
+/**
+ * Picks eslint and its config for a worktree: the repo's eslint with its flat or legacy
+ * config, patchbay's eslint with the repo's flat config, or patchbay's eslint with the
+ * default config when the repo has none. A legacy `.eslintrc*` needs the repo's own eslint
+ * 9 or older (eslint 10 cannot read it): without one, it says why there is none.
+ */
 export async function eslintPlan(tree: Tree): Promise<EslintPlan | { missing: string }> {
   const { project } = tree;
-  const repoBin = (await isFile(join(tree.dir, "node_modules/eslint/package.json")))
-    ? "node_modules/.bin/eslint"
-    : undefined;
-  if (repoBin !== undefined && (project.eslintConfig !== undefined || project.eslintLegacyConfig !== undefined)) {
-    return {
-      cmd: repoBin,
-      args: [],
-      source: `repo eslint, ${project.eslintConfig ?? project.eslintLegacyConfig}`,
-      usesDefault: false,
-    };
-  }
-  const own = eslintBin();
-  if (!own.ok) return { missing: own.reason };
+  const version = await installedVersion(tree.dir, "eslint");
+  const repoBin = version === undefined ? undefined : "node_modules/.bin/eslint";
   if (project.eslintConfig !== undefined) {
+    if (repoBin !== undefined)
+      return { cmd: repoBin, args: [], source: `repo eslint ${version}, ${project.eslintConfig}`, usesDefault: false };
+    const own = eslintBin();
+    if (!own.ok) return { missing: own.reason };
     return {
       cmd: process.execPath,
       args: [own.path],
@@ -83,16 +86,32 @@ export async function eslintPlan(tree: Tree): Promise<EslintPlan | { missing: st
       usesDefault: false,
     };
   }
-  const note =
-    project.eslintLegacyConfig === undefined
-      ? undefined
-      : `legacy eslint config ${project.eslintLegacyConfig} needs the repo's own eslint (not installed); patchbay's default config was used`;
+  if (project.eslintLegacyConfig !== undefined) return legacyPlan(project.eslintLegacyConfig, version);
+  const own = eslintBin();
+  if (!own.ok) return { missing: own.reason };
   return {
     cmd: process.execPath,
     args: [own.path, "-c", DEFAULT_ESLINT_CONFIG],
     source: "patchbay eslint, default config",
     usesDefault: true,
-    note,
+  };
+}
+
+function legacyPlan(config: string, version: string | undefined): EslintPlan | { missing: string } {
+  if (version === undefined)
+    return {
+      missing: `the legacy eslint config ${config} needs the repo's own eslint (9 or older), which is not installed`,
+    };
+  if (Number(version.split(".")[0]) >= 10)
+    return {
+      missing: `the legacy eslint config ${config} cannot be read by the repo's eslint ${version} (10 dropped .eslintrc)`,
+    };
+  return {
+    cmd: "node_modules/.bin/eslint",
+    args: [],
+    env: { ESLINT_USE_FLAT_CONFIG: "false" },
+    source: `repo eslint ${version}, ${config}`,
+    usesDefault: false,
   };
 }
 
@@ -111,18 +130,23 @@ export async function runEslint(tree: Tree, plan: EslintPlan, fix: boolean): Pro
     ...(fix ? ["--fix"] : []),
     ".",
   ];
-  const result = await tree.exec.run(plan.cmd, args);
-  const files = await readReport(report);
+  const result = await tree.exec.run(plan.cmd, args, plan.env === undefined ? {} : { env: plan.env });
+  const files = parseEslintReport(await readFile(report, "utf8").catch(() => ""));
   if (files === undefined || result.timedOut) return { plan, result, issues: [] };
+  return { plan, result, ...eslintReportFindings(tree.dir, files) };
+}
+
+/** Counts and issues of an eslint JSON report (eslint's own, or xo's, which is the same format). */
+export function eslintReportFindings(dir: string, files: EslintFile[]): Required<Pick<EslintRun, "counts" | "issues">> {
   const counts = { errors: 0, warnings: 0, fixable: 0, files: files.length };
   const issues: CheckIssue[] = [];
   for (const file of files) {
     counts.errors += file.errorCount;
     counts.warnings += file.warningCount;
     counts.fixable += file.fixableErrorCount + file.fixableWarningCount;
-    for (const message of file.messages) issues.push(toIssue(tree.dir, file.filePath, message));
+    for (const message of file.messages) issues.push(toIssue(dir, file.filePath, message));
   }
-  return { plan, result, counts, issues };
+  return { counts, issues };
 }
 
 function toIssue(dir: string, filePath: string, message: EslintFile["messages"][number]): CheckIssue {
@@ -136,9 +160,10 @@ function toIssue(dir: string, filePath: string, message: EslintFile["messages"][
   };
 }
 
-async function readReport(path: string): Promise<EslintFile[] | undefined> {
+/** eslint's JSON report, or undefined when the text is not one. */
+export function parseEslintReport(text: string): EslintFile[] | undefined {
   try {
-    const parsed: unknown = JSON.parse(await readFile(path, "utf8"));
+    const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) ? (parsed as EslintFile[]) : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,8 @@
 /**
- * Lint findings from counts, shared by eslint and the Python linters.
+ * Lint runs and their findings from counts, shared by every linter (JavaScript and Python).
  */
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
+import type { CommandResult } from "../exec.ts";
 import { capIssues, clampScore } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 
@@ -10,6 +11,13 @@ export interface LintCounts {
   errors: number;
   warnings: number;
   fixable: number;
+}
+
+/** One linter run: the command, and its counts and issues (no counts: it wrote no report). */
+export interface LintRun {
+  result: CommandResult;
+  counts?: LintCounts;
+  issues: CheckIssue[];
 }
 
 /** Findings from lint counts: passes without errors; score 100 − 5 per error − 1 per warning. */
