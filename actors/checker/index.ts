@@ -17,3 +17,5 @@ export { DEFAULT_ESLINT_CONFIG } from "./tools.ts";
 export { detectRunner, parseRun, suiteCommand } from "./runners/index.ts";
 export { parseBenchFigure } from "./checks/performance.ts";
 export { parsePyflakes, parseRuff } from "./checks/lint-python.ts";
+export { errorExcerpt } from "./error-excerpt.ts";
+export { parseJunit } from "./runners/junit.ts";

@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
-import { lastLines, timeoutIssue } from "../exec.ts";
+import { errorExcerpt, plainText } from "../error-excerpt.ts";
+import { timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
 import { capIssues, clampScore, failed, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
@@ -14,7 +15,7 @@ import { describeSpec } from "../project.ts";
 import type { TestSpec } from "../project.ts";
 import { describePythons, pickPython } from "../python.ts";
 import { parseRun, suiteCommand } from "../runners/index.ts";
-import type { SuiteCommand, TestCounts } from "../runners/index.ts";
+import type { SuiteCommand, TestCounts, TestFailure } from "../runners/index.ts";
 
 /** The command of a suite, or why it cannot run (no interpreter with the runner). */
 export async function resolveSuite(ctx: CheckContext, spec: TestSpec): Promise<SuiteCommand | { missing: string }> {
@@ -44,35 +45,53 @@ export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<Check
     stderr: result.stderrTail,
     report: await readReport(command.reportFile),
   });
-  return suiteFindings(describeSpec(spec), result, counts);
+  return suiteFindings(describeSpec(spec), result, counts, ctx.head.dir);
 }
 
-/** Findings of a finished suite run. */
-export function suiteFindings(source: string, result: CommandResult, counts: TestCounts | undefined): CheckFindings {
+/** The issue of one failing test: name and first message line without colour codes, paths relative to `dir`. */
+function failureIssue(failure: TestFailure, dir: string | undefined): CheckIssue {
+  const message = failure.message === undefined ? "" : ` — ${plainText(failure.message)}`;
+  const file =
+    dir !== undefined && failure.file?.startsWith(`${dir}/`) === true
+      ? failure.file.slice(dir.length + 1)
+      : failure.file;
+  return {
+    severity: "high",
+    message: `Test failed: ${plainText(failure.name)}${message}`,
+    file,
+    line: failure.line,
+    rule: "test-failure",
+  };
+}
+
+/**
+ * Findings of a finished suite run in `dir`: a run without counts quotes the first error the
+ * command printed (a crashed suite), not the end of its stack trace.
+ */
+export function suiteFindings(
+  source: string,
+  result: CommandResult,
+  counts: TestCounts | undefined,
+  dir?: string,
+): CheckFindings {
   const metrics = countsMetrics(counts);
   if (result.timedOut) return failed(timeoutIssue(result, `tests (${source})`), metrics);
   if (counts === undefined) {
     const exit = result.exitCode ?? result.signal;
     return failed(
-      { severity: "high", message: `no test results from ${source} (exit ${exit}): ${lastLines(result)}` },
+      { severity: "high", message: `no test results from ${source} (exit ${exit}): ${errorExcerpt(result, dir)}` },
       metrics,
     );
   }
   if (counts.total === 0) return failed({ severity: "high", message: `no tests found by ${source}` }, metrics);
-  const issues: CheckIssue[] = counts.failures.map((failure) => ({
-    severity: "high",
-    message: `Test failed: ${failure.name}${failure.message === undefined ? "" : ` — ${failure.message}`}`,
-    file: failure.file,
-    line: failure.line,
-    rule: "test-failure",
-  }));
+  const issues: CheckIssue[] = counts.failures.map((failure) => failureIssue(failure, dir));
   if (counts.failed > 0)
     issues.unshift({ severity: "high", message: `${counts.failed} test failure${counts.failed === 1 ? "" : "s"}` });
   const exitedBadly = result.exitCode !== 0 && counts.failed === 0;
   if (exitedBadly)
     issues.push({
       severity: "high",
-      message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${lastLines(result)}`,
+      message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${errorExcerpt(result, dir)}`,
     });
   const ran = counts.total - counts.skipped;
   const summary = `${counts.passed}/${counts.total} passed${counts.failed > 0 ? `, ${counts.failed} failed` : ""}${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`;
