@@ -66,7 +66,11 @@ export function firstErrorIn(text: string, dir?: string): string | undefined {
   const at = all.findIndex((line) => ERROR_LINE.test(line) && !NPM_LINE.test(line));
   if (at < 0) return undefined;
   const where = ownFrame(all, at) ?? locationAbove(all, at);
-  const message = (ERROR_LINE.exec(all[at])?.[1] ?? all[at]).slice(0, 300);
+  const line = ERROR_LINE.exec(all[at])?.[1] ?? all[at];
+  const message = (dir === undefined ? line : line.replaceAll(`file://${dir}/`, "").replaceAll(`${dir}/`, "")).slice(
+    0,
+    300,
+  );
   return where === undefined ? message : `${message} at ${relative(where, dir)}`;
 }
 
