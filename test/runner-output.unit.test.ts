@@ -6,7 +6,7 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { errorExcerpt, parseJunit, parseRun } from "../actors/checker/index.ts";
-import type { RunnerId } from "../actors/checker/runners/index.ts";
+import type { RunnerId } from "../actors/checker/index.ts";
 
 const dir = new URL("./fixtures/runners/", import.meta.url);
 const read = (name: string): string => {

@@ -19,3 +19,8 @@ export { parseBenchFigure } from "./checks/performance.ts";
 export { parsePyflakes, parseRuff } from "./checks/lint-python.ts";
 export { errorExcerpt } from "./error-excerpt.ts";
 export { parseJunit } from "./runners/junit.ts";
+export type { RunnerId } from "./runners/index.ts";
+export { nodeCoveragePlan } from "./checks/node-coverage-plan.ts";
+export type { NodeCoveragePlan } from "./checks/node-coverage-plan.ts";
+export { readLineFigure } from "./checks/coverage-report.ts";
+export { toolOptions } from "./checks/coverage-options.ts";

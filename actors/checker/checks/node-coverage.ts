@@ -5,7 +5,7 @@
  * of the sources ran) makes the check unavailable with the reason, never 0%.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { SANDBOX_HOME_DIR, SANDBOX_TMP_DIR } from "../../../infra/sandbox/index.ts";
 import type { CheckContext } from "../context.ts";
 import { errorExcerpt } from "../error-excerpt.ts";
@@ -73,7 +73,9 @@ function measured(
   if (result.timedOut) return { result, tool };
   const exit = `exit ${result.exitCode ?? result.signal}`;
   if (figure === undefined)
-    return unavailable(`${tool} wrote no coverage report to ${where} (${exit}): ${errorExcerpt(result, dir)}`);
+    return unavailable(
+      `${tool} wrote no coverage report to ${relative(dir, where) || "."} (${exit}): ${errorExcerpt(result, dir)}`,
+    );
   if (figure.total === 0 || figure.covered === 0)
     return unavailable(
       `${tool} measured nothing (${figure.covered} of ${figure.total} lines covered, ${exit}): ${errorExcerpt(result, dir)}`,
@@ -88,14 +90,10 @@ async function scriptCoverage(
 ): Promise<NodeCoverageRun | CheckFindings> {
   const result = await ctx.head.exec.run("npm", ["run", plan.script]);
   const tool = `${plan.tool} (${plan.why})`;
-  if (result.timedOut || (plan.tool !== "nyc" && plan.tool !== "c8"))
-    return measured(
-      ctx.head.dir,
-      result,
-      await readLineFigure(join(ctx.head.dir, "coverage"), since),
-      tool,
-      "coverage/",
-    );
+  if (result.timedOut || (plan.tool !== "nyc" && plan.tool !== "c8")) {
+    const written = join(ctx.head.dir, "coverage");
+    return measured(ctx.head.dir, result, await readLineFigure(written, since), tool, written);
+  }
   // The script's own nyc/c8 options (includes, --all) apply to the report too. nyc keeps its raw
   // data in .nyc_output whatever the report dir; c8 keeps it under its reports dir, so that stays.
   const options = toolOptions(ctx.head.project.scripts[plan.toolScript] ?? "", plan.tool);
