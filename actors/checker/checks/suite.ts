@@ -48,17 +48,18 @@ export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<Check
   return suiteFindings(describeSpec(spec), result, counts, ctx.head.dir);
 }
 
+/** `text` with the worktree's absolute paths (and `file://` URLs) made relative to it. */
+function relativePaths(text: string, dir: string | undefined): string {
+  return dir === undefined ? text : text.replaceAll(`file://${dir}/`, "").replaceAll(`${dir}/`, "");
+}
+
 /** The issue of one failing test: name and first message line without colour codes, paths relative to `dir`. */
 function failureIssue(failure: TestFailure, dir: string | undefined): CheckIssue {
-  const message = failure.message === undefined ? "" : ` — ${plainText(failure.message)}`;
-  const file =
-    dir !== undefined && failure.file?.startsWith(`${dir}/`) === true
-      ? failure.file.slice(dir.length + 1)
-      : failure.file;
+  const message = failure.message === undefined ? "" : ` — ${relativePaths(plainText(failure.message), dir)}`;
   return {
     severity: "high",
     message: `Test failed: ${plainText(failure.name)}${message}`,
-    file,
+    file: failure.file === undefined ? undefined : relativePaths(failure.file, dir),
     line: failure.line,
     rule: "test-failure",
   };
