@@ -1,5 +1,5 @@
 // Proves that every JS runner's real output (captured on this machine, see
-// test/fixtures/runners/README.md) gives exact counts and failing tests with a message a
+// test/fixtures/runners/readme.md) gives exact counts and failing tests with a message a
 // developer can act on (first line of the assertion, file and line), that crashed test files
 // show their first error instead of the end of a stack trace, and that colour codes never reach
 // a message.
