@@ -136,7 +136,13 @@ async function readJsonFile(path: string): Promise<unknown> {
 function runnerArgs(tool: "jest" | "vitest", reports: string): string[] {
   return tool === "jest"
     ? ["--coverage", "--coverageReporters=json-summary", `--coverageDirectory=${reports}`]
-    : ["--coverage.enabled=true", "--coverage.reporter=json-summary", `--coverage.reportsDirectory=${reports}`];
+    : [
+        "--coverage.enabled=true",
+        // vitest writes no coverage report when a test failed unless told to
+        "--coverage.reportOnFailure=true",
+        "--coverage.reporter=json-summary",
+        `--coverage.reportsDirectory=${reports}`,
+      ];
 }
 
 async function runnerCoverage(
