@@ -7,6 +7,8 @@
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
 import type { CheckIssue } from "../../protocol/quality-gate.ts";
 
+export { lastLines } from "./error-excerpt.ts";
+
 /** A command's result, with what it was and the time it was given. */
 export interface CommandResult extends SandboxResult {
   /** `cmd args…` as shown in issues. */
@@ -101,17 +103,6 @@ export function timeoutIssue(result: CommandResult, what?: string): CheckIssue {
     message: `${what ?? result.display} timed out after ${result.limitMs} ms`,
     rule: "timeout",
   };
-}
-
-/** The last `count` non-empty lines of stderr, or of stdout when stderr is empty. */
-export function lastLines(result: SandboxResult, count = 3): string {
-  const pick = (text: string): string[] =>
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean);
-  const err = pick(result.stderrTail);
-  return (err.length > 0 ? err : pick(result.stdoutTail)).slice(-count).join(" | ").slice(0, 500);
 }
 
 /** Whether the command ran and exited 0. */

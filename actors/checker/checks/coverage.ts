@@ -1,32 +1,25 @@
 /**
- * Coverage of the unit tests: c8 from patchbay's node_modules around the repo's unit test
- * command (`--reporter=json-summary`; `--all` with c8's default excludes unless the repo
- * configures c8 or nyc itself), coverage.py around pytest or unittest. The figure is the
- * percentage of lines, one decimal.
+ * Coverage of the unit tests: for Node the repository's own coverage setup, else patchbay's
+ * c8 around the unit command (node-coverage.ts); coverage.py around pytest or unittest. The
+ * figure is the percentage of lines, one decimal. No figure makes the check unavailable,
+ * never 0%.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { SANDBOX_HOME_DIR, SANDBOX_TMP_DIR } from "../../../infra/sandbox/index.ts";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
+import { errorExcerpt } from "../error-excerpt.ts";
 import { lastLines, timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
 import { clampScore, failed, oneDecimal, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
 import { unitTestSpec } from "../project.ts";
 import { importFailures, reportPath } from "../runners/index.ts";
-import { c8Bin, c8DefaultExcludes } from "../tools.ts";
 import { importFindings } from "./import-findings.ts";
+import { nodeCoverage } from "./node-coverage.ts";
 import { readReport, resolveSuite } from "./suite.ts";
 import type { ResolvedSuite } from "./suite.ts";
 
-const PATCHBAY_EXCLUDES = [
-  `${SANDBOX_HOME_DIR}/**`,
-  `${SANDBOX_TMP_DIR}/**`,
-  "bench/**",
-  "**/eslint.config.*",
-  "**/*.config.{js,cjs,mjs,ts}",
-];
 const PYTHON_OMIT = [
   "tests/*",
   "test/*",
@@ -50,37 +43,21 @@ export async function coverage(ctx: CheckContext): Promise<CheckFindings> {
   if (spec === undefined) {
     return failed(
       { severity: "high", message: "No unit test command to measure coverage with", rule: "no-test-command" },
-      { coverage: 0, required },
+      { required },
     );
   }
-  const python = project.kind === "python" && spec.kind === "python";
+  if (project.kind === "node") {
+    const run = await nodeCoverage(ctx, spec);
+    if (!("tool" in run)) return run;
+    const pct = run.figure === undefined ? undefined : (run.figure.covered / run.figure.total) * 100;
+    return coverageFindings(ctx, run.result, pct, run.tool);
+  }
+  const python = spec.kind === "python";
   const command = await resolveSuite(ctx, spec, python ? ["coverage"] : []);
   if ("missing" in command) return unavailable(command.missing);
-  if (project.kind === "node") return nodeCoverage(ctx, [command.cmd, ...command.args]);
   if (!python)
     return unavailable("coverage.py wraps pytest or unittest suites only; the repo's unit command is a custom one");
   return pythonCoverage(ctx, command);
-}
-
-async function nodeCoverage(ctx: CheckContext, suite: string[]): Promise<CheckFindings> {
-  const c8 = c8Bin();
-  if (!c8.ok) return unavailable(c8.reason);
-  const reports = reportPath(ctx.head.dir, "c8");
-  const excludes = ctx.head.project.coverageConfig
-    ? []
-    : ["--all", ...[...c8DefaultExcludes(c8.path), ...PATCHBAY_EXCLUDES].flatMap((glob) => ["--exclude", glob])];
-  const args = [
-    c8.path,
-    "--reporter=json-summary",
-    `--reports-dir=${reports}`,
-    `--temp-directory=${reports}-tmp`,
-    ...excludes,
-    ...suite,
-  ];
-  const result = await ctx.head.exec.run(process.execPath, args);
-  const summary = await readJson(join(reports, "coverage-summary.json"));
-  const pct = (summary as { total?: { lines?: { pct?: unknown } } } | undefined)?.total?.lines?.pct;
-  return coverageFindings(ctx, result, typeof pct === "number" ? pct : undefined, "c8");
 }
 
 /**
@@ -128,16 +105,12 @@ function coverageFindings(
   tool: string,
 ): CheckFindings {
   const required = ctx.req.required_coverage;
-  if (result.timedOut) return failed(timeoutIssue(result, `coverage run (${tool})`), { coverage: 0, required });
-  if (pct === undefined) {
-    return failed(
-      {
-        severity: "high",
-        message: `${tool} produced no coverage figure (exit ${result.exitCode ?? result.signal}): ${lastLines(result)}`,
-      },
-      { coverage: 0, required },
+  if (result.timedOut) return failed(timeoutIssue(result, `coverage run (${tool})`), { required });
+  if (pct === undefined)
+    return unavailable(
+      `${tool} produced no coverage figure (exit ${result.exitCode ?? result.signal}): ${errorExcerpt(result, ctx.head.dir)}`,
+      { required },
     );
-  }
   const figure = oneDecimal(pct);
   const issues: CheckIssue[] = [];
   if (figure < required)

@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import { delimiter } from "node:path";
 import type { CheckIssue } from "../../../protocol/quality-gate.ts";
 import type { CheckContext } from "../context.ts";
-import { lastLines, timeoutIssue } from "../exec.ts";
+import { errorExcerpt, plainText } from "../error-excerpt.ts";
+import { timeoutIssue } from "../exec.ts";
 import type { CommandResult } from "../exec.ts";
 import { capIssues, clampScore, failed, unavailable } from "../findings.ts";
 import type { CheckFindings } from "../ports.ts";
@@ -19,7 +20,7 @@ import { preparePythonRun } from "../python-env.ts";
 import { importRoots } from "../python-project.ts";
 import type { PythonRun } from "../python-env.ts";
 import { importFailures, parseRun, suiteCommand } from "../runners/index.ts";
-import type { SuiteCommand, TestCounts } from "../runners/index.ts";
+import type { SuiteCommand, TestCounts, TestFailure } from "../runners/index.ts";
 import { importFindings } from "./import-findings.ts";
 
 /** A suite's command, with the variables and notes of its Python environment, if any. */
@@ -71,37 +72,56 @@ export async function runSuite(ctx: CheckContext, spec: TestSpec): Promise<Check
   const findings =
     failures.length > 0
       ? await importFindings(ctx.head.dir, describeSpec(spec), failures)
-      : suiteFindings(describeSpec(spec), result, parseRun(command.runner, output));
+      : suiteFindings(describeSpec(spec), result, parseRun(command.runner, output), ctx.head.dir);
   findings.issues.push(...command.notes);
   return findings;
 }
 
-/** Findings of a finished suite run. */
-export function suiteFindings(source: string, result: CommandResult, counts: TestCounts | undefined): CheckFindings {
+/** `text` with the worktree's absolute paths (and `file://` URLs) made relative to it. */
+function relativePaths(text: string, dir: string | undefined): string {
+  return dir === undefined ? text : text.replaceAll(`file://${dir}/`, "").replaceAll(`${dir}/`, "");
+}
+
+/** The issue of one failing test: name and first message line without colour codes, paths relative to `dir`. */
+function failureIssue(failure: TestFailure, dir: string | undefined): CheckIssue {
+  const message = failure.message === undefined ? "" : ` — ${relativePaths(plainText(failure.message), dir)}`;
+  return {
+    severity: "high",
+    message: `Test failed: ${plainText(failure.name)}${message}`,
+    file: failure.file === undefined ? undefined : relativePaths(failure.file, dir),
+    line: failure.line,
+    rule: "test-failure",
+  };
+}
+
+/**
+ * Findings of a finished suite run in `dir`: a run without counts quotes the first error the
+ * command printed (a crashed suite), not the end of its stack trace.
+ */
+export function suiteFindings(
+  source: string,
+  result: CommandResult,
+  counts: TestCounts | undefined,
+  dir?: string,
+): CheckFindings {
   const metrics = countsMetrics(counts);
   if (result.timedOut) return failed(timeoutIssue(result, `tests (${source})`), metrics);
   if (counts === undefined) {
     const exit = result.exitCode ?? result.signal;
     return failed(
-      { severity: "high", message: `no test results from ${source} (exit ${exit}): ${lastLines(result)}` },
+      { severity: "high", message: `no test results from ${source} (exit ${exit}): ${errorExcerpt(result, dir)}` },
       metrics,
     );
   }
   if (counts.total === 0) return failed({ severity: "high", message: `no tests found by ${source}` }, metrics);
-  const issues: CheckIssue[] = counts.failures.map((failure) => ({
-    severity: "high",
-    message: `Test failed: ${failure.name}${failure.message === undefined ? "" : ` — ${failure.message}`}`,
-    file: failure.file,
-    line: failure.line,
-    rule: "test-failure",
-  }));
+  const issues: CheckIssue[] = counts.failures.map((failure) => failureIssue(failure, dir));
   if (counts.failed > 0)
     issues.unshift({ severity: "high", message: `${counts.failed} test failure${counts.failed === 1 ? "" : "s"}` });
   const exitedBadly = result.exitCode !== 0 && counts.failed === 0;
   if (exitedBadly)
     issues.push({
       severity: "high",
-      message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${lastLines(result)}`,
+      message: `${source} exited with ${result.exitCode ?? result.signal} although no test failed: ${errorExcerpt(result, dir)}`,
     });
   const ran = counts.total - counts.skipped;
   const summary = `${counts.passed}/${counts.total} passed${counts.failed > 0 ? `, ${counts.failed} failed` : ""}${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`;

@@ -12,8 +12,10 @@ import { parseJestLike } from "./jest.ts";
 import { parseMocha } from "./mocha.ts";
 import { parseNodeTest } from "./node-test.ts";
 import { parsePytest } from "./pytest.ts";
+import { parseTap } from "./tap.ts";
 import type { RunnerId, RunOutput, TestCounts } from "./types.ts";
 import { parseUnittest } from "./unittest.ts";
+import { parseUvu } from "./uvu.ts";
 
 export type { RunnerId, RunOutput, TestCounts, TestFailure } from "./types.ts";
 export { importFailures } from "./import-errors.ts";
@@ -35,6 +37,8 @@ const PARSERS: Record<RunnerId, (output: RunOutput) => TestCounts | undefined> =
   jest: parseJestLike,
   vitest: parseJestLike,
   mocha: parseMocha,
+  uvu: parseUvu,
+  tap: parseTap,
   pytest: parsePytest,
   unittest: parseUnittest,
 };
@@ -45,6 +49,8 @@ const DETECT: [RegExp, RunnerId][] = [
   [/\bmocha\b/, "mocha"],
   [/\bava\b/, "ava"],
   [/\b(?:node|tsx)\b[^&|;]*\s--test\b/, "node-test"],
+  [/\buvu\b/, "uvu"],
+  [/(?<![\w-])(?:tape|tap)(?![\w-])/, "tap"],
   [/\bpytest\b/, "pytest"],
   [/\bunittest\b/, "unittest"],
 ];
@@ -59,8 +65,18 @@ function appendable(text: string, runner: RunnerId): boolean {
   if (/[;&|<>`$()\n]/.test(text)) return false;
   const words = text.trim().split(/\s+/);
   const first = words[0] === "npx" ? words[1] : words[0];
+  if (runner === "node-test")
+    return first === "node" && words.includes("--test") && !words.some((word) => word.startsWith("--test-reporter"));
   return first === runner;
 }
+
+/** JUnit to the report file for counts and names, spec on stdout for lines and what a developer reads. */
+const NODE_TEST_REPORTERS = (reportFile: string): string[] => [
+  "--test-reporter=junit",
+  `--test-reporter-destination=${reportFile}`,
+  "--test-reporter=spec",
+  "--test-reporter-destination=stdout",
+];
 
 function reporterArgs(runner: RunnerId, reportFile: string): string[] {
   switch (runner) {
@@ -75,6 +91,9 @@ function reporterArgs(runner: RunnerId, reportFile: string): string[] {
     case "pytest":
       return [`--junitxml=${reportFile}`];
     case "node-test":
+      return NODE_TEST_REPORTERS(reportFile);
+    case "uvu":
+    case "tap":
     case "unittest":
       return [];
     default: {
@@ -110,8 +129,15 @@ function testFiles(dir: string, folder: string): string[] {
 
 /** The command line of a suite; `python` is the interpreter for Python suites. */
 export function suiteCommand(spec: TestSpec, dir: string, python?: string): SuiteCommand {
-  if (spec.kind === "node-folder")
-    return { cmd: "node", args: ["--test", ...testFiles(dir, spec.dir)], runner: "node-test" };
+  if (spec.kind === "node-folder") {
+    const reportFile = reportPath(dir, "node-test.xml");
+    return {
+      cmd: "node",
+      args: ["--test", ...NODE_TEST_REPORTERS(reportFile), ...testFiles(dir, spec.dir)],
+      runner: "node-test",
+      reportFile,
+    };
+  }
   if (spec.kind === "python") return pythonCommand(spec, dir, python ?? "python3");
   const runner = detectRunner(spec.text);
   const reportFile = runner === undefined ? undefined : reportPath(dir, `${runner}-report`);

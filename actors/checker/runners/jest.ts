@@ -4,10 +4,12 @@
  * numPendingTests, numTodoTests and per-file assertionResults. Without the report, the
  * summary line: Jest `Tests: 1 failed, 3 passed, 4 total`, Vitest `Tests  1 failed | 3 passed (4)`.
  */
-import { lastJsonObject, num, tryJson } from "./types.ts";
+import { firstErrorIn } from "../error-excerpt.ts";
+import { headline, lastJsonObject, lineIn, num, tryJson } from "./types.ts";
 import type { RunOutput, TestCounts, TestFailure } from "./types.ts";
 
 interface JestAssertion {
+  ancestorTitles?: string[];
   fullName?: string;
   title?: string;
   status?: string;
@@ -28,24 +30,36 @@ function isReport(value: unknown): value is JestReport {
   return value !== null && typeof value === "object" && typeof (value as JestReport).numTotalTests === "number";
 }
 
+function assertionFailure(file: { name?: string }, test: JestAssertion): TestFailure {
+  const detail = test.failureMessages?.[0];
+  return {
+    name:
+      test.title === undefined ? (test.fullName ?? "test") : [...(test.ancestorTitles ?? []), test.title].join(" › "),
+    file: file.name,
+    line: test.location?.line ?? lineIn(detail, file.name),
+    message: headline(detail),
+  };
+}
+
+/** A test file that failed before any of its tests ran (an import or a top-level statement threw). */
+function fileFailure(file: { name?: string; message?: string }): TestFailure {
+  const error = file.message === undefined ? undefined : (firstErrorIn(file.message) ?? headline(file.message));
+  return { name: "test file failed to run", file: file.name, message: error };
+}
+
 function fromReport(report: JestReport): TestCounts {
   const failures: TestFailure[] = [];
+  let brokenFiles = 0;
   for (const file of report.testResults ?? []) {
-    for (const test of file.assertionResults ?? []) {
-      if (test.status !== "failed") continue;
-      const message = test.failureMessages?.[0]?.split("\n")[0];
-      failures.push({
-        name: test.fullName ?? test.title ?? "test",
-        file: file.name,
-        line: test.location?.line ?? undefined,
-        message,
-      });
-    }
+    for (const test of file.assertionResults ?? [])
+      if (test.status === "failed") failures.push(assertionFailure(file, test));
     if ((file.assertionResults ?? []).length === 0 && file.status === "failed") {
-      failures.push({ name: "test file failed to run", file: file.name, message: file.message?.split("\n")[0] });
+      brokenFiles += 1;
+      failures.push(fileFailure(file));
     }
   }
-  const suiteErrors = report.numRuntimeErrorTestSuites ?? 0;
+  // Jest counts broken files as runtime errors; Vitest only marks them failed.
+  const suiteErrors = Math.max(report.numRuntimeErrorTestSuites ?? 0, brokenFiles);
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   const failed = report.numFailedTests + suiteErrors;
   return { passed: report.numPassedTests, failed, skipped, total: report.numTotalTests + suiteErrors, failures };

@@ -3,12 +3,12 @@
  * `stats.tests/passes/failures/pending` and `failures[]`; else the spec reporter's
  * `3 passing`, `1 failing`, `1 pending`.
  */
-import { lastJsonObject, num, tryJson } from "./types.ts";
+import { headline, lastJsonObject, lineIn, num, tryJson } from "./types.ts";
 import type { RunOutput, TestCounts } from "./types.ts";
 
 interface MochaReport {
   stats: { tests: number; passes: number; failures: number; pending?: number };
-  failures?: { fullTitle?: string; title?: string; file?: string; err?: { message?: string } }[];
+  failures?: { fullTitle?: string; title?: string; file?: string; err?: { message?: string; stack?: string } }[];
 }
 
 function isReport(value: unknown): value is MochaReport {
@@ -21,11 +21,15 @@ export function parseMocha(output: RunOutput): TestCounts | undefined {
   for (const candidate of [tryJson(output.report), lastJsonObject(output.stdout)]) {
     if (!isReport(candidate)) continue;
     const { stats } = candidate;
-    const failures = (candidate.failures ?? []).map((failure) => ({
-      name: failure.fullTitle ?? failure.title ?? "test",
-      file: failure.file,
-      message: failure.err?.message?.split("\n")[0],
-    }));
+    const failures = (candidate.failures ?? []).map((failure) => {
+      const line = lineIn(failure.err?.stack, failure.file);
+      return {
+        name: failure.fullTitle ?? failure.title ?? "test",
+        file: failure.file,
+        ...(line === undefined ? {} : { line }),
+        message: headline(failure.err?.message),
+      };
+    });
     const pending = stats.pending ?? 0;
     // Hook failures count as failures but not as tests.
     return {

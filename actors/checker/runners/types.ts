@@ -2,9 +2,20 @@
  * What every test-runner parser produces: counts from the runner's machine-readable output
  * (or its summary line where it has none) and the failing tests it names.
  */
+import { stripVTControlCharacters } from "node:util";
 
 /** The test runners patchbay understands. */
-export type RunnerId = "node-test" | "ava" | "jest" | "vitest" | "mocha" | "pytest" | "unittest";
+export type RunnerId =
+  | "node-test"
+  | "ava"
+  | "jest"
+  | "vitest"
+  | "mocha"
+  | "uvu"
+  /** Any TAP producer: tape, node-tap, … */
+  | "tap"
+  | "pytest"
+  | "unittest";
 
 /** One failing test. */
 export interface TestFailure {
@@ -55,4 +66,27 @@ export function lastJsonObject(text: string): unknown {
   if (whole !== undefined) return whole;
   const start = text.indexOf("\n{");
   return start < 0 ? undefined : tryJson(text.slice(start + 1));
+}
+
+/**
+ * The line of an error message a developer reads first: colour codes stripped, the first
+ * non-empty line, joined with the next one when it only announces it (`Expected values to be
+ * strictly equal:` + `4 !== 5`); undefined for an empty message.
+ */
+export function headline(text: string | undefined): string | undefined {
+  const lines = stripVTControlCharacters(text ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return undefined;
+  const first = lines[0].endsWith(":") && lines[1] !== undefined ? `${lines[0]} ${lines[1]}` : lines[0];
+  return first.slice(0, 300);
+}
+
+/** The line of the first stack frame in `file` (`at … (/r/test/a.js:5:35)`, `file://` URLs too). */
+export function lineIn(stack: string | undefined, file: string | undefined): number | undefined {
+  if (stack === undefined || file === undefined) return undefined;
+  for (const match of stripVTControlCharacters(stack).matchAll(/(?:file:\/\/)?(\/[^\s:()]+):(\d+):\d+/g))
+    if (match[1] === file) return Number(match[2]);
+  return undefined;
 }
