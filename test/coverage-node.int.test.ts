@@ -143,7 +143,7 @@ test.serial("the repo's own c8 setup: the figure its own c8 report gives", async
   const outcome = await coverage(t, "main", sha.own);
   t.false(outcome.skipped);
   t.true(Math.abs(outcome.metrics.coverage - expected) <= 0.1, `${outcome.metrics.coverage} vs ${expected}`);
-  t.is(outcome.summary, `coverage ${outcome.metrics.coverage}% (required 80%)`);
+  t.is(outcome.summary, `coverage ${outcome.metrics.coverage}% (required 80%) — on ${outcome.runtime ?? "?"}`);
 });
 
 test.serial("no coverage setup: patchbay's c8 leaves examples and configs out", async (t) => {

@@ -156,7 +156,7 @@ async function runnerCoverage(
   // The unit command as written when it takes arguments (`npm run test -- --json … --coverage …`), else the runner alone.
   const plain = !("missing" in command) && command.reportFile !== undefined;
   const result = plain
-    ? await ctx.head.exec.run(command.cmd, [...command.args, ...args])
+    ? await ctx.head.exec.run(command.cmd, [...command.args, ...args], { env: command.env })
     : await ctx.head.exec.run(join(ctx.head.dir, "node_modules", ".bin", plan.tool), [
         ...(plan.tool === "vitest" ? ["run"] : []),
         ...args,
@@ -182,6 +182,6 @@ async function patchbayC8(ctx: CheckContext, spec: TestSpec, since: number): Pro
     command.cmd,
     ...command.args,
   ];
-  const result = await ctx.head.exec.run(process.execPath, args);
+  const result = await ctx.head.exec.run(process.execPath, args, { env: command.env });
   return measured(ctx.head.dir, result, await readLineFigure(reports, since), "c8", reports);
 }

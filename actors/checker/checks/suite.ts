@@ -39,7 +39,11 @@ export async function resolveSuite(
     const command = suiteCommand(spec, ctx.head.dir);
     if (ctx.head.project.kind !== "python") return { ...command, notes: [] };
     // A Python repo's own command: the checked-out code still comes first on the path.
-    return { ...command, env: { PYTHONPATH: (await importRoots(ctx.head.dir)).join(delimiter) }, notes: [] };
+    return {
+      ...command,
+      env: { ...command.env, PYTHONPATH: (await importRoots(ctx.head.dir)).join(delimiter) },
+      notes: [],
+    };
   }
   const pythons = await ctx.pythons();
   const wanted: PythonModule[] = [...(spec.runner === "pytest" ? (["pytest"] as const) : []), ...needs];
@@ -87,7 +91,7 @@ function failureIssue(failure: TestFailure, dir: string | undefined): CheckIssue
   const message = failure.message === undefined ? "" : ` — ${relativePaths(plainText(failure.message), dir)}`;
   return {
     severity: "high",
-    message: `Test failed: ${plainText(failure.name)}${message}`,
+    message: `Test failed: ${relativePaths(plainText(failure.name), dir)}${message}`,
     file: failure.file === undefined ? undefined : relativePaths(failure.file, dir),
     line: failure.line,
     rule: "test-failure",

@@ -29,6 +29,8 @@ export interface SuiteCommand {
   runner?: RunnerId;
   /** Absolute path of the report the runner was asked to write. */
   reportFile?: string;
+  /** Variables the command needs (node:test takes its reporters from NODE_OPTIONS). */
+  env?: Record<string, string>;
 }
 
 const PARSERS: Record<RunnerId, (output: RunOutput) => TestCounts | undefined> = {
@@ -70,7 +72,11 @@ function appendable(text: string, runner: RunnerId): boolean {
   return first === runner;
 }
 
-/** JUnit to the report file for counts and names, spec on stdout for lines and what a developer reads. */
+/**
+ * JUnit to the report file for counts and names, spec on stdout for lines and what a developer
+ * reads. They go in NODE_OPTIONS: Node 20 takes every word after `node --test <file>` as a
+ * file, so they cannot be appended to a script, and `npm run` keeps the script's pre/post steps.
+ */
 const NODE_TEST_REPORTERS = (reportFile: string): string[] => [
   "--test-reporter=junit",
   `--test-reporter-destination=${reportFile}`,
@@ -91,7 +97,6 @@ function reporterArgs(runner: RunnerId, reportFile: string): string[] {
     case "pytest":
       return [`--junitxml=${reportFile}`];
     case "node-test":
-      return NODE_TEST_REPORTERS(reportFile);
     case "uvu":
     case "tap":
     case "unittest":
@@ -145,17 +150,19 @@ export function suiteCommand(spec: TestSpec, dir: string, python?: string): Suit
     runner !== undefined && reportFile !== undefined && appendable(spec.text, runner)
       ? reporterArgs(runner, reportFile)
       : [];
-  const report = extra.some((arg) => arg.includes(reportFile ?? "\0")) ? reportFile : undefined;
-  if (spec.kind === "npm-script") {
-    return {
-      cmd: "npm",
-      args: ["run", spec.script, ...(extra.length > 0 ? ["--", ...extra] : [])],
-      runner,
-      reportFile: report,
-    };
-  }
+  const nodeTest = runner === "node-test" && reportFile !== undefined && appendable(spec.text, runner);
+  const env = nodeTest ? { NODE_OPTIONS: NODE_TEST_REPORTERS(reportFile).map(quoteOption).join(" ") } : undefined;
+  const report = nodeTest || extra.some((arg) => arg.includes(reportFile ?? "\0")) ? reportFile : undefined;
+  const written = { runner, reportFile: report, ...(env ? { env } : {}) };
+  if (spec.kind === "npm-script")
+    return { cmd: "npm", args: ["run", spec.script, ...(extra.length > 0 ? ["--", ...extra] : [])], ...written };
   const text = extra.length > 0 ? `${spec.text} ${extra.map(quote).join(" ")}` : spec.text;
-  return { cmd: "sh", args: ["-c", text], runner, reportFile: report };
+  return { cmd: "sh", args: ["-c", text], ...written };
+}
+
+/** A NODE_OPTIONS word: double-quoted when it holds a space. */
+function quoteOption(option: string): string {
+  return /\s/.test(option) ? `"${option.replace(/(["\\])/g, "\\$1")}"` : option;
 }
 
 function pythonCommand(spec: Extract<TestSpec, { kind: "python" }>, dir: string, python: string): SuiteCommand {

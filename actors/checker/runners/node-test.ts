@@ -55,7 +55,10 @@ function fromJunit(report: string | undefined, text: string): TestCounts | undef
   const lines = specFailures(text);
   const failures = counts.failures.map((failure) => {
     const spec = lines.find((entry) => failure.name === entry.name || failure.name.endsWith(` › ${entry.name}`));
-    return withCrash(spec?.line === undefined ? failure : { ...failure, line: spec.line }, text);
+    if (spec === undefined) return withCrash(failure, text);
+    // Node 20's JUnit has no file attribute and drops its message's line breaks: then the spec entry's.
+    const fromSpec = failure.file === undefined ? { file: spec.file, message: spec.message } : {};
+    return withCrash({ ...failure, line: spec.line, ...fromSpec }, text);
   });
   return { ...counts, failures };
 }
