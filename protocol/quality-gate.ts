@@ -73,6 +73,8 @@ export const CheckIssue = z.object({
   severity: Severity,
   /** Human text, e.g. `SQL injection vulnerability`, `5 test failures`. */
   message: z.string(),
+  /** How it was found, e.g. a value's flow: `req.query.id reaches db.query()`. */
+  detail: z.string().optional(),
   file: z.string().optional(),
   line: z.number().int().optional(),
   /** Rule or test id, when there is one. */

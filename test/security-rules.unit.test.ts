@@ -66,7 +66,7 @@ test("JS: parameters are of unknown origin; eval of a constant is low", async (t
     "function compile(body) { return new Function('a', body); }",
   ].join("\n");
   t.deepEqual(await matches("c.js", source), [
-    "high sql-injection@1 value of unknown origin reaches db.query()",
+    "critical sql-injection@1 value of unknown origin reaches db.query()",
     "high command-injection@2 value of unknown origin reaches exec()",
     "low code-eval@3 only literals or cleaned values reach Function()",
     "medium code-eval@4 value of unknown origin reaches Function()",

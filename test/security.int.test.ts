@@ -139,7 +139,10 @@ async function security(t: ExecutionContext, origin: string, sha: string): Promi
 function serious(outcome: CheckOutcome): string[] {
   return outcome.issues
     .filter((issue) => issue.severity === "critical" || issue.severity === "high")
-    .map((issue) => `${issue.severity} ${issue.message} ${issue.file}:${issue.line}`);
+    .map(
+      (issue) =>
+        `${issue.severity} ${issue.message}${issue.detail ? `: ${issue.detail}` : ""} ${issue.file}:${issue.line}`,
+    );
 }
 
 /** npm's tarball of `spec`, unpacked; package.json is left out so no install or audit runs (the code is what is checked). */

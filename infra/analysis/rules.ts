@@ -72,7 +72,8 @@ function isSqlCall(call: Node, family: LanguageFamily, taint: TaintTracker): Rul
     family === "js" ? JS_SQL_CALL.test(callee.name) : callee.object !== null && PY_SQL_CALL.has(callee.name);
   if (!named) return false;
   const value = taint.of(arg);
-  return SQL_KEYWORD.test(value.literal) && sinkHit(value, sinkName(call), "high");
+  // SQL built from any value that is not a literal is critical, as every reviewer treats it.
+  return SQL_KEYWORD.test(value.literal) && sinkHit(value, sinkName(call), "critical");
 }
 
 const JS_EXEC = new Set(["exec", "execSync"]);

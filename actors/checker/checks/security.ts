@@ -47,7 +47,8 @@ function matchIssue(match: RuleMatch): CheckIssue {
   const text = RULE_MESSAGES[match.rule] ?? match.message;
   return {
     severity: match.severity,
-    message: match.flow === undefined ? text : `${text}: ${match.flow}`,
+    message: text,
+    ...(match.flow === undefined ? {} : { detail: match.flow }),
     file: match.file,
     line: match.line,
     rule: match.rule,
