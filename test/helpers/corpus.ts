@@ -43,6 +43,8 @@ export interface OwnRun {
   /** Lines %, from the repo's own coverage tool or the `coverage_command` when it has none. */
   coverage: number;
   coverage_command?: string;
+  /** The repo's own linter (errors, warnings), where it has one. */
+  lint?: { command: string; errors: number; warnings: number };
 }
 
 /** A one-line bug: `find` (unique in `file`) becomes `replace`; the own run's failing tests. */
