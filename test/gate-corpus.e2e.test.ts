@@ -75,6 +75,10 @@ async function checked(t: ExecutionContext, repo: CorpusRepo, id: CheckId, branc
   return outcome;
 }
 
+/**
+ * scoreGate over the main checks; for the planted branch only unit tests are run again (the
+ * one-line bug changes what the tests say, and every other check of main costs an install).
+ */
 async function gateOf(
   t: ExecutionContext,
   repo: CorpusRepo,

@@ -1,6 +1,6 @@
 /**
  * A corpus repository's own test run, read the way its maintainer reads it: the runner's own
- * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, mocha's
+ * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, node-tap's per-file subtests, mocha's
  * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`), the coverage table its
  * coverage tool prints (istanbul's `All files` row from c8/nyc, coverage.py's `TOTAL`), and
  * the names of the failing tests. Independent of the checker's parsers on purpose.
@@ -56,9 +56,18 @@ function unittestCounts(output: string): Counts | undefined {
   return { passed: total - failed - skipped, failed, skipped, total };
 }
 
+/** node-tap's raw TAP (its reporter without a terminal): one subtest per file, whose subtests are the tests. */
+function nodeTapCounts(output: string): Counts | undefined {
+  if (!/^# Subtest: test\//m.test(output)) return undefined;
+  const tests = [...output.matchAll(/^ {4}(not )?ok \d+ - .*?(?: # (SKIP|TODO)\b.*)?$/gm)];
+  const failed = tests.filter((m) => m[1] !== undefined).length;
+  const skipped = tests.filter((m) => m[1] === undefined && m[2] !== undefined).length;
+  return { passed: tests.length - failed - skipped, failed, skipped, total: tests.length };
+}
+
 /** The counts of the run's closing lines; throws when none is there. */
 export function ownCounts(output: string): Counts {
-  const counts = tapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output);
+  const counts = tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output);
   if (counts === undefined) throw new Error(`no runner summary in the output:\n${output.slice(-2000)}`);
   return counts;
 }
@@ -80,6 +89,7 @@ export function ownFailures(output: string): string[] {
     const header = /^# (?!tests|pass|fail|skip|todo|cancelled|suites|duration_ms|ok|Subtest)(.+)$/.exec(line);
     if (header !== null) tapeTest = header[1];
     const notOk = /^\s*not ok \d+( - )?(.+?)(?: # .*)?$/.exec(line);
+    if (/^not ok \d+ - test\//.test(line)) continue;
     if (notOk !== null) names.add(notOk[1] === undefined ? tapeTest : notOk[2]);
     const mocha = /^\s+\d+\) (.+?):?$/.exec(line);
     if (mocha !== null) names.add(mocha[1]);
