@@ -15,7 +15,7 @@ import type { CheckerPorts } from "../actors/checker/index.ts";
 import type { CheckId, CheckOutcome, QualityGateResult } from "../protocol/quality-gate.ts";
 import { scoreGate } from "../services/coordinator/internal.ts";
 import { measure } from "./corpus/measure.ts";
-import { buildOrigin, loadCorpus, type CorpusOrigin, type CorpusRepo } from "./helpers/corpus.ts";
+import { buildOrigin, corpusCacheDir, loadCorpus, type CorpusOrigin, type CorpusRepo } from "./helpers/corpus.ts";
 import { checkerPorts, targetOf, tempDir } from "./helpers/repos.ts";
 
 const repos = await loadCorpus(process.env.CORPUS_REPOS);
@@ -35,7 +35,8 @@ test.before(async () => {
   root = await tempDir("patchbay-corpus-", (fn) => cleanups.push(fn));
   const made = checkerPorts(join(root, "workspaces"));
   cleanups.push(() => made.analysis.close());
-  ports = made.ports;
+  // As deployed (services/role-ports.ts): one npm cache for the machine's checks, kept across runs here.
+  ports = { ...made.ports, packageCache: join(corpusCacheDir(), "npm-cache") };
 });
 
 const origins = new Map<string, Promise<CorpusOrigin>>();
