@@ -30,6 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "nats-server is missing: install it (sudo apt-get install nats-server, or a release binary from the NATS project on your PATH), or point NATS_URL at a running server" >&2
     exit 1
   else
-    echo "optional tools missing (some quality checks will say skipped): ${missing[*]}" >&2
+    echo "optional tools missing (some quality checks will say they could not run): ${missing[*]}" >&2
   fi
+fi
+
+# The corpus and real-code tests fetch pinned Debian packages with `apt-get download`, which
+# needs the package lists.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+  apt-get update -qq
 fi

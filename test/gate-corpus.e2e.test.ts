@@ -15,7 +15,14 @@ import type { CheckerPorts } from "../actors/checker/index.ts";
 import type { CheckId, CheckOutcome, QualityGateResult } from "../protocol/quality-gate.ts";
 import { scoreGate } from "../services/coordinator/internal.ts";
 import { measure } from "./corpus/measure.ts";
-import { buildOrigin, corpusCacheDir, loadCorpus, type CorpusOrigin, type CorpusRepo } from "./helpers/corpus.ts";
+import {
+  buildOrigin,
+  corpusCacheDir,
+  loadCorpus,
+  type CorpusAssertion,
+  type CorpusOrigin,
+  type CorpusRepo,
+} from "./helpers/corpus.ts";
 import { checkerPorts, targetOf, tempDir } from "./helpers/repos.ts";
 
 const repos = await loadCorpus(process.env.CORPUS_REPOS);
@@ -101,6 +108,18 @@ async function gateOf(
 
 const names = (failing: string[]): string => failing.map((name) => JSON.stringify(name)).join(" or ");
 
+/** A test of one assertion on `repo`: `failing` (with the gap in its title) when the manifest lists it as a known gap. */
+function declare(
+  repo: CorpusRepo,
+  assertion: CorpusAssertion,
+  title: string,
+  body: (t: ExecutionContext) => Promise<void>,
+) {
+  const gap = repo.known_gaps?.[assertion];
+  if (gap === undefined) test.serial(`${repo.name}: ${title}`, body);
+  else test.serial.failing(`${repo.name}: ${title} (known gap: ${gap})`, body);
+}
+
 for (const repo of repos) {
   const own = repo.own_run;
   const remeasure = repo.source.kind === "debian" || process.env.CORPUS_REMEASURE === "1";
@@ -119,20 +138,20 @@ for (const repo of repos) {
     });
   }
 
-  test.serial(`${repo.name}: unit tests give the own run's counts (${own.command})`, async (t) => {
+  declare(repo, "unit", `unit tests give the own run's counts (${own.command})`, async (t) => {
     const outcome = await checked(t, repo, "unit_tests", "main");
     t.like(outcome.metrics, own.tests);
     t.is(outcome.status, "passed");
   });
 
-  test.serial(`${repo.name}: coverage is within 2 points of the own run's ${own.coverage}%`, async (t) => {
+  declare(repo, "coverage", `coverage is within 2 points of the own run's ${own.coverage}%`, async (t) => {
     const outcome = await checked(t, repo, "coverage", "main");
     t.is(outcome.status, "passed", outcome.skip_reason ?? outcome.summary);
     const coverage = outcome.metrics.coverage;
     t.true(coverage !== undefined && Math.abs(coverage - own.coverage) <= 2, `gate ${coverage}, own ${own.coverage}`);
   });
 
-  test.serial(`${repo.name}: security finds nothing High or Critical`, async (t) => {
+  declare(repo, "security", "security finds nothing High or Critical", async (t) => {
     const outcome = await checked(t, repo, "security", "main");
     const serious = outcome.issues.filter((i) => i.severity === "critical" || i.severity === "high");
     t.deepEqual(
@@ -142,20 +161,22 @@ for (const repo of repos) {
     t.is(outcome.status, "passed");
   });
 
-  test.serial(`${repo.name}: lint gives the repo's own linter's errors`, async (t) => {
-    const outcome = await checked(t, repo, "lint", "main");
-    if (own.lint === undefined) return void t.pass("the repository declares no linter: the figures are only logged");
-    t.is(outcome.status, "passed", outcome.skip_reason ?? outcome.summary);
-    t.is(outcome.metrics.errors, own.lint.errors, own.lint.command);
-  });
+  const ownLint = own.lint;
+  // A repository that declares no linter has no figure to hold the gate's against.
+  if (ownLint !== undefined)
+    declare(repo, "lint", "lint gives the repo's own linter's errors", async (t) => {
+      const outcome = await checked(t, repo, "lint", "main");
+      t.is(outcome.status, "passed", outcome.skip_reason ?? outcome.summary);
+      t.is(outcome.metrics.errors, ownLint.errors, ownLint.command);
+    });
 
-  test.serial(`${repo.name}: the gate on main can merge, as its maintainer would`, async (t) => {
+  declare(repo, "merge", "the gate on main can merge, as its maintainer would", async (t) => {
     const result = await gateOf(t, repo, "main");
     t.deepEqual(result.blocking_issues, []);
     t.true(result.can_merge, `overall ${result.overall_score}`);
   });
 
-  test.serial(`${repo.name}: the planted bug blocks, naming ${names(repo.planted.failing_tests)}`, async (t) => {
+  declare(repo, "planted", `the planted bug blocks, naming ${names(repo.planted.failing_tests)}`, async (t) => {
     const outcome = await checked(t, repo, "unit_tests", "planted");
     t.like(outcome.metrics, repo.planted.tests);
     const named = outcome.issues.filter((i) => repo.planted.failing_tests.some((name) => i.message.includes(name)));
