@@ -135,6 +135,16 @@ test("mocha JSON: full title, message with its detail line, file:line from the s
   });
 });
 
+test("mocha spec output (a script the reporter cannot be added to): counts and the failing test by suite › title", (t) => {
+  t.deepEqual(parse("mocha", "mocha.spec"), {
+    passed: 1,
+    failed: 1,
+    skipped: 1,
+    total: 3,
+    failures: [{ name: "math › adds wrongly", message: "AssertionError [ERR_ASSERTION]: " + ADD }],
+  });
+});
+
 test("JUnit XML from vitest and mocha xunit is read the same way", (t) => {
   t.deepEqual(parseJunit(read("vitest.junit.xml")), {
     passed: 1,

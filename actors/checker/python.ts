@@ -64,7 +64,8 @@ export async function probePythons(exec: Exec, searchPath: string): Promise<Pyth
   const candidates = await findOnPath("python3", searchPath, ["/usr/bin/python3", "/usr/local/bin/python3"]);
   const infos: PythonInfo[] = [];
   for (const path of candidates) {
-    const result = await exec.run(path, ["-c", PROBE], { timeoutMs: 20_000, maxOutputBytes: 16 * 1024 });
+    // -I: what the interpreter has installed, not the worktree's own packages (linting pyflakes itself).
+    const result = await exec.run(path, ["-I", "-c", PROBE], { timeoutMs: 20_000, maxOutputBytes: 16 * 1024 });
     if (result.exitCode !== 0) continue;
     try {
       const parsed = JSON.parse(result.stdoutTail.trim().split("\n").pop() ?? "") as Omit<PythonInfo, "path">;

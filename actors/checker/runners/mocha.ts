@@ -1,10 +1,12 @@
 /**
  * Mocha: the JSON reporter (`--reporter json`, to a file with `--reporter-option output=…`):
  * `stats.tests/passes/failures/pending` and `failures[]`; else the spec reporter's
- * `3 passing`, `1 failing`, `1 pending`.
+ * `3 passing`, `1 failing`, `1 pending` and its numbered failure blocks (`  1) suite` then the
+ * test's title ending in `:`, a blank line, the error).
  */
+import { stripVTControlCharacters } from "node:util";
 import { headline, lastJsonObject, lineIn, num, tryJson } from "./types.ts";
-import type { RunOutput, TestCounts } from "./types.ts";
+import type { RunOutput, TestCounts, TestFailure } from "./types.ts";
 
 interface MochaReport {
   stats: { tests: number; passes: number; failures: number; pending?: number };
@@ -40,10 +42,24 @@ export function parseMocha(output: RunOutput): TestCounts | undefined {
       failures,
     };
   }
-  const text = `${output.stdout}\n${output.stderr}`;
+  const text = stripVTControlCharacters(`${output.stdout}\n${output.stderr}`);
   const passing = /^\s*(\d+) passing/m.exec(text);
   if (passing === null) return undefined;
   const failed = num(/^\s*(\d+) failing/m.exec(text));
   const skipped = num(/^\s*(\d+) pending/m.exec(text));
-  return { passed: num(passing), failed, skipped, total: num(passing) + failed + skipped, failures: [] };
+  const failures = specFailures(text.slice(text.search(/^\s*\d+ failing/m)));
+  return { passed: num(passing), failed, skipped, total: num(passing) + failed + skipped, failures };
+}
+
+/** A numbered block of the spec reporter: title lines up to the one ending in `:`, a blank line, the error. */
+const SPEC_FAILURE = /^ {2}\d+\) ((?:.+\n)*?.+):\n\s*\n([\s\S]*?)(?=^ {2}\d+\) |(?![\s\S]))/gm;
+
+function specFailures(text: string): TestFailure[] {
+  return [...text.matchAll(SPEC_FAILURE)].map((match) => ({
+    name: match[1]
+      .split("\n")
+      .map((part) => part.trim())
+      .join(" › "),
+    message: headline(match[2]),
+  }));
 }
