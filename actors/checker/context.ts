@@ -114,7 +114,7 @@ export async function prepareTree(
 }
 
 /** Lists tracked files. */
-export async function trackedFiles(git: SimpleGit): Promise<string[]> {
+async function trackedFiles(git: SimpleGit): Promise<string[]> {
   return (await git.raw(["ls-files", "-z"])).split("\0").filter(Boolean);
 }
 

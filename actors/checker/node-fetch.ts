@@ -15,7 +15,7 @@ import { fetchPackage, registryVersions } from "./registry-fetch.ts";
 import type { ToolCache } from "./registry-fetch.ts";
 
 /** The registry package holding this platform's Node binary. */
-export function platformPackage(): string {
+function platformPackage(): string {
   return `node-${process.platform}-${process.arch}`;
 }
 

@@ -55,7 +55,7 @@ export async function nodeVersion(path: string): Promise<string | undefined> {
 let ownRuntime: Promise<string> | undefined;
 
 /** The real path of patchbay's own Node, which repository commands never run on. */
-export function ownNode(): Promise<string> {
+function ownNode(): Promise<string> {
   return (ownRuntime ??= realpath(process.execPath).catch(() => process.execPath));
 }
 

@@ -61,7 +61,7 @@ async function isBerry(dir: string): Promise<boolean> {
 }
 
 /** `pnpm@9.15.0+sha512.…` → name and version, when it names a manager patchbay knows. */
-export function parsePackageManagerField(value: unknown): { name: ManagerName; version: string } | undefined {
+function parsePackageManagerField(value: unknown): { name: ManagerName; version: string } | undefined {
   if (typeof value !== "string") return undefined;
   const match = /^(npm|pnpm|yarn|bun)@([^+\s]+)/.exec(value.trim());
   return match === null ? undefined : { name: match[1] as ManagerName, version: match[2] };

@@ -77,7 +77,7 @@ function describeMissing(missing: readonly PythonRequirement[]): string {
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** pip's own `ERROR:` lines (the first two), else the end of its output. */
-export function pipReason(result: CommandResult): string {
+function pipReason(result: CommandResult): string {
   if (result.timedOut) return `timed out after ${result.limitMs} ms`;
   const errors = `${result.stderrTail}\n${result.stdoutTail}`
     .split("\n")

@@ -85,7 +85,7 @@ export async function registryVersions(name: string, cache: ToolCache): Promise<
 }
 
 /** The folder `name@version` is (or will be) unpacked to. */
-export function packageDir(cache: ToolCache, name: string, version: string): string {
+function packageDir(cache: ToolCache, name: string, version: string): string {
   return join(cache.dir, `${name.replace(/^@/, "").replace(/\//g, "+")}-${version}`);
 }
 

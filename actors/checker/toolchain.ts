@@ -42,7 +42,7 @@ export interface ToolchainSources {
 }
 
 /** The tool cache: as given, else `runtimes` beside the package cache, else ~/.cache/patchbay/runtimes. */
-export function toolCacheDir(sources: ToolchainSources): string {
+function toolCacheDir(sources: ToolchainSources): string {
   if (sources.toolCache !== undefined) return sources.toolCache;
   if (sources.packageCache !== undefined) return join(dirname(sources.packageCache), "runtimes");
   return join(sources.inherit.HOME ?? homedir(), ".cache", "patchbay", "runtimes");

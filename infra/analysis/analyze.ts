@@ -40,11 +40,7 @@ function readSource(absPath: string, maxFileBytes: number): string | ErrorInfo {
 }
 
 /** Analyses one file; grammars for its language must already be loaded. */
-export function analyzeFile(
-  root: string,
-  relPath: string,
-  request: Omit<AnalyzeRequest, "root" | "paths">,
-): FileAnalysis {
+function analyzeFile(root: string, relPath: string, request: Omit<AnalyzeRequest, "root" | "paths">): FileAnalysis {
   const language = languageForPath(relPath);
   if (language === null) {
     const ext = path.extname(relPath) || "(none)";

@@ -71,7 +71,7 @@ function named(node: Node): Node[] {
 }
 
 /** Names bound by an assignment target or parameter list (default values left out). */
-export function boundNames(target: Node): string[] {
+function boundNames(target: Node): string[] {
   if (NAME_TYPES.has(target.type)) return [target.text];
   if (/member_expression|subscript|attribute/.test(target.type)) return [];
   const only =

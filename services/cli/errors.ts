@@ -9,7 +9,7 @@ import { CommanderError, type Command } from "commander";
 import { ErrorCode, ensureError, type ErrorInfo } from "../../protocol/errors.ts";
 
 /** Whether `argv` (the process's arguments) asks for JSON: `--json` before any `--`. */
-export function wantsJson(argv: readonly string[] = process.argv): boolean {
+function wantsJson(argv: readonly string[] = process.argv): boolean {
   const end = argv.indexOf("--");
   return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }

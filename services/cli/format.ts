@@ -8,7 +8,7 @@ export function clock(ms: number): string {
 }
 
 /** What one history entry did, in a few words. */
-export function describeEntry(e: HistoryEntry): string {
+function describeEntry(e: HistoryEntry): string {
   const m = e.message;
   if (!m) return `undecodable message on ${e.subject}: ${e.invalid ?? ""}`;
   const err = e.error ? `: ${e.error.code} ${e.error.message}` : "";

@@ -53,7 +53,7 @@ export async function runBiome(tree: Tree, plan: BiomePlan, fix: boolean): Promi
 }
 
 /** biome's JSON report in its output (the line that holds it), or undefined. */
-export function parseBiomeReport(stdout: string): BiomeReport | undefined {
+function parseBiomeReport(stdout: string): BiomeReport | undefined {
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     try {

@@ -32,7 +32,7 @@ function globRegex(pattern: string): RegExp {
 }
 
 /** Whether `pattern` matches `file` (its repo-relative path, or its name alone). */
-export function globMatches(pattern: string, file: string): boolean {
+function globMatches(pattern: string, file: string): boolean {
   const regex = globRegex(pattern);
   const path = file.replace(/^\.\//, "");
   return regex.test(path) || regex.test(basename(path));

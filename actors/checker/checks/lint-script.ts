@@ -36,7 +36,7 @@ export async function runLintScript(tree: Tree, fix: boolean): Promise<LintRun> 
 }
 
 /** Problems of eslint's stylish output (the default of eslint, and of scripts built on it). */
-export function parseStylish(dir: string, output: string): CheckIssue[] {
+function parseStylish(dir: string, output: string): CheckIssue[] {
   const issues: CheckIssue[] = [];
   let file: string | undefined;
   for (const line of output.split("\n")) {
@@ -56,7 +56,7 @@ export function parseStylish(dir: string, output: string): CheckIssue[] {
 }
 
 /** Errors and warnings of a summary line, if the output has one. */
-export function parseSummary(output: string): LintCounts | undefined {
+function parseSummary(output: string): LintCounts | undefined {
   const eslint = ESLINT_SUMMARY.exec(output);
   if (eslint !== null) return { errors: Number(eslint[2]), warnings: Number(eslint[3]), fixable: 0 };
   const found = [...output.matchAll(FOUND)];

@@ -37,7 +37,7 @@ const RUN_SCRIPT = /\b(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+|)([\w:.-]+)/g;
 const VITEST_PROVIDERS = ["@vitest/coverage-v8", "@vitest/coverage-istanbul"];
 
 /** A script and the scripts it runs with `npm run` (breadth first, each once). */
-export function scriptChain(scripts: Record<string, string>, start: string): string[] {
+function scriptChain(scripts: Record<string, string>, start: string): string[] {
   const seen: string[] = [];
   const queue = [start];
   while (queue.length > 0 && seen.length < 10) {

@@ -53,7 +53,7 @@ interface BanditReport {
 }
 
 /** patchbay's severity of a bandit finding. */
-export function banditSeverity(severity: string, confidence: string): Severity {
+function banditSeverity(severity: string, confidence: string): Severity {
   if (severity === "LOW" || confidence === "LOW") return "low";
   return severity === "HIGH" && confidence === "HIGH" ? "high" : "medium";
 }

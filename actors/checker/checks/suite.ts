@@ -102,7 +102,7 @@ function failureIssue(failure: TestFailure, dir: string | undefined): CheckIssue
  * Findings of a finished suite run in `dir`: a run without counts quotes the first error the
  * command printed (a crashed suite), not the end of its stack trace.
  */
-export function suiteFindings(
+function suiteFindings(
   source: string,
   result: CommandResult,
   counts: TestCounts | undefined,

@@ -38,7 +38,7 @@ export async function runStandard(tree: Tree, plan: ToolPlan, fix: boolean): Pro
 }
 
 /** The problems standard printed. */
-export function parseStandard(dir: string, stdout: string): CheckIssue[] {
+function parseStandard(dir: string, stdout: string): CheckIssue[] {
   const issues: CheckIssue[] = [];
   for (const line of stdout.split("\n")) {
     const match = STANDARD_LINE.exec(line);

@@ -77,7 +77,7 @@ function collect(node: unknown, zeroBasedLines: boolean, into: JunitCase[]): voi
 }
 
 /** The test cases of a JUnit XML report; undefined when it is not one. */
-export function junitCases(xml: string, zeroBasedLines = false): JunitCase[] | undefined {
+function junitCases(xml: string, zeroBasedLines = false): JunitCase[] | undefined {
   let doc: unknown;
   try {
     doc = parser.parse(xml);
