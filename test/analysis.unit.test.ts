@@ -1,41 +1,14 @@
 // Unit tests of the tree-sitter analysis pool: real source files in a temp dir, real
-// Piscina workers and real grammars; symbols, imports, metrics, security rules, bad input.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+// Piscina workers and real grammars; symbols, imports, security rules, bad input (metrics:
+// analysis-metrics.unit.test.ts).
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { ErrorCode, TerminalError } from "../protocol/errors.ts";
 import { analyzeFilesInThread, createAnalysisPool, RULE_IDS } from "../infra/analysis/index.ts";
-import type { AnalysisPool, FileAnalysis } from "../infra/analysis/index.ts";
+import { analysisWorkspace } from "./helpers/analysis-workspace.ts";
 
-let root = "";
-let pool: AnalysisPool;
-let counter = 0;
-
-test.before(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "patchbay-analysis-"));
-  pool = createAnalysisPool({ threads: 2 });
-});
-
-test.after.always(async () => {
-  await pool?.close();
-  if (root !== "") await rm(root, { recursive: true, force: true });
-});
-
-/** Writes `lines` to a fresh file with extension `ext` and returns its relative path. */
-async function source(ext: string, lines: string[]): Promise<string> {
-  const rel = path.join(`case${counter++}`, `file${ext}`);
-  await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
-  await writeFile(path.join(root, rel), lines.join("\n") + "\n");
-  return rel;
-}
-
-async function analyzeOne(ext: string, lines: string[], rules?: string[]): Promise<FileAnalysis> {
-  const rel = await source(ext, lines);
-  const [result] = await pool.analyzeFiles(root, [rel], rules === undefined ? {} : { rules });
-  return result;
-}
+const ws = analysisWorkspace(test);
+const { source, analyzeOne } = ws;
 
 test("JavaScript: symbols with kinds and line spans, imports deduplicated", async (t) => {
   const result = await analyzeOne(".js", [
@@ -122,113 +95,6 @@ test("Python: classes, methods behind decorators, absolute and relative imports"
     { name: "name", kind: "method", startLine: 6, endLine: 7 },
     { name: "helper", kind: "function", startLine: 9, endLine: 10 },
   ]);
-});
-
-test("complexity: two ifs and a loop make 4; nested functions are measured on their own", async (t) => {
-  const js = await analyzeOne(".js", [
-    "function decide(a, b) {",
-    "  if (a) { b++; }",
-    "  for (const x of b) { use(x); }",
-    "  if (b > 2) { return 1; }",
-    "  const inner = () => a && b;",
-    "  return 0;",
-    "}",
-  ]);
-  t.deepEqual(js.functions, [
-    { name: "decide", startLine: 1, complexity: 4, lines: 7, logicalLines: 7 },
-    { name: "inner", startLine: 5, complexity: 2, lines: 1, logicalLines: 1 },
-  ]);
-  const py = await analyzeOne(".py", [
-    "def decide(a, b):",
-    "    if a:",
-    "        b += 1",
-    "    while b > 0:",
-    "        b -= 1",
-    "    if b > 2 or a:",
-    "        return 1",
-    "    return 0",
-  ]);
-  t.deepEqual(py.functions, [{ name: "decide", startLine: 1, complexity: 5, lines: 8, logicalLines: 8 }]);
-});
-
-test("complexity counts switch cases, catch, ternaries and ?? but not default", async (t) => {
-  const result = await analyzeOne(".ts", [
-    "function f(x: number | null): number {",
-    "  switch (x) { case 1: return 1; case 2: return 2; default: break; }",
-    "  try { return x ?? 0; } catch { return x ? 1 : 0; }",
-    "}",
-  ]);
-  t.is(result.functions[0].complexity, 1 + 2 + 1 + 1 + 1);
-});
-
-test("case labels sharing one body are one branch", async (t) => {
-  const result = await analyzeOne(".js", [
-    "function unit(type) {",
-    "  switch (type) {",
-    "    case 'years':",
-    "    case 'year':",
-    "    case 'y':",
-    "      return 365;",
-    "    case 'days':",
-    "    case 'd':",
-    "      return 1;",
-    "    default:",
-    "      return undefined;",
-    "  }",
-    "}",
-  ]);
-  t.is(result.functions[0].complexity, 1 + 2);
-});
-
-test("logical lines leave out blank lines, comments, docstrings and nested functions after their first line", async (t) => {
-  const js = await analyzeOne(".js", [
-    "/** Doc of outer. */",
-    "function outer(list) {",
-    "  // a comment line",
-    "",
-    "  /*",
-    "   * a block comment",
-    "   */",
-    "  const n = 1; // trailing comment: still code",
-    "  return list.map((x) => {",
-    "    const y = x + n;",
-    "    return y;",
-    "  });",
-    "}",
-  ]);
-  t.like(js.functions, [
-    { name: "outer", lines: 12, logicalLines: 4 },
-    { name: "<anonymous>", lines: 4, logicalLines: 4 },
-  ]);
-  t.deepEqual(js.codeLines, [2, 8, 9, 10, 11, 12, 13]);
-  const py = await analyzeOne(".py", [
-    '"""Module docstring."""',
-    "class Box:",
-    '    """Class docstring',
-    "    over two lines.",
-    '    """',
-    "    def get(self):",
-    "        '''Method docstring.'''",
-    "        # comment",
-    "        return 1  # trailing",
-  ]);
-  t.like(py.functions, [{ name: "get", lines: 4, logicalLines: 2 }]);
-  t.deepEqual(py.codeLines, [2, 6, 9]);
-});
-
-test("a function passed to or called as a call that holds the module is its wrapper; a callback is not", async (t) => {
-  const body = ["  var a = 1;", "  var b = 2;", "  function sum() { return a + b; }", "  return { sum: sum };"];
-  const amd = await analyzeOne(".js", ["define(function () {", ...body, "});"]);
-  t.like(amd.functions, [{ startLine: 1, moduleWrapper: true }, { name: "sum" }]);
-  t.is(amd.functions[1].moduleWrapper, undefined);
-  const script = await analyzeOne(".js", [
-    "const list = [1, 2, 3];",
-    "const doubled = list.map(function (x) {",
-    "  return x * 2;",
-    "});",
-    "console.log(doubled);",
-  ]);
-  t.is(script.functions[0].moduleWrapper, undefined, "a callback with 3 of the file's 5 logical lines");
 });
 
 interface RuleCase {
@@ -401,15 +267,20 @@ test("bad call arguments are rejected: unknown rules, paths escaping the root", 
   const rel = await source(".js", ["x();"]);
   await rejectsWith(
     t,
-    () => pool.analyzeFiles(root, [rel], { rules: ["no-such-rule"] }),
+    () => ws.pool.analyzeFiles(ws.root, [rel], { rules: ["no-such-rule"] }),
     ErrorCode.AnalysisOptionsInvalid,
     "rules",
   );
-  await rejectsWith(t, () => pool.analyzeFiles(root, ["../etc/passwd.py"]), ErrorCode.InvalidInput, "relPaths[0]");
-  await rejectsWith(t, () => pool.analyzeFiles(root, [rel, "/etc/x.py"]), ErrorCode.InvalidInput, "relPaths[1]");
   await rejectsWith(
     t,
-    () => analyzeFilesInThread(root, [rel], { rule: [] } as never),
+    () => ws.pool.analyzeFiles(ws.root, ["../etc/passwd.py"]),
+    ErrorCode.InvalidInput,
+    "relPaths[0]",
+  );
+  await rejectsWith(t, () => ws.pool.analyzeFiles(ws.root, [rel, "/etc/x.py"]), ErrorCode.InvalidInput, "relPaths[1]");
+  await rejectsWith(
+    t,
+    () => analyzeFilesInThread(ws.root, [rel], { rule: [] } as never),
     ErrorCode.AnalysisOptionsInvalid,
     "rule",
   );
@@ -422,7 +293,7 @@ test("unparseable, unknown, missing and oversized files are reported without fai
   const fine = await source(".js", ["function ok() {}"]);
   const small = createAnalysisPool({ threads: 1, maxFileBytes: 4096 });
   t.teardown(() => small.close());
-  const results = await small.analyzeFiles(root, [broken, unknown, "nope/missing.ts", big, fine]);
+  const results = await small.analyzeFiles(ws.root, [broken, unknown, "nope/missing.ts", big, fine]);
   t.deepEqual(
     results.map((r) => r.path),
     [broken, unknown, "nope/missing.ts", big, fine],
@@ -439,7 +310,7 @@ test("unparseable, unknown, missing and oversized files are reported without fai
     results[4].symbols.map((s) => s.name),
     ["ok"],
   );
-  const again = await small.analyzeFiles(root, [fine]);
+  const again = await small.analyzeFiles(ws.root, [fine]);
   t.is(again[0].error, undefined);
 });
 
@@ -451,19 +322,19 @@ test("many files keep their order across batches and match the in-thread analysi
       ext === ".py" ? [`def f${i}(x):`, "    return eval(x)"] : [`export function f${i}(x) { return eval(x); }`];
     rels.push(await source(ext, body));
   }
-  const pooled = await pool.analyzeFiles(root, rels);
+  const pooled = await ws.pool.analyzeFiles(ws.root, rels);
   t.deepEqual(
     pooled.map((r) => r.symbols[0]?.name),
     rels.map((_, i) => `f${i}`),
   );
   t.true(pooled.every((r) => r.matches.length === 1 && r.matches[0].rule === "code-eval"));
-  t.deepEqual(await analyzeFilesInThread(root, rels), pooled);
+  t.deepEqual(await analyzeFilesInThread(ws.root, rels), pooled);
 });
 
 test("a closed pool refuses work", async (t) => {
   const closing = createAnalysisPool({ threads: 1 });
   const rel = await source(".js", ["a();"]);
-  t.is((await closing.analyzeFiles(root, [rel])).length, 1);
+  t.is((await closing.analyzeFiles(ws.root, [rel])).length, 1);
   await closing.close();
-  await rejectsWith(t, () => closing.analyzeFiles(root, [rel]), ErrorCode.AnalysisFailed, "closed");
+  await rejectsWith(t, () => closing.analyzeFiles(ws.root, [rel]), ErrorCode.AnalysisFailed, "closed");
 });
