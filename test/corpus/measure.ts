@@ -23,9 +23,10 @@ export interface Measured {
 }
 
 async function install(repo: CorpusRepo, dir: string): Promise<void> {
-  if (repo.source.kind !== "npm") return;
-  const result = await shell("npm install --no-audit --no-fund", dir);
-  if (result.code !== 0) throw new Error(`${repo.name}: npm install failed\n${result.output.slice(-2000)}`);
+  const command = repo.own_run.install ?? (repo.source.kind === "npm" ? "npm install --no-audit --no-fund" : undefined);
+  if (command === undefined) return;
+  const result = await shell(command, dir);
+  if (result.code !== 0) throw new Error(`${repo.name}: ${command} failed\n${result.output.slice(-2000)}`);
 }
 
 async function coverageOf(repo: CorpusRepo, dir: string, output: string): Promise<number | undefined> {

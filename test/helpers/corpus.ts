@@ -1,7 +1,8 @@
 /**
  * The test corpus of public repositories (`test/corpus/manifest.json`): each one is fetched
  * by the ordinary package clients (`npm pack` for an npm tarball, `apt-get download` for a
- * Debian binary package), verified against the pinned digest, cached under
+ * Debian binary package, curl from Debian's pool for the upstream tarball of a Debian source
+ * package), verified against the pinned digest, cached under
  * `~/.cache/patchbay-corpus`, unpacked and turned into a git repository with one commit on
  * `main` and a branch `planted` holding a one-line bug that a named test catches.
  */
@@ -35,8 +36,23 @@ export interface DebianSource {
   take: Record<string, string>;
 }
 
+/**
+ * The upstream release tarball a Debian source package is built from (`<package>_<v>.orig.tar.*`,
+ * the project's tagged tree as its maintainers publish it, tests and configs included), pinned
+ * by the SHA256 that the package's `.dsc` lists.
+ */
+export interface DebianOrigSource {
+  kind: "debian-orig";
+  /** The source package, e.g. `node-commander`. */
+  package: string;
+  file: string;
+  sha256: string;
+}
+
 /** What the repository's own run gave on this machine, and how it was measured. */
 export interface OwnRun {
+  /** How its dependencies are installed before `command` (npm sources: `npm install --no-audit --no-fund`). */
+  install?: string;
   command: string;
   runtime: string;
   tests: Counts;
@@ -61,7 +77,7 @@ export interface CorpusRepo {
   name: string;
   runner: string;
   manager: string;
-  source: NpmSource | DebianSource;
+  source: NpmSource | DebianSource | DebianOrigSource;
   /** Files the arrangement adds (each one explained in `arrangement`). */
   add: Record<string, string>;
   arrangement: string;
@@ -139,6 +155,20 @@ async function debianPackage(pkg: DebianSource["packages"][number], cache: strin
   });
 }
 
+/** Debian's pool folder of a source package: `pool/main/n/node-arg`, `pool/main/libx/libxml2`. */
+function poolUrl(pkg: string, file: string): string {
+  const prefix = pkg.startsWith("lib") ? pkg.slice(0, 4) : pkg[0];
+  return `http://deb.debian.org/debian/pool/main/${prefix}/${pkg}/${file}`;
+}
+
+async function unpackDebianOrig(source: DebianOrigSource, cache: string, dir: string): Promise<void> {
+  const file = join(cache, source.file);
+  await verified(file, "sha256", source.sha256, async () => {
+    await run("curl", ["-fsSL", "--retry", "3", "-o", file, poolUrl(source.package, source.file)], cache);
+  });
+  await run("tar", ["-xf", file, "-C", dir, "--strip-components=1"], dir);
+}
+
 async function unpackNpm(source: NpmSource, cache: string, dir: string): Promise<void> {
   const tarball = await npmTarball(source, cache);
   await run("tar", ["-xzf", tarball, "-C", dir, "--strip-components=1"], dir);
@@ -170,6 +200,7 @@ export async function unpackRepo(repo: CorpusRepo, dir: string): Promise<void> {
   await mkdir(cache, { recursive: true });
   await mkdir(dir, { recursive: true });
   if (repo.source.kind === "npm") await unpackNpm(repo.source, cache, dir);
+  else if (repo.source.kind === "debian-orig") await unpackDebianOrig(repo.source, cache, dir);
   else await unpackDebian(repo.source, cache, dir);
   await dropCompiledPython(dir);
   await writeFiles(dir, repo.add);
