@@ -54,6 +54,20 @@ export const ErrorCode = {
   WaitTimeout: "WAIT_TIMEOUT",
   /** A registered workflow dispatches to a role no process serves. */
   RoleMissing: "ROLE_MISSING",
+  /** A model's reply did not match the schema asked for, even after one repair request. */
+  InvalidModelOutput: "INVALID_MODEL_OUTPUT",
+  /** A workflow's model budget (tokens or cost) is spent. */
+  BudgetExceeded: "BUDGET_EXCEEDED",
+  /** A coding agent repeated itself or made no progress, and was stopped. */
+  AgentLoop: "AGENT_LOOP",
+  /** A model endpoint could not be reached or answered 5xx / 429 after the retries. */
+  ModelUnavailable: "MODEL_UNAVAILABLE",
+  /** A model endpoint refused the request (400, 401, 403, 404…): retrying will not help. */
+  ModelRefused: "MODEL_REFUSED",
+  /** A model request ran past its per-request timeout, retries included. */
+  ModelTimeout: "MODEL_TIMEOUT",
+  /** A role needs a model and none is configured. */
+  ModelNotConfigured: "MODEL_NOT_CONFIGURED",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */
