@@ -4,6 +4,7 @@ import { exitWithError } from "../../infra/process.ts";
 import { registerWorkflowCommands } from "./commands.ts";
 import { demo } from "./demo.ts";
 import { finishParse, reportUsageErrors } from "./errors.ts";
+import { registerModelServerCommand } from "./model-server.ts";
 import { registerNatsConfigCommands } from "./nats-config.ts";
 import { registerPrCommands } from "./pr.ts";
 import { up } from "./up.ts";
@@ -29,5 +30,6 @@ program
 registerWorkflowCommands(program);
 registerPrCommands(program);
 registerNatsConfigCommands(program);
+registerModelServerCommand(program);
 
 await program.parseAsync(process.argv).catch(finishParse);
