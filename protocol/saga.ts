@@ -6,6 +6,7 @@
 import type { Envelope } from "./envelope.ts";
 import type { ErrorInfo } from "./errors.ts";
 import type { Role } from "./roles.ts";
+import type { Budget, Usage } from "./usage.ts";
 import type { ParentRef } from "./workflow.ts";
 
 /** Lifecycle of a saga. `compensating` runs compensations before ending failed or cancelled. */
@@ -114,6 +115,10 @@ export interface SagaRecord {
   seen: string[];
   result?: unknown;
   error?: ErrorInfo;
+  /** The model budget its input set (`budget`); dispatches past it fail BUDGET_EXCEEDED. */
+  budget?: Budget;
+  /** Model usage its completed tasks reported, added up (set once one reports any). */
+  usage?: Usage;
   /** Log messages written so far in this run (gives log messages deterministic ids). */
   log_count: number;
   /** Messages to publish after this record is written. */

@@ -24,6 +24,10 @@ export const TaskMessage = z.object({
   timeout_ms: z.number().int().positive().optional(),
   /** Set on a compensation: the task id it undoes. A cancel of the run does not stop it. */
   compensates: z.string().optional(),
+  /** What the workflow's model budget still allows this task (when it has one). */
+  budget: z
+    .object({ tokens: z.number().nonnegative().optional(), cost_usd: z.number().nonnegative().optional() })
+    .optional(),
   input: z.unknown(),
 });
 /** A unit of work for one actor role. */

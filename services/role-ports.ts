@@ -9,7 +9,11 @@ import { runInSandbox, type SandboxOptions, type SandboxResult } from "../infra/
 import { inSpan } from "../infra/telemetry/tracing.ts";
 import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
-import type { AutofixPorts } from "../actors/coder/index.ts";
+import type { AutofixPorts, PatchPorts } from "../actors/coder/index.ts";
+import { ModelClient } from "../infra/llm/client.ts";
+import { redactSecret } from "../infra/llm/redact.ts";
+import { modelSettingsFor } from "../infra/llm/settings.ts";
+import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { MergerPorts } from "../actors/merger/index.ts";
 
 /** Runs a repository's command in the sandbox, inside a `command <name>` span of the current task. */
@@ -72,4 +76,15 @@ export function coderPorts(cfg: Config): AutofixPorts {
 export async function mergerPorts(cfg: Config, nc: NatsConnection): Promise<MergerPorts> {
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl, author: cfg.gitAuthor });
   return { forge, workspaces: workspacesOf(cfg, "merger") };
+}
+
+/** Ports of the coder's patch task: auto-fix's, plus its model (from PATCHBAY_MODEL_*) and the artifacts store. */
+export async function patchPorts(cfg: Config, nc: NatsConnection): Promise<PatchPorts> {
+  const settings = modelSettingsFor("coder");
+  return {
+    ...coderPorts(cfg),
+    ...(settings ? { model: new ModelClient(settings) } : {}),
+    redact: (text) => (settings ? redactSecret(text, settings.apiKey) : text),
+    artifacts: await openArtifacts(nc),
+  };
 }

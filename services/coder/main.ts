@@ -1,6 +1,9 @@
-/** The coder role: for now the quality gate's auto-fix (the repository's own linter fix and its formatter). */
-import { autofixBinding } from "../../actors/coder/index.ts";
+/** The coder role: the quality gate's auto-fix, and the coding agent's patch task (code-patch, plan-patch-pr). */
+import { autofixBinding, patchBinding } from "../../actors/coder/index.ts";
 import { runActorMain } from "../service-main.ts";
-import { coderPorts } from "../role-ports.ts";
+import { coderPorts, patchPorts } from "../role-ports.ts";
 
-await runActorMain("coder", (cfg) => [autofixBinding(coderPorts(cfg))]);
+await runActorMain("coder", async (cfg, nc) => [
+  autofixBinding(coderPorts(cfg)),
+  patchBinding(await patchPorts(cfg, nc)),
+]);

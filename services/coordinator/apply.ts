@@ -11,6 +11,7 @@ import { cancelMessage } from "../../protocol/task.ts";
 import { startMessage } from "../../protocol/workflow.ts";
 import { beginCompensation, needsCompensation } from "./compensation.ts";
 import type { AnyWorkflow, Command, WorkflowEvent } from "./decider.ts";
+import { budgetOfInput } from "./budget.ts";
 import { runDispatch } from "./dispatch.ts";
 import {
   armTimer,
@@ -47,6 +48,8 @@ export function startSaga(registry: WorkflowRegistry, start: StartInput, version
   }
   try {
     rec.input = parseOrThrow(start.input, wf.input, ErrorCode.InvalidInput);
+    const budget = budgetOfInput(rec.input);
+    if (budget !== undefined) rec.budget = budget;
   } catch (err) {
     finish(rec, step.entries, start.at, "failed", {
       error: { code: ErrorCode.InvalidInput, message: `invalid input: ${(err as Error).message}` },

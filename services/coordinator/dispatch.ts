@@ -17,11 +17,14 @@ import {
   sendTask,
   type TaskSpec,
 } from "./record.ts";
+import { budgetRefusal } from "./budget.ts";
 import { taskContract } from "./registry.ts";
 import type { Step } from "./step.ts";
 
 /** Sends a dispatch, or fails the workflow with DECIDER_ERROR when it breaks its contract. */
 export function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): void {
+  const refusal = budgetRefusal(rec, cmd.task_id);
+  if (refusal !== undefined) return finish(rec, step.entries, at, "failed", { error: refusal });
   try {
     sendTask(rec, cmd.task_id, dispatchedSpec(step.wf as AnyWorkflow, cmd), at);
     step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });

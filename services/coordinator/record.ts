@@ -15,6 +15,7 @@ import {
   type TaskStart,
 } from "../../protocol/saga.ts";
 import { Header } from "../../protocol/subjects.ts";
+import { budgetLeft } from "./budget.ts";
 import { cancelMessage, taskMessage } from "../../protocol/task.ts";
 import { signalMessage, timerMessage } from "../../protocol/workflow.ts";
 
@@ -133,6 +134,7 @@ export function outboxMessages(rec: SagaRecord): Envelope[] {
       timeout_ms: task.timeout_ms,
       input: task.input,
       ...(task.compensates === undefined ? {} : { compensates: task.compensates }),
+      ...(rec.budget === undefined || task.compensates !== undefined ? {} : { budget: budgetLeft(rec) }),
     };
     const headers: Record<string, string> = traceHeaders(rec);
     if (entry.republished) headers[Header.Republished] = "1";

@@ -10,6 +10,7 @@ import { ErrorCode, ensureError, type ErrorInfo } from "../../protocol/errors.ts
 import type { EventMessage } from "../../protocol/event.ts";
 import type { PendingTask, SagaRecord } from "../../protocol/saga.ts";
 import { cancelMessage } from "../../protocol/task.ts";
+import { addTaskUsage } from "./budget.ts";
 import { onCompensationResult, onInflightSettled } from "./compensation.ts";
 import type { AnyWorkflow, WorkflowEvent } from "./decider.ts";
 import { markStarted, sendTask, specOf, taskTimerId } from "./record.ts";
@@ -36,6 +37,7 @@ export function onTaskResult(rec: SagaRecord, step: Step, input: EventInput): bo
   delete rec.pending[task_id];
   delete rec.timers[taskTimerId(task_id, task.attempt)];
   const event = taskEvent(step.wf, task_id, task, input);
+  if (input.event.type === "task.completed/v1") addTaskUsage(rec, input.event.data.output);
   settle(rec, step, task_id, task, event);
   return true;
 }

@@ -1,7 +1,8 @@
 /** The built-in workflow definitions. */
 import type { AnyWorkflow } from "../decider.ts";
 import { benchFanout } from "./bench-fanout.ts";
+import { codePatch } from "./code-patch.ts";
 import { qualityGate } from "./quality-gate.ts";
 
 /** Every workflow the coordinator runs by default. */
-export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate];
+export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch];
