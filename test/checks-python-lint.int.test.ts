@@ -2,7 +2,9 @@
 // from Debian's python3-six) with six's flake8 config (`ignore = F821`: six refers to Python 2
 // names on purpose). flake8 runs with that config; a ruff config, ruff not being installed, gets
 // pyflakes standing in with its ignores honoured and a note; without any config pyflakes' defaults
-// report the undefined names as errors. Needs apt's python3-six, python3-pyflakes and flake8.
+// report the undefined names as errors. A tox environment that runs `flake8 six.py` (six's own
+// tox.ini) limits flake8 to six.py, as the maintainers lint it: a test file's findings are not
+// counted. Needs apt's python3-six, python3-pyflakes and flake8.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { execFileSync } from "node:child_process";
@@ -39,6 +41,10 @@ test.before(async () => {
   heads.main = await initRepo(origin, { "six.py": await readFile("/usr/lib/python3/dist-packages/six.py", "utf8") });
   heads.flake8 = await branchWith(origin, "main", "flake8", {
     "setup.cfg": "[flake8]\nmax-line-length = 100\nignore = F821\n",
+  });
+  heads.tox = await branchWith(origin, "flake8", "tox", {
+    "tox.ini": "[testenv]\ncommands = python -m pytest\n[testenv:flake8]\ndeps = flake8\ncommands = flake8 six.py\n",
+    "test_six.py": "import os\nimport six\n\n\ndef test_b():\n    assert six.b('x') == b'x'\n",
   });
   heads.ruff = await branchWith(origin, "main", "ruff", { "ruff.toml": '[lint]\nignore = ["F821"]\n' });
   handler = rawHandler(checkBinding(ports));
@@ -89,4 +95,15 @@ test.serial("a ruff config without ruff: pyflakes stands in, honours its ignore,
     outcome.issues.find((issue) => issue.severity === "info")?.message ?? "",
     /ruff is configured \(ruff\.toml\) but not installed/,
   );
+});
+
+test.serial("a tox environment that runs `flake8 six.py`: only six.py is linted, as its maintainers do", async (t) => {
+  const whole = await lint(t, "flake8");
+  const outcome = await lint(t, "tox");
+  t.regex(outcome.summary, /— flake8 \(setup\.cfg; six\.py, as its tox\.ini lints\)$/);
+  t.false(
+    outcome.issues.some((issue) => issue.file === "test_six.py"),
+    JSON.stringify(outcome.issues),
+  );
+  t.is(outcome.metrics.errors, whole.metrics.errors);
 });

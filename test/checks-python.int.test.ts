@@ -3,7 +3,8 @@
 // python3 has it, e.g. Debian's), lint from pyflakes with warnings and errors told apart,
 // security finds shell commands built at run time, a repo without integration tests or a
 // benchmark gets `skipped` with the reason, dependencies say npm is all they know, and a pytest
-// repo runs with whichever python3 has pytest (or is skipped naming every interpreter probed).
+// repo runs with whichever python3 has pytest (or is skipped naming every interpreter probed),
+// also when pytest is declared nowhere but its test modules are written for it (as toolz's).
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { join } from "node:path";
@@ -91,6 +92,7 @@ def test_wrong_on_purpose():
 let origin = "";
 let sha = "";
 let pytestSha = "";
+let pytestStyleSha = "";
 let handler: RawHandler;
 const durations: Partial<Record<CheckId, number>> = {};
 
@@ -109,14 +111,21 @@ test.before(async () => {
     "pytest.ini": "[pytest]\n",
     "tests/test_calc.py": PYTEST_TESTS,
   });
+  // toolz's layout: module-level test functions in a package's tests folder, pytest only in CI.
+  pytestStyleSha = await branchWith(origin, "main", "pytest-style", {
+    "tests/test_calc.py": null,
+    "pkg/tests/test_calc.py": PYTEST_TESTS,
+  });
   handler = rawHandler(checkBinding(ports));
 });
 test.after(() => console.log(`check durations on the tiny Python repo (ms): ${JSON.stringify(durations)}`));
 
+const shas = (): Record<string, string> => ({ main: sha, pytest: pytestSha, "pytest-style": pytestStyleSha });
+
 async function check(t: ExecutionContext, id: CheckId, branch = "main"): Promise<CheckOutcome> {
   const input = {
     check: id,
-    target: targetOf(origin, branch, branch === "main" ? sha : pytestSha),
+    target: targetOf(origin, branch, shas()[branch] ?? sha),
     required_coverage: 80,
     timeout_ms: 120_000,
   };
@@ -203,3 +212,18 @@ test.serial(
     else t.true(coverage.metrics.coverage > 0);
   },
 );
+
+test.serial("pytest-style test modules without a pytest declaration run with pytest, not unittest", async (t) => {
+  const unit = await check(t, "unit_tests", "pytest-style");
+  if (unit.skipped) {
+    t.regex(unit.skip_reason ?? "", /no python3 with pytest/);
+    return;
+  }
+  t.like(unit.metrics, { passed: 1, failed: 1, total: 2 });
+  t.true(
+    unit.issues.some(
+      (issue) => issue.message.includes("test_wrong_on_purpose") && issue.file === "pkg/tests/test_calc.py",
+    ),
+    JSON.stringify(unit.issues),
+  );
+});

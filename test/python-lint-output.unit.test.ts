@@ -16,6 +16,7 @@ const settings = (overrides: Record<string, unknown>) => ({
   ignore: [],
   extend_ignore: [],
   per_file_ignores: {},
+  paths: [],
   ...overrides,
 });
 const FLAKE8_DEFAULTS = ["E", "F", "W", "C90"];

@@ -42,7 +42,7 @@ export interface Project {
   eslintLegacyConfig?: string;
   /** The repo depends on prettier. */
   prettier: boolean;
-  /** A Python repo that uses pytest (config, conftest.py or a pytest requirement). */
+  /** A Python repo that uses pytest (config, conftest.py, a pytest requirement or pytest-style test modules). */
   pytest: boolean;
   /** c8 or nyc settings of the repo's own (then patchbay adds no excludes). */
   coverageConfig: boolean;
@@ -138,7 +138,36 @@ async function usesPytest(dir: string): Promise<boolean> {
       readText(join(dir, name)),
     ),
   );
-  return configs.some((text) => /\[tool\.pytest|\[tool:pytest\]|\[pytest\]|^pytest\b/m.test(text));
+  if (configs.some((text) => /\[tool\.pytest|\[tool:pytest\]|\[pytest\]|^pytest\b/m.test(text))) return true;
+  return hasPytestStyleTests(dir, PYTEST_SCAN_DEPTH);
+}
+
+/** How deep test modules are looked for (toolz keeps its tests in `toolz/tests`). */
+const PYTEST_SCAN_DEPTH = 4;
+/** Folders that hold no test modules of the repository's own. */
+const NOT_SOURCE = new Set(["node_modules", "__pycache__", "venv", "site-packages", "build", "dist"]);
+/**
+ * What only pytest runs: a test module that imports pytest, or a test function at module
+ * level (`unittest` collects TestCase methods only, so it would find no tests at all).
+ */
+const PYTEST_STYLE = /^(?:import pytest\b|from pytest import\b|(?:async )?def test_)/m;
+
+/**
+ * A repository that declares pytest nowhere but whose test modules (`test_*.py`, `*_test.py`)
+ * are written for it, as upstream toolz's are: it runs pytest from its CI workflow only.
+ */
+async function hasPytestStyleTests(dir: string, depth: number): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || !/^test_.*\.py$|_test\.py$/.test(entry.name)) continue;
+    if (PYTEST_STYLE.test(await readText(join(dir, entry.name)))) return true;
+  }
+  if (depth === 0) return false;
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith(".") || NOT_SOURCE.has(entry.name)) continue;
+    if (await hasPytestStyleTests(join(dir, entry.name), depth - 1)) return true;
+  }
+  return false;
 }
 
 /** Reads the worktree and tells what it is. */

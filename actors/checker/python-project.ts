@@ -32,6 +32,8 @@ export const LinterSettings = z.object({
   ignore: z.array(z.string()),
   extend_ignore: z.array(z.string()),
   per_file_ignores: z.record(z.string(), z.array(z.string())),
+  /** The paths the repo lints (a tox environment's `flake8 six.py`); empty: the whole repository. */
+  paths: z.array(z.string()),
 });
 /** A linter's settings in the repository. */
 export type LinterSettings = z.infer<typeof LinterSettings>;

@@ -1,7 +1,7 @@
 /**
  * A corpus repository's own test run, read the way its maintainer reads it: the runner's own
  * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, node-tap's per-file subtests, mocha's
- * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`), the coverage table its
+ * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`, pytest's `=== 1 failed, 2 passed in 0.1s ===`), the coverage table its
  * coverage tool prints (istanbul's `All files` row from c8/nyc, coverage.py's `TOTAL`), and
  * the names of the failing tests. Independent of the checker's parsers on purpose.
  */
@@ -65,9 +65,34 @@ function nodeTapCounts(output: string): Counts | undefined {
   return { passed: tests.length - failed - skipped, failed, skipped, total: tests.length };
 }
 
+/**
+ * pytest's closing line, with its `=` rule or without (`-q`): `2 failed, 295 passed, 1 skipped,
+ * 2 warnings in 1.23s`. Errors count as failed, xfailed as skipped, xpassed as passed.
+ */
+export function pytestCounts(output: string): Counts | undefined {
+  const line = [...output.matchAll(/^=*\s*((?:\d+ [a-z]+(?:, )?)+) in [\d.]+s\b/gm)].pop()?.[1];
+  if (line === undefined) return undefined;
+  const field = (word: string): number => Number(new RegExp(`(\\d+) ${word}\\b`).exec(line)?.[1] ?? 0);
+  const passed = field("passed") + field("xpassed");
+  const failed = field("failed") + field("errors?");
+  const skipped = field("skipped") + field("xfailed");
+  return { passed, failed, skipped, total: passed + failed + skipped };
+}
+
+/**
+ * pytest's short summary lines `FAILED tests/test_x.py::TestCase::test_name[param] - …` (and
+ * `ERROR …`): the node id without its file and parameters, `TestCase::test_name`, which a
+ * JUnit `classname::name` contains too.
+ */
+export function pytestFailures(output: string): string[] {
+  const ids = [...output.matchAll(/^(?:FAILED|ERROR) [^\s:]+\.py::(\S+?)(?:\[.*?\])?(?: - .*)?$/gm)];
+  return ids.map((match) => match[1]);
+}
+
 /** The counts of the run's closing lines; throws when none is there. */
 export function ownCounts(output: string): Counts {
-  const counts = tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output);
+  const counts =
+    tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output) ?? pytestCounts(output);
   if (counts === undefined) throw new Error(`no runner summary in the output:\n${output.slice(-2000)}`);
   return counts;
 }
@@ -81,7 +106,7 @@ export function ownCoverage(output: string): number | undefined {
   return found === null ? undefined : Number(found[1]);
 }
 
-/** Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it), mocha's `N) …`, unittest's `FAIL: name`. */
+/** Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it), mocha's `N) …`, unittest's `FAIL: name`, pytest's `FAILED file::name`. */
 export function ownFailures(output: string): string[] {
   const names = new Set<string>();
   let tapeTest = "";
@@ -96,5 +121,6 @@ export function ownFailures(output: string): string[] {
     const unittest = /^(?:FAIL|ERROR): (\S+)/.exec(line);
     if (unittest !== null) names.add(unittest[1]);
   }
+  for (const name of pytestFailures(output)) names.add(name);
   return [...names];
 }

@@ -1,7 +1,8 @@
 /**
  * Python lint with the repository's own linter and settings. ruff when the repo configures it
  * (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`), flake8 when it configures flake8 (`.flake8`,
- * `setup.cfg`/`tox.ini` `[flake8]`); each reads its settings itself. A configured linter that
+ * `setup.cfg`/`tox.ini` `[flake8]`) — on the paths a tox environment lints with it, if one
+ * does (`flake8 six.py`), else on the whole repository; each reads its settings itself. A configured linter that
  * is not installed is stood in for by pyflakes (flake8's and ruff's F rules) filtered by the
  * repo's select, ignore and per-file ignores, with a note saying so. Without settings: ruff's
  * defaults when ruff is installed, else pyflakes, which reports likely bugs only.
@@ -52,9 +53,12 @@ function ruffPlan(ruff: Command, files: string[], source: string): LintPlan {
   return { source, cmd: ruff.cmd, args, parse: parseRuff };
 }
 
-function flake8Plan(flake8: Command, source: string): LintPlan {
-  const args = [...flake8.args, "--exit-zero", "--format=default", `--extend-exclude=${SANDBOX_DIRS}`, "."];
-  return { source, cmd: flake8.cmd, args, parse: parseFlake8 };
+/** flake8 on the paths the repo lints (its tox environment's), else on the whole repository. */
+function flake8Plan(flake8: Command, settings: LinterSettings): LintPlan {
+  const paths = settings.paths.length > 0 ? settings.paths : ["."];
+  const args = [...flake8.args, "--exit-zero", "--format=default", `--extend-exclude=${SANDBOX_DIRS}`, ...paths];
+  const scope = settings.paths.length > 0 ? `; ${paths.join(" ")}, as its tox.ini lints` : "";
+  return { source: `flake8 (${settings.file}${scope})`, cmd: flake8.cmd, args, parse: parseFlake8 };
 }
 
 function pyflakesPlan(python: PythonInfo, files: string[], source: string, filter?: PyflakesFilter): LintPlan {
@@ -93,7 +97,7 @@ async function planLint(ctx: CheckContext, files: string[]): Promise<LintPlan | 
   }
   if (settings.flake8 !== null) {
     const flake8 = await moduleOrBin(ctx, pythons, "flake8");
-    if (flake8 !== undefined) return flake8Plan(flake8, `flake8 (${settings.flake8.file})`);
+    if (flake8 !== undefined) return flake8Plan(flake8, settings.flake8);
     return (
       standIn(pythons, files, "flake8", settings.flake8) ?? {
         missing: `flake8 is configured (${settings.flake8.file}) but neither flake8 nor pyflakes is installed (${describePythons(pythons)})`,

@@ -5,9 +5,11 @@ Run in the repository's root (``python3 -I inspect-project.py``); prints one JSO
 - ``requirements``: what the tests need — runtime dependencies (``[project] dependencies``,
   ``setup.cfg [options] install_requires``, ``requirements.txt``) and test dependencies (the
   ``test``/``tests``/``testing`` extras and dependency groups, else ``dev``; test requirement
-  files, else dev ones; ``tox.ini [testenv] deps``), each with whether this interpreter has
+  files, else dev ones, less the pins pip-compile notes as pulled in by another package;
+  ``tox.ini [testenv] deps``), each with whether this interpreter has
   a distribution of that name and its version;
-- ``flake8`` / ``ruff``: the repository's linter settings (file, select, ignore, per-file ignores);
+- ``flake8`` / ``ruff``: the repository's linter settings (file, select, ignore, per-file ignores;
+  for flake8 the paths a tox environment lints, where one runs it);
 - ``coverage``: the file holding the repository's coverage.py settings, if any.
 """
 
@@ -82,21 +84,37 @@ def split_list(text):
     return [item for item in items if item]
 
 
+def pulled_in(notes):
+    """Whether pip-compile's indented ``# via`` notes under a pin name only other packages.
+
+    Such a pin is a dependency's dependency, locked for the Python the file was compiled on
+    (``tomli  # via pytest``): the package that needs it decides, with its own markers, whether
+    this Python needs it. A pin ``# via -r tests.in`` is one the maintainers asked for.
+    """
+    text = " ".join(note.strip().lstrip("#") for note in notes)
+    via = re.match(r"\s*via\b(.*)", text)
+    words = via.group(1).split() if via else []
+    return words != [] and not any(word.startswith("-") for word in words)
+
+
 def requirement_lines(path, depth=0):
-    """Requirement strings of a pip requirements file, following ``-r`` includes."""
+    """Requirement strings of a pip requirements file, following ``-r`` includes, without pulled-in pins."""
     if depth > 3 or not os.path.isfile(path):
         return []
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read().replace("\\\n", " ")
-    found = []
+    found, notes = [], {}
     for raw in text.splitlines():
+        if re.match(r"^\s+#", raw) and found:
+            notes.setdefault(len(found) - 1, []).append(raw)
+            continue
         line = re.sub(r"(^|\s)#.*$", "", raw).strip()
         include = re.match(r"^(?:-r|--requirement)[\s=]*(\S+)", line)
         if include:
             found += requirement_lines(os.path.join(os.path.dirname(path), include.group(1)), depth + 1)
         elif line and not line.startswith(("-", ".", "/")) and "://" not in line:
             found.append(re.split(r"\s--", line)[0].strip())
-    return found
+    return [req for index, req in enumerate(found) if not pulled_in(notes.get(index, []))]
 
 
 def tox_deps(path):
@@ -201,6 +219,20 @@ def per_file(value):
     return table
 
 
+def tox_flake8_paths():
+    """The paths a tox environment's ``flake8`` command lints (``commands = flake8 six.py``), if any."""
+    parser = read_ini("tox.ini") if os.path.isfile("tox.ini") else configparser.RawConfigParser()
+    for section in parser.sections():
+        if not section.startswith("testenv") or not parser.has_option(section, "commands"):
+            continue
+        for line in parser.get(section, "commands").splitlines():
+            words = line.split("#", 1)[0].split()
+            if "flake8" in words:
+                after = words[words.index("flake8") + 1 :]
+                return [word for word in after if not word.startswith("-") and "{" not in word]
+    return []
+
+
 def flake8_settings():
     for name in (".flake8", "setup.cfg", "tox.ini"):
         parser = read_ini(name) if os.path.isfile(name) else None
@@ -213,6 +245,7 @@ def flake8_settings():
                 "ignore": codes(section.get("ignore")),
                 "extend_ignore": codes(section.get("extend_ignore")),
                 "per_file_ignores": per_file(section.get("per_file_ignores")),
+                "paths": tox_flake8_paths(),
             }
     return None
 
@@ -235,6 +268,7 @@ def ruff_table(name, table):
         "ignore": codes(lint.get("ignore")),
         "extend_ignore": codes(lint.get("extend-ignore")),
         "per_file_ignores": per_file(lint.get("per-file-ignores")),
+        "paths": [],
     }
 
 
