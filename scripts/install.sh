@@ -16,8 +16,8 @@ python3 -c 'import pyflakes' >/dev/null 2>&1 || [ -x /usr/bin/pyflakes3 ] || mis
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v bandit >/dev/null 2>&1 || [ -x /usr/bin/bandit ] || missing+=(python3-bandit)
 # Debian's python3 with flake8, pytest, venv and pip: the Python checks' tools, and the real
-# packages (simplejson, six) the Python tests run the gate on; freezegun for itsdangerous's tests.
-for pkg in flake8 python3-pytest python3-venv python3-pip python3-simplejson python3-six python3-freezegun; do
+# packages (simplejson, six) the Python tests run the gate on.
+for pkg in flake8 python3-pytest python3-venv python3-pip python3-simplejson python3-six; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 
