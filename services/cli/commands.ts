@@ -20,6 +20,8 @@ import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { reportError, reportFailure } from "./errors.ts";
 import { historyLine, listRow, noWorkflowsLine, queueLines, statusLines } from "./format.ts";
 import { ruleArg } from "./options.ts";
+import { transcriptLines } from "./transcript.ts";
+import type { Transcript } from "../../infra/llm/agent.ts";
 
 /** Options every command takes. */
 interface Common {
@@ -158,6 +160,22 @@ async function watchCommand(client: PatchbayClient, id: string, opts: Common & {
   }
 }
 
+async function showCommand(c: PatchbayClient, id: string, o: Common & { task?: string }): Promise<void> {
+  const rec = await c.status(id);
+  if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+  if (o.task !== undefined) {
+    const text = await c.transcript(id, rec.run, o.task);
+    if (text === undefined)
+      throw new TerminalError(ErrorCode.NotFound, `no transcript of task '${o.task}' in run ${rec.run} of ${id}`);
+    if (o.json) return out(JSON.parse(text));
+    for (const line of transcriptLines(JSON.parse(text) as Transcript)) console.log(line);
+    return;
+  }
+  const history = await c.history(id);
+  if (o.json) out(history);
+  else for (const e of history) console.log(historyLine(e));
+}
+
 function runLogs(history: HistoryEntry[], run: number): number {
   return history.filter((e) => e.message?.type === "log/v1" && e.message.data.run === run).length;
 }
@@ -191,17 +209,11 @@ export function registerWorkflowCommands(program: Command): void {
     );
   program
     .command("show <id>")
-    .description("history: one line per event (number, time, step)")
+    .description("history: one line per event (number, time, step); --task: a model task's transcript")
     .option(...nats)
+    .option("--task <task_id>", "print the transcript of this task (its usage and every tool call)")
     .option("--json")
-    .action((id: string, o: Common) =>
-      withClient(o, async (c) => {
-        if (!(await c.status(id))) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
-        const history = await c.history(id);
-        if (o.json) out(history);
-        else for (const e of history) console.log(historyLine(e));
-      }),
-    );
+    .action((id: string, o: Common & { task?: string }) => withClient(o, (c) => showCommand(c, id, o)));
   registerListCommands(program, nats);
   registerSteeringCommands(program, nats);
 }

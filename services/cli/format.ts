@@ -1,6 +1,8 @@
 /** Human-readable lines for records and history entries. */
 import type { HistoryEntry, QueueDepth, WorkflowView } from "../../infra/client/index.ts";
 import type { PendingTask } from "../../protocol/saga.ts";
+import { Usage } from "../../protocol/usage.ts";
+import { usageLine, usageText } from "./transcript.ts";
 
 /** `HH:MM:SS.mmm` in UTC. */
 export function clock(ms: number): string {
@@ -18,7 +20,7 @@ function describeEntry(e: HistoryEntry): string {
     case "task.started/v1":
       return `task ${m.data.task_id} started on ${m.data.runner} (attempt ${m.data.attempt}, delivery ${m.data.delivery})`;
     case "task.completed/v1":
-      return `task ${m.data.task_id} completed (attempt ${m.data.attempt})`;
+      return `task ${m.data.task_id} completed (attempt ${m.data.attempt})${usageOfOutput(m.data.output)}`;
     case "task.failed/v1":
       return `task ${m.data.task_id} failed (attempt ${m.data.attempt})${err}`;
     case "signal.received/v1":
@@ -34,6 +36,12 @@ function describeEntry(e: HistoryEntry): string {
       return String(_exhaustive);
     }
   }
+}
+
+/** ` — usage: …` when a task's output reports its model usage. */
+function usageOfOutput(output: unknown): string {
+  const usage = Usage.safeParse((output as { usage?: unknown } | null)?.usage);
+  return usage.success ? ` — ${usageText(usage.data)}` : "";
 }
 
 /** One `show` line: number, time, step. */
@@ -57,6 +65,8 @@ export function statusLines(
   if (timers.length) lines.push(`timers: ${timers.join(", ")}`);
   for (const f of rec.compensation?.failures ?? [])
     lines.push(`compensation failed: ${f.task_id}: ${f.code} ${f.message}`);
+  const usage = usageLine(rec.usage, rec.budget);
+  if (usage !== undefined) lines.push(usage);
   if (rec.error) lines.push(`error: ${rec.error.code} ${rec.error.message}`);
   if (rec.result !== undefined) lines.push(`result: ${JSON.stringify(rec.result)}`);
   return lines;
