@@ -7,7 +7,7 @@
 // in everything patchbay wrote: both KV buckets, the HISTORY stream, the artifacts store, every
 // process's output and the CLI's, and every span. It is in none of them, while the model
 // server's record shows it was sent as the bearer header.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import { materializeSample } from "../services/demo/samples.ts";
 import { runCli, spawnCli } from "./helpers/cli.ts";
 import { TEST_API_KEY } from "./helpers/model-server.ts";
 import { startTestNats } from "./helpers/nats.ts";
-import { startOtlpReceiver } from "./helpers/otlp-receiver.ts";
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
 import { ROOT, spawnService } from "./helpers/processes.ts";
 import { git } from "./helpers/repos.ts";
 
@@ -41,11 +41,8 @@ async function storedText(nc: NatsConnection): Promise<string> {
   return parts.join("\n");
 }
 
-test("a coder's agent patches the sample through the scripted model; usage, transcript and spans show, the key is nowhere", async (t) => {
-  t.timeout(240_000);
-  const home = await mkdtemp(join(tmpdir(), "patchbay-model-e2e-"));
-  t.teardown(() => rm(home, { recursive: true, force: true }));
-  const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
+/** A nats-server, an OTLP receiver, `patchbay model-server` on samples/model-scripts, a coordinator and a coder given the model. */
+async function startModelCluster(t: ExecutionContext, home: string) {
   const nats = await startTestNats(t);
   const receiver = await startOtlpReceiver(t);
   const server = spawnCli(t, ["model-server", "--script", join(ROOT, "samples/model-scripts")], {
@@ -63,6 +60,23 @@ test("a coder's agent patches the sample through the scripted model; usage, tran
   };
   const coordinator = await spawnService(t, "coordinator", "services/coordinator/main.ts", env);
   const coder = await spawnService(t, "coder", "services/coder/main.ts", env);
+  return { nats, receiver, baseURL, coordinator, coder };
+}
+
+/** The receiver's spans once `count` spans named `name` arrived (or 20 s passed). */
+async function spansWith(receiver: OtlpReceiver, name: string, count: number): Promise<ReceivedSpan[]> {
+  const deadline = Date.now() + 20_000;
+  while (receiver.spans().filter((s) => s.name === name).length < count && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  return receiver.spans();
+}
+
+test("a coder's agent patches the sample through the scripted model; usage, transcript and spans show, the key is nowhere", async (t) => {
+  t.timeout(240_000);
+  const home = await mkdtemp(join(tmpdir(), "patchbay-model-e2e-"));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
+  const { nats, receiver, baseURL, coordinator, coder } = await startModelCluster(t, home);
   const input = JSON.stringify({
     repo: repo.dir,
     instructions: "Add capitalize(text) to src/format.js, with a unit test.",
@@ -90,14 +104,7 @@ test("a coder's agent patches the sample through the scripted model; usage, tran
   t.regex(transcript.stdout, /^model scripted-coder: 6 steps/m);
   t.regex(transcript.stdout, /→ run_tests\(\{\}\)\n {4}← \$ npm test\n {6}exit code 0/);
 
-  const spans = await (async () => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const chats = receiver.spans().filter((s) => s.name === "chat agent");
-      if (chats.length >= 6 || Date.now() > deadline) return receiver.spans();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const spans = await spansWith(receiver, "chat agent", 6);
   const chat = spans.find((s) => s.name === "chat agent");
   t.is(chat?.attributes["gen_ai.request.model"], "scripted-coder");
   t.is(typeof chat?.attributes["gen_ai.usage.input_tokens"], "number");
