@@ -1,8 +1,9 @@
 // Scenario: the coverage check on real tiny Node repositories, through the checker's handler
 // and the sandbox, with the real c8. A repo whose test script runs c8 with its own options
 // (`--all --include=src`, leaving bin/ out) gets the figure its own `c8 report` gives by hand; a
-// repo without a coverage setup (and without bin/) gets patchbay's c8 with examples, configs and
-// tests left out (the same figure, not one diluted by examples/); a suite that crashes before
+// repo without a coverage setup (and without bin/) gets patchbay's c8 with examples, configs,
+// tests and tsd's type tests left out (the same figure, not one diluted by examples/ or
+// index.test-d.ts); a suite that crashes before
 // any source ran, and a vitest suite without a coverage provider, make the check unavailable
 // with the reason, never "0%".
 import test from "ava";
@@ -78,6 +79,13 @@ if (Number.isNaN(a) || Number.isNaN(b)) {
 }
 console.log(add(a, b));
 `;
+/** tsd's type test: read by the type checker, run by no test (`c8 --all` would count its lines). */
+const TYPE_TEST = `import { expectType } from "tsd";
+import { add, clamp } from "./src/math.js";
+
+expectType<number>(add(1, 2));
+expectType<number>(clamp(1, 0, 5));
+`;
 /** Fails before any module is evaluated: no line of src/ runs. */
 const CRASH = `import "./missing-helper.js";
 `;
@@ -111,6 +119,7 @@ test.before(async () => {
   sha.plain = await branchWith(origin, sha.own, "plain", {
     "package.json": pkg("node --test test/*.test.js"),
     "bin/cli.js": null,
+    "index.test-d.ts": TYPE_TEST,
   });
   sha.crash = await branchWith(origin, sha.plain, "crash", { "test/math.test.js": `${CRASH}${UNIT}` });
   sha.vitest = await branchWith(origin, sha.plain, "vitest", { "package.json": pkg("vitest run") });
@@ -146,7 +155,7 @@ test.serial("the repo's own c8 setup: the figure its own c8 report gives", async
   t.is(outcome.summary, `coverage ${outcome.metrics.coverage}% (required 80%) — on ${outcome.runtime ?? "?"}`);
 });
 
-test.serial("no coverage setup: patchbay's c8 leaves examples and configs out", async (t) => {
+test.serial("no coverage setup: patchbay's c8 leaves examples, configs and type tests out", async (t) => {
   const own = await coverage(t, "main", sha.own);
   const outcome = await coverage(t, "plain", sha.plain);
   t.false(outcome.skipped);

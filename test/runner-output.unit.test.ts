@@ -251,7 +251,33 @@ test("AVA TAP, with an uncaught exception in a test file", (t) => {
     line: 4,
     message: "Cannot read properties of undefined (reading 'setup')",
   });
-  t.like(parse("ava", "ava"), { failed: 1, skipped: 1 });
+});
+
+test("AVA's default reporter: passed tests are its ✔ lines when some failed, failures named apart from their message", (t) => {
+  // AVA 6 prints `1 test failed` and `1 test skipped`, but no passed line once a test failed.
+  t.deepEqual(parse("ava", "ava"), {
+    passed: 1,
+    failed: 1,
+    skipped: 1,
+    total: 3,
+    failures: [{ name: "adds wrongly", file: "test/math.test.js", line: 4 }],
+  });
+  // AVA 2 runs a test's name and its error message together on the `✖` line.
+  t.deepEqual(parse("ava", "ava2"), {
+    passed: 1,
+    failed: 2,
+    skipped: 1,
+    total: 4,
+    failures: [
+      { name: "math › adds wrongly", file: "/tmp/rcap-ava2/test/math.test.js", line: 4 },
+      {
+        name: "throws › throws",
+        file: "/tmp/rcap-ava2/test/throws.test.js",
+        line: 3,
+        message: "Error thrown in test",
+      },
+    ],
+  });
 });
 
 test("a crashed run is quoted by its first error and where it happened, not its last stack lines", (t) => {

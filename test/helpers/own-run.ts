@@ -1,7 +1,8 @@
 /**
  * A corpus repository's own test run, read the way its maintainer reads it: the runner's own
  * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, node-tap's per-file subtests, mocha's
- * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`, pytest's `=== 1 failed, 2 passed in 0.1s ===`), the coverage table its
+ * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`, pytest's `=== 1 failed, 2 passed in 0.1s ===`,
+ * AVA's `N tests passed`/`N test failed` with its `✔`/`✖` lines), the coverage table its
  * coverage tool prints (istanbul's `All files` row from c8/nyc, coverage.py's `TOTAL`), and
  * the names of the failing tests. Independent of the checker's parsers on purpose.
  */
@@ -89,10 +90,32 @@ export function pytestFailures(output: string): string[] {
   return ids.map((match) => match[1]);
 }
 
+/** AVA's closing summary: `19 tests passed`, or `1 test failed` (+ `… skipped`/`… todo`) and no passed line. */
+const AVA_SUMMARY = /^ {2}(\d+) (?:tests? (?:passed|failed)|uncaught exceptions?)$/m;
+
+/**
+ * AVA's default reporter (verbose without a terminal): its summary names the failures, skips and
+ * todos, but prints `N tests passed` only when nothing failed; then the passed ones are its `✔` lines.
+ */
+function avaCounts(output: string): Counts | undefined {
+  if (!AVA_SUMMARY.test(output)) return undefined;
+  const failed =
+    (sumOf(output, /^ {2}(\d+) tests? failed$/gm) ?? 0) + (sumOf(output, /^ {2}(\d+) uncaught exceptions?$/gm) ?? 0);
+  const skipped =
+    (sumOf(output, /^ {2}(\d+) tests? skipped$/gm) ?? 0) + (sumOf(output, /^ {2}(\d+) tests? todo$/gm) ?? 0);
+  const passed = sumOf(output, /^ {2}(\d+) tests? passed$/gm) ?? output.match(/^ {2}✔ /gm)?.length ?? 0;
+  return { passed, failed, skipped, total: passed + failed + skipped };
+}
+
 /** The counts of the run's closing lines; throws when none is there. */
 export function ownCounts(output: string): Counts {
   const counts =
-    tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output) ?? pytestCounts(output);
+    tapCounts(output) ??
+    nodeTapCounts(output) ??
+    mochaCounts(output) ??
+    unittestCounts(output) ??
+    pytestCounts(output) ??
+    avaCounts(output);
   if (counts === undefined) throw new Error(`no runner summary in the output:\n${output.slice(-2000)}`);
   return counts;
 }
@@ -106,7 +129,11 @@ export function ownCoverage(output: string): number | undefined {
   return found === null ? undefined : Number(found[1]);
 }
 
-/** Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it), mocha's `N) …`, unittest's `FAIL: name`, pytest's `FAILED file::name`. */
+/**
+ * Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it),
+ * mocha's `N) …`, unittest's `FAIL: name`, pytest's `FAILED file::name`, and (where AVA's summary is) its
+ * `✖ name` / `✘ [fail]: name` lines.
+ */
 export function ownFailures(output: string): string[] {
   const names = new Set<string>();
   let tapeTest = "";
@@ -122,5 +149,15 @@ export function ownFailures(output: string): string[] {
     if (unittest !== null) names.add(unittest[1]);
   }
   for (const name of pytestFailures(output)) names.add(name);
-  return [...names];
+  return [...names, ...avaFailures(output)];
+}
+
+/**
+ * AVA's failing tests, when its summary is there: `✖ name message` (AVA 1–3) or `✘ [fail]: name message`
+ * (AVA 4+); the message follows the name on the line (AVA's own assertions leave it empty). A linter's
+ * `✖  1:5 message` (xo, tsd) has two spaces after the cross.
+ */
+function avaFailures(output: string): string[] {
+  if (!AVA_SUMMARY.test(output)) return [];
+  return [...output.matchAll(/^ {2}(?:✖|✘ \[fail\]:) (\S.*?)\s*$/gm)].map((m) => m[1]);
 }

@@ -31,7 +31,10 @@ export interface NodeCoverageRun {
   tool: string;
 }
 
-/** Files that are not the code under test: examples, docs, benchmarks, configs, tests. */
+/**
+ * Files that are not the code under test: examples, docs, benchmarks, configs, tests, and tsd's
+ * type tests (`index.test-d.ts`, `test-d/`), which the type checker reads and no test runs.
+ */
 const PATCHBAY_EXCLUDES = [
   `${SANDBOX_HOME_DIR}/**`,
   `${SANDBOX_TMP_DIR}/**`,
@@ -40,6 +43,8 @@ const PATCHBAY_EXCLUDES = [
   "**/*.config.{js,cjs,mjs,ts,cts,mts}",
   "**/.*rc.{js,cjs,mjs}",
   "**/*.{test,spec}.{js,cjs,mjs,ts,cts,mts,jsx,tsx}",
+  "**/*.test-d.{ts,cts,mts,tsx}",
+  "test-d/**",
 ];
 
 /** Runs the Node coverage plan; a {@link CheckFindings} when no figure could be had. */
