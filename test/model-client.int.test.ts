@@ -1,7 +1,8 @@
 // The model client against the scripted model server over real HTTP, through the openai SDK:
 // usage and cost, structured outputs repaired once then INVALID_MODEL_OUTPUT, a 429 with
 // Retry-After waited out, a 500 retried, a hung request timed out, an abort cancelling the
-// request in flight, a refused request not retried, and no error text carrying the key.
+// request in flight, a refused request not retried, a body that is not JSON, and no error
+// text carrying the key.
 import test from "ava";
 import { z } from "zod";
 import { ModelClient } from "../infra/llm/client.ts";
@@ -136,4 +137,15 @@ test("an endpoint that is not there is MODEL_UNAVAILABLE after the retries", asy
   const err = await t.throwsAsync(client.chat({ messages: ask("x") }));
   t.is((err as { code?: string }).code, "MODEL_UNAVAILABLE");
   t.false(err.message.includes(TEST_API_KEY));
+});
+
+test("a 200 whose body is not JSON is MODEL_UNAVAILABLE (retryable), saying so", async (t) => {
+  const server = await scriptedModel(
+    { "a.json": { role: "planner", steps: [{ content: "ok", faults: [{ invalid_json: true }] }] } },
+    register,
+  );
+  const err = await t.throwsAsync(new ModelClient(settingsFor(server)).chat({ messages: ask("x") }));
+  t.is((err as { code?: string }).code, "MODEL_UNAVAILABLE");
+  t.regex(err.message, /answered a body that is not JSON/);
+  t.true((err as { retryable?: boolean }).retryable);
 });

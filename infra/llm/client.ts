@@ -118,6 +118,11 @@ export class ModelClient {
       if (status === 429 || status >= 500) return new PatchbayError(ErrorCode.ModelUnavailable, text);
       return new TerminalError(ErrorCode.ModelRefused, text);
     }
+    if (err instanceof SyntaxError)
+      return new PatchbayError(
+        ErrorCode.ModelUnavailable,
+        clean(`${what} answered a body that is not JSON (${err.message})`),
+      );
     return new PatchbayError(ErrorCode.ModelUnavailable, clean(`${what}: ${(err as Error).message}`));
   }
 }
