@@ -2,7 +2,8 @@
  * `patchbay demo`: the embedded default end to end, then nothing left running. Starts its own
  * nats-server and every Procfile process (two checkers), runs the quality gate on a pull
  * request of the bundled sample repository (`samples/notifications`), shows the verdict and the
- * history, runs a burst of bench-fanout workflows, and stops everything.
+ * history, runs `code-patch` on it with the scripted model server (demo-patch.ts), runs a burst
+ * of bench-fanout workflows, and stops everything.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { materializeSample } from "../demo/samples.ts";
 import { historyLine } from "./format.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
+import { codePatchOnSample, startDemoModel } from "./demo-patch.ts";
 import { assertEveryRoleRuns } from "./role-check.ts";
 import { ROOT, embeddedNats } from "./up.ts";
 import { Supervisor, readProcfile } from "./supervisor.ts";
@@ -29,9 +31,11 @@ export async function demo(): Promise<void> {
   const home = join(cfg.home, "demo");
   rmSync(home, { recursive: true, force: true });
   const server = await embeddedNats(home);
+  const model = await startDemoModel();
   const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
   const env = {
     ...process.env,
+    ...model.env,
     NATS_URL: server.url,
     PATCHBAY_HOME: home,
     PATCHBAY_GATEWAY_URL: gatewayUrl,
@@ -46,13 +50,15 @@ export async function demo(): Promise<void> {
       `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`,
     );
     const client = new PatchbayClient(nc, WorkflowInputs);
-    await qualityGateOnSample(client, home, gatewayUrl);
+    const repo = await qualityGateOnSample(client, home, gatewayUrl);
+    await codePatchOnSample(client, repo, model.server);
     await burst(client, 200, 32);
     client.close();
   } finally {
     await nc.close();
     await supervisor.stop();
     await server.stop();
+    await model.server.close();
   }
   console.log(`\nEverything the demo started has stopped; its state is in ${home}.`);
   console.log("Next: `npx patchbay up`, then in another shell for example");
@@ -61,7 +67,8 @@ export async function demo(): Promise<void> {
   );
 }
 
-async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<void> {
+/** Runs the quality gate on a pull request of the sample; returns the sample repository's path. */
+async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<string> {
   const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
   const forge = await openLocalForge(client.nc, { workDir: join(home, "work"), gatewayUrl });
   const pr = await forge.createPullRequest(repo.dir, {
@@ -83,6 +90,7 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
   }
   console.log(`\n$ patchbay show ${id}`);
   for (const e of await client.history(id)) console.log(historyLine(e));
+  return repo.dir;
 }
 
 function printVerdict(r: QualityGateResult): void {

@@ -41,7 +41,8 @@ const path = z.string().min(1).describe("path relative to the repository root");
 
 function commandResult(argv: string[], r: Awaited<ReturnType<RunCommand>>): string {
   const ending = r.timedOut ? "timed out" : `exit code ${r.exitCode}`;
-  return `$ ${argv.join(" ")}\n${ending}\n${r.output.slice(-6000)}`;
+  const tail = r.output.length > 6000 ? `…\n${r.output.slice(-6000).replace(/^[^\n]*\n/, "")}` : r.output;
+  return `$ ${argv.join(" ")}\n${ending}\n${tail}`;
 }
 
 /** Every tool, by name. */
