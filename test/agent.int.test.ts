@@ -1,6 +1,6 @@
 // The coding-agent loop against the scripted model server over real HTTP (openai SDK), on a
 // real git repository whose tests run in the sandbox: a two-file change over several tool
-// calls with the tests passing; the same call three times and idle steps ending in
+// calls with the tests passing, each request extending the previous one (a prompt cache hits); the same call three times and idle steps ending in
 // AGENT_LOOP; a budget spent mid-loop ending in BUDGET_EXCEEDED before the tools run; and
 // `../`, absolute and symlink escapes each refused back to the model, nothing outside changed.
 import test from "ava";
@@ -92,6 +92,13 @@ test.serial("a two-file change over several tool calls, with the repository's te
   t.regex(tests?.result ?? "", /exit code 0/);
   t.is(result.transcript.steps.length, 6);
   t.is(result.transcript.usage.requests, 6);
+  // A provider's prompt cache can hit: each request starts with the whole previous one, tools included.
+  const bodies = server.requests.map((r) => r.body as { messages: unknown[]; tools: unknown[] });
+  for (let i = 1; i < bodies.length; i++) {
+    const [before, now] = [bodies[i - 1], bodies[i]];
+    t.deepEqual(now?.messages.slice(0, before?.messages.length), before?.messages, `request ${i + 1} extends ${i}`);
+    t.deepEqual(now?.tools, before?.tools);
+  }
   // The tool result of step 2 reached the model with step 3's request.
   t.regex(JSON.stringify(server.requests[2]?.body), /Hello, \$\{name\}/);
 });
