@@ -1,8 +1,9 @@
 // The coding-agent loop against the scripted model server over real HTTP (openai SDK), on a
 // real git repository whose tests run in the sandbox: a two-file change over several tool
-// calls with the tests passing, each request extending the previous one (a prompt cache hits); the same call three times and idle steps ending in
-// AGENT_LOOP; a budget spent mid-loop ending in BUDGET_EXCEEDED before the tools run; and
-// `../`, absolute and symlink escapes each refused back to the model, nothing outside changed.
+// calls with the tests passing, each request extending the previous one (so a prompt cache
+// hits); the same call three times and idle steps ending in AGENT_LOOP; a budget spent
+// mid-loop ending in BUDGET_EXCEEDED before the tools run; and `../`, absolute and symlink
+// escapes each refused back to the model, nothing outside changed.
 import test from "ava";
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
