@@ -1,7 +1,7 @@
 /**
  * A corpus repository's own test run, read the way its maintainer reads it: the runner's own
  * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, node-tap's per-file subtests, mocha's
- * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`), the coverage table its
+ * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`, jest's `Tests: … N total`), the coverage table its
  * coverage tool prints (istanbul's `All files` row from c8/nyc, coverage.py's `TOTAL`), and
  * the names of the failing tests. Independent of the checker's parsers on purpose.
  */
@@ -65,9 +65,24 @@ function nodeTapCounts(output: string): Counts | undefined {
   return { passed: tests.length - failed - skipped, failed, skipped, total: tests.length };
 }
 
+/** Jest's closing `Tests:       2 failed, 1 skipped, 1 todo, 40 passed, 44 total` (summed over several runs). */
+function jestCounts(output: string): Counts | undefined {
+  const lines = [...output.matchAll(/^Tests:\s+(.*\d+ total)$/gm)].map((m) => m[1]);
+  if (lines.length === 0) return undefined;
+  const field = (word: string): number =>
+    lines.reduce((sum, line) => sum + Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0), 0);
+  return {
+    passed: field("passed"),
+    failed: field("failed"),
+    skipped: field("skipped") + field("todo"),
+    total: field("total"),
+  };
+}
+
 /** The counts of the run's closing lines; throws when none is there. */
 export function ownCounts(output: string): Counts {
-  const counts = tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output);
+  const counts =
+    tapCounts(output) ?? nodeTapCounts(output) ?? mochaCounts(output) ?? unittestCounts(output) ?? jestCounts(output);
   if (counts === undefined) throw new Error(`no runner summary in the output:\n${output.slice(-2000)}`);
   return counts;
 }
@@ -81,7 +96,16 @@ export function ownCoverage(output: string): number | undefined {
   return found === null ? undefined : Number(found[1]);
 }
 
-/** Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it), mocha's `N) …`, unittest's `FAIL: name`. */
+/** Jest's failure headings `  ● describe › test name` (not its `● Console` blocks nor `● Test suite failed to run`). */
+function jestFailure(line: string): string | undefined {
+  const heading = /^ {2}● (.+)$/.exec(line)?.[1];
+  return heading === undefined || /^(?:Console|Test suite failed to run)$/.test(heading) ? undefined : heading;
+}
+
+/**
+ * Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the
+ * `# test` line above it), mocha's `N) …`, unittest's `FAIL: name`, jest's `● describe › name`.
+ */
 export function ownFailures(output: string): string[] {
   const names = new Set<string>();
   let tapeTest = "";
@@ -95,6 +119,8 @@ export function ownFailures(output: string): string[] {
     if (mocha !== null) names.add(mocha[1]);
     const unittest = /^(?:FAIL|ERROR): (\S+)/.exec(line);
     if (unittest !== null) names.add(unittest[1]);
+    const jest = jestFailure(line);
+    if (jest !== undefined) names.add(jest);
   }
   return [...names];
 }
