@@ -43,6 +43,25 @@ test("jest and vitest JSON reports", (t) => {
   }
 });
 
+test("jest's default reporter names each failing test once, though its summary repeats them", (t) => {
+  const block = (file: string, name: string, line: number) =>
+    `FAIL ${file}\n  ● ${name}\n\n    expect(received).toBe(expected)\n\n    > ${line} |   expect(f()).toBe(1);\n`;
+  const stderr = [
+    block("tests/a.test.js", "a › breaks", 7),
+    "PASS tests/b.test.js\n  ● Console\n\n    console.log\n      hello\n",
+    block("tests/c.test.js", "breaks too", 3),
+    "Summary of all failing tests",
+    block("tests/a.test.js", "a › breaks", 7),
+    block("tests/c.test.js", "breaks too", 3),
+    "Test Suites: 2 failed, 1 passed, 3 total\nTests:       2 failed, 5 passed, 7 total\n",
+  ].join("\n");
+  const message = "expect(received).toBe(expected)";
+  t.deepEqual(parseRun("jest", { stdout: "", stderr })?.failures, [
+    { name: "a › breaks", file: "tests/a.test.js", line: 7, message },
+    { name: "breaks too", file: "tests/c.test.js", line: 3, message },
+  ]);
+});
+
 test("jest and vitest summary lines", (t) => {
   t.like(
     parseRun("jest", {
@@ -163,6 +182,9 @@ test("runners are told from the command, and reporter arguments appended only to
   const plain = suiteCommand({ kind: "npm-script", script: "test", text: "jest --ci" }, "/w");
   t.deepEqual(plain.args.slice(0, 4), ["run", "test", "--", "--json"]);
   t.truthy(plain.reportFile);
+  const assigned = suiteCommand({ kind: "npm-script", script: "test", text: "WARN_EXIT=1 jest --coverage -w 2" }, "/w");
+  t.deepEqual(assigned.args.slice(0, 4), ["run", "test", "--", "--json"]);
+  t.truthy(assigned.reportFile);
   const chained = suiteCommand({ kind: "npm-script", script: "test", text: "tsc && jest" }, "/w");
   t.deepEqual(chained.args, ["run", "test"]);
   t.is(chained.reportFile, undefined);

@@ -7,7 +7,8 @@
 // path only the script knows) is judged by that script, with the problems read from eslint's
 // output. Auto-fix on the biome repo applies biome's safe fixes only. A biome.json whose biome
 // is not installed, or a legacy .eslintrc without the repo's eslint, is "could not run", never a
-// pass; a legacy .eslintrc with the repo's eslint 8 is linted by it.
+// pass; a legacy .eslintrc with the repo's eslint 8 is linted by it, on the files the repo's
+// lint script names (an examples folder it leaves out is not counted, as in commander 9.4.1).
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { execFile } from "node:child_process";
@@ -204,34 +205,47 @@ test.serial("a repo whose lint command is its `lint` script is judged by that sc
   ]);
 });
 
-test.serial("a legacy .eslintrc is linted by the repo's own eslint 8; without it, lint could not run", async (t) => {
-  const origin = join(root, "legacy-repo");
-  const pkg = { name: "legacy-repo", version: "1.0.0", devDependencies: { eslint: "8.57.1" } };
-  await initRepo(origin, {
-    "package.json": JSON.stringify(pkg, null, 2),
-    ".eslintrc.json": JSON.stringify({ root: true, env: { node: true, es2022: true }, rules: { eqeqeq: "error" } }),
-    ".npmrc": npmrc,
-    ".gitignore": "node_modules/\n",
-    "src/check.js": "module.exports = (a) => a == null ? require('path').sep : a;\n",
-  });
-  await lockFromRegistry(origin);
-  await run(origin, "git", ["add", "package-lock.json"]);
-  await run(origin, "git", ["-c", "user.name=dev", "-c", "user.email=dev@example.invalid", "commit", "-qm", "lock"]);
-  const sha = await run(origin, "git", ["rev-parse", "HEAD"]);
+test.serial(
+  "a legacy .eslintrc is linted by the repo's own eslint 8, on its lint script's files; without eslint, lint could not run",
+  async (t) => {
+    const origin = join(root, "legacy-repo");
+    const pkg = { name: "legacy-repo", version: "1.0.0", devDependencies: { eslint: "8.57.1" } };
+    await initRepo(origin, {
+      "package.json": JSON.stringify(pkg, null, 2),
+      ".eslintrc.json": JSON.stringify({ root: true, env: { node: true, es2022: true }, rules: { eqeqeq: "error" } }),
+      ".npmrc": npmrc,
+      ".gitignore": "node_modules/\n",
+      "src/check.js": "module.exports = (a) => a == null ? require('path').sep : a;\n",
+    });
+    await lockFromRegistry(origin);
+    await run(origin, "git", ["add", "package-lock.json"]);
+    await run(origin, "git", ["-c", "user.name=dev", "-c", "user.email=dev@example.invalid", "commit", "-qm", "lock"]);
+    const sha = await run(origin, "git", ["rev-parse", "HEAD"]);
 
-  const outcome = await checkLint(t, origin, "main", sha);
-  t.regex(outcome.summary, /— eslint \(repo eslint 8\.57\.1, \.eslintrc\.json\)$/);
-  t.like(outcome.metrics, { errors: 1, warnings: 0 });
-  t.deepEqual(rulesOf(outcome), [["src/check.js", 1, "eqeqeq"]]);
+    const outcome = await checkLint(t, origin, "main", sha);
+    t.regex(outcome.summary, /— eslint \(repo eslint 8\.57\.1, \.eslintrc\.json\)$/);
+    t.like(outcome.metrics, { errors: 1, warnings: 0 });
+    t.deepEqual(rulesOf(outcome), [["src/check.js", 1, "eqeqeq"]]);
 
-  const without = await branchWith(origin, "main", "no-eslint", {
-    "package.json": JSON.stringify({ name: "legacy-repo", version: "1.0.0" }),
-    "package-lock.json": null,
-  });
-  const unavailable = await checkLint(t, origin, "no-eslint", without);
-  t.like(unavailable, { passed: false, skipped: true, status: "unavailable", score: 0 });
-  t.regex(unavailable.skip_reason ?? "", /legacy eslint config \.eslintrc\.json needs the repo's own eslint/);
-});
+    // The maintainers lint src/ through `npm run lint` → `npm run lint:src`; examples/ is theirs to leave out.
+    const scripts = { lint: "npm run lint:src", "lint:src": 'eslint "src/*.js"' };
+    const scripted = await branchWith(origin, "main", "scripted", {
+      "package.json": JSON.stringify({ ...pkg, scripts }, null, 2),
+      "examples/demo.js": "module.exports = (a) => a == 1;\n",
+    });
+    const own = await checkLint(t, origin, "scripted", scripted);
+    t.regex(own.summary, /— eslint \(repo eslint 8\.57\.1, \.eslintrc\.json, the files of npm run lint\)$/);
+    t.deepEqual(rulesOf(own), [["src/check.js", 1, "eqeqeq"]]);
+
+    const without = await branchWith(origin, "main", "no-eslint", {
+      "package.json": JSON.stringify({ name: "legacy-repo", version: "1.0.0" }),
+      "package-lock.json": null,
+    });
+    const unavailable = await checkLint(t, origin, "no-eslint", without);
+    t.like(unavailable, { passed: false, skipped: true, status: "unavailable", score: 0 });
+    t.regex(unavailable.skip_reason ?? "", /legacy eslint config \.eslintrc\.json needs the repo's own eslint/);
+  },
+);
 
 test.serial("a lint script whose tool is not found could not run: never a pass, never a lint failure", async (t) => {
   const origin = join(root, "missing-tool");

@@ -36,3 +36,4 @@ export { nodeCoveragePlan } from "./checks/node-coverage-plan.ts";
 export type { NodeCoveragePlan } from "./checks/node-coverage-plan.ts";
 export { readLineFigure } from "./checks/coverage-report.ts";
 export { toolOptions } from "./checks/coverage-options.ts";
+export { eslintScriptArgs } from "./checks/eslint-script.ts";

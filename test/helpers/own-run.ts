@@ -2,7 +2,7 @@
  * A corpus repository's own test run, read the way its maintainer reads it: the runner's own
  * closing lines (TAP's `# tests`/`# pass`/`# fail` from node:test and tape, node-tap's per-file subtests, mocha's
  * `N passing`, unittest's `Ran N tests` + `OK`/`FAILED (…)`, pytest's `=== 1 failed, 2 passed in 0.1s ===`,
- * AVA's `N tests passed`/`N test failed` with its `✔`/`✖` lines), the coverage table its
+ * AVA's `N tests passed`/`N test failed` with its `✔`/`✖` lines, jest's `Tests: … N total`), the coverage table its
  * coverage tool prints (istanbul's `All files` row from c8/nyc, coverage.py's `TOTAL`), and
  * the names of the failing tests. Independent of the checker's parsers on purpose.
  */
@@ -107,6 +107,20 @@ function avaCounts(output: string): Counts | undefined {
   return { passed, failed, skipped, total: passed + failed + skipped };
 }
 
+/** Jest's closing `Tests:       2 failed, 1 skipped, 1 todo, 40 passed, 44 total` (summed over several runs). */
+function jestCounts(output: string): Counts | undefined {
+  const lines = [...output.matchAll(/^Tests:\s+(.*\d+ total)$/gm)].map((m) => m[1]);
+  if (lines.length === 0) return undefined;
+  const field = (word: string): number =>
+    lines.reduce((sum, line) => sum + Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0), 0);
+  return {
+    passed: field("passed"),
+    failed: field("failed"),
+    skipped: field("skipped") + field("todo"),
+    total: field("total"),
+  };
+}
+
 /** The counts of the run's closing lines; throws when none is there. */
 export function ownCounts(output: string): Counts {
   const counts =
@@ -115,7 +129,8 @@ export function ownCounts(output: string): Counts {
     mochaCounts(output) ??
     unittestCounts(output) ??
     pytestCounts(output) ??
-    avaCounts(output);
+    avaCounts(output) ??
+    jestCounts(output);
   if (counts === undefined) throw new Error(`no runner summary in the output:\n${output.slice(-2000)}`);
   return counts;
 }
@@ -129,10 +144,16 @@ export function ownCoverage(output: string): number | undefined {
   return found === null ? undefined : Number(found[1]);
 }
 
+/** Jest's failure headings `  ● describe › test name` (not its `● Console` blocks nor `● Test suite failed to run`). */
+function jestFailure(line: string): string | undefined {
+  const heading = /^ {2}● (.+)$/.exec(line)?.[1];
+  return heading === undefined || /^(?:Console|Test suite failed to run)$/.test(heading) ? undefined : heading;
+}
+
 /**
  * Names of failing tests: TAP `not ok N - name` (tape's `not ok N <assertion>` is named by the `# test` line above it),
- * mocha's `N) …`, unittest's `FAIL: name`, pytest's `FAILED file::name`, and (where AVA's summary is) its
- * `✖ name` / `✘ [fail]: name` lines.
+ * mocha's `N) …`, unittest's `FAIL: name`, jest's `● describe › name`, pytest's `FAILED file::name`, and (where
+ * AVA's summary is) its `✖ name` / `✘ [fail]: name` lines.
  */
 export function ownFailures(output: string): string[] {
   const names = new Set<string>();
@@ -147,6 +168,8 @@ export function ownFailures(output: string): string[] {
     if (mocha !== null) names.add(mocha[1]);
     const unittest = /^(?:FAIL|ERROR): (\S+)/.exec(line);
     if (unittest !== null) names.add(unittest[1]);
+    const jest = jestFailure(line);
+    if (jest !== undefined) names.add(jest);
   }
   for (const name of pytestFailures(output)) names.add(name);
   return [...names, ...avaFailures(output)];

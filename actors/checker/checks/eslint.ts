@@ -2,7 +2,9 @@
  * Running eslint on a worktree (lint check and auto-fix): the repo's own eslint and config
  * (flat, or legacy `.eslintrc*` with its eslint 9 or older), else patchbay's eslint with the
  * repo's flat config, else patchbay's eslint with the bug-only default config shipped beside
- * the checker. The JSON report goes to a file, so no output limit can cut it.
+ * the checker. With the repo's config, eslint lints the files the repo's lint script names,
+ * with that script's options (eslint-script.ts); with the default config, the whole tree. The
+ * JSON report goes to a file, so no output limit can cut it.
  */
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -12,12 +14,15 @@ import type { Tree } from "../context.ts";
 import type { CommandResult } from "../exec.ts";
 import { reportPath } from "../runners/index.ts";
 import { DEFAULT_ESLINT_CONFIG, eslintBin } from "../tools.ts";
+import { eslintScriptArgs } from "./eslint-script.ts";
 
 /** Which eslint with which config. */
 export interface EslintPlan {
   cmd: string;
-  /** Arguments before patchbay's own (`-c <default>` or nothing). */
+  /** Arguments before patchbay's own (`-c <default>`, or the repo's lint script's options). */
   args: string[];
+  /** What is linted: the repo's lint script's files and globs, else `.`. */
+  targets: string[];
   /** `repo eslint + repo config`, `patchbay eslint + default config`, … */
   source: string;
   /** Whether the config is patchbay's default (a failure is then patchbay's, not the repo's). */
@@ -74,30 +79,40 @@ export async function eslintPlan(tree: Tree): Promise<EslintPlan | { missing: st
   const { project } = tree;
   const version = await installedVersion(tree.dir, "eslint");
   const repoBin = version === undefined ? undefined : "node_modules/.bin/eslint";
+  const script = eslintScriptArgs(project.scripts);
+  const scope = { args: script.options, targets: script.targets, usesDefault: false };
+  const of = script.script === undefined ? "" : `, the files of npm run ${script.script}`;
   if (project.eslintConfig !== undefined) {
     if (repoBin !== undefined)
-      return { cmd: repoBin, args: [], source: `repo eslint ${version}, ${project.eslintConfig}`, usesDefault: false };
+      return { cmd: repoBin, ...scope, source: `repo eslint ${version}, ${project.eslintConfig}${of}` };
     const own = eslintBin();
     if (!own.ok) return { missing: own.reason };
     return {
       cmd: process.execPath,
-      args: [own.path],
-      source: `patchbay eslint, ${project.eslintConfig}`,
-      usesDefault: false,
+      ...scope,
+      args: [own.path, ...scope.args],
+      source: `patchbay eslint, ${project.eslintConfig}${of}`,
     };
   }
-  if (project.eslintLegacyConfig !== undefined) return legacyPlan(project.eslintLegacyConfig, version);
+  if (project.eslintLegacyConfig !== undefined) {
+    const plan = legacyPlan(project.eslintLegacyConfig, version);
+    return "missing" in plan ? plan : { ...plan, ...scope, source: `${plan.source}${of}` };
+  }
   const own = eslintBin();
   if (!own.ok) return { missing: own.reason };
   return {
     cmd: process.execPath,
     args: [own.path, "-c", DEFAULT_ESLINT_CONFIG],
+    targets: ["."],
     source: "patchbay eslint, default config",
     usesDefault: true,
   };
 }
 
-function legacyPlan(config: string, version: string | undefined): EslintPlan | { missing: string } {
+function legacyPlan(
+  config: string,
+  version: string | undefined,
+): Omit<EslintPlan, "args" | "targets" | "usesDefault"> | { missing: string } {
   if (version === undefined)
     return {
       missing: `the legacy eslint config ${config} needs the repo's own eslint (9 or older), which is not installed`,
@@ -108,10 +123,8 @@ function legacyPlan(config: string, version: string | undefined): EslintPlan | {
     };
   return {
     cmd: "node_modules/.bin/eslint",
-    args: [],
     env: { ESLINT_USE_FLAT_CONFIG: "false" },
     source: `repo eslint ${version}, ${config}`,
-    usesDefault: false,
   };
 }
 
@@ -128,7 +141,7 @@ export async function runEslint(tree: Tree, plan: EslintPlan, fix: boolean): Pro
     "--no-error-on-unmatched-pattern",
     ...ignores,
     ...(fix ? ["--fix"] : []),
-    ".",
+    ...plan.targets,
   ];
   const result = await tree.exec.run(plan.cmd, args, plan.env === undefined ? {} : { env: plan.env });
   const files = parseEslintReport(await readFile(report, "utf8").catch(() => ""));

@@ -14,6 +14,7 @@
  */
 import type { Project, TestSpec } from "../project.ts";
 import { detectRunner } from "../runners/index.ts";
+import { scriptChain } from "./script-chain.ts";
 
 /** What the coverage check runs. */
 export type NodeCoveragePlan =
@@ -33,22 +34,7 @@ export type NodeCoveragePlan =
   | { kind: "unavailable"; reason: string };
 
 const COVERAGE_SCRIPTS = ["test:coverage", "coverage", "cov", "test:cov", "coverage:test"];
-const RUN_SCRIPT = /\b(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+|)([\w:.-]+)/g;
 const VITEST_PROVIDERS = ["@vitest/coverage-v8", "@vitest/coverage-istanbul"];
-
-/** A script and the scripts it runs with `npm run` (breadth first, each once). */
-function scriptChain(scripts: Record<string, string>, start: string): string[] {
-  const seen: string[] = [];
-  const queue = [start];
-  while (queue.length > 0 && seen.length < 10) {
-    const name = queue.shift() ?? "";
-    const text = scripts[name];
-    if (text === undefined || seen.includes(name)) continue;
-    seen.push(name);
-    for (const match of text.matchAll(RUN_SCRIPT)) queue.push(match[1] === "t" ? "test" : match[1]);
-  }
-  return seen;
-}
 
 /** The coverage tool a script's own text starts (nyc, c8), or jest/vitest when `chainText` runs one with `--coverage`. */
 function toolOf(text: string, chainText: string): "nyc" | "c8" | "jest" | "vitest" | undefined {

@@ -62,10 +62,17 @@ export function detectRunner(text: string): RunnerId | undefined {
   return DETECT.find(([pattern]) => pattern.test(text))?.[1];
 }
 
-/** Whether reporter arguments can be appended: one plain command that starts with the runner. */
+/** A shell variable assignment that prefixes a command (`WARN_EXIT=1 jest`). */
+const ASSIGNMENT = /^[A-Za-z_]\w*=\S*$/;
+
+/**
+ * Whether reporter arguments can be appended: one plain command that starts with the runner,
+ * after any variable assignments (`WARN_EXIT=1 jest --coverage`) and `npx`.
+ */
 function appendable(text: string, runner: RunnerId): boolean {
   if (/[;&|<>`$()\n]/.test(text)) return false;
   const words = text.trim().split(/\s+/);
+  while (words.length > 1 && ASSIGNMENT.test(words[0])) words.shift();
   const first = words[0] === "npx" ? words[1] : words[0];
   if (runner === "node-test")
     return first === "node" && words.includes("--test") && !words.some((word) => word.startsWith("--test-reporter"));

@@ -2,8 +2,10 @@
  * Jest and Vitest: both write the same JSON report (`jest --json --outputFile`, `vitest
  * --reporter=json --outputFile`): numTotalTests, numPassedTests, numFailedTests,
  * numPendingTests, numTodoTests and per-file assertionResults. Without the report, the
- * summary line: Jest `Tests: 1 failed, 3 passed, 4 total`, Vitest `Tests  1 failed | 3 passed (4)`.
+ * summary line: Jest `Tests: 1 failed, 3 passed, 4 total` (with the failing tests its reporter
+ * names), Vitest `Tests  1 failed | 3 passed (4)`.
  */
+import { stripVTControlCharacters } from "node:util";
 import { firstErrorIn } from "../error-excerpt.ts";
 import { headline, lastJsonObject, lineIn, num, tryJson } from "./types.ts";
 import type { RunOutput, TestCounts, TestFailure } from "./types.ts";
@@ -65,12 +67,48 @@ function fromReport(report: JestReport): TestCounts {
   return { passed: report.numPassedTests, failed, skipped, total: report.numTotalTests + suiteErrors, failures };
 }
 
+/** Jest's headings that are not a failing test: console output, a test file that could not run. */
+const NOT_A_TEST = new Set(["Console", "Test suite failed to run"]);
+
+/**
+ * The failing tests of Jest's default reporter, for a run without the JSON report (a script
+ * like `jest && tsd`): each `FAIL <file>` is followed by a block per failing test, headed
+ * `  ● describe › test`, whose first line is the assertion and whose `> 12 |` marks the line.
+ * The blocks come again under "Summary of all failing tests"; each test is named once.
+ */
+function textFailures(text: string): TestFailure[] {
+  const failures = new Map<string, TestFailure>();
+  let file: string | undefined;
+  let current: { failure: TestFailure; body: string[] } | undefined;
+  const close = (): void => {
+    if (current === undefined) return;
+    const { failure, body } = current;
+    const marked = /^\s+> (\d+) \|/m.exec(body.join("\n"));
+    failures.set(`${failure.file}\0${failure.name}`, {
+      ...failure,
+      line: marked === null ? undefined : Number(marked[1]),
+      message: headline(body.join("\n")),
+    });
+    current = undefined;
+  };
+  for (const line of text.split("\n")) {
+    const heading = /^ {2}● (.+)$/.exec(line)?.[1];
+    const fileLine = /^(?:FAIL|PASS) (\S+)/.exec(line)?.[1];
+    if (heading !== undefined || fileLine !== undefined || /^Test Suites:/.test(line)) close();
+    if (fileLine !== undefined) file = fileLine;
+    if (heading !== undefined && !NOT_A_TEST.has(heading)) current = { failure: { name: heading, file }, body: [] };
+    else if (heading === undefined) current?.body.push(line);
+  }
+  close();
+  return [...failures.values()];
+}
+
 /** Parses a Jest or Vitest run: the JSON report, else JSON on stdout, else the summary line. */
 export function parseJestLike(output: RunOutput): TestCounts | undefined {
   for (const candidate of [tryJson(output.report), lastJsonObject(output.stdout)]) {
     if (isReport(candidate)) return fromReport(candidate);
   }
-  const text = `${output.stdout}\n${output.stderr}`;
+  const text = stripVTControlCharacters(`${output.stdout}\n${output.stderr}`);
   const jest = /^Tests:\s+(.*?)(\d+) total$/m.exec(text);
   if (jest !== null) {
     const part = (word: string): number => num(new RegExp(`(\\d+) ${word}`).exec(jest[1]));
@@ -79,7 +117,7 @@ export function parseJestLike(output: RunOutput): TestCounts | undefined {
       failed: part("failed"),
       skipped: part("skipped") + part("todo"),
       total: Number(jest[2]),
-      failures: [],
+      failures: textFailures(text),
     };
   }
   const vitest = /^\s*Tests\s+(.*?)\((\d+)\)\s*$/m.exec(text);
