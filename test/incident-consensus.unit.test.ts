@@ -4,7 +4,7 @@
 // counting for nothing, and no answer at all.
 import test from "ava";
 import type { Diagnosis } from "../protocol/incident.ts";
-import { consensusOf, normalisedCause } from "../services/coordinator/workflows/incident-consensus.ts";
+import { consensusOf, normalisedCause } from "../services/coordinator/internal.ts";
 
 const d = (agent: string, root_cause: string, category: Diagnosis["category"], confidence: number): Diagnosis => ({
   agent,

@@ -9,7 +9,7 @@ import type { Command } from "../services/coordinator/index.ts";
 import { IncidentSources, type Diagnosis, type IncidentContext } from "../protocol/incident.ts";
 import { IncidentTasks, type FixOutput, type IncidentResult } from "../protocol/incident-swarm.ts";
 import { CHECK_NAMES, GateTasks, type CheckOutcome } from "../protocol/quality-gate.ts";
-import { APPROVAL_TIMER, incidentSwarm } from "../services/coordinator/workflows/incident-swarm.ts";
+import { APPROVAL_TIMER, incidentSwarm } from "../services/coordinator/internal.ts";
 import {
   SPEC_T0,
   signalled,

@@ -12,3 +12,5 @@ export { SagaStore, openSagaBuckets } from "./store.ts";
 export { completionEvent } from "./task-lifecycle.ts";
 export { scoreGate } from "./workflows/quality-gate-scoring.ts";
 export { qualityGate } from "./workflows/quality-gate.ts";
+export { consensusOf, normalisedCause } from "./workflows/incident-consensus.ts";
+export { APPROVAL_TIMER, incidentSwarm } from "./workflows/incident-swarm.ts";
