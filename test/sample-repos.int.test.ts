@@ -184,9 +184,10 @@ pyflakesTest(
 );
 
 test("samples: the committed files equal the generator's output, without a nested .git", async (t) => {
-  const committed = await readTree(SAMPLES_DIR);
-  delete committed["README.md"];
-  t.false(Object.keys(committed).some((path) => path.split("/").includes(".git")));
+  const all = await readTree(SAMPLES_DIR);
+  t.false(Object.keys(all).some((path) => path.split("/").includes(".git")));
+  // api-service/ and model-scripts/ are written by hand (samples/README.md); the rest is generated.
+  const committed = Object.fromEntries(Object.entries(all).filter(([path]) => path.startsWith("notifications")));
   t.deepEqual(Object.keys(committed).sort(), Object.keys(generatedSampleFiles()).sort());
   t.deepEqual(committed, generatedSampleFiles(), "run: node test/fixtures/repos/write-samples.ts");
 });
