@@ -6,13 +6,15 @@
 // service's own `npm test` passes; a redelivery returns the same output without a second commit.
 // A category the repository has no setting for, or the catalogue no entry for, is NO_REMEDIATION
 // with nothing pushed. JSON (4-space indented) and .env files are edited in place, and the
-// timeout and memory entries on small repositories: each value doubled within its cap.
+// timeout and memory entries on small repositories: each value doubled within its cap, the rule
+// appended to the service's group of a rule file with another group after it. docs/incident.md's
+// catalogue has a row for every entry.
 import test, { type ExecutionContext } from "ava";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { fixBinding, NO_REMEDIATION } from "../actors/coder/index.ts";
+import { fixBinding, NO_REMEDIATION, REMEDIATIONS } from "../actors/coder/index.ts";
 import { createWorkspaces } from "../infra/git/index.ts";
 import type { FixInput, FixOutput } from "../protocol/incident-swarm.ts";
 import type { CauseCategory } from "../protocol/incident.ts";
@@ -208,18 +210,39 @@ test("timeouts double within a limit stated in another unit; bare numbers take t
   const { root, fix } = await setup("patchbay-incident-timeout-");
   const origin = join(root, "origin");
   const yaml =
-    "server:\n  request_timeout: 30s # the upstream allows up to 45s\n  idle_timeout_ms: 5000\n  workers: 4\n";
-  await initRepo(origin, { "config/http.yaml": yaml, ".env": "HTTP_TIMEOUT_MS=3000\n" });
+    "server:\n  request_timeout: 30s # the upstream allows up to 45s\n  idle_timeout_ms: 5000\n  connect_timeout_ms: 500\n  workers: 4\n";
+  await initRepo(origin, { "config/http.yaml": yaml, ".env": "HTTP_TIMEOUT_MS=3000 # the client's\n", ...RULES });
   const output = (await fix(fixInput(origin, "timeout"), taskContext("incident.fix"))) as FixOutput;
   t.deepEqual(output.changes, [
     { file: ".env", setting: "HTTP_TIMEOUT_MS", from: "3000", to: "6000" },
     { file: "config/http.yaml", setting: "server.request_timeout", from: "30s", to: "45s" },
     { file: "config/http.yaml", setting: "server.idle_timeout_ms", from: "5000", to: "10000" },
+    { file: "config/http.yaml", setting: "server.connect_timeout_ms", from: "500", to: "1000" },
   ]);
-  const text = await git(origin, "show", `${BRANCH}:config/http.yaml`);
-  t.is(`${text}\n`, yaml.replace("30s #", "45s #").replace("5000", "10000"));
+  const show = (file: string) => git(origin, "show", `${BRANCH}:${file}`).then((text) => `${text}\n`);
+  t.is(
+    await show("config/http.yaml"),
+    yaml.replace("30s #", "45s #").replace("5000", "10000").replace(": 500\n", ": 1000\n"),
+  );
+  t.is(await show(".env"), "HTTP_TIMEOUT_MS=6000 # the client's\n");
   t.regex(output.summary, /within the limit of 45s stated in config\/http\.yaml/);
+  t.is(output.monitoring, "prometheus/rules.yaml");
+  const added = [
+    "      - alert: ApiServiceLatencyNearTimeout",
+    '        expr: histogram_quantile(0.99, sum by (le)(rate(http_request_duration_seconds_bucket{service="api-service"}[5m]))) > 0.8',
+    "        for: 5m",
+  ].join("\n");
+  const rules = RULES["prometheus/rules.yaml"];
+  const at = rules.indexOf("  # other teams");
+  t.true((await show(output.monitoring)).startsWith(`${rules.slice(0, at)}${added}\n`));
+  t.true((await show(output.monitoring)).endsWith(`\n${rules.slice(at)}`), "the next group is kept");
 });
+
+/** A rule file whose service group is not the last one. */
+const RULES = {
+  "prometheus/rules.yaml":
+    'groups:\n  - name: api-service\n    rules:\n      - alert: Up\n        expr: up == 0 # down\n  # other teams\n  - name: billing\n    rules:\n      - alert: BillingDown\n        expr: up{job="billing"} == 0\n',
+};
 
 test("memory limits double, requests stay, and --max-old-space-size inside NODE_OPTIONS too", async (t) => {
   const { root, fix } = await setup("patchbay-incident-memory-");
@@ -235,4 +258,15 @@ test("memory limits double, requests stay, and --max-old-space-size inside NODE_
   t.is(await git(origin, "show", `${BRANCH}:deploy/app.yaml`), deploy.replace("'512Mi'", "'1024Mi'").trimEnd());
   t.is(await git(origin, "show", `${BRANCH}:.env`), env.replace("=384", "=768").trimEnd());
   t.is(output.runbook, "docs/runbooks/memory.md");
+});
+
+test("docs/incident.md's catalogue has a row for every entry, with its rule", async (t) => {
+  const doc = await readFile(new URL("../docs/incident.md", import.meta.url), "utf8");
+  for (const entry of REMEDIATIONS) {
+    const rows = doc.split("\n").filter((line) => line.startsWith(`| \`${entry.category}\` `));
+    t.true(
+      rows.some((row) => row.split("|").some((cell) => cell.trim() === entry.rule)),
+      entry.category,
+    );
+  }
 });

@@ -99,7 +99,7 @@ const RETRIES: RemediationEntry = {
   resource: "retry count",
   keys: /(retries|maxretries|retrycount|retrylimit|maxattempts)$/,
   kind: "count",
-  rule: "halved (at least 1)",
+  rule: "halved, at least 1",
   next: (current) => Math.max(1, Math.floor(current / 2)),
   cap: 10,
   topic: "retries",

@@ -3,9 +3,8 @@
  * mentions a changed setting, else to `docs/runbooks/<topic>.md` (created when missing). It
  * says what was seen, the evidence, what was changed, how to check it, and how to roll it back.
  */
-import type { SettingChange } from "../../../protocol/incident-swarm.ts";
+import type { FixInput, SettingChange } from "../../../protocol/incident-swarm.ts";
 import type { Diagnosis } from "../../../protocol/incident.ts";
-import type { FixInput } from "../../../protocol/incident-swarm.ts";
 import type { AlertRule } from "./alert-rule.ts";
 
 /** What the section tells. */
