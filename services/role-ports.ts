@@ -9,7 +9,7 @@ import { runInSandbox, type SandboxOptions, type SandboxResult } from "../infra/
 import { inSpan } from "../infra/telemetry/tracing.ts";
 import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
-import type { AutofixPorts, PatchPorts } from "../actors/coder/index.ts";
+import type { AutofixPorts, FixPorts, PatchPorts } from "../actors/coder/index.ts";
 import { ModelClient } from "../infra/llm/client.ts";
 import { redactSecret } from "../infra/llm/redact.ts";
 import { modelSettingsFor } from "../infra/llm/settings.ts";
@@ -70,6 +70,12 @@ export function coderPorts(cfg: Config): AutofixPorts {
     log: (l) => console.error(`[coder] ${l}`),
     packageCache: packageCacheOf(cfg),
   };
+}
+
+/** Ports of the coder's incident fix: auto-fix's workspaces and log. */
+export function fixPorts(cfg: Config): FixPorts {
+  const { workspaces, log } = coderPorts(cfg);
+  return { workspaces, log };
 }
 
 /** Ports of the merger: the local forge and git. */

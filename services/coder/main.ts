@@ -1,9 +1,10 @@
-/** The coder role: the quality gate's auto-fix, and the coding agent's patch task (code-patch, plan-patch-pr). */
-import { autofixBinding, patchBinding } from "../../actors/coder/index.ts";
+/** The coder role: the quality gate's auto-fix, the coding agent's patch task (code-patch, plan-patch-pr), and incident-swarm's fix. */
+import { autofixBinding, fixBinding, patchBinding } from "../../actors/coder/index.ts";
 import { runActorMain } from "../service-main.ts";
-import { coderPorts, patchPorts } from "../role-ports.ts";
+import { coderPorts, fixPorts, patchPorts } from "../role-ports.ts";
 
 await runActorMain("coder", async (cfg, nc) => [
   autofixBinding(coderPorts(cfg)),
   patchBinding(await patchPorts(cfg, nc)),
+  fixBinding(fixPorts(cfg)),
 ]);
