@@ -42,14 +42,14 @@ function entry(message: string, source: string, timestamp?: string, level?: stri
   };
 }
 
-/** One line of text from `source` as a context log: its leading timestamp and its level, when it has them. */
+/** One line of text from `source` as a context log: its leading timestamp (taken off the message) and its level. */
 export function parseLogLine(line: string, source: string): ContextLog {
   const json = fromJson(line, source);
   if (json) return json;
   const time = LEADING_TIME.exec(line);
   const rest = time ? line.slice(time[0].length) : line;
   const level = LEVEL.exec(rest)?.[1];
-  return entry(line.trim(), source, time ? isoTime(time[1]) : undefined, level);
+  return entry(rest.trim(), source, time ? isoTime(time[1]) : undefined, level);
 }
 
 /** The alert's own logs (strings or structured entries), with source `alert`. */

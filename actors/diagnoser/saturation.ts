@@ -95,8 +95,8 @@ function corroborations(context: IncidentContext, top: Reading): string[] {
     found.push(`the alert names the ${top.category}: "${context.alert.message}"`);
   }
   const resource = RESOURCES.find((r) => r.category === top.category) as Resource;
-  const same = configCeilings(context.configs, resource).find((c) => c.value === top.metricLimit);
-  if (same) found.push(`${same.file} sets ${same.key}: ${same.value}`);
+  const same = configCeilings(context.configs, resource).filter((c) => c.value === top.metricLimit);
+  if (same.length > 0) found.push(same.map((c) => `${c.file} sets ${c.key}: ${c.value}`).join(", "));
   return found;
 }
 
