@@ -16,7 +16,7 @@ import { emptyRead, type SourceRead } from "./source-read.ts";
 import { windowAround } from "./window.ts";
 
 /** Most log lines the context keeps besides the alert's own (the latest). */
-export const MAX_LOGS = 1_000;
+export const MAX_LOGS = 500;
 /** The window log files are read in when neither Loki nor Prometheus names one. */
 const DEFAULT_WINDOW_MINUTES = 30;
 

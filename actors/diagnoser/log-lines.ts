@@ -2,10 +2,10 @@
  * Log lines as the context holds them: a timestamp and level read from a plain or JSON line,
  * normalised to ISO 8601 (a timestamp without an offset is taken as UTC).
  */
-import type { ContextLog } from "../../protocol/incident.ts";
+import type { Alert, ContextLog } from "../../protocol/incident.ts";
 
 /** Longest message kept of one line. */
-export const MAX_MESSAGE_CHARS = 1_000;
+export const MAX_MESSAGE_CHARS = 500;
 
 const LEADING_TIME = /^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s*/i;
 const LEVEL = /\b(TRACE|DEBUG|INFO|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|PANIC)\b/i;
@@ -53,7 +53,7 @@ export function parseLogLine(line: string, source: string): ContextLog {
 }
 
 /** The alert's own logs (strings or structured entries), with source `alert`. */
-export function alertLogs(logs: readonly (string | { timestamp?: string; level?: string; message: string })[]) {
+export function alertLogs(logs: NonNullable<Alert["logs"]>): ContextLog[] {
   return logs.map((l) => {
     if (typeof l === "string") return parseLogLine(l, "alert");
     const timestamp = l.timestamp === undefined ? undefined : (isoTime(l.timestamp) ?? l.timestamp);

@@ -8,8 +8,10 @@ import { errorText, getApiData } from "./http.ts";
 import { emptyRead, type SourceRead } from "./source-read.ts";
 import { windowAround } from "./window.ts";
 
-/** Most points kept of one series (the latest). */
-export const MAX_POINTS = 500;
+/** Most points kept of one series (the latest): the context travels in task messages. */
+export const MAX_POINTS = 240;
+/** Most series kept of one query (the first the server answers). */
+export const MAX_SERIES_PER_QUERY = 10;
 /** Points a query asks for at most; the step grows with the window. */
 const TARGET_POINTS = 200;
 
@@ -37,15 +39,17 @@ export function queryRangeUrl(base: string, query: string, alertTime: string, wi
 
 /** Prometheus's matrix as series named `name`; points whose value is not finite (NaN, ±Inf) are left out. */
 export function parseMatrix(name: string, query: string, data: unknown): MetricSeries[] {
-  return Matrix.parse(data).result.map((r) => ({
-    name,
-    query,
-    labels: r.metric,
-    points: r.values
-      .map(([t, v]): [number, number] => [t, Number(v)])
-      .filter(([, v]) => Number.isFinite(v))
-      .slice(-MAX_POINTS),
-  }));
+  return Matrix.parse(data)
+    .result.slice(0, MAX_SERIES_PER_QUERY)
+    .map((r) => ({
+      name,
+      query,
+      labels: r.metric,
+      points: r.values
+        .map(([t, v]): [number, number] => [t, Number(v)])
+        .filter(([, v]) => Number.isFinite(v))
+        .slice(-MAX_POINTS),
+    }));
 }
 
 /** The latest value of each series; the highest of them, or undefined when no series has a point. */

@@ -13,8 +13,9 @@ import { settingsOf } from "./settings.ts";
 export const MAX_CHANGES = 30;
 /** Longest diff kept of one commit's configuration files. */
 export const MAX_DIFF_CHARS = 4_000;
-/** Most configuration files kept, and the longest text kept of one. */
+/** Most configuration files kept. */
 export const MAX_CONFIGS = 12;
+/** The longest text kept of one configuration file. */
 export const MAX_CONFIG_CHARS = 3_000;
 
 const CONFIG_EXTENSIONS = /\.(ya?ml|json|ini|toml|properties)$/i;
