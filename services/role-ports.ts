@@ -15,6 +15,7 @@ import { redactSecret } from "../infra/llm/redact.ts";
 import { modelSettingsFor } from "../infra/llm/settings.ts";
 import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { MergerPorts } from "../actors/merger/index.ts";
+import type { DiagnoserPorts } from "../actors/diagnoser/index.ts";
 
 /** Runs a repository's command in the sandbox, inside a `command <name>` span of the current task. */
 function tracedRun(opts: SandboxOptions): Promise<SandboxResult> {
@@ -92,5 +93,15 @@ export async function patchPorts(cfg: Config, nc: NatsConnection): Promise<Patch
     ...(settings ? { model: new ModelClient(settings) } : {}),
     redact: (text) => (settings ? redactSecret(text, settings.apiKey) : text),
     artifacts: await openArtifacts(nc),
+  };
+}
+
+/** Ports of the diagnoser: git for the service repository, HTTP for Prometheus and Loki. */
+export function diagnoserPorts(cfg: Config): DiagnoserPorts {
+  return {
+    workspaces: workspacesOf(cfg, "diagnoser"),
+    fetch: globalThis.fetch,
+    now: Date.now,
+    log: (l) => console.error(`[diagnoser] ${l}`),
   };
 }
