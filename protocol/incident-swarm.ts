@@ -152,8 +152,8 @@ export const IncidentTasks = {
   gather: defineTask({ role: "diagnoser", kind: "incident.gather", input: GatherInput, output: IncidentContext }),
   diagnose: defineTask({ role: "diagnoser", kind: "incident.diagnose", input: DiagnoseInput, output: Diagnosis }),
   fix: defineTask({ role: "coder", kind: "incident.fix", input: FixInput, output: FixOutput }),
-  openPr: defineTask({ role: "merger", kind: "incident.open_pr", input: OpenPrInput, output: ForgeRef }),
-  openIssue: defineTask({ role: "merger", kind: "incident.open_issue", input: OpenIssueInput, output: ForgeRef }),
+  openPr: defineTask({ role: "merger", kind: "incident.open-pr", input: OpenPrInput, output: ForgeRef }),
+  openIssue: defineTask({ role: "merger", kind: "incident.open-issue", input: OpenIssueInput, output: ForgeRef }),
   postmortem: defineTask({
     role: "merger",
     kind: "incident.postmortem",
