@@ -20,6 +20,7 @@ export function endpoints(forge: boolean): Endpoint[] {
         { path: "/repos/<key>/pulls", description: "pull requests of a repository" },
         { path: "/repos/<key>/pulls/<n>", description: "one pull request: statuses, comments, diff stat" },
         { path: "/repos/<key>/issues", description: "issues of a repository" },
+        { path: "/repos/<key>/files/<branch>/<path>", description: "a file of a branch (e.g. a postmortem)" },
         { path: "/api/repos", description: "repositories, as JSON" },
         { path: "/api/repos/<key>/pulls", description: "pull requests (and /<n>), as JSON" },
         { path: "/api/repos/<key>/issues", description: "issues (and /<n>), as JSON" },

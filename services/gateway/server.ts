@@ -9,13 +9,15 @@ import { ensureError } from "../../protocol/errors.ts";
 import { viewOf, type PatchbayClient } from "../../infra/client/index.ts";
 import { serveForge } from "./forge-routes.ts";
 import type { ForgePages } from "./forge-routes.ts";
+import { serveFile } from "./file-routes.ts";
+import type { FilePages } from "./file-routes.ts";
 import { serveHome } from "./home-routes.ts";
 import type { RepoLister } from "./repos.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
   /** The local forge whose pull requests and issues the gateway shows. */
-  forge?: ForgePages;
+  forge?: ForgePages & FilePages;
   /** The forge's repositories, for `/` and `/repos` (see repos.ts). */
   repos?: RepoLister;
 }
@@ -48,6 +50,7 @@ async function route(
   }
   if (await serveHome(options.repos, url.pathname, req, res)) return;
   if (options.forge && (await serveForge(options.forge, url.pathname, res))) return;
+  if (options.forge && (await serveFile(options.forge, url.pathname, res))) return;
   send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });
 }
 
