@@ -30,13 +30,17 @@ export function endpoints(forge: boolean): Endpoint[] {
     ...pages,
     { path: "/api/workflows", description: "running workflows, then recently ended ones, as JSON" },
     { path: "/api/workflows/<id>", description: "one workflow with its history, as JSON" },
+    {
+      path: "POST /hooks/alertmanager",
+      description: "Alertmanager's webhook: each firing alert starts incident-swarm",
+    },
     { path: "/healthz", description: "liveness" },
   ];
 }
 
 /** A link when the path has no placeholder, else the pattern as code. */
 function pathCell(path: string): string {
-  return path.includes("<")
+  return path.includes("<") || path.includes(" ")
     ? `<code>${escapeHtml(path)}</code>`
     : `<a href="${escapeHtml(path)}"><code>${escapeHtml(path)}</code></a>`;
 }
