@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { ErrorCode, TerminalError } from "../protocol/errors.ts";
+import { Severity } from "../protocol/incident.ts";
 import type { ProvisionOptions } from "./nats/provision.ts";
 
 /**
@@ -55,7 +56,43 @@ const Env = z.object({
   PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
   PATCHBAY_PROVISION: z.enum(["create", "verify"]).optional(),
   PATCHBAY_RETENTION_DAYS: z.coerce.number().positive().max(3650).optional(),
+  PATCHBAY_INCIDENT_REPO: z.string().min(1).optional(),
+  PATCHBAY_INCIDENT_REPOS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON, e.g. {"api-service": "/srv/api-service"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.string().min(1)))
+    .optional(),
+  PATCHBAY_INCIDENT_AUTO_MERGE: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(Severity))
+    .optional(),
+  PATCHBAY_HOOK_TOKEN: z.string().min(1).optional(),
 });
+
+/** Where the gateway's alert webhook starts incident-swarm, and with what. */
+export interface IncidentHookConfig {
+  /** PATCHBAY_INCIDENT_REPO: the service repository of every alert. */
+  repo?: string;
+  /** PATCHBAY_INCIDENT_REPOS: a repository per service (`service` or `job` label), before `repo`. */
+  repos: Record<string, string>;
+  /** PATCHBAY_INCIDENT_AUTO_MERGE: severities whose hotfix is merged without approval. */
+  autoMergeSeverities: Severity[];
+  /** PATCHBAY_HOOK_TOKEN: the bearer token the webhook requires, when set. */
+  hookToken?: string;
+}
 
 /** patchbay's configuration. */
 export interface Config {
@@ -84,6 +121,8 @@ export interface Config {
    * fails on anything missing or drifted (for NATS users without create permissions).
    */
   provisionMode: "create" | "verify";
+  /** The gateway's alert webhook. */
+  incident: IncidentHookConfig;
 }
 
 /** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
@@ -115,7 +154,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.PATCHBAY_RETENTION_DAYS ? { endedRetentionMs: Math.round(e.PATCHBAY_RETENTION_DAYS * 86_400_000) } : {}),
     },
     provisionMode: e.PATCHBAY_PROVISION ?? "create",
+    incident: {
+      ...(e.PATCHBAY_INCIDENT_REPO ? { repo: repoPath(e.PATCHBAY_INCIDENT_REPO) } : {}),
+      repos: Object.fromEntries(Object.entries(e.PATCHBAY_INCIDENT_REPOS ?? {}).map(([k, v]) => [k, repoPath(v)])),
+      autoMergeSeverities: e.PATCHBAY_INCIDENT_AUTO_MERGE ?? [],
+      ...(e.PATCHBAY_HOOK_TOKEN ? { hookToken: e.PATCHBAY_HOOK_TOKEN } : {}),
+    },
   };
+}
+
+/** A repository as configured: a URL as it is, a path made absolute. */
+function repoPath(repo: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/]+:/i.test(repo) ? repo : resolve(repo);
 }
 
 /** The file where a running `patchbay up` writes its NATS URL. */

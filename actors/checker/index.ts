@@ -2,6 +2,7 @@
  * The checker role: the eight quality-gate checks. What other modules may import.
  */
 export { checkBinding, runCheck } from "./handler.ts";
+export { runVerify, verifyBinding } from "./verify.ts";
 export type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
 export { CHECKS } from "./checks/index.ts";
 export type { CheckDefinition } from "./checks/index.ts";

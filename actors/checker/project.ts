@@ -16,6 +16,8 @@ export interface PatchbaySettings {
   unit?: string;
   /** Integration test command (run with `sh -c`). */
   integration?: string;
+  /** Post-deploy verification command (run with `sh -c`): incident-swarm rolls a hotfix back when it fails. */
+  verify?: string;
 }
 
 /** How a test suite is started. */
@@ -117,6 +119,7 @@ function toSettings(value: unknown): PatchbaySettings {
     bench: text("bench"),
     unit: text("unit"),
     integration: text("integration"),
+    verify: text("verify"),
     max_regression_pct: typeof limit === "number" && Number.isFinite(limit) ? limit : undefined,
   };
 }

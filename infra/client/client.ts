@@ -8,7 +8,7 @@ import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { ZodType } from "zod";
 import { nuid } from "@nats-io/nuid";
-import { decodeRaw, parseOrThrow } from "../../protocol/codec.ts";
+import { decodeRaw, encode, parseOrThrow } from "../../protocol/codec.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { TERMINAL, type SagaRecord, type SagaStatus } from "../../protocol/saga.ts";
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
@@ -111,6 +111,20 @@ export class PatchbayClient {
       { ...start, headers: opts.traceparent ? { [Header.TraceParent]: opts.traceparent } : {} },
     ]);
     return id;
+  }
+
+  /**
+   * Starts a workflow under `id` unless one with that id exists or its start is still within
+   * the duplicate window; resolves whether this call started it.
+   */
+  async startNew(type: string, input: unknown, id: string): Promise<boolean> {
+    if ((await this.status(id)) !== undefined) return false;
+    if (!ID_PATTERN.test(type) || !ID_PATTERN.test(id))
+      throw new TerminalError(ErrorCode.InvalidInput, `type and id: must be letters, digits, '-' or '_' (1-128)`);
+    this.validate(type, input);
+    const start = startMessage(type, id, input);
+    const ack = await this.js.publish(start.subject, encode(start.payload), { msgID: id });
+    return !ack.duplicate;
   }
 
   /** The saga record of `id`, or undefined. */

@@ -15,6 +15,7 @@ import { LocalForge } from "./local.ts";
 export { LocalForge } from "./local.ts";
 export type { LocalForgeOptions } from "./local.ts";
 export { REPO_KEY_PATTERN, repoRef } from "./keys.ts";
+export type { BranchFile } from "./files.ts";
 export type { RepoRef } from "./keys.ts";
 export type * from "./types.ts";
 

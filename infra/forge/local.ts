@@ -17,6 +17,8 @@ import type { GitIdentity, Workspaces } from "../git/index.ts";
 import { gitContext } from "../git/client.ts";
 import type { GitContext } from "../git/client.ts";
 import { ErrorCode, RetryableError, TerminalError } from "../../protocol/errors.ts";
+import { filePagePath, readBranchFile } from "./files.ts";
+import type { BranchFile } from "./files.ts";
 import { BaseMovedError, diffStat, forgeGit, lsRemoteBranch, mergeInWorktree } from "./git-ops.ts";
 import { ForgeKey, REPO_KEY_PATTERN, assertNumber, branchPair, repoRef } from "./keys.ts";
 import type { RepoRef } from "./keys.ts";
@@ -82,6 +84,11 @@ export class LocalForge implements Forge {
   /** `<gatewayUrl>/repos/<repoKey>/issues/<n>`. */
   issueUrl(repo: string, number: number): string {
     return `${this.#gatewayUrl}/repos/${repoRef(repo).key}/issues/${number}`;
+  }
+
+  /** `<gatewayUrl>/repos/<repoKey>/files/<branch>/<path>`, each segment URL-encoded. */
+  fileUrl(repo: string, branch: string, path: string): string {
+    return `${this.#gatewayUrl}/repos/${repoRef(repo).key}/${filePagePath(branch, path)}`;
   }
 
   async branchSha(repo: string, branch: string): Promise<string | undefined> {
@@ -254,6 +261,22 @@ export class LocalForge implements Forge {
   async diffStat(pr: PullRequest): Promise<string | undefined> {
     const cached = await this.#workspaces.ensureClone(pr.repo);
     return diffStat(forgeGit(this.#context, cached.dir), pr);
+  }
+
+  /** Records the repository in the forge's index (its pages then resolve); nothing when it is there. */
+  async addRepository(repo: string): Promise<void> {
+    const ref = repoRef(repo);
+    await this.#store.mutate(
+      ForgeKey.index(ref.key),
+      RepoIndex,
+      (current) => current ?? { repo: ref.source, next: 1, open: {} },
+    );
+  }
+
+  /** The file that `segments` (`<branch…>/<path…>`, decoded) name, fetched first; undefined when none. */
+  async readBranchFile(repo: string, segments: readonly string[]): Promise<BranchFile | undefined> {
+    const cached = await this.#workspaces.ensureClone(repo);
+    return readBranchFile(forgeGit(this.#context, cached.dir), segments);
   }
 
   /** Checks a new pull request and builds its record (number still 0). */

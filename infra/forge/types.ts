@@ -120,4 +120,8 @@ export interface Forge {
   listIssues(repo: string, filter?: { state?: ForgeIssue["state"] }): Promise<ForgeIssue[]>;
   /** The web address of a pull request. */
   pullRequestUrl(repo: string, number: number): string;
+  /** Makes the repository's pages resolve before it has a pull request or issue (a file's page). */
+  addRepository(repo: string): Promise<void>;
+  /** The web address of a file of a branch. */
+  fileUrl(repo: string, branch: string, path: string): string;
 }

@@ -3,7 +3,7 @@
  * labels, statuses, comments, diff stat), the list of a repository's pull requests, and an
  * issue. Everything that comes from a record is HTML-escaped; bodies are preformatted text.
  */
-import type { CommitStatus, ForgeComment, ForgeIssue, PullRequest } from "../../infra/forge/index.ts";
+import type { BranchFile, CommitStatus, ForgeComment, ForgeIssue, PullRequest } from "../../infra/forge/index.ts";
 
 /** Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values. */
 export function escapeHtml(text: string): string {
@@ -125,6 +125,16 @@ export function issueListPage(repoKey: string, repo: string, issues: ForgeIssue[
     `Issues · ${repo}`,
     `<h1>Issues</h1>\n<p>${escapeHtml(repo)} · <a href="${repoPath(repoKey)}/pulls">pull requests</a></p>\n${table}`,
   );
+}
+
+/** The page of a file of a branch: its text, escaped and preformatted. */
+export function filePage(repoKey: string, repo: string, file: BranchFile): string {
+  const body = [
+    `<p><a href="${repoPath(repoKey)}/pulls">${escapeHtml(repo)}</a> · <code>${escapeHtml(file.branch)}</code></p>`,
+    `<h1>${escapeHtml(file.path)}</h1>`,
+    `<pre>${escapeHtml(file.text)}</pre>`,
+  ];
+  return page(`${file.path} · ${file.branch} · ${repo}`, body.join("\n"));
 }
 
 /** A plain error page. */

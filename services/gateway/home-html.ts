@@ -20,6 +20,7 @@ export function endpoints(forge: boolean): Endpoint[] {
         { path: "/repos/<key>/pulls", description: "pull requests of a repository" },
         { path: "/repos/<key>/pulls/<n>", description: "one pull request: statuses, comments, diff stat" },
         { path: "/repos/<key>/issues", description: "issues of a repository" },
+        { path: "/repos/<key>/files/<branch>/<path>", description: "a file of a branch (e.g. a postmortem)" },
         { path: "/api/repos", description: "repositories, as JSON" },
         { path: "/api/repos/<key>/pulls", description: "pull requests (and /<n>), as JSON" },
         { path: "/api/repos/<key>/issues", description: "issues (and /<n>), as JSON" },
@@ -29,13 +30,17 @@ export function endpoints(forge: boolean): Endpoint[] {
     ...pages,
     { path: "/api/workflows", description: "running workflows, then recently ended ones, as JSON" },
     { path: "/api/workflows/<id>", description: "one workflow with its history, as JSON" },
+    {
+      path: "POST /hooks/alertmanager",
+      description: "Alertmanager's webhook: each firing alert starts incident-swarm",
+    },
     { path: "/healthz", description: "liveness" },
   ];
 }
 
 /** A link when the path has no placeholder, else the pattern as code. */
 function pathCell(path: string): string {
-  return path.includes("<")
+  return path.includes("<") || path.includes(" ")
     ? `<code>${escapeHtml(path)}</code>`
     : `<a href="${escapeHtml(path)}"><code>${escapeHtml(path)}</code></a>`;
 }

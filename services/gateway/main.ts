@@ -11,7 +11,11 @@ import { createGateway } from "./server.ts";
 
 await runService("gateway", async (cfg, nc) => {
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
-  const server = createGateway(new PatchbayClient(nc), { forge, repos: await forgeRepoLister(nc, forge) });
+  const server = createGateway(new PatchbayClient(nc), {
+    forge,
+    repos: await forgeRepoLister(nc, forge),
+    incident: cfg.incident,
+  });
   const port = await new Promise<number>((resolve) => {
     server.listen(cfg.gatewayPort, "127.0.0.1", () => {
       const addr = server.address();

@@ -1,23 +1,29 @@
 /**
  * The gateway's HTTP server: an index of what it serves (`/`), a read-only JSON API over
  * workflows and, when given a forge, the local forge's repositories (`/repos`) and pages
- * (`/repos/<repoKey>/pulls/<n>`, see forge-routes.ts). The dashboard and alert webhooks come
- * with the workflows that need them.
+ * (`/repos/<repoKey>/pulls/<n>`, see forge-routes.ts), and Alertmanager's webhook
+ * (`POST /hooks/alertmanager`, see hook-routes.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ensureError } from "../../protocol/errors.ts";
 import { viewOf, type PatchbayClient } from "../../infra/client/index.ts";
 import { serveForge } from "./forge-routes.ts";
 import type { ForgePages } from "./forge-routes.ts";
+import { serveFile } from "./file-routes.ts";
+import type { FilePages } from "./file-routes.ts";
 import { serveHome } from "./home-routes.ts";
 import type { RepoLister } from "./repos.ts";
+import type { IncidentHookConfig } from "../../infra/config.ts";
+import { ALERTMANAGER_HOOK, serveAlertHook } from "./hook-routes.ts";
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
   /** The local forge whose pull requests and issues the gateway shows. */
-  forge?: ForgePages;
+  forge?: ForgePages & FilePages;
   /** The forge's repositories, for `/` and `/repos` (see repos.ts). */
   repos?: RepoLister;
+  /** Where `POST /hooks/alertmanager` starts incident-swarm (see hook-routes.ts). */
+  incident?: IncidentHookConfig;
 }
 
 /** Creates the gateway server over a client. */
@@ -34,6 +40,8 @@ async function route(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://gateway");
+  if (url.pathname === ALERTMANAGER_HOOK && req.method === "POST")
+    return serveAlertHook(client, options.incident, req, res);
   if (req.method !== "GET") return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only API" } });
   if (url.pathname === "/healthz") return send(res, 200, { ok: true });
   if (url.pathname === "/api/workflows") {
@@ -48,6 +56,7 @@ async function route(
   }
   if (await serveHome(options.repos, url.pathname, req, res)) return;
   if (options.forge && (await serveForge(options.forge, url.pathname, res))) return;
+  if (options.forge && (await serveFile(options.forge, url.pathname, res))) return;
   send(res, 404, { error: { code: "NOT_FOUND", message: url.pathname } });
 }
 

@@ -1,9 +1,25 @@
-/** The merger role: resolving what a gate checks, and reporting on the PR (local forge). */
-import { reportBinding, resolveBinding } from "../../actors/merger/index.ts";
+/** The merger role: the quality gate's resolve and report, and incident-swarm's forge tasks (local forge). */
+import {
+  mergeBinding,
+  openIssueBinding,
+  openPrBinding,
+  postmortemBinding,
+  reportBinding,
+  resolveBinding,
+  revertBinding,
+} from "../../actors/merger/index.ts";
 import { runActorMain } from "../service-main.ts";
 import { mergerPorts } from "../role-ports.ts";
 
 await runActorMain("merger", async (cfg, nc) => {
   const ports = await mergerPorts(cfg, nc);
-  return [resolveBinding(ports), reportBinding(ports)];
+  return [
+    resolveBinding(ports),
+    reportBinding(ports),
+    openPrBinding(ports),
+    openIssueBinding(ports),
+    postmortemBinding(ports),
+    mergeBinding(ports),
+    revertBinding(ports),
+  ];
 });

@@ -1,0 +1,65 @@
+/**
+ * incident-swarm's forge tasks of the merger: open the hotfix pull request, open the manual
+ * issue, merge the hotfix. Each is idempotent on redelivery: a pull request is found again by
+ * its branches, an issue by the task's marker in its body, a merge by the forge itself.
+ */
+import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
+import type { Forge } from "../../infra/forge/types.ts";
+import { IncidentTasks } from "../../protocol/incident-swarm.ts";
+
+/** What the forge tasks need. */
+export interface IncidentForgePorts {
+  forge: Forge;
+}
+
+/** The line that ties an issue to the task that opened it (`Patchbay-Task: <idempotency key>`). */
+export function taskMarker(idempotencyKey: string): string {
+  return `Patchbay-Task: ${idempotencyKey}`;
+}
+
+/** `incident.open-pr`: the PR from head to base (the one already open or merged for them, else a new one). */
+export function openPrBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(IncidentTasks.openPr, async (input, ctx) => {
+    const existing = (await ports.forge.listPullRequests(input.repo)).find(
+      (pr) => pr.head === input.head && pr.base === input.base && pr.state !== "closed",
+    );
+    if (existing !== undefined) {
+      const labelled = input.labels.every((l) => existing.labels.includes(l))
+        ? existing
+        : await ports.forge.addLabels(input.repo, existing.number, input.labels);
+      return { number: labelled.number, url: labelled.url };
+    }
+    await ctx.assertCurrent();
+    const pr = await ports.forge.createPullRequest(input.repo, {
+      title: input.title,
+      body: input.body,
+      head: input.head,
+      base: input.base,
+      labels: input.labels,
+    });
+    return { number: pr.number, url: pr.url };
+  });
+}
+
+/** `incident.open-issue`: the issue, with the task's marker at the end of its body (found again on redelivery). */
+export function openIssueBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(IncidentTasks.openIssue, async (input, ctx) => {
+    const marker = taskMarker(ctx.idempotencyKey);
+    const existing = (await ports.forge.listIssues(input.repo)).find((issue) =>
+      issue.body.split("\n").includes(marker),
+    );
+    if (existing !== undefined) return { number: existing.number, url: existing.url };
+    await ctx.assertCurrent();
+    const body = input.body.trim() === "" ? marker : `${input.body.trimEnd()}\n\n${marker}`;
+    const issue = await ports.forge.createIssue(input.repo, { title: input.title, body, labels: input.labels });
+    return { number: issue.number, url: issue.url };
+  });
+}
+
+/** `incident.merge`: merges the pull request (a merged one answers its merge commit again). */
+export function mergeBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(IncidentTasks.merge, async (input, ctx) => {
+    await ctx.assertCurrent();
+    return ports.forge.merge(input.repo, input.number);
+  });
+}
