@@ -5,12 +5,14 @@
 import type { ZodType } from "zod";
 import { BenchFanoutInput } from "./bench.ts";
 import { CodePatchInput } from "./code-patch.ts";
+import { IncidentInput } from "./incident-swarm.ts";
 import { QualityGateInput } from "./quality-gate.ts";
 
 /** Workflow type → the schema its start's `input` must satisfy. */
 export const WorkflowInputs = {
   "bench-fanout": BenchFanoutInput,
   "code-patch": CodePatchInput,
+  "incident-swarm": IncidentInput,
   "quality-gate": QualityGateInput,
 } as const satisfies Record<string, ZodType>;
 

@@ -2,7 +2,8 @@
 import type { AnyWorkflow } from "../decider.ts";
 import { benchFanout } from "./bench-fanout.ts";
 import { codePatch } from "./code-patch.ts";
+import { incidentSwarm } from "./incident-swarm.ts";
 import { qualityGate } from "./quality-gate.ts";
 
 /** Every workflow the coordinator runs by default. */
-export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch];
+export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch, incidentSwarm];
