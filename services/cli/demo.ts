@@ -2,8 +2,9 @@
  * `patchbay demo`: the embedded default end to end, then nothing left running. Starts its own
  * nats-server and every Procfile process (two checkers), runs the quality gate on a pull
  * request of the bundled sample repository (`samples/notifications`), shows the verdict and the
- * history, runs `code-patch` on it with the scripted model server (demo-patch.ts), runs a burst
- * of bench-fanout workflows, and stops everything.
+ * history, runs `code-patch` on it with the scripted model server (demo-patch.ts), runs
+ * incident-swarm's example 1 on the sample service (demo-incident.ts), runs a burst of
+ * bench-fanout workflows, and stops everything.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { materializeSample } from "../demo/samples.ts";
 import { historyLine } from "./format.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
+import { incidentOnSample } from "./demo-incident.ts";
 import { codePatchOnSample, startDemoModel } from "./demo-patch.ts";
 import { assertEveryRoleRuns } from "./role-check.ts";
 import { ROOT, embeddedNats } from "./up.ts";
@@ -47,11 +49,12 @@ export async function demo(): Promise<void> {
     await provision(nc, cfg.provision);
     for (const spec of specs) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
     console.log(
-      `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, gateway)\n`,
+      `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, diagnoser, gateway)\n`,
     );
     const client = new PatchbayClient(nc, WorkflowInputs);
     const repo = await qualityGateOnSample(client, home, gatewayUrl);
     await codePatchOnSample(client, repo, model.server);
+    await incidentOnSample(client, home);
     await burst(client, 200, 32);
     client.close();
   } finally {
