@@ -80,9 +80,9 @@ async function starts(
   return out;
 }
 
-/** Top-level and alert field names of the documented format (README.md) and of a payload. */
+/** Top-level and alert field names of the documented format (readme.md) and of a payload. */
 test("the recorded payload has exactly the fields of Alertmanager's documented format", async (t) => {
-  const readme = await readFile(new URL("README.md", FIXTURES), "utf8");
+  const readme = await readFile(new URL("readme.md", FIXTURES), "utf8");
   const format = /```\n(\{[\s\S]*?\n\})\n```/.exec(readme)?.[1] ?? "";
   const names = (text: string) => [...text.matchAll(/"(\w+)":/g)].map((m) => m[1]);
   const [top, alert] = format.split('"alerts": [');
