@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { diagnoserBindings, type DiagnoserPorts } from "../actors/diagnoser/index.ts";
 import { createWorkspaces } from "../infra/git/index.ts";
 import type { Alert, Diagnosis, IncidentContext } from "../protocol/incident.ts";
-import { createServiceRepo } from "../services/demo/service-repo.ts";
+import { SEED_ALERTS, createServiceRepo } from "../services/demo/service-repo.ts";
 import { git, tempDir } from "./helpers/git-repo.ts";
 import {
   closedUrl,
@@ -20,22 +20,6 @@ import {
 } from "./helpers/observability-servers.ts";
 import { PATCHBAY_AUTHOR, rawHandler, taskContext } from "./helpers/repos.ts";
 
-const SEED_1: Alert = {
-  id: "alert-db-001",
-  severity: "critical",
-  service: "api-service",
-  message: "Database connection pool exhausted",
-  timestamp: "2024-01-15T14:32:00Z",
-  metrics: { error_rate: 15.5, response_time_p95: 5000, active_connections: 100, max_connections: 100 },
-  logs: [],
-};
-const SEED_2: Alert = {
-  id: "alert-perf-002",
-  severity: "high",
-  service: "recommendation-engine",
-  message: "Elevated latency in recommendations",
-  timestamp: "2024-01-15T15:00:00Z",
-};
 /** 2024-01-15T14:32:00Z in unix seconds. */
 const ALERT_S = 1705329120;
 const POOL_CAUSE = "Connection pool too small for traffic";
@@ -102,7 +86,7 @@ test("gather: Prometheus series and their latest values, Loki lines, in their re
   const prometheus = await startPrometheus(t, { "sum by (instance) (pg_active)": PG_ACTIVE });
   const loki = await startLoki(t, '{app="api-service"}', API_LOGS);
   const context = await s.gather({
-    alert: SEED_1,
+    alert: SEED_ALERTS.poolExhausted,
     repo: s.repo,
     base: "main",
     sources: {
@@ -145,7 +129,7 @@ test("gather: an unreachable source and a refused query are reported with their 
   const s = await setup(t);
   const prometheus = await startPrometheus(t, { up: [{ metric: {}, values: [[ALERT_S, "1"]] }] });
   const context = await s.gather({
-    alert: SEED_1,
+    alert: SEED_ALERTS.poolExhausted,
     repo: s.repo,
     base: "main",
     sources: {
@@ -165,7 +149,7 @@ test("gather: an unreachable source and a refused query are reported with their 
 
 test("gather: a repository that cannot be cloned fails the task", async (t) => {
   const s = await setup(t);
-  const input = { alert: SEED_1, repo: join(s.repo, "..", "missing"), base: "main", sources: {} };
+  const input = { alert: SEED_ALERTS.poolExhausted, repo: join(s.repo, "..", "missing"), base: "main", sources: {} };
   const err = await t.throwsAsync(s.gather(input));
   t.is((err as { code?: string }).code, "REPO_NOT_FOUND");
 });
@@ -185,7 +169,12 @@ test("gather: log files, relative to the repository or absolute, keep the lines 
   await git(s.repo, "add", "service.log");
   await git(s.repo, "commit", "--quiet", "-m", "a log file in the repository");
   const log_files = [absolute, "service.log", "missing.log", "../../outside.log"];
-  const context = await s.gather({ alert: SEED_1, repo: s.repo, base: "main", sources: { log_files } });
+  const context = await s.gather({
+    alert: SEED_ALERTS.poolExhausted,
+    repo: s.repo,
+    base: "main",
+    sources: { log_files },
+  });
   const fromAbsolute = context.logs.filter((l) => l.source === absolute);
   t.deepEqual(
     fromAbsolute.map((l) => [l.timestamp, l.level, l.message]),
@@ -204,7 +193,7 @@ test("gather: log files, relative to the repository or absolute, keep the lines 
 
 test("gather: the sample repository's changes of the week before the alert, with config diffs, and its limit configs", async (t) => {
   const s = await setup(t);
-  const context = await s.gather({ alert: SEED_1, repo: s.repo, base: "main", sources: {} });
+  const context = await s.gather({ alert: SEED_ALERTS.poolExhausted, repo: s.repo, base: "main", sources: {} });
   t.deepEqual(
     context.changes.map((c) => [c.date, c.subject, c.files]),
     [
@@ -238,7 +227,7 @@ async function diagnoseAll(t: ExecutionContext, alert: Alert): Promise<Record<st
 }
 
 test("seed example 1: saturation and change-correlation both find the pool, in the same words, mean ≥ 0.70", async (t) => {
-  const d = await diagnoseAll(t, SEED_1);
+  const d = await diagnoseAll(t, SEED_ALERTS.poolExhausted);
   for (const method of ["saturation", "change-correlation"]) {
     t.like(d[method], { category: "connection-pool", root_cause: POOL_CAUSE }, method);
   }
@@ -251,7 +240,7 @@ test("seed example 1: saturation and change-correlation both find the pool, in t
 });
 
 test("seed example 2: no metrics, no logs, an unrelated pool change: no method is confident", async (t) => {
-  const d = await diagnoseAll(t, SEED_2);
+  const d = await diagnoseAll(t, SEED_ALERTS.latency);
   t.like(d.saturation, { category: "unknown", root_cause: "no saturation evidence", confidence: 0 });
   t.like(d["log-clustering"], { category: "unknown", confidence: 0 });
   t.true(d["change-correlation"].confidence < 0.5, `${d["change-correlation"].confidence}`);
@@ -261,7 +250,7 @@ test("seed example 2: no metrics, no logs, an unrelated pool change: no method i
 test("saturation: confidence follows the ratio; below 80 % there is no evidence; a limit may come from a config", async (t) => {
   const s = await setup(t);
   const at = (metrics: Record<string, number>, configs: IncidentContext["configs"] = []) =>
-    s.diagnose("a", "saturation", { ...logContext(SEED_2, []), metrics, configs });
+    s.diagnose("a", "saturation", { ...logContext(SEED_ALERTS.latency, []), metrics, configs });
   const full = await at({ active_connections: 100, max_connections: 100 });
   const high = await at({ active_connections: 90, max_connections: 100 });
   t.is(full.confidence, 0.8, "100 %, the alert names no pool: 0.8");
@@ -275,7 +264,8 @@ test("saturation: confidence follows the ratio; below 80 % there is no evidence;
 });
 
 /** An ISO time `minutes` before the seed's alert. */
-const before = (minutes: number) => new Date(Date.parse(SEED_1.timestamp) - minutes * 60_000).toISOString();
+const before = (minutes: number) =>
+  new Date(Date.parse(SEED_ALERTS.poolExhausted.timestamp) - minutes * 60_000).toISOString();
 
 test("log-clustering: a new error group in the alert window is found among older ones, its placeholders normalised", async (t) => {
   const s = await setup(t);
@@ -301,7 +291,7 @@ test("log-clustering: a new error group in the alert window is found among older
     pool(1, 4999, "req-77", "10.0.3.7"),
     pool(0.5, 5000, "req-1", "10.0.3.9"),
   ];
-  const d = await s.diagnose("a", "log-clustering", logContext(SEED_1, logs));
+  const d = await s.diagnose("a", "log-clustering", logContext(SEED_ALERTS.poolExhausted, logs));
   t.like(d, { category: "connection-pool", root_cause: POOL_CAUSE });
   t.regex(
     d.evidence[0],
@@ -318,7 +308,7 @@ test("log-clustering: ids, hex, quoted strings, IPs and numbers are placeholders
     `ERROR upstream 10.9.9.9:80 connection refused for user "c" request 123e4567-e89b-12d3-a456-426614174000 trace 00ff00ff00 (attempt 3)`,
     "ERROR disk almost full",
   ].map((message) => ({ message, source: "alert" }));
-  const d = await s.diagnose("a", "log-clustering", logContext(SEED_2, lines));
+  const d = await s.diagnose("a", "log-clustering", logContext(SEED_ALERTS.latency, lines));
   t.like(d, { category: "dependency", root_cause: "An upstream dependency is failing" });
   t.regex(
     d.evidence[0],
@@ -330,7 +320,7 @@ test("log-clustering: ids, hex, quoted strings, IPs and numbers are placeholders
 test("log-clustering: errors that were already there before the window are no evidence", async (t) => {
   const s = await setup(t);
   const logs = [20, 1].map((m) => ({ timestamp: before(m), level: "error", message: "cache miss storm", source: "x" }));
-  const d = await s.diagnose("a", "log-clustering", logContext(SEED_1, logs));
+  const d = await s.diagnose("a", "log-clustering", logContext(SEED_ALERTS.poolExhausted, logs));
   t.like(d, { category: "unknown", root_cause: "no log-clustering evidence", confidence: 0 });
   t.regex(d.evidence[0], /^no error group new since 2024-01-15T14:27:00\.000Z/);
 });
@@ -339,14 +329,14 @@ test("change-correlation: an older code-only change weighs less than a recent co
   const s = await setup(t);
   const change = (hours: number, config_diff?: string) => ({
     sha: "a".repeat(40),
-    date: new Date(Date.parse(SEED_1.timestamp) - hours * 3_600_000).toISOString(),
+    date: new Date(Date.parse(SEED_ALERTS.poolExhausted.timestamp) - hours * 3_600_000).toISOString(),
     author: "dev",
     subject: "a change",
     files: ["x"],
     ...(config_diff ? { config_diff } : {}),
   });
   const run = (c: ReturnType<typeof change>) =>
-    s.diagnose("a", "change-correlation", { ...logContext(SEED_1, []), changes: [c] });
+    s.diagnose("a", "change-correlation", { ...logContext(SEED_ALERTS.poolExhausted, []), changes: [c] });
   const code = await run(change(24));
   t.like(code, { category: "bad-change", root_cause: "A recent change broke the service", confidence: 0.15 });
   const raised = await run(change(0, "+++ b/app.yaml\n-  pool_size: 10\n+  pool_size: 20\n"));
@@ -358,6 +348,6 @@ test("change-correlation: an older code-only change weighs less than a recent co
 
 test("model: not configured yet", async (t) => {
   const s = await setup(t);
-  const err = await t.throwsAsync(s.diagnose("a", "model", logContext(SEED_1, [])));
+  const err = await t.throwsAsync(s.diagnose("a", "model", logContext(SEED_ALERTS.poolExhausted, [])));
   t.is((err as { code?: string }).code, "MODEL_NOT_CONFIGURED");
 });

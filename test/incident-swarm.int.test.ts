@@ -23,7 +23,7 @@ import { openLocalForge } from "../infra/forge/index.ts";
 import type { IncidentResult } from "../protocol/incident-swarm.ts";
 import { WorkflowInputs } from "../protocol/workflows.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { createServiceRepo } from "../services/demo/service-repo.ts";
+import { SEED_ALERTS, createServiceRepo } from "../services/demo/service-repo.ts";
 import { checkerPorts, diagnoserPorts, fixPorts, mergerPorts } from "../services/role-ports.ts";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { git, tempDir } from "./helpers/repos.ts";
@@ -33,23 +33,6 @@ const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
-
-const EXAMPLE_1 = {
-  id: "alert-db-001",
-  severity: "critical",
-  service: "api-service",
-  message: "Database connection pool exhausted",
-  timestamp: "2024-01-15T14:32:00Z",
-  metrics: { error_rate: 15.5, response_time_p95: 5000, active_connections: 100, max_connections: 100 },
-  logs: [],
-};
-const EXAMPLE_2 = {
-  id: "alert-perf-002",
-  severity: "high",
-  service: "recommendation-engine",
-  message: "Elevated latency in recommendations",
-  timestamp: "2024-01-15T15:00:00Z",
-};
 
 async function cluster(t: ExecutionContext, replicas?: number) {
   const home = await tempDir("patchbay-incident-", (fn) => cleanups.push(fn));
@@ -80,7 +63,7 @@ test.serial(
   async (t) => {
     t.timeout(300_000);
     const { repo, c, forge } = await cluster(t);
-    await c.start("incident-swarm", { alert: EXAMPLE_1, repo }, { id: "inc-1" });
+    await c.start("incident-swarm", { alert: SEED_ALERTS.poolExhausted, repo }, { id: "inc-1" });
     await eventually(
       async () => {
         const rec = await c.status("inc-1");
@@ -119,7 +102,7 @@ test.serial(
 test.serial("example 2: no confident cause, a manual issue and a postmortem, no fix", async (t) => {
   t.timeout(300_000);
   const { repo, c, forge } = await cluster(t);
-  await c.start("incident-swarm", { alert: EXAMPLE_2, repo }, { id: "inc-2" });
+  await c.start("incident-swarm", { alert: SEED_ALERTS.latency, repo }, { id: "inc-2" });
   const rec = await c.wait("inc-2", 240_000);
   t.is(rec.status, "completed", JSON.stringify(rec.error));
   const result = rec.result as IncidentResult;
@@ -138,7 +121,7 @@ test.serial("example 2: no confident cause, a manual issue and a postmortem, no 
 test.serial("a verification that fails after the merge reverts the fix", async (t) => {
   t.timeout(300_000);
   const { repo, c } = await cluster(t, 3);
-  const input = { alert: EXAMPLE_1, repo, auto_merge_severities: ["critical"] };
+  const input = { alert: SEED_ALERTS.poolExhausted, repo, auto_merge_severities: ["critical"] };
   await c.start("incident-swarm", input, { id: "inc-3" });
   const rec = await c.wait("inc-3", 240_000);
   t.is(rec.status, "completed", JSON.stringify(rec.error));

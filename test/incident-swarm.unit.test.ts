@@ -8,6 +8,7 @@ import test from "ava";
 import type { Command } from "../services/coordinator/index.ts";
 import { IncidentSources, type Diagnosis, type IncidentContext } from "../protocol/incident.ts";
 import { IncidentTasks, type FixOutput, type IncidentResult } from "../protocol/incident-swarm.ts";
+import { SEED_ALERTS } from "../services/demo/service-repo.ts";
 import { CHECK_NAMES, GateTasks, type CheckOutcome } from "../protocol/quality-gate.ts";
 import { APPROVAL_TIMER, incidentSwarm } from "../services/coordinator/internal.ts";
 import {
@@ -21,15 +22,7 @@ import {
   type SpecEvent,
 } from "./helpers/workflow-spec.ts";
 
-const ALERT_1 = {
-  id: "alert-db-001",
-  severity: "critical",
-  service: "api-service",
-  message: "Database connection pool exhausted",
-  timestamp: "2024-01-15T14:32:00Z",
-  metrics: { error_rate: 15.5, response_time_p95: 5000, active_connections: 100, max_connections: 100 },
-  logs: [],
-} as const;
+const ALERT_1 = SEED_ALERTS.poolExhausted;
 const INPUT_1 = { alert: ALERT_1, repo: "/srv/api-service" };
 const CONTEXT: IncidentContext = {
   alert: { ...ALERT_1, logs: [] },

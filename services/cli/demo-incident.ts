@@ -7,17 +7,7 @@ import { join } from "node:path";
 import type { PatchbayClient } from "../../infra/client/index.ts";
 import { outcomeError } from "../../infra/client/index.ts";
 import { IncidentResult } from "../../protocol/incident-swarm.ts";
-import { createServiceRepo } from "../demo/service-repo.ts";
-
-const ALERT = {
-  id: "alert-db-001",
-  severity: "critical",
-  service: "api-service",
-  message: "Database connection pool exhausted",
-  timestamp: "2024-01-15T14:32:00Z",
-  metrics: { error_rate: 15.5, response_time_p95: 5000, active_connections: 100, max_connections: 100 },
-  logs: [],
-} as const;
+import { SEED_ALERTS, createServiceRepo } from "../demo/service-repo.ts";
 
 async function waitForApproval(client: PatchbayClient, id: string): Promise<boolean> {
   const deadline = Date.now() + 5 * 60_000;
@@ -50,7 +40,7 @@ export async function incidentOnSample(client: PatchbayClient, home: string): Pr
   console.log(
     `\n$ patchbay start incident-swarm --id ${id}   # the seed's alert-db-001 on ${repo} (offline: no model)`,
   );
-  await client.start("incident-swarm", { alert: ALERT, repo }, { id });
+  await client.start("incident-swarm", { alert: SEED_ALERTS.poolExhausted, repo }, { id });
   if (await waitForApproval(client, id)) {
     console.log(
       `$ patchbay signal ${id} approve   # the hotfix PR waits for it (severity critical is not auto-merged)`,

@@ -7,6 +7,7 @@
  * repository's verification command multiplies the pool by (3 replicas fail it at a pool of 200).
  */
 import { mkdir } from "node:fs/promises";
+import type { Alert } from "../../protocol/incident.ts";
 import { join } from "node:path";
 import { SAMPLES_DIR, readTree } from "./samples.ts";
 import { git, writeFiles, type FileMap } from "./two-branch-repo.ts";
@@ -49,3 +50,23 @@ export async function createServiceRepo(dir: string, options: ServiceRepoOptions
   await commit(dir, final, "Lower the database pool to 100 connections (DB cost review)", "2024-01-15T09:10:00Z");
   return dir;
 }
+
+/** The seed's incident-swarm alerts: example 1 (the pool of the sample service exhausted) and example 2 (latency elsewhere). */
+export const SEED_ALERTS = {
+  poolExhausted: {
+    id: "alert-db-001",
+    severity: "critical",
+    service: "api-service",
+    message: "Database connection pool exhausted",
+    timestamp: "2024-01-15T14:32:00Z",
+    metrics: { error_rate: 15.5, response_time_p95: 5000, active_connections: 100, max_connections: 100 },
+    logs: [],
+  },
+  latency: {
+    id: "alert-perf-002",
+    severity: "high",
+    service: "recommendation-engine",
+    message: "Elevated latency in recommendations",
+    timestamp: "2024-01-15T15:00:00Z",
+  },
+} as const satisfies Record<string, Alert>;
