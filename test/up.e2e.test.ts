@@ -94,7 +94,10 @@ test.serial(
   async (t) => {
     const cases: Array<[string, RegExp]> = [
       ["nosuch=1", /^error: INVALID_INPUT .*'nosuch'/],
-      ["coder=0", /^error: ROLE_MISSING role 'coder' \(needed by quality-gate\) is scaled to 0$/],
+      [
+        "coder=0",
+        /^error: ROLE_MISSING role 'coder' \(needed by quality-gate, code-patch, incident-swarm\) is scaled to 0$/,
+      ],
     ];
     for (const [scale, expected] of cases) {
       const home = await tempHome(t);
