@@ -22,6 +22,8 @@ export const IncidentInput = z.object({
   repo: z.string().min(1),
   base: z.string().min(1).default("main"),
   num_diagnostic_agents: z.number().int().min(1).max(8).default(3),
+  /** Agents diagnosing with the `model` method, after the offline ones (agent-<n> onwards). */
+  model_diagnosers: z.number().int().min(0).max(4).default(0),
   auto_fix: z.boolean().default(true),
   confidence_threshold: z.number().min(0).max(1).default(0.7),
   sources: IncidentSources.optional(),

@@ -4,6 +4,7 @@
  * incident-swarm.ts.
  */
 import { z } from "zod";
+import { Usage } from "./usage.ts";
 
 /** Alert severities, most urgent first. */
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
@@ -137,6 +138,8 @@ export const Diagnosis = z.object({
   category: CauseCategory,
   confidence: z.number().min(0).max(1),
   evidence: z.array(z.string()),
+  /** What the `model` method's requests cost (the coordinator adds it to the workflow's usage). */
+  usage: Usage.optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 

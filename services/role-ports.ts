@@ -96,10 +96,12 @@ export async function patchPorts(cfg: Config, nc: NatsConnection): Promise<Patch
   };
 }
 
-/** Ports of the diagnoser: git for the service repository, HTTP for Prometheus and Loki. */
+/** Ports of the diagnoser: git for the service repository, HTTP for Prometheus and Loki, its model (from PATCHBAY_MODEL_*). */
 export function diagnoserPorts(cfg: Config): DiagnoserPorts {
+  const settings = modelSettingsFor("diagnoser");
   return {
     workspaces: workspacesOf(cfg, "diagnoser"),
+    ...(settings ? { model: new ModelClient(settings) } : {}),
     fetch: globalThis.fetch,
     now: Date.now,
     log: (l) => console.error(`[diagnoser] ${l}`),

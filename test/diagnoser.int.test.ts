@@ -346,7 +346,7 @@ test("change-correlation: an older code-only change weighs less than a recent co
   t.like(after, { category: "unknown", confidence: 0 }, "a change after the alert is not a cause");
 });
 
-test("model: not configured yet", async (t) => {
+test("model: without a model configured, MODEL_NOT_CONFIGURED", async (t) => {
   const s = await setup(t);
   const err = await t.throwsAsync(s.diagnose("a", "model", logContext(SEED_ALERTS.poolExhausted, [])));
   t.is((err as { code?: string }).code, "MODEL_NOT_CONFIGURED");

@@ -3,7 +3,8 @@
 // the verification, a postmortem, fix_applied), example 2 (0.60: a manual issue and a
 // postmortem, no fix), an auto-merged severity, a failing verification reverted, a diagnoser
 // that fails counted as missing, a fix that cannot be made and failing fix tests taking the
-// manual path, and no approval in time leaving the PR unmerged.
+// manual path, no approval in time leaving the PR unmerged, and `model_diagnosers` adding
+// agents with the model method (missing when they fail, in the majority when they agree).
 import test from "ava";
 import type { Command } from "../services/coordinator/index.ts";
 import { IncidentSources, type Diagnosis, type IncidentContext } from "../protocol/incident.ts";
@@ -318,6 +319,63 @@ test("a failed diagnoser is missing; a fix that cannot be made or failing fix te
     .then((c) => {
       t.deepEqual(kinds(c), ["incident.open-issue:open-issue"]);
       t.regex((c[0] as { input: { body: string } }).input.body, /the fix's tests did not pass: 3\/4 passed/);
+    });
+});
+
+test("model_diagnosers: 1 adds agent-4 with the model method; its failure makes it missing and the consensus still forms", (t) => {
+  const spec = workflowSpec(incidentSwarm);
+  const input = { ...INPUT_1, model_diagnosers: 1 };
+  spec
+    .given([started(input)])
+    .when(gathered)
+    .then((c) => {
+      t.deepEqual(
+        c.map((x) => (x as { input: { agent: string; method: string } }).input),
+        [
+          { agent: "agent-1", method: "saturation", context: CONTEXT },
+          { agent: "agent-2", method: "log-clustering", context: CONTEXT },
+          { agent: "agent-3", method: "change-correlation", context: CONTEXT },
+          { agent: "agent-4", method: "model", context: CONTEXT },
+        ],
+      );
+    });
+  const notConfigured = taskFailed(IncidentTasks.diagnose, "diagnose-4", {
+    code: "MODEL_NOT_CONFIGURED",
+    message: "agent-4: the diagnoser has no model",
+  });
+  spec
+    .given([started(input), gathered, ...agreeing])
+    .when(leak)
+    .then((c, state) => {
+      t.deepEqual(c, [], "the consensus waits for agent-4");
+      t.is(state.consensus, undefined);
+    });
+  spec
+    .given([started(input), gathered, ...agreeing, leak])
+    .when(notConfigured)
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.fix:fix"]);
+      t.like(state.consensus, { confidence: 0.88, missing: ["agent-4"], rule: "majority" });
+      t.regex(state.timeline.at(-2)?.text ?? "", /agent-4 gave no diagnosis: MODEL_NOT_CONFIGURED/);
+    });
+});
+
+test("a model diagnosis that agrees joins the majority, with its usage kept", (t) => {
+  const spec = workflowSpec(incidentSwarm);
+  const usage = { input_tokens: 1200, output_tokens: 80, requests: 1, cost_usd: 0.00304 };
+  const byModel = taskCompleted(
+    IncidentTasks.diagnose,
+    "diagnose-4",
+    { ...diagnosis("agent-4", POOL, "connection-pool", 0.7), method: "model", usage },
+    at(3),
+  );
+  spec
+    .given([started({ ...INPUT_1, model_diagnosers: 1 }), gathered, ...agreeing, leak])
+    .when(byModel)
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.fix:fix"]);
+      t.like(state.consensus, { confidence: 0.82, supporting_diagnoses: ["agent-1", "agent-2", "agent-4"] });
+      t.deepEqual(state.diagnoses.at(-1)?.usage, usage);
     });
 });
 

@@ -11,8 +11,8 @@ export function gatherBinding(ports: DiagnoserPorts): TaskBinding {
 }
 
 /** `incident.diagnose`: one diagnosis of the context by the input's method. */
-export function diagnoseBinding(_ports: DiagnoserPorts): TaskBinding {
-  return implement(IncidentTasks.diagnose, async (input) => diagnose(input));
+export function diagnoseBinding(ports: DiagnoserPorts): TaskBinding {
+  return implement(IncidentTasks.diagnose, (input, ctx) => diagnose(ports, input, ctx.signal));
 }
 
 /** Both bindings, as the diagnoser's main serves them. */

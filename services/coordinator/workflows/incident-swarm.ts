@@ -1,5 +1,6 @@
 /**
- * `incident-swarm`: context from the alert (diagnoser), N diagnosers in parallel, consensus
+ * `incident-swarm`: context from the alert (diagnoser), N diagnosers in parallel (the offline
+ * methods in turn, then `model_diagnosers` with the model method), consensus
  * (pure, incident-consensus.ts), then a fix (coder), its tests (checker) and a hotfix PR
  * (merger) when confidence reaches the threshold and auto_fix is set, or a manual issue; the
  * merge waits for `approve` unless the severity is auto-merged; after a merge the repository's
@@ -10,6 +11,7 @@ import {
   DIAGNOSIS_METHODS,
   IncidentSources,
   type Consensus,
+  type DiagnosisMethod,
   type IncidentContext,
 } from "../../../protocol/incident.ts";
 import { IncidentInput, IncidentTasks, type FixOutput, type IncidentResult } from "../../../protocol/incident-swarm.ts";
@@ -22,7 +24,7 @@ import { issueBody, postmortemMarkdown, pullRequestBody, type IncidentFacts } fr
 
 /** The approval deadline's timer. */
 export const APPROVAL_TIMER = "approval";
-/** Offline methods, given to agents in turn. */
+/** Offline methods, given to the first `num_diagnostic_agents` agents in turn. */
 const OFFLINE_METHODS = DIAGNOSIS_METHODS.filter((m) => m !== "model");
 const DIAGNOSE_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
@@ -46,13 +48,19 @@ export function factsOf(s: IncidentState): IncidentFacts {
 
 const slug = (s: IncidentState) => s.input.alert.id;
 
+/** The i-th agent's method: the offline methods in turn, then `model` for the `model_diagnosers` after them. */
+function methodOf(input: IncidentInput, i: number): DiagnosisMethod {
+  if (i >= input.num_diagnostic_agents) return "model";
+  return OFFLINE_METHODS[i % OFFLINE_METHODS.length] ?? "saturation";
+}
+
 function diagnoseAll(s: IncidentState): Command<IncidentTask>[] {
   const context = s.context as IncidentContext;
   return s.agents.map((agent, i) =>
     dispatch(
       IncidentTasks.diagnose,
       `diagnose-${i + 1}`,
-      { agent, method: OFFLINE_METHODS[i % OFFLINE_METHODS.length] ?? "saturation", context },
+      { agent, method: methodOf(s.input, i), context },
       { timeout_ms: DIAGNOSE_TIMEOUT_MS, max_attempts: 1 },
     ),
   );
@@ -227,7 +235,7 @@ export const incidentSwarm: Workflow<IncidentInput, IncidentState, IncidentTask>
     id: ctx.id,
     started_at: ctx.now,
     timeline: [],
-    agents: Array.from({ length: input.num_diagnostic_agents }, (_, i) => `agent-${i + 1}`),
+    agents: Array.from({ length: input.num_diagnostic_agents + input.model_diagnosers }, (_, i) => `agent-${i + 1}`),
     diagnoses: [],
     missing: [],
   }),
