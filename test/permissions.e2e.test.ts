@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { PermissionViolationError, type NatsConnection } from "@nats-io/transport-node";
+import { openArtifacts } from "../infra/nats/artifacts.ts";
 import { connectNats } from "../infra/nats/connect.ts";
 import { startNatsServer, type NatsServer } from "../infra/nats/launcher.ts";
 import { provision } from "../infra/nats/provision.ts";
@@ -175,6 +176,18 @@ test.serial("the server refuses what a user may not do", async (t) => {
   for (const role of ["coder", "checker"] as const)
     t.is((await jsm.consumers.info(Stream.Tasks, Consumer.actor(role))).num_pending, 0, `no task reached ${role}`);
   t.is((await jsm.streams.info(Stream.Workflows)).state.messages, 0, "no start was stored");
+});
+
+test.serial("the coder keeps artifacts that the CLI reads; another actor may not write one", async (t) => {
+  const name = "transcripts/wf-1/1/patch.json";
+  await (await openArtifacts(await as(t, "actor-coder"))).put(name, '{"steps":[]}');
+  await (await openArtifacts(await as(t, "actor-coder"))).put(name, '{"steps":[1]}');
+  t.is(
+    await (await openArtifacts(await as(t, "client"))).get(name),
+    '{"steps":[1]}',
+    "replaced, and read by the client",
+  );
+  await denied(t, (await openArtifacts(await as(t, "actor-checker"))).put("x", "y"), /^\$JS\.API\.|^\$O\.artifacts\./);
 });
 
 test.serial("a process with a wrong password stops with a one-line auth error", async (t) => {

@@ -121,6 +121,8 @@ function actorGrants(role: Role): Grants {
     kvGrants(Bucket.Sagas, "read"),
     kvGrants(Bucket.Claims, "write"),
     role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants(),
+    // The coder keeps its model tasks' transcripts and results.
+    role === "coder" ? objGrants(Bucket.Artifacts, "write") : emptyGrants(),
   ]);
   g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
   g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));
@@ -134,6 +136,7 @@ function clientGrants(): Grants {
     kvGrants(Bucket.Sagas, "read"),
     kvGrants(Bucket.Ended, "read"),
     kvGrants(Bucket.Forge, "write"),
+    objGrants(Bucket.Artifacts, "read"),
   ]);
   g.publish.push(Subject.start("*"), Subject.signal("*"));
   g.subscribe.push(Subject.allLogs);
@@ -164,6 +167,26 @@ function kvGrants(bucket: string, access: "read" | "write"): Grants {
   ];
   if (access === "write") publish.push(kvKeys(bucket));
   return { publish, subscribe: [], pulls: [], reads: [stream] };
+}
+
+/**
+ * Reading an object store: its meta records (message get, direct or not) and an ordered push
+ * consumer over one object's chunks, delivered to the user's own inbox; writing adds the chunk
+ * and meta subjects and the purge of a replaced object's chunks.
+ */
+function objGrants(bucket: string, access: "read" | "write"): Grants {
+  const stream = objStream(bucket);
+  const publish = [
+    `${API}.STREAM.MSG.GET.${stream}`,
+    `${API}.DIRECT.GET.${stream}.>`,
+    `${API}.CONSUMER.CREATE.${stream}`,
+    `${API}.CONSUMER.CREATE.${stream}.>`,
+    `${API}.CONSUMER.INFO.${stream}.*`,
+    `${API}.CONSUMER.DELETE.${stream}.*`,
+    `$JS.FC.${stream}.>`,
+  ];
+  if (access === "write") publish.push(`$O.${bucket}.C.>`, `$O.${bucket}.M.>`, `${API}.STREAM.PURGE.${stream}`);
+  return { publish, subscribe: [], pulls: [], reads: [] };
 }
 
 /**
