@@ -20,7 +20,7 @@ import { Bucket, Stream } from "../protocol/subjects.ts";
 import { materializeSample } from "../services/demo/samples.ts";
 import { runCli, spawnCli } from "./helpers/cli.ts";
 import { TEST_API_KEY } from "./helpers/model-server.ts";
-import { startTestNats } from "./helpers/nats.ts";
+import { eventually, startTestNats } from "./helpers/nats.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
 import { ROOT, spawnService } from "./helpers/processes.ts";
 import { git } from "./helpers/repos.ts";
@@ -63,12 +63,12 @@ async function startModelCluster(t: ExecutionContext, home: string) {
   return { nats, receiver, baseURL, coordinator, coder };
 }
 
-/** The receiver's spans once `count` spans named `name` arrived (or 20 s passed). */
+/** The receiver's spans once `count` spans named `name` arrived (polled with a 20 s deadline). */
 async function spansWith(receiver: OtlpReceiver, name: string, count: number): Promise<ReceivedSpan[]> {
-  const deadline = Date.now() + 20_000;
-  while (receiver.spans().filter((s) => s.name === name).length < count && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-  return receiver.spans();
+  return eventually(
+    async () => receiver.spans().filter((s) => s.name === name).length >= count && receiver.spans(),
+    `${count} ${name} spans`,
+  );
 }
 
 test("a coder's agent patches the sample through the scripted model; usage, transcript and spans show, the key is nowhere", async (t) => {
