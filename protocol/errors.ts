@@ -68,6 +68,12 @@ export const ErrorCode = {
   ModelTimeout: "MODEL_TIMEOUT",
   /** A role needs a model and none is configured. */
   ModelNotConfigured: "MODEL_NOT_CONFIGURED",
+  /** A migration plan that cannot run: not the plan format, or naming codemods that do not exist. */
+  InvalidPlan: "INVALID_PLAN",
+  /** A codemod threw on a file; the step is not committed. */
+  CodemodFailed: "CODEMOD_FAILED",
+  /** A migration step's validation (the repository's tests) did not pass. */
+  MigrationTestsFailed: "MIGRATION_TESTS_FAILED",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */

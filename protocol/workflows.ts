@@ -4,6 +4,7 @@
  */
 import type { ZodType } from "zod";
 import { BenchFanoutInput } from "./bench.ts";
+import { MigrationInput } from "./code-migration.ts";
 import { CodePatchInput } from "./code-patch.ts";
 import { IncidentInput } from "./incident-swarm.ts";
 import { QualityGateInput } from "./quality-gate.ts";
@@ -11,6 +12,7 @@ import { QualityGateInput } from "./quality-gate.ts";
 /** Workflow type → the schema its start's `input` must satisfy. */
 export const WorkflowInputs = {
   "bench-fanout": BenchFanoutInput,
+  "code-migration": MigrationInput,
   "code-patch": CodePatchInput,
   "incident-swarm": IncidentInput,
   "quality-gate": QualityGateInput,

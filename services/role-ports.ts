@@ -9,7 +9,9 @@ import { runInSandbox, type SandboxOptions, type SandboxResult } from "../infra/
 import { inSpan } from "../infra/telemetry/tracing.ts";
 import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
-import type { AutofixPorts, FixPorts, PatchPorts } from "../actors/coder/index.ts";
+import type { AutofixPorts, FixPorts, MigrationPorts, PatchPorts } from "../actors/coder/index.ts";
+import type { ArchitectPorts } from "../actors/architect/index.ts";
+import { codemodRegistry } from "../infra/codemods/registry.ts";
 import { ModelClient } from "../infra/llm/client.ts";
 import { redactSecret } from "../infra/llm/redact.ts";
 import { modelSettingsFor } from "../infra/llm/settings.ts";
@@ -77,6 +79,23 @@ export function coderPorts(cfg: Config): AutofixPorts {
 export function fixPorts(cfg: Config): FixPorts {
   const { workspaces, log } = coderPorts(cfg);
   return { workspaces, log };
+}
+
+/** Ports of the coder's migration steps: auto-fix's workspaces and log, and the codemods. */
+export function migrationPorts(cfg: Config): MigrationPorts {
+  const { workspaces, log } = coderPorts(cfg);
+  return { workspaces, log, codemods: codemodRegistry() };
+}
+
+/** Ports of the architect: git, the analysis pool, the artifacts store. */
+export async function architectPorts(cfg: Config, nc: NatsConnection): Promise<ArchitectPorts> {
+  return {
+    workspaces: workspacesOf(cfg, "architect"),
+    analysis: createAnalysisPool(),
+    artifacts: await openArtifacts(nc),
+    now: Date.now,
+    log: (l) => console.error(`[architect] ${l}`),
+  };
 }
 
 /** Ports of the merger: the local forge and git. */

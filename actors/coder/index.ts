@@ -9,3 +9,5 @@ export { REMEDIATIONS } from "./remediation/catalogue.ts";
 export { NO_REMEDIATION } from "./remediation/plan.ts";
 export { patchBinding, runPatch } from "./patch.ts";
 export type { PatchPorts, PatchTask } from "./patch.ts";
+export { migrationBindings } from "./migration.ts";
+export type { MigrationPorts, StepTask } from "./migration-step.ts";

@@ -5,7 +5,9 @@
  */
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { Forge } from "../../infra/forge/types.ts";
-import { IncidentTasks } from "../../protocol/incident-swarm.ts";
+import type { z } from "zod";
+import { MigrationTasks } from "../../protocol/code-migration.ts";
+import { IncidentTasks, type OpenPrInput } from "../../protocol/incident-swarm.ts";
 
 /** What the forge tasks need. */
 export interface IncidentForgePorts {
@@ -17,28 +19,40 @@ export function taskMarker(idempotencyKey: string): string {
   return `Patchbay-Task: ${idempotencyKey}`;
 }
 
-/** `incident.open-pr`: the PR from head to base (the one already open or merged for them, else a new one). */
-export function openPrBinding(ports: IncidentForgePorts): TaskBinding {
-  return implement(IncidentTasks.openPr, async (input, ctx) => {
-    const existing = (await ports.forge.listPullRequests(input.repo)).find(
-      (pr) => pr.head === input.head && pr.base === input.base && pr.state !== "closed",
-    );
-    if (existing !== undefined) {
-      const labelled = input.labels.every((l) => existing.labels.includes(l))
-        ? existing
-        : await ports.forge.addLabels(input.repo, existing.number, input.labels);
-      return { number: labelled.number, url: labelled.url };
-    }
-    await ctx.assertCurrent();
-    const pr = await ports.forge.createPullRequest(input.repo, {
-      title: input.title,
-      body: input.body,
-      head: input.head,
-      base: input.base,
-      labels: input.labels,
-    });
-    return { number: pr.number, url: pr.url };
+/** The PR from head to base: the one already open or merged for them, else a new one. */
+async function openPullRequest(
+  ports: IncidentForgePorts,
+  input: z.infer<typeof OpenPrInput>,
+  ctx: { assertCurrent(): Promise<void> },
+): Promise<{ number: number; url: string }> {
+  const existing = (await ports.forge.listPullRequests(input.repo)).find(
+    (pr) => pr.head === input.head && pr.base === input.base && pr.state !== "closed",
+  );
+  if (existing !== undefined) {
+    const labelled = input.labels.every((l) => existing.labels.includes(l))
+      ? existing
+      : await ports.forge.addLabels(input.repo, existing.number, input.labels);
+    return { number: labelled.number, url: labelled.url };
+  }
+  await ctx.assertCurrent();
+  const pr = await ports.forge.createPullRequest(input.repo, {
+    title: input.title,
+    body: input.body,
+    head: input.head,
+    base: input.base,
+    labels: input.labels,
   });
+  return { number: pr.number, url: pr.url };
+}
+
+/** `incident.open-pr`: the hotfix PR. */
+export function openPrBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(IncidentTasks.openPr, (input, ctx) => openPullRequest(ports, input, ctx));
+}
+
+/** `migration.open-pr`: the migration PR. */
+export function migrationPrBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(MigrationTasks.openPr, (input, ctx) => openPullRequest(ports, input, ctx));
 }
 
 /** `incident.open-issue`: the issue, with the task's marker at the end of its body (found again on redelivery). */

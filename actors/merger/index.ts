@@ -1,6 +1,6 @@
 export { reportBinding, resolveBinding } from "./handler.ts";
 export type { MergerPorts } from "./handler.ts";
 export { GATE_COMMENT_KEY, GATE_STATUS_CONTEXT, gateComment, gateStatus } from "./report.ts";
-export { mergeBinding, openIssueBinding, openPrBinding, taskMarker } from "./incident-forge.ts";
+export { mergeBinding, migrationPrBinding, openIssueBinding, openPrBinding, taskMarker } from "./incident-forge.ts";
 export { postmortemBinding, postmortemPath } from "./postmortem.ts";
 export { ROLLBACK_LABEL, revertBinding, revertBranch } from "./revert.ts";

@@ -9,6 +9,7 @@ import { ErrorCode, ensureError } from "../../protocol/errors.ts";
 import type { ErrorInfo } from "../../protocol/errors.ts";
 import { extract, syntaxErrors } from "./extract.ts";
 import { familyOf, languageForPath, loadLanguages, parserFor } from "./languages.ts";
+import { runProbes } from "./migration-probes.ts";
 import { runRules } from "./rules.ts";
 import type { AnalyzeRequest, AnalyzeResponse, FileAnalysis, LanguageId } from "./types.ts";
 
@@ -22,6 +23,7 @@ function emptyResult(relPath: string, language: LanguageId | null, error?: Error
     codeLines: [],
     matches: [],
     syntaxErrors: [],
+    deprecated: [],
   };
   if (error !== undefined) result.error = error;
   return result;
@@ -60,7 +62,18 @@ function analyzeFile(root: string, relPath: string, request: Omit<AnalyzeRequest
     const { symbols, imports, functions, codeLines } = extract(tree, source, family);
     const matches = runRules(tree.rootNode, source, family, relPath, request.rules);
     const errors = syntaxErrors(tree.rootNode);
-    return { path: relPath, language, symbols, imports, functions, codeLines, matches, syntaxErrors: errors };
+    const deprecated = request.probes ? runProbes(tree.rootNode, family, relPath, request.probes) : [];
+    return {
+      path: relPath,
+      language,
+      symbols,
+      imports,
+      functions,
+      codeLines,
+      matches,
+      syntaxErrors: errors,
+      deprecated,
+    };
   } finally {
     tree.delete();
   }

@@ -17,6 +17,13 @@ export async function analyzeFilesInThread(
 ): Promise<FileAnalysis[]> {
   const { maxFileBytes } = resolvePoolOptions(limits);
   const args = resolveAnalyzeArgs(root, relPaths, options);
-  const response = await analyzeBatch({ root: args.root, paths: args.relPaths, rules: args.rules, maxFileBytes });
+  const probes = args.probes ? { probes: args.probes } : {};
+  const response = await analyzeBatch({
+    root: args.root,
+    paths: args.relPaths,
+    rules: args.rules,
+    maxFileBytes,
+    ...probes,
+  });
   return response.files;
 }

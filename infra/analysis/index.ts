@@ -8,7 +8,10 @@ export type { AnalysisPoolOptions, AnalyzeOptions } from "./options.ts";
 export { RULES, RULE_IDS } from "./rules.ts";
 export type { PatternRule } from "./rules.ts";
 export { SUPPORTED_EXTENSIONS, languageForPath } from "./languages.ts";
+export { PROBE_SETS } from "./migration-probes.ts";
 export type {
+  DeprecatedUse,
+  ProbeSet,
   FileAnalysis,
   FunctionMetrics,
   LanguageId,

@@ -5,6 +5,8 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
+import { PROBE_SETS } from "./migration-probes.ts";
+import type { ProbeSet } from "./types.ts";
 import { RULE_IDS } from "./rules.ts";
 
 /** Options of {@link createAnalysisPool}. */
@@ -21,6 +23,8 @@ export interface AnalysisPoolOptions {
 export interface AnalyzeOptions {
   /** Ids of the pattern rules to run (default: all); `[]` runs none. */
   rules?: readonly string[];
+  /** Migration probes to run as well (`react`, `python2`); none by default. */
+  probes?: ProbeSet;
 }
 
 /** {@link AnalysisPoolOptions} with every default filled in. */
@@ -34,6 +38,8 @@ export interface AnalyzeArgs {
   relPaths: string[];
   /** Rule ids to run, or null for all. */
   rules: string[] | null;
+  /** Migration probes to run, or null. */
+  probes: ProbeSet | null;
 }
 
 const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -69,7 +75,7 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
 
 function resolveRules(options: unknown): string[] | null {
   if (options === null || typeof options !== "object") throw invalid("options must be an object");
-  checkKeys("analyzeFiles", options, ["rules"]);
+  checkKeys("analyzeFiles", options, ["rules", "probes"]);
   const rules = (options as AnalyzeOptions).rules;
   if (rules === undefined) return null;
   if (!Array.isArray(rules)) throw invalid("rules must be an array of rule ids");
@@ -79,6 +85,15 @@ function resolveRules(options: unknown): string[] | null {
     }
   }
   return [...rules];
+}
+
+function resolveProbes(options: unknown): ProbeSet | null {
+  const probes = (options as AnalyzeOptions).probes;
+  if (probes === undefined) return null;
+  if (!PROBE_SETS.includes(probes)) {
+    throw invalid(`probes: unknown probe set ${JSON.stringify(probes)} (known: ${PROBE_SETS.join(", ")})`);
+  }
+  return probes;
 }
 
 function resolveRelPath(root: string, relPath: unknown, index: number): string {
@@ -108,5 +123,6 @@ export function resolveAnalyzeArgs(root: unknown, relPaths: unknown, options: un
     root: absRoot,
     relPaths: relPaths.map((relPath, index) => resolveRelPath(absRoot, relPath, index)),
     rules: resolveRules(options),
+    probes: resolveProbes(options),
   };
 }

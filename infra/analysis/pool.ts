@@ -76,6 +76,7 @@ function dispatch(piscina: Piscina<AnalyzeRequest, AnalyzeResponse>, options: Re
         root: args.root,
         paths: chunks[index],
         rules: args.rules,
+        ...(args.probes ? { probes: args.probes } : {}),
         maxFileBytes: options.maxFileBytes,
       };
       try {

@@ -63,6 +63,21 @@ export interface RuleMatch {
   flow?: string;
 }
 
+/** A set of migration probes: `react` (React 16 APIs), `python2` (Python 2 constructs). */
+export type ProbeSet = "react" | "python2";
+
+/** A use of an API a migration must handle (migration probes). */
+export interface DeprecatedUse {
+  /** Path relative to the analysis root. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** The API, e.g. `componentWillMount`, `print statement`. */
+  api: string;
+  /** Why it must change. */
+  message: string;
+}
+
 /** Where the parser had to recover from a syntax error (1-based). */
 export interface SyntaxErrorAt {
   /** Line of the error or missing node. */
@@ -89,6 +104,8 @@ export interface FileAnalysis {
   matches: RuleMatch[];
   /** Syntax errors the parser recovered from (first 20); results may then be partial. */
   syntaxErrors: SyntaxErrorAt[];
+  /** Uses found by the migration probes asked for (empty when none were). */
+  deprecated: DeprecatedUse[];
   /** Set when the file could not be analysed at all (unsupported, unreadable, too large, crash). */
   error?: ErrorInfo;
 }
@@ -101,6 +118,8 @@ export interface AnalyzeRequest {
   paths: string[];
   /** Ids of the rules to run; null runs all rules. */
   rules: string[] | null;
+  /** The migration probes to run, if any. */
+  probes?: ProbeSet;
   /** Files larger than this are reported, not parsed. */
   maxFileBytes: number;
 }

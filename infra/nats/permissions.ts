@@ -121,8 +121,8 @@ function actorGrants(role: Role): Grants {
     kvGrants(Bucket.Sagas, "read"),
     kvGrants(Bucket.Claims, "write"),
     role === "merger" ? kvGrants(Bucket.Forge, "write") : emptyGrants(),
-    // The coder keeps its model tasks' transcripts and results.
-    role === "coder" ? objGrants(Bucket.Artifacts, "write") : emptyGrants(),
+    // The coder keeps its model tasks' transcripts and results; the architect its analysis reports.
+    role === "coder" || role === "architect" ? objGrants(Bucket.Artifacts, "write") : emptyGrants(),
   ]);
   g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
   g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));

@@ -249,7 +249,7 @@ function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void
       finish(rec, step.entries, at, "completed", { result: cmd.result });
       return;
     case "fail":
-      finish(rec, step.entries, at, "failed", { error: cmd.error });
+      finish(rec, step.entries, at, "failed", { error: cmd.error, result: cmd.result });
       return;
     default: {
       const _exhaustive: never = cmd;

@@ -67,7 +67,7 @@ export type Command<T extends AnyTaskContract = AnyTaskContract> =
   | { type: "cancel_timer"; timer_id: string }
   | { type: "compensate"; error: ErrorInfo }
   | { type: "complete"; result: unknown }
-  | { type: "fail"; error: ErrorInfo };
+  | { type: "fail"; error: ErrorInfo; /** What was done before the failure, kept as the result. */ result?: unknown };
 
 /** A workflow definition: input schema, the task contracts it dispatches, pure initial/evolve/decide. */
 export interface Workflow<I = unknown, S = unknown, T extends AnyTaskContract = AnyTaskContract> {

@@ -1,6 +1,7 @@
-/** The merger role: the quality gate's resolve and report, and incident-swarm's forge tasks (local forge). */
+/** The merger role: the quality gate's resolve and report, incident-swarm's and code-migration's forge tasks (local forge). */
 import {
   mergeBinding,
+  migrationPrBinding,
   openIssueBinding,
   openPrBinding,
   postmortemBinding,
@@ -21,5 +22,6 @@ await runActorMain("merger", async (cfg, nc) => {
     postmortemBinding(ports),
     mergeBinding(ports),
     revertBinding(ports),
+    migrationPrBinding(ports),
   ];
 });

@@ -1,9 +1,10 @@
 /** The built-in workflow definitions. */
 import type { AnyWorkflow } from "../decider.ts";
 import { benchFanout } from "./bench-fanout.ts";
+import { codeMigration } from "./code-migration.ts";
 import { codePatch } from "./code-patch.ts";
 import { incidentSwarm } from "./incident-swarm.ts";
 import { qualityGate } from "./quality-gate.ts";
 
 /** Every workflow the coordinator runs by default. */
-export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch, incidentSwarm];
+export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch, incidentSwarm, codeMigration];

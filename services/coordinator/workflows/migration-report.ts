@@ -1,0 +1,44 @@
+/** The migration report: the PR's description, one row per step. */
+import type { ApiUse } from "../../../protocol/code-migration.ts";
+import { testsLine, type MigrationState } from "./migration-state.ts";
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+function counts(changes: Record<string, number>): string {
+  const parts = Object.entries(changes).map(([codemod, n]) => `${codemod} ${n}`);
+  return parts.length > 0 ? parts.join(", ") : "none";
+}
+
+function leftoverLines(leftovers: ApiUse[]): string[] {
+  return leftovers.slice(0, 100).map((l) => `- \`${l.file}:${l.line}\` ${l.api}: ${l.message}`);
+}
+
+/** The PR description: the analysis, the steps table, the leftovers to finish by hand. */
+export function migrationPrBody(s: MigrationState): string {
+  const { input, analysis } = s;
+  const steps = s.plan?.steps ?? [];
+  const rows = steps.map((step, i) => {
+    const out = s.outputs[step.id];
+    const tests = testsLine(s.tests[step.id]) ?? (input.incremental ? "not run" : "at the end");
+    const files = out ? String(out.files_changed.length) : "0";
+    const left = out ? String(out.leftovers.length) : "0";
+    return `| ${i + 1} | \`${step.id}\` ${cell(step.title)} | ${files} | ${cell(counts(out?.changes ?? {}))} | ${left} | ${cell(tests)} |`;
+  });
+  const leftovers = steps.flatMap((step) => s.outputs[step.id]?.leftovers ?? []);
+  const final = testsLine(s.tests.final);
+  return [
+    `Migration **${s.plan?.name ?? input.migration_type}**: ${input.source_version} → ${input.target_version}.`,
+    "",
+    analysis
+      ? `Analysis: ${analysis.files_scanned} files scanned, ${analysis.framework_files.length} use the framework, ${analysis.uses_total} deprecated uses. Tests: \`${analysis.test_command ?? "none found"}\`.`
+      : "",
+    "",
+    "| # | step | files changed | codemod changes | leftovers | tests |",
+    "|---|------|---------------|-----------------|-----------|-------|",
+    ...rows,
+    ...(final ? ["", `Validation at the end: ${final}.`] : []),
+    "",
+    leftovers.length > 0 ? `### Leftovers (${leftovers.length}): to migrate by hand` : "No leftovers.",
+    ...leftoverLines(leftovers),
+  ].join("\n");
+}
