@@ -149,9 +149,11 @@ const pythonProbes: readonly Probe[] = [
   {
     nodeTypes: ["dotted_name"],
     test(node) {
-      const parent = node.parent?.type ?? "";
+      const parent = node.parent;
       const isModule =
-        parent === "import_statement" || parent === "import_from_statement" || parent === "aliased_import";
+        parent?.type === "import_statement" ||
+        parent?.type === "aliased_import" ||
+        (parent?.type === "import_from_statement" && parent.childForFieldName("module_name")?.id === node.id);
       const top = node.text.split(".")[0];
       return isModule && PY2_MODULES.has(top) ? hit(`import ${top}`, "module renamed in Python 3") : null;
     },

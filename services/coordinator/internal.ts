@@ -14,3 +14,4 @@ export { scoreGate } from "./workflows/quality-gate-scoring.ts";
 export { qualityGate } from "./workflows/quality-gate.ts";
 export { consensusOf, normalisedCause } from "./workflows/incident-consensus.ts";
 export { APPROVAL_TIMER, incidentSwarm } from "./workflows/incident-swarm.ts";
+export { codeMigration } from "./workflows/code-migration.ts";
