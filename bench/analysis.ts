@@ -1,13 +1,15 @@
 // Benchmark of the tree-sitter analysis: generates a deterministic tree of mixed JS, TS and
 // Python files in a temp dir, analyses it with the worker pool and in one thread in the
 // same run, and prints files/s for each and their ratio.
-// Usage: node bench/analysis.ts [--files 2000] [--threads N] [--rounds 3] [--json]
+// With --probes react|python2 the files also carry React 16 or Python 2 code and the
+// migration probes run in the same parse (code-migration's analysis).
+// Usage: node bench/analysis.ts [--files 2000] [--threads N] [--rounds 3] [--probes SET] [--json]
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { analyzeFilesInThread, createAnalysisPool } from "../infra/analysis/index.ts";
-import type { FileAnalysis } from "../infra/analysis/index.ts";
+import type { AnalyzeOptions, FileAnalysis, ProbeSet } from "../infra/analysis/index.ts";
 
 type Rng = () => number;
 
@@ -85,15 +87,43 @@ function pyModule(i: number, r: Rng): string {
   return lines.join("\n");
 }
 
+/** Code a migration probe finds: a React 16 component, or Python 2 statements. */
+function legacyBlock(i: number, ext: string, probes: ProbeSet | undefined): string {
+  if (probes === "react" && ext !== ".py")
+    return [
+      `const ReactDOM = require("react-dom");`,
+      `class Legacy${i} extends React.Component {`,
+      "  componentWillMount() { this.setState({ ready: true }); }",
+      `  render() { return React.createElement("div", { ref: "box" }); }`,
+      "}",
+      `ReactDOM.render(React.createElement(Legacy${i}), document.body);`,
+      "",
+    ].join("\n");
+  if (probes === "python2" && ext === ".py")
+    return [
+      "",
+      "def legacy(d):",
+      '    print "items", len(d)',
+      "    for k, v in d.iteritems():",
+      "        print k, v / 2",
+      "",
+    ].join("\n");
+  return "";
+}
+
 /** Writes `count` files under `root` and returns their relative paths. */
-async function generateTree(root: string, count: number): Promise<{ paths: string[]; bytes: number }> {
+async function generateTree(
+  root: string,
+  count: number,
+  probes?: ProbeSet,
+): Promise<{ paths: string[]; bytes: number }> {
   const r = rng(42);
   const paths: string[] = [];
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const ext = [".js", ".ts", ".py"][i % 3];
     const rel = path.join(`pkg${i % 40}`, `mod${i}${ext}`);
-    const text = ext === ".py" ? pyModule(i, r) : jsModule(i, r, ext === ".ts");
+    const text = (ext === ".py" ? pyModule(i, r) : jsModule(i, r, ext === ".ts")) + legacyBlock(i, ext, probes);
     await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
     await writeFile(path.join(root, rel), text);
     paths.push(rel);
@@ -138,21 +168,24 @@ async function main(): Promise<void> {
       threads: { type: "string", default: String(availableParallelism()) },
       rounds: { type: "string", default: "3" },
       json: { type: "boolean", default: false },
+      probes: { type: "string" },
     },
   });
+  const probes = values.probes as ProbeSet | undefined;
+  const options: AnalyzeOptions = probes ? { probes, rules: [] } : {};
   const files = Number(values.files);
   const threads = Number(values.threads);
   const rounds = Number(values.rounds);
   const root = await mkdtemp(path.join(tmpdir(), "patchbay-bench-analysis-"));
   try {
-    const tree = await generateTree(root, files);
+    const tree = await generateTree(root, files, probes);
     const warmup = tree.paths.slice(0, 3);
-    await analyzeFilesInThread(root, warmup);
-    const single = await measure(rounds, () => analyzeFilesInThread(root, tree.paths));
+    await analyzeFilesInThread(root, warmup, options);
+    const single = await measure(rounds, () => analyzeFilesInThread(root, tree.paths, options));
     const pool = createAnalysisPool({ threads });
     try {
       const startup = await timed(() => pool.analyzeFiles(root, tree.paths.slice(0, threads * 3)));
-      const pooled = await measure(rounds, () => pool.analyzeFiles(root, tree.paths));
+      const pooled = await measure(rounds, () => pool.analyzeFiles(root, tree.paths, options));
       report({ files, bytes: tree.bytes, threads, rounds, startupMs: startup.ms, single, pooled, json: values.json });
     } finally {
       await pool.close();
@@ -187,6 +220,7 @@ function report(input: ReportInput): void {
     ratio: Number((single.ms / pooled.ms).toFixed(2)),
     poolStartupMs: Math.round(input.startupMs),
     matches: pooled.results.reduce((n, r) => n + r.matches.length, 0),
+    deprecatedUses: pooled.results.reduce((n, r) => n + r.deprecated.length, 0),
     identicalResults: JSON.stringify(single.results) === JSON.stringify(pooled.results),
   };
   if (input.json) {
@@ -199,7 +233,7 @@ function report(input: ReportInput): void {
   console.log(`  in one thread: ${summary.inThreadFilesPerSec} files/s`);
   console.log(`  pool:          ${summary.poolFilesPerSec} files/s (startup ${summary.poolStartupMs} ms, not timed)`);
   console.log(
-    `  ratio:         ${summary.ratio}x; ${summary.matches} rule matches; identical results: ${summary.identicalResults}`,
+    `  ratio:         ${summary.ratio}x; ${summary.matches} rule matches, ${summary.deprecatedUses} deprecated uses; identical results: ${summary.identicalResults}`,
   );
 }
 
