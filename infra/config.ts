@@ -80,6 +80,7 @@ const Env = z.object({
     .pipe(z.array(Severity))
     .optional(),
   PATCHBAY_HOOK_TOKEN: z.string().min(1).optional(),
+  PATCHBAY_CODEMODS: z.string().min(1).optional(),
 });
 
 /** Where the gateway's alert webhook starts incident-swarm, and with what. */
@@ -123,6 +124,11 @@ export interface Config {
   provisionMode: "create" | "verify";
   /** The gateway's alert webhook. */
   incident: IncidentHookConfig;
+  /**
+   * PATCHBAY_CODEMODS: modules (paths, `:`-separated) exporting `codemods: Codemod[]`, which
+   * custom migration plans may name beside the built-in ones (coder and planner).
+   */
+  codemodModules: string[];
 }
 
 /** Parses the environment; a bad value throws CONFIG_INVALID naming the variable. */
@@ -160,6 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       autoMergeSeverities: e.PATCHBAY_INCIDENT_AUTO_MERGE ?? [],
       ...(e.PATCHBAY_HOOK_TOKEN ? { hookToken: e.PATCHBAY_HOOK_TOKEN } : {}),
     },
+    codemodModules: (e.PATCHBAY_CODEMODS ?? "")
+      .split(":")
+      .filter(Boolean)
+      .map((p) => resolve(p)),
   };
 }
 

@@ -11,7 +11,8 @@ import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
 import type { AutofixPorts, FixPorts, MigrationPorts, PatchPorts } from "../actors/coder/index.ts";
 import type { ArchitectPorts } from "../actors/architect/index.ts";
-import { codemodRegistry } from "../infra/codemods/registry.ts";
+import { codemodRegistry, type CodemodRegistry } from "../infra/codemods/registry.ts";
+import { loadCodemodModules } from "../infra/codemods/modules.ts";
 import { ModelClient } from "../infra/llm/client.ts";
 import { redactSecret } from "../infra/llm/redact.ts";
 import { modelSettingsFor } from "../infra/llm/settings.ts";
@@ -81,10 +82,15 @@ export function fixPorts(cfg: Config): FixPorts {
   return { workspaces, log };
 }
 
+/** The built-in codemods and those of PATCHBAY_CODEMODS. */
+export async function codemodsOf(cfg: Config): Promise<CodemodRegistry> {
+  return codemodRegistry(await loadCodemodModules(cfg.codemodModules));
+}
+
 /** Ports of the coder's migration steps: auto-fix's workspaces and log, and the codemods. */
-export function migrationPorts(cfg: Config): MigrationPorts {
+export async function migrationPorts(cfg: Config): Promise<MigrationPorts> {
   const { workspaces, log } = coderPorts(cfg);
-  return { workspaces, log, codemods: codemodRegistry() };
+  return { workspaces, log, codemods: await codemodsOf(cfg) };
 }
 
 /** Ports of the architect: git, the analysis pool, the artifacts store. */

@@ -21,7 +21,7 @@ import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/inde
 import { architectPorts, checkerPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
 import { FIXTURE_CODEMODS, FIXTURE_PROJECT, fixturePlan } from "./fixtures/migration/codemods.ts";
 import { startTestNats } from "./helpers/nats.ts";
-import { git, initRepo, tempDir } from "./helpers/repos.ts";
+import { git, initRepo, rawHandler, taskContext, tempDir } from "./helpers/repos.ts";
 import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -43,7 +43,7 @@ async function cluster(t: ExecutionContext) {
   t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
   await startActor(t, nc, "architect", architectBindings(architect));
   await startActor(t, nc, "planner", plannerBindings({ codemods }));
-  await startActor(t, nc, "coder", migrationBindings({ ...migrationPorts(cfg), codemods }));
+  await startActor(t, nc, "coder", migrationBindings({ ...(await migrationPorts(cfg)), codemods }));
   await startActor(t, nc, "checker", [checkBinding(checker)]);
   await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
@@ -146,4 +146,27 @@ test.serial("a plan naming a codemod that does not exist fails with INVALID_PLAN
   t.is(rec.error?.code, "INVALID_PLAN");
   t.regex(rec.error?.message ?? "", /unknown codemod\(s\) no-such-codemod/);
   t.is(await git(repo, "branch", "--list", "patchbay/*"), "");
+});
+
+test.serial("a step delivered again after its push reports the same commit and applies nothing twice", async (t) => {
+  const home = await tempDir("patchbay-migration-", (fn) => cleanups.push(fn));
+  const repo = join(home, "repos", "fixture");
+  const base = await initRepo(repo, FIXTURE_PROJECT);
+  const cfg = loadConfig({ PATCHBAY_HOME: home });
+  const codemods = codemodRegistry(FIXTURE_CODEMODS);
+  const [step] = migrationBindings({ ...(await migrationPorts(cfg)), codemods });
+  const input = {
+    repo,
+    base: "main",
+    branch: "patchbay/migrate-again",
+    parent_sha: base,
+    step: { id: "var-to-const", title: "var", codemods: ["var-to-const"], validate: true },
+    index: 1,
+    total: 1,
+  };
+  const first = await rawHandler(step)(input, taskContext("migration.step"));
+  const again = await rawHandler(step)(input, taskContext("migration.step"));
+  t.deepEqual(again, first);
+  t.like(first, { parent_sha: base, files_changed: ["lib/answer.js", "lib/greet.js"], changes: { "var-to-const": 2 } });
+  t.is(await git(repo, "rev-list", "--count", `main..patchbay/migrate-again`), "1");
 });

@@ -32,11 +32,6 @@ const PROBES: Record<MigrationType, ProbeSet | null> = {
 };
 const REACT_MODULES = /^(react|react-dom)(\/|$)/;
 
-/** The artifact name of a workflow run's analysis report. */
-export function reportName(workflowId: string, run: number): string {
-  return `reports/${workflowId}/${run}/analysis.json`;
-}
-
 function usesFramework(file: FileAnalysis, type: MigrationType): boolean {
   if (type === "react-upgrade") return file.imports.some((m) => REACT_MODULES.test(m));
   if (type === "python3-migration") return file.deprecated.some((u) => u.api !== "/");

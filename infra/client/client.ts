@@ -15,7 +15,7 @@ import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
 import { Bucket, Consumer, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { signalMessage, startMessage } from "../../protocol/workflow.ts";
 import { headerValue, storedAtMs } from "../nats/connect.ts";
-import { openArtifacts, transcriptName } from "../nats/artifacts.ts";
+import { openArtifacts, reportName, transcriptName } from "../nats/artifacts.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
 import { bucketKeys, readStream } from "../nats/stream-read.ts";
@@ -195,6 +195,11 @@ export class PatchbayClient {
   /** The transcript a task of the workflow's `run` kept (a model-driven task), or undefined. */
   async transcript(id: string, run: number, taskId: string): Promise<string | undefined> {
     return (await openArtifacts(this.nc)).get(transcriptName(id, run, taskId));
+  }
+
+  /** The analysis report of the workflow's `run` (code-migration), or undefined. */
+  async analysisReport(id: string, run: number): Promise<string | undefined> {
+    return (await openArtifacts(this.nc)).get(reportName(id, run));
   }
 
   /** The first page of {@link listPage} (running workflows first, then ended ones, newest first). */

@@ -19,6 +19,11 @@ export function transcriptName(workflowId: string, run: number, taskId: string):
   return `transcripts/${workflowId}/${run}/${taskId}.json`;
 }
 
+/** The artifact name of a workflow run's analysis report (code-migration's architect). */
+export function reportName(workflowId: string, run: number): string {
+  return `reports/${workflowId}/${run}/analysis.json`;
+}
+
 /** The `artifacts` store on `nc` (provisioned by every process's provisioning run). */
 export async function openArtifacts(nc: NatsConnection): Promise<ArtifactStore> {
   const store = await new Objm(nc).open(Bucket.Artifacts);

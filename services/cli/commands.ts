@@ -21,6 +21,8 @@ import { reportError, reportFailure } from "./errors.ts";
 import { historyLine, listRow, noWorkflowsLine, queueLines, statusLines } from "./format.ts";
 import { ruleArg } from "./options.ts";
 import { transcriptLines } from "./transcript.ts";
+import { analysisReportLines } from "./analysis-report.ts";
+import type { AnalysisReport } from "../../protocol/code-migration.ts";
 import type { Transcript } from "../../infra/llm/agent.ts";
 
 /** Options every command takes. */
@@ -160,9 +162,21 @@ async function watchCommand(client: PatchbayClient, id: string, opts: Common & {
   }
 }
 
-async function showCommand(c: PatchbayClient, id: string, o: Common & { task?: string }): Promise<void> {
+async function showCommand(
+  c: PatchbayClient,
+  id: string,
+  o: Common & { task?: string; report?: boolean },
+): Promise<void> {
   const rec = await c.status(id);
   if (!rec) throw new TerminalError(ErrorCode.NotFound, `no workflow '${id}'`);
+  if (o.report === true) {
+    const text = await c.analysisReport(id, rec.run);
+    if (text === undefined)
+      throw new TerminalError(ErrorCode.NotFound, `no analysis report in run ${rec.run} of ${id}`);
+    if (o.json) return out(JSON.parse(text));
+    for (const line of analysisReportLines(JSON.parse(text) as AnalysisReport)) console.log(line);
+    return;
+  }
   if (o.task !== undefined) {
     const text = await c.transcript(id, rec.run, o.task);
     if (text === undefined)
@@ -209,11 +223,16 @@ export function registerWorkflowCommands(program: Command): void {
     );
   program
     .command("show <id>")
-    .description("history: one line per event (number, time, step); --task: a model task's transcript")
+    .description(
+      "history: one line per event (number, time, step); --task: a model task's transcript; --report: the analysis",
+    )
     .option(...nats)
     .option("--task <task_id>", "print the transcript of this task (its usage and every tool call)")
+    .option("--report", "print the analysis report (code-migration): every deprecated use with its file and line")
     .option("--json")
-    .action((id: string, o: Common & { task?: string }) => withClient(o, (c) => showCommand(c, id, o)));
+    .action((id: string, o: Common & { task?: string; report?: boolean }) =>
+      withClient(o, (c) => showCommand(c, id, o)),
+    );
   registerListCommands(program, nats);
   registerSteeringCommands(program, nats);
 }

@@ -7,5 +7,5 @@ await runActorMain("coder", async (cfg, nc) => [
   autofixBinding(coderPorts(cfg)),
   patchBinding(await patchPorts(cfg, nc)),
   fixBinding(fixPorts(cfg)),
-  ...migrationBindings(migrationPorts(cfg)),
+  ...migrationBindings(await migrationPorts(cfg)),
 ]);
