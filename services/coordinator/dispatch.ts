@@ -18,13 +18,18 @@ import {
   type TaskSpec,
 } from "./record.ts";
 import { budgetRefusal } from "./budget.ts";
+import { beginCompensation, needsCompensation } from "./compensation.ts";
 import { taskContract } from "./registry.ts";
 import type { Step } from "./step.ts";
 
 /** Sends a dispatch, or fails the workflow with DECIDER_ERROR when it breaks its contract. */
 export function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: number): void {
   const refusal = budgetRefusal(rec, cmd.task_id);
-  if (refusal !== undefined) return finish(rec, step.entries, at, "failed", { error: refusal });
+  if (refusal !== undefined) {
+    // A spent budget undoes what the workflow did, like any failure after completed steps.
+    if (needsCompensation(rec)) return beginCompensation(rec, step.entries, refusal, at);
+    return finish(rec, step.entries, at, "failed", { error: refusal });
+  }
   try {
     sendTask(rec, cmd.task_id, dispatchedSpec(step.wf as AnyWorkflow, cmd), at);
     step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
