@@ -4,7 +4,9 @@
 // postmortem, no fix), an auto-merged severity, a failing verification reverted, a diagnoser
 // that fails counted as missing, a fix that cannot be made and failing fix tests taking the
 // manual path, no approval in time leaving the PR unmerged, and `model_diagnosers` adding
-// agents with the model method (missing when they fail, in the majority when they agree).
+// agents with the model method (missing when they fail, in the majority when they agree);
+// `model_equivalence` asking the diagnoser's model to group the causes before the consensus
+// (two causes the rule keeps apart merged into a majority; a failure falls back to the rule).
 import test from "ava";
 import type { Command } from "../services/coordinator/index.ts";
 import { IncidentSources, type Diagnosis, type IncidentContext } from "../protocol/incident.ts";
@@ -377,6 +379,74 @@ test("a model diagnosis that agrees joins the majority, with its usage kept", (t
       t.like(state.consensus, { confidence: 0.82, supporting_diagnoses: ["agent-1", "agent-2", "agent-4"] });
       t.deepEqual(state.diagnoses.at(-1)?.usage, usage);
     });
+});
+
+test("model_equivalence: the model's groups make two differently worded causes a majority, with their mean confidence", (t) => {
+  const spec = workflowSpec(incidentSwarm);
+  const input = { ...INPUT_1, model_equivalence: true };
+  const settled = [
+    taskCompleted(IncidentTasks.diagnose, "diagnose-1", diagnosis("agent-1", POOL, "connection-pool", 0.95), at(3)),
+    taskCompleted(IncidentTasks.diagnose, "diagnose-2", diagnosis("agent-2", "no evidence", "unknown", 0), at(3)),
+  ];
+  const refused = diagnosis("agent-3", "The database refuses new connections", "dependency", 0.65);
+  const last = taskCompleted(IncidentTasks.diagnose, "diagnose-3", refused, at(3));
+  spec
+    .given([started(input), gathered, ...settled])
+    .when(last)
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.group-causes:group-causes"]);
+      t.deepEqual(
+        (c[0] as { input: { diagnoses: Diagnosis[] } }).input.diagnoses.map((d) => d.agent),
+        ["agent-1", "agent-2", "agent-3"],
+      );
+      t.is(state.consensus, undefined, "the consensus waits for the model's groups");
+    });
+  const usage = { input_tokens: 900, output_tokens: 60, requests: 1, cost_usd: 0.00228 };
+  const groups = [
+    { agents: ["agent-1", "agent-3"], reason: "both say the pool cannot take more connections" },
+    { agents: ["agent-2"], reason: "no cause" },
+  ];
+  spec
+    .given([started(input), gathered, ...settled, last])
+    .when(taskCompleted(IncidentTasks.groupCauses, "group-causes", { groups, usage }, at(4)))
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.fix:fix"]);
+      t.like(state.consensus, { category: "connection-pool", confidence: 0.8, rule: "majority" });
+      t.deepEqual(state.consensus?.supporting_diagnoses, ["agent-1", "agent-3"]);
+      t.regex(state.timeline.at(-2)?.text ?? "", /the model grouped the causes: agent-1 \+ agent-3 \(both say/);
+    });
+  const failed = taskFailed(IncidentTasks.groupCauses, "group-causes", {
+    code: "INVALID_MODEL_OUTPUT",
+    message: "the groups leave out agent-2",
+  });
+  spec
+    .given([started(input), gathered, ...settled, last])
+    .when(failed)
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.open-issue:open-issue"], "the rule's 0.53 is under the threshold");
+      t.like(state.consensus, { category: "connection-pool", confidence: 0.53, rule: "highest" });
+      t.regex(
+        state.timeline.at(-2)?.text ?? "",
+        /could not judge .*INVALID_MODEL_OUTPUT.*grouped by category and cause/,
+      );
+    });
+});
+
+test("model_equivalence with fewer than two answers, or off, takes the consensus at once", (t) => {
+  const spec = workflowSpec(incidentSwarm);
+  const fail = (n: number) =>
+    taskFailed(IncidentTasks.diagnose, `diagnose-${n}`, { code: "TIMEOUT", message: "late" }, at(3));
+  spec
+    .given([started({ ...INPUT_1, model_equivalence: true }), gathered, agreeing[0] as SpecEvent, fail(2)])
+    .when(fail(3))
+    .then((c, state) => {
+      t.deepEqual(kinds(c), ["incident.fix:fix"]);
+      t.like(state.consensus, { rule: "majority", missing: ["agent-2", "agent-3"] });
+    });
+  spec
+    .given([started(INPUT_1), gathered, ...agreeing])
+    .when(leak)
+    .then((c) => t.deepEqual(kinds(c), ["incident.fix:fix"]));
 });
 
 test("no approval in time, or a reject, leaves the PR unmerged and writes the postmortem; a second approve does nothing", (t) => {
