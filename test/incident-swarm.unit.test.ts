@@ -449,6 +449,33 @@ test("model_equivalence with fewer than two answers, or off, takes the consensus
     .then((c) => t.deepEqual(kinds(c), ["incident.fix:fix"]));
 });
 
+test("a fix the model wrote: the PR names its files and transcript, the fix has 20 minutes", (t) => {
+  const spec = workflowSpec(incidentSwarm);
+  spec
+    .given([started(INPUT_1), gathered, ...agreeing])
+    .when(leak)
+    .then((c) => t.like(c[0], { kind: "incident.fix", timeout_ms: 1_200_000 }));
+  const written: FixOutput = {
+    ...FIX,
+    files_changed: ["config/database.yaml", "docs/runbooks/database.md", "monitoring/alerts.yml"],
+    changes: [],
+    usage: { input_tokens: 6000, output_tokens: 300, requests: 3, cost_usd: 0.0144 },
+    transcript: "transcripts/wf-spec/1/fix.json",
+  };
+  const events = [...toPr.slice(0, 5), taskCompleted(IncidentTasks.fix, "fix", written, at(5))];
+  spec
+    .given(events)
+    .when(taskCompleted(GateTasks.check, "fix-tests", tests("passed"), at(6)))
+    .then((c, state) => {
+      const body = (c[0] as { input: { body: string } }).input.body;
+      t.regex(
+        body,
+        /- written by the model [^\n]*: `config\/database\.yaml`; transcript `transcripts\/wf-spec\/1\/fix\.json`/,
+      );
+      t.regex(state.timeline.at(-2)?.text ?? "", /fix committed on .*: the model's change to config\/database\.yaml/);
+    });
+});
+
 test("no approval in time, or a reject, leaves the PR unmerged and writes the postmortem; a second approve does nothing", (t) => {
   const spec = workflowSpec(incidentSwarm);
   spec

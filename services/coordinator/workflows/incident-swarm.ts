@@ -28,6 +28,8 @@ export const APPROVAL_TIMER = "approval";
 const OFFLINE_METHODS = DIAGNOSIS_METHODS.filter((m) => m !== "model");
 const DIAGNOSE_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
+/** The fix's deadline: a catalogue fix takes seconds, the coding agent's beyond it minutes. */
+const FIX_TIMEOUT_MS = 1_200_000;
 
 /** The facts the texts are written from. */
 export function factsOf(s: IncidentState): IncidentFacts {
@@ -83,15 +85,20 @@ function afterConsensus(s: IncidentState): Command<IncidentTask>[] {
   if (s.manual_reason !== undefined) return openIssue(s);
   const { input } = s;
   return [
-    dispatch(IncidentTasks.fix, "fix", {
-      repo: input.repo,
-      base: input.base,
-      branch: `patchbay/hotfix-${slug(s)}`,
-      alert: input.alert,
-      consensus: c,
-      diagnoses: s.diagnoses,
-      context: s.context as IncidentContext,
-    }),
+    dispatch(
+      IncidentTasks.fix,
+      "fix",
+      {
+        repo: input.repo,
+        base: input.base,
+        branch: `patchbay/hotfix-${slug(s)}`,
+        alert: input.alert,
+        consensus: c,
+        diagnoses: s.diagnoses,
+        context: s.context as IncidentContext,
+      },
+      { timeout_ms: FIX_TIMEOUT_MS },
+    ),
   ];
 }
 
