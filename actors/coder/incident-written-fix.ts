@@ -80,7 +80,7 @@ export async function writeFix(
 }
 
 /** The agent's task: the root cause, the evidence, what the catalogue could not do, and what not to do. */
-export function fixInstructions(input: FixInput, why: string): string {
+function fixInstructions(input: FixInput, why: string): string {
   const { alert, consensus: c, context } = input;
   const supporting = input.diagnoses.filter((d) => c.supporting_diagnoses.includes(d.agent));
   const evidence = supporting.flatMap((d) => d.evidence.slice(0, 4).map((e) => `- ${d.agent} (${d.method}): ${e}`));

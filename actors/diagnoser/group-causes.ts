@@ -15,7 +15,7 @@ import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import type { GroupCausesInput, GroupCausesOutput } from "../../protocol/incident-swarm.ts";
 
 /** The instructions of the grouping request: the same for every incident (prompt caches). */
-export const GROUPING_INSTRUCTIONS = [
+const GROUPING_INSTRUCTIONS = [
   "You judge, for patchbay's incident-swarm, which diagnoses of one incident name the same root cause.",
   "Each diagnosis has an agent name, its method, a category, its root cause in its own words and its evidence.",
   "Two causes are equivalent when fixing one fixes the other: the same fault seen from different sides",
@@ -27,7 +27,7 @@ export const GROUPING_INSTRUCTIONS = [
 ].join("\n");
 
 /** The groups' schema: each agent of `agents` in exactly one group, no other name. */
-export function groupsSchema(agents: readonly string[]) {
+function groupsSchema(agents: readonly string[]) {
   const group = z.object({ agents: z.array(z.string()), reason: z.string() });
   return z.object({ groups: z.array(group) }).superRefine((value, ctx) => {
     const named = value.groups.flatMap((g) => g.agents);

@@ -43,7 +43,7 @@ const TOPICS: Partial<Record<CauseCategory, string>> = {
 };
 
 /** The rule and runbook topic of `category` for a written fix. */
-export function writtenWatch(category: CauseCategory): { watch: WatchRule; topic: string } {
+function writtenWatch(category: CauseCategory): { watch: WatchRule; topic: string } {
   const entry = remediationFor(category);
   // The timeout rule's threshold is 80 % of the new timeouts, which only a catalogue fix knows.
   if (entry !== undefined && category !== "timeout") return { watch: entry.watch, topic: entry.topic };
