@@ -14,6 +14,7 @@ import {
   IncidentSources,
   Severity,
 } from "./incident.ts";
+import { Usage } from "./usage.ts";
 
 /** Input of `workflow.start.incident-swarm`. */
 export const IncidentInput = z.object({
@@ -24,6 +25,12 @@ export const IncidentInput = z.object({
   num_diagnostic_agents: z.number().int().min(1).max(8).default(3),
   /** Agents diagnosing with the `model` method, after the offline ones (agent-<n> onwards). */
   model_diagnosers: z.number().int().min(0).max(4).default(0),
+  /**
+   * Whether the diagnoser's model judges which causes are equivalent (`incident.group-causes`)
+   * before the consensus; off, or when the model fails, causes are grouped by category and
+   * normalised cause.
+   */
+  model_equivalence: z.boolean().default(false),
   auto_fix: z.boolean().default(true),
   confidence_threshold: z.number().min(0).max(1).default(0.7),
   sources: IncidentSources.optional(),
@@ -46,6 +53,18 @@ export type GatherInput = z.infer<typeof GatherInput>;
 /** What one diagnoser is asked: its name, its method and the context. */
 export const DiagnoseInput = z.object({ agent: z.string().min(1), method: DiagnosisMethod, context: IncidentContext });
 export type DiagnoseInput = z.infer<typeof DiagnoseInput>;
+
+/** Agents whose causes are one and the same, with the model's reason. */
+export const CauseGroup = z.object({ agents: z.array(z.string().min(1)).min(1), reason: z.string() });
+export type CauseGroup = z.infer<typeof CauseGroup>;
+
+/** What the diagnoser's model is asked to group: the diagnoses that answered a cause. */
+export const GroupCausesInput = z.object({ alert: Alert, diagnoses: z.array(Diagnosis).min(2) });
+export type GroupCausesInput = z.infer<typeof GroupCausesInput>;
+
+/** The groups of equivalent causes: a partition of the agents given, and what the model's requests cost. */
+export const GroupCausesOutput = z.object({ groups: z.array(CauseGroup).min(1), usage: Usage.optional() });
+export type GroupCausesOutput = z.infer<typeof GroupCausesOutput>;
 
 /** One setting the fix changed. */
 export const SettingChange = z.object({ file: z.string(), setting: z.string(), from: z.string(), to: z.string() });
@@ -76,6 +95,10 @@ export const FixOutput = z.object({
   runbook: z.string(),
   /** One paragraph: what was changed and why. */
   summary: z.string(),
+  /** What the coding agent's requests cost, when the model wrote the fix (beyond the catalogue). */
+  usage: Usage.optional(),
+  /** The agent's transcript in the `artifacts` store, when the model wrote the fix. */
+  transcript: z.string().optional(),
 });
 export type FixOutput = z.infer<typeof FixOutput>;
 
@@ -153,6 +176,12 @@ export const RevertOutput = z.object({
 export const IncidentTasks = {
   gather: defineTask({ role: "diagnoser", kind: "incident.gather", input: GatherInput, output: IncidentContext }),
   diagnose: defineTask({ role: "diagnoser", kind: "incident.diagnose", input: DiagnoseInput, output: Diagnosis }),
+  groupCauses: defineTask({
+    role: "diagnoser",
+    kind: "incident.group-causes",
+    input: GroupCausesInput,
+    output: GroupCausesOutput,
+  }),
   fix: defineTask({ role: "coder", kind: "incident.fix", input: FixInput, output: FixOutput }),
   openPr: defineTask({ role: "merger", kind: "incident.open-pr", input: OpenPrInput, output: ForgeRef }),
   openIssue: defineTask({ role: "merger", kind: "incident.open-issue", input: OpenIssueInput, output: ForgeRef }),

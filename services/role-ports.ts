@@ -76,10 +76,17 @@ export function coderPorts(cfg: Config): AutofixPorts {
   };
 }
 
-/** Ports of the coder's incident fix: auto-fix's workspaces and log. */
-export function fixPorts(cfg: Config): FixPorts {
+/**
+ * Ports of the coder's incident fix: auto-fix's workspaces and log; with a model
+ * (PATCHBAY_MODEL_*), the coding agent's model and the artifacts store, for fixes beyond the catalogue.
+ */
+export async function fixPorts(cfg: Config, nc: NatsConnection): Promise<FixPorts> {
   const { workspaces, log } = coderPorts(cfg);
-  return { workspaces, log };
+  const settings = modelSettingsFor("coder");
+  if (settings === undefined) return { workspaces, log };
+  const model = new ModelClient(settings);
+  const redact = (text: string) => redactSecret(text, settings.apiKey);
+  return { workspaces, log, agent: { model, artifacts: await openArtifacts(nc), redact } };
 }
 
 /** The built-in codemods and those of PATCHBAY_CODEMODS. */

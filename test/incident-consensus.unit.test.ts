@@ -80,3 +80,23 @@ test("no answer at all is confidence 0 with every agent missing", (t) => {
 test("causes are compared in lower case, words only", (t) => {
   t.is(normalisedCause("  Connection-pool  TOO small!! "), "connection pool too small");
 });
+
+test("groups the model judged: two causes the rule keeps apart make a majority with their mean confidence", (t) => {
+  const diagnoses = [
+    d("agent-1", POOL, "connection-pool", 0.95),
+    d("agent-2", "no log-clustering evidence", "unknown", 0),
+    d("agent-3", "The database refuses new connections", "dependency", 0.65),
+  ];
+  t.like(consensusOf(diagnoses), { rule: "highest", confidence: 0.53, category: "connection-pool" });
+  const c = consensusOf(diagnoses, [], [["agent-3", "agent-1"], ["agent-2"]]);
+  t.like(c, { root_cause: POOL, category: "connection-pool", confidence: 0.8, rule: "majority" });
+  t.deepEqual(c.supporting_diagnoses, ["agent-1", "agent-3"]);
+  t.deepEqual(c.conflicting_diagnoses, ["agent-2"]);
+});
+
+test("groups that leave out, repeat or invent an agent are not used: the rule groups", (t) => {
+  const diagnoses = [d("a", "slow", "timeout", 0.8), d("b", "down", "dependency", 0.7)];
+  for (const groups of [[["a"]], [["a", "b"], ["b"]], [["a", "b", "c"]], [["a"], ["a"]]])
+    t.like(consensusOf(diagnoses, [], groups), { rule: "highest", category: "timeout", confidence: 0.75 });
+  t.like(consensusOf(diagnoses, [], [["a", "b"]]), { rule: "majority", confidence: 0.75 });
+});

@@ -45,7 +45,7 @@ async function cluster(t: ExecutionContext, replicas?: number) {
   const checker = checkerPorts(cfg);
   t.teardown(() => checker.analysis.close());
   await startActor(t, nc, "diagnoser", diagnoserBindings(diagnoserPorts(cfg)));
-  await startActor(t, nc, "coder", [fixBinding(fixPorts(cfg))]);
+  await startActor(t, nc, "coder", [fixBinding(await fixPorts(cfg, nc))]);
   await startActor(t, nc, "checker", [checkBinding(checker), verifyBinding(checker)]);
   const mergerBindings = [openPrBinding, openIssueBinding, mergeBinding, postmortemBinding, revertBinding];
   await startActor(

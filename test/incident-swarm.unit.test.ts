@@ -3,17 +3,14 @@
 // the verification, a postmortem, fix_applied), example 2 (0.60: a manual issue and a
 // postmortem, no fix), an auto-merged severity, a failing verification reverted, a diagnoser
 // that fails counted as missing, a fix that cannot be made and failing fix tests taking the
-// manual path, no approval in time leaving the PR unmerged, and `model_diagnosers` adding
-// agents with the model method (missing when they fail, in the majority when they agree).
+// manual path, and no approval in time leaving the PR unmerged. With models:
+// incident-swarm-model.unit.test.ts.
 import test from "ava";
-import type { Command } from "../services/coordinator/index.ts";
-import { IncidentSources, type Diagnosis, type IncidentContext } from "../protocol/incident.ts";
-import { IncidentTasks, type FixOutput, type IncidentResult } from "../protocol/incident-swarm.ts";
-import { SEED_ALERTS } from "../services/demo/service-repo.ts";
-import { CHECK_NAMES, GateTasks, type CheckOutcome } from "../protocol/quality-gate.ts";
+import { IncidentSources } from "../protocol/incident.ts";
+import { IncidentTasks } from "../protocol/incident-swarm.ts";
+import { GateTasks } from "../protocol/quality-gate.ts";
 import { APPROVAL_TIMER, incidentSwarm } from "../services/coordinator/internal.ts";
 import {
-  SPEC_T0,
   signalled,
   started,
   taskCompleted,
@@ -22,96 +19,22 @@ import {
   workflowSpec,
   type SpecEvent,
 } from "./helpers/workflow-spec.ts";
-
-const ALERT_1 = SEED_ALERTS.poolExhausted;
-const INPUT_1 = { alert: ALERT_1, repo: "/srv/api-service" };
-const CONTEXT: IncidentContext = {
-  alert: { ...ALERT_1, logs: [] },
-  metrics: ALERT_1.metrics,
-  series: [],
-  logs: [],
-  changes: [],
-  configs: [],
-  sources: [{ source: "alert", status: "ok" }],
-};
-const POOL = "Connection pool too small for traffic";
-const diagnosis = (
-  agent: string,
-  root_cause: string,
-  category: Diagnosis["category"],
-  confidence: number,
-): Diagnosis => ({
-  agent,
-  method: "saturation",
-  root_cause,
-  category,
-  confidence,
-  evidence: [`${agent} evidence`],
-});
-const FIX: FixOutput = {
-  branch: "patchbay/hotfix-alert-db-001",
-  base_sha: "b".repeat(40),
-  commit_sha: "c".repeat(40),
-  files_changed: ["config/database.yaml", ".env"],
-  changes: [{ file: "config/database.yaml", setting: "database.pool.max_connections", from: "100", to: "200" }],
-  monitoring: "monitoring/alerts.yml",
-  runbook: "docs/runbooks/database.md",
-  summary: "Raised the pool from 100 to 200.",
-};
-const tests = (status: "passed" | "failed"): CheckOutcome => ({
-  id: "unit_tests",
-  name: CHECK_NAMES.unit_tests,
-  status,
-  passed: status === "passed",
-  skipped: false,
-  score: status === "passed" ? 100 : 50,
-  issues: [],
-  summary: status === "passed" ? "4/4 passed" : "3/4 passed",
-  metrics: {},
-  duration_ms: 10,
-  started_at: SPEC_T0,
-  finished_at: SPEC_T0,
-  runner: "test:1",
-});
-const at = (minutes: number) => SPEC_T0 + minutes * 60_000;
-const gathered = taskCompleted(IncidentTasks.gather, "gather", CONTEXT, at(0.5));
-const agreeing = [
-  taskCompleted(IncidentTasks.diagnose, "diagnose-1", diagnosis("agent-1", POOL, "connection-pool", 0.85), at(3)),
-  taskCompleted(IncidentTasks.diagnose, "diagnose-2", diagnosis("agent-2", POOL, "connection-pool", 0.9), at(3)),
-];
-const leak = taskCompleted(
-  IncidentTasks.diagnose,
-  "diagnose-3",
-  diagnosis("agent-3", "Database connection leak in service", "connection-pool", 0.7),
-  at(3),
-);
-const kinds = (commands: Command[]) => commands.map((c) => (c.type === "dispatch" ? `${c.kind}:${c.task_id}` : c.type));
-const toPr: SpecEvent[] = [
-  started(INPUT_1),
+import {
+  INPUT_1,
+  CONTEXT,
+  POOL,
+  diagnosis,
+  tests,
+  at,
   gathered,
-  ...agreeing,
+  agreeing,
   leak,
-  taskCompleted(IncidentTasks.fix, "fix", FIX, at(5)),
-  taskCompleted(GateTasks.check, "fix-tests", tests("passed"), at(6)),
-];
-const prOpened = taskCompleted(
-  IncidentTasks.openPr,
-  "open-pr",
-  { number: 3, url: "http://gw/repos/r/pulls/3" },
-  at(6.5),
-);
-const postmortemDone = taskCompleted(
-  IncidentTasks.postmortem,
-  "postmortem",
-  {
-    path: "docs/postmortems/alert-db-001.md",
-    branch: "patchbay/postmortem-alert-db-001",
-    commit_sha: "d".repeat(40),
-    url: "http://gw/repos/r/files/x",
-  },
-  at(7.5),
-);
-const resultOf = (commands: Command[]) => (commands[0] as { result: IncidentResult }).result;
+  kinds,
+  toPr,
+  prOpened,
+  postmortemDone,
+  resultOf,
+} from "./helpers/incident-spec.ts";
 
 test("example 1: gather, then three diagnosers whose consensus (0.88) asks for a fix", (t) => {
   const spec = workflowSpec(incidentSwarm);
@@ -319,63 +242,6 @@ test("a failed diagnoser is missing; a fix that cannot be made or failing fix te
     .then((c) => {
       t.deepEqual(kinds(c), ["incident.open-issue:open-issue"]);
       t.regex((c[0] as { input: { body: string } }).input.body, /the fix's tests did not pass: 3\/4 passed/);
-    });
-});
-
-test("model_diagnosers: 1 adds agent-4 with the model method; its failure makes it missing and the consensus still forms", (t) => {
-  const spec = workflowSpec(incidentSwarm);
-  const input = { ...INPUT_1, model_diagnosers: 1 };
-  spec
-    .given([started(input)])
-    .when(gathered)
-    .then((c) => {
-      t.deepEqual(
-        c.map((x) => (x as { input: { agent: string; method: string } }).input),
-        [
-          { agent: "agent-1", method: "saturation", context: CONTEXT },
-          { agent: "agent-2", method: "log-clustering", context: CONTEXT },
-          { agent: "agent-3", method: "change-correlation", context: CONTEXT },
-          { agent: "agent-4", method: "model", context: CONTEXT },
-        ],
-      );
-    });
-  const notConfigured = taskFailed(IncidentTasks.diagnose, "diagnose-4", {
-    code: "MODEL_NOT_CONFIGURED",
-    message: "agent-4: the diagnoser has no model",
-  });
-  spec
-    .given([started(input), gathered, ...agreeing])
-    .when(leak)
-    .then((c, state) => {
-      t.deepEqual(c, [], "the consensus waits for agent-4");
-      t.is(state.consensus, undefined);
-    });
-  spec
-    .given([started(input), gathered, ...agreeing, leak])
-    .when(notConfigured)
-    .then((c, state) => {
-      t.deepEqual(kinds(c), ["incident.fix:fix"]);
-      t.like(state.consensus, { confidence: 0.88, missing: ["agent-4"], rule: "majority" });
-      t.regex(state.timeline.at(-2)?.text ?? "", /agent-4 gave no diagnosis: MODEL_NOT_CONFIGURED/);
-    });
-});
-
-test("a model diagnosis that agrees joins the majority, with its usage kept", (t) => {
-  const spec = workflowSpec(incidentSwarm);
-  const usage = { input_tokens: 1200, output_tokens: 80, requests: 1, cost_usd: 0.00304 };
-  const byModel = taskCompleted(
-    IncidentTasks.diagnose,
-    "diagnose-4",
-    { ...diagnosis("agent-4", POOL, "connection-pool", 0.7), method: "model", usage },
-    at(3),
-  );
-  spec
-    .given([started({ ...INPUT_1, model_diagnosers: 1 }), gathered, ...agreeing, leak])
-    .when(byModel)
-    .then((c, state) => {
-      t.deepEqual(kinds(c), ["incident.fix:fix"]);
-      t.like(state.consensus, { confidence: 0.82, supporting_diagnoses: ["agent-1", "agent-2", "agent-4"] });
-      t.deepEqual(state.diagnoses.at(-1)?.usage, usage);
     });
 });
 

@@ -5,6 +5,7 @@ export { AUTOFIX_MESSAGE, autofixBinding, runAutofix } from "./autofix.ts";
 export type { AutofixPorts } from "./autofix.ts";
 export { fixBinding, runIncidentFix } from "./incident-fix.ts";
 export type { FixPorts, FixTask } from "./incident-fix.ts";
+export type { FixAgent } from "./incident-written-fix.ts";
 export { REMEDIATIONS } from "./remediation/catalogue.ts";
 export { NO_REMEDIATION } from "./remediation/plan.ts";
 export { patchBinding, runPatch } from "./patch.ts";

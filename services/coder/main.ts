@@ -6,6 +6,6 @@ import { coderPorts, fixPorts, migrationPorts, patchPorts } from "../role-ports.
 await runActorMain("coder", async (cfg, nc) => [
   autofixBinding(coderPorts(cfg)),
   patchBinding(await patchPorts(cfg, nc)),
-  fixBinding(fixPorts(cfg)),
+  fixBinding(await fixPorts(cfg, nc)),
   ...migrationBindings(await migrationPorts(cfg)),
 ]);

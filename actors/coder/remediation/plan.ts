@@ -7,7 +7,7 @@
 import type { FixInput, SettingChange } from "../../../protocol/incident-swarm.ts";
 import { TerminalError } from "../../../protocol/errors.ts";
 import { addAlertRule, type AlertRule } from "./alert-rule.ts";
-import { REMEDIATIONS, remediationFor, type RemediationEntry } from "./catalogue.ts";
+import { REMEDIATIONS, remediationFor, type RemediationEntry, type WatchRule } from "./catalogue.ts";
 import { parsesAs } from "./config-files.ts";
 import { runbookFile, sectionHeading, withSection } from "./runbook.ts";
 import { planSettings } from "./settings-plan.ts";
@@ -34,6 +34,8 @@ export interface FixPlan {
   /** Commit subject and body (without the task's trailer). */
   subject: string;
   body: string;
+  /** Files the coding agent changed (already staged in the worktree), for a fix the model wrote. */
+  agentFiles?: string[];
 }
 
 /** Plans the fix of `input` on `files`. */
@@ -48,7 +50,7 @@ export function planFix(input: FixInput, files: RepoFiles): FixPlan {
   if (settings.changes.length === 0) throw nothingToChange(entry, settings.matched, files.configs.size);
   const rule = `${entry.rule}, within ${settings.cap}`;
   const runbook = runbookFile(files.runbooks, settings.changes, entry.topic);
-  const alertRule = watchRule(entry, input, settings.bases, runbook);
+  const alertRule = watchRule(entry.watch, input, settings.bases, runbook);
   const ruleFiles = new Map([...files.rules].map(([file, text]) => [file, settings.texts.get(file) ?? text]));
   const rules = addAlertRule(ruleFiles, alertRule, input.alert.service, input.alert.id);
   const texts = new Map(settings.texts);
@@ -75,16 +77,17 @@ function nothingToChange(entry: RemediationEntry, matched: number, files: number
   return new TerminalError(NO_REMEDIATION, `no remediation for ${entry.category}: ${why}`);
 }
 
-function watchRule(entry: RemediationEntry, input: FixInput, bases: number[], runbook: string): AlertRule {
+/** The alert rule `watch` gives for the incident's service, its runbook section linked. */
+export function watchRule(watch: WatchRule, input: FixInput, bases: number[], runbook: string): AlertRule {
   const service = input.alert.service;
   const name = service.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, _sep, c: string) => c.toUpperCase());
   return {
-    alert: `${name.replace(/[^A-Za-z0-9]/g, "")}${entry.watch.suffix}`,
-    expr: entry.watch.expr(service, bases),
+    alert: `${name.replace(/[^A-Za-z0-9]/g, "")}${watch.suffix}`,
+    expr: watch.expr(service, bases),
     for: "5m",
     labels: { severity: lowerSeverity(input.alert.severity), patchbay_incident: input.alert.id },
     annotations: {
-      summary: entry.watch.summary(service),
+      summary: watch.summary(service),
       runbook_url: `${runbook}#${sectionHeading(input).anchor}`,
     },
   };
@@ -114,6 +117,7 @@ function summaryOf(
   );
 }
 
-function oneLine(text: string): string {
+/** `text` on one line, runs of whitespace as one space. */
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }

@@ -15,6 +15,8 @@ export interface RunbookFacts {
   rule: string;
   alertRule: AlertRule;
   ruleFile: string;
+  /** The change the coding agent wrote when the catalogue had none: the files and its own words. */
+  written?: { files: string[]; summary: string };
 }
 
 /** The runbook to append to: one of `runbooks` (path → text) naming a changed setting, else `docs/runbooks/<topic>.md`. */
@@ -74,19 +76,25 @@ function diagnosisLine(d: Diagnosis): string {
 }
 
 function changeLines(facts: RunbookFacts): string[] {
-  const settings = facts.changes.map((c) => `\`${c.file}\`: \`${c.setting}\` ${c.from} → ${c.to}`);
   const rule = facts.alertRule;
-  return [
-    ...settings,
-    `Each value is ${facts.rule}.`,
-    `Alert rule \`${rule.alert}\` in \`${facts.ruleFile}\`: \`${rule.expr}\` for ${rule.for}.`,
-  ];
+  const watch = `Alert rule \`${rule.alert}\` in \`${facts.ruleFile}\`: \`${rule.expr}\` for ${rule.for}.`;
+  if (facts.written !== undefined)
+    return [
+      `${facts.rule}: ${facts.written.files.map((f) => `\`${f}\``).join(", ")}.`,
+      oneLine(facts.written.summary),
+      watch,
+    ];
+  const settings = facts.changes.map((c) => `\`${c.file}\`: \`${c.setting}\` ${c.from} → ${c.to}`);
+  return [...settings, `Each value is ${facts.rule}.`, watch];
 }
 
 function checks(facts: RunbookFacts): string[] {
   const settings = facts.changes.map((c) => `\`${c.setting}\` is ${c.to} in \`${c.file}\``);
+  const deployed = facts.written
+    ? `The deployed service has the change to ${facts.written.files.map((f) => `\`${f}\``).join(", ")}.`
+    : `The deployed configuration has the new values: ${settings.join(", ")}.`;
   return [
-    `The deployed configuration has the new values: ${settings.join(", ")}.`,
+    deployed,
     `The alert \`${facts.alertRule.alert}\` stays inactive (${facts.alertRule.annotations.summary ?? "its expression"}), and \`${facts.input.alert.id}\` does not fire again.`,
   ];
 }
@@ -94,6 +102,7 @@ function checks(facts: RunbookFacts): string[] {
 function rollback(facts: RunbookFacts): string[] {
   const settings = facts.changes.map((c) => `\`${c.setting}\` to ${c.from} in \`${c.file}\``);
   const commit = `\`hotfix(${facts.input.alert.service}): …\``;
+  if (facts.written !== undefined) return [`Revert the hotfix commit (${commit}) with \`git revert\`; then deploy.`];
   return [`Revert the hotfix commit (${commit}) with \`git revert\`, or set back ${settings.join(", ")}; then deploy.`];
 }
 

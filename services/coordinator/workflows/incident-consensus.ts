@@ -1,9 +1,11 @@
 /**
  * incident-swarm's consensus, pure: equivalent causes are grouped by category and normalised
- * cause text. A group holding more than half of the agents that answered wins, with the mean
- * confidence of its members; otherwise the highest-confidence cause wins, with the mean
- * confidence of every agent that answered. Confidence is rounded to two decimals. Ties go to
- * the larger group, then the higher confidence, then the agent name that sorts first.
+ * cause text, or as the groups given (the diagnoser's model judged them: agent names). A
+ * group holding more than half of the agents that answered wins, with the mean confidence of
+ * its members, in the words of its most confident member; otherwise the highest-confidence
+ * cause wins, with the mean confidence of every agent that answered. Confidence is rounded to
+ * two decimals. Ties go to the larger group, then the higher confidence, then the agent name
+ * that sorts first.
  * Agents that failed or timed out are listed as missing and count for nothing.
  */
 import type { Consensus, Diagnosis } from "../../../protocol/incident.ts";
@@ -28,11 +30,17 @@ function byConfidence(a: Diagnosis, b: Diagnosis): number {
   return b.confidence - a.confidence || a.agent.localeCompare(b.agent);
 }
 
-/** The groups of equivalent causes, largest first (then by best confidence, then agent name). */
-function groupsOf(answered: Diagnosis[]): Diagnosis[][] {
+/**
+ * The groups of equivalent causes, largest first (then by best confidence, then agent name):
+ * `given` (agent names) when it names every answered agent once, else by the rule.
+ */
+function groupsOf(answered: Diagnosis[], given: readonly (readonly string[])[] | undefined): Diagnosis[][] {
   const groups = new Map<string, Diagnosis[]>();
+  const named = (given ?? []).flatMap((agents, i) => agents.map((agent) => [agent, String(i)] as const));
+  const groupOf = new Map(named);
+  const useGiven = named.length === answered.length && answered.every((d) => groupOf.has(d.agent));
   for (const d of answered) {
-    const key = `${d.category}|${normalisedCause(d.root_cause)}`;
+    const key = useGiven ? `given|${groupOf.get(d.agent)}` : `${d.category}|${normalisedCause(d.root_cause)}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
   return [...groups.values()]
@@ -40,8 +48,16 @@ function groupsOf(answered: Diagnosis[]): Diagnosis[][] {
     .sort((a, b) => b.length - a.length || byConfidence(a[0] as Diagnosis, b[0] as Diagnosis));
 }
 
-/** The consensus of `diagnoses`; `missing` names the agents that gave none. */
-export function consensusOf(diagnoses: Diagnosis[], missing: string[] = []): Consensus {
+/**
+ * The consensus of `diagnoses`; `missing` names the agents that gave none; `groups` (agent
+ * names) are the equivalent causes when the model judged them; they are used only when they
+ * name every agent that answered exactly once, else the rule groups.
+ */
+export function consensusOf(
+  diagnoses: Diagnosis[],
+  missing: string[] = [],
+  groups?: readonly (readonly string[])[],
+): Consensus {
   const answered = [...diagnoses].sort((a, b) => a.agent.localeCompare(b.agent));
   const missingSorted = [...missing].sort();
   if (answered.length === 0) {
@@ -55,12 +71,12 @@ export function consensusOf(diagnoses: Diagnosis[], missing: string[] = []): Con
       rule: "none",
     };
   }
-  const groups = groupsOf(answered);
-  const top = groups[0] as Diagnosis[];
+  const grouped = groupsOf(answered, groups);
+  const top = grouped[0] as Diagnosis[];
   const majority = top.length * 2 > answered.length;
   const winner = majority
     ? top
-    : (groups.find((g) => g.includes([...answered].sort(byConfidence)[0] as Diagnosis)) as Diagnosis[]);
+    : (grouped.find((g) => g.includes([...answered].sort(byConfidence)[0] as Diagnosis)) as Diagnosis[]);
   const best = winner[0] as Diagnosis;
   const supporting = new Set(winner.map((d) => d.agent));
   return {

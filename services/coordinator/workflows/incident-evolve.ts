@@ -1,12 +1,13 @@
 /**
  * incident-swarm's evolve: each event folded into the state, with a timeline entry. The
- * consensus is taken once every diagnoser has answered or failed; the reason for the manual
+ * consensus is taken once every diagnoser has answered or failed (after the model's grouping
+ * of equivalent causes when `model_equivalence` is set); the reason for the manual
  * path (auto_fix off, confidence under the threshold, no cause, no fix, failing tests) is
  * decided here, so that decide only reads it.
  */
 import type { ErrorInfo } from "../../../protocol/errors.ts";
 import type { Diagnosis, IncidentContext } from "../../../protocol/incident.ts";
-import type { FixOutput } from "../../../protocol/incident-swarm.ts";
+import type { FixOutput, GroupCausesOutput } from "../../../protocol/incident-swarm.ts";
 import type { CheckOutcome } from "../../../protocol/quality-gate.ts";
 import type { WorkflowEvent } from "../decider.ts";
 import { consensusOf } from "./incident-consensus.ts";
@@ -18,9 +19,25 @@ function note(s: IncidentState, at: number, text: string): IncidentState {
   return { ...s, timeline: [...s.timeline, { at, text }] };
 }
 
+/**
+ * Once every diagnoser has settled: the model is asked which causes are equivalent when the
+ * input wants it and two or more answered (decide dispatches `group-causes`), else the
+ * consensus is taken with the rule's groups.
+ */
 function withConsensus(s: IncidentState, at: number): IncidentState {
   if (s.diagnoses.length + s.missing.length < s.agents.length) return s;
-  const consensus = consensusOf(s.diagnoses, s.missing);
+  if (s.input.model_equivalence === true && s.diagnoses.length >= 2)
+    return note(
+      { ...s, grouping: "asked" },
+      at,
+      `the diagnoser's model is asked which of the ${s.diagnoses.length} causes are equivalent`,
+    );
+  return agreed(s, at);
+}
+
+/** The consensus of the diagnoses, grouped as `groups` (agent names) or by the rule, and the manual path's reason. */
+function agreed(s: IncidentState, at: number, groups?: string[][]): IncidentState {
+  const consensus = consensusOf(s.diagnoses, s.missing, groups);
   const { auto_fix, confidence_threshold } = s.input;
   const manual = !auto_fix
     ? "auto_fix is off"
@@ -34,6 +51,22 @@ function withConsensus(s: IncidentState, at: number): IncidentState {
     next,
     at,
     `consensus (${consensus.rule}): ${consensus.root_cause}, confidence ${consensus.confidence.toFixed(2)}`,
+  );
+}
+
+/** The model's groups of equivalent causes, or the rule's when it gave none (a failure is noted, never fatal). */
+function onGroups(s: IncidentState, e: Settled): IncidentState {
+  if (e.type === "task.failed") {
+    const failed = `the model could not judge which causes are equivalent (${failedText(e.error)}): grouped by category and cause`;
+    return agreed(note({ ...s, grouping: "rules" }, e.at, failed), e.at);
+  }
+  const { groups } = e.output as GroupCausesOutput;
+  const words = groups.map((g) => `${g.agents.join(" + ")} (${g.reason.slice(0, 200)})`).join("; ");
+  const next = note({ ...s, grouping: "model" }, e.at, `the model grouped the causes: ${words}`);
+  return agreed(
+    next,
+    e.at,
+    groups.map((g) => g.agents),
   );
 }
 
@@ -54,6 +87,12 @@ function onDiagnosis(s: IncidentState, e: Settled): IncidentState {
 
 function failedText(error: ErrorInfo): string {
   return `${error.code} ${error.message}`.slice(0, 300);
+}
+
+/** The settings a catalogue fix changed, or the files a model-written fix changed. */
+function fixWords(fix: FixOutput): string {
+  if (fix.changes.length === 0) return `the model's change to ${fix.files_changed.join(", ")}`;
+  return fix.changes.map((c) => `${c.setting} ${c.from}→${c.to}`).join(", ");
 }
 
 function onFixTests(s: IncidentState, e: Settled): IncidentState {
@@ -115,6 +154,7 @@ function onTask(s: IncidentState, e: Settled): IncidentState {
     );
   }
   if (e.task_id.startsWith("diagnose-")) return onDiagnosis(s, e);
+  if (e.task_id === "group-causes") return onGroups(s, e);
   if (e.task_id === "fix") {
     if (!ok)
       return note(
@@ -123,11 +163,7 @@ function onTask(s: IncidentState, e: Settled): IncidentState {
         `no fix: ${e.error.code}`,
       );
     const fix = e.output as FixOutput;
-    return note(
-      { ...s, fix },
-      e.at,
-      `fix committed on ${fix.branch}: ${fix.changes.map((c) => `${c.setting} ${c.from}→${c.to}`).join(", ")}`,
-    );
+    return note({ ...s, fix }, e.at, `fix committed on ${fix.branch}: ${fixWords(fix)}`);
   }
   if (e.task_id === "fix-tests") return onFixTests(s, e);
   if (e.task_id === "open-issue")

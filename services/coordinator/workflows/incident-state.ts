@@ -18,6 +18,8 @@ export interface IncidentState {
   agents: string[];
   diagnoses: Diagnosis[];
   missing: string[];
+  /** Equivalent causes: `asked` of the model (model_equivalence), then grouped by the `model` or, when it failed, the `rules`. */
+  grouping?: "asked" | "model" | "rules";
   consensus?: Consensus;
   fix?: FixOutput;
   manual_reason?: string;

@@ -1,7 +1,7 @@
 /**
  * `incident-swarm`: context from the alert (diagnoser), N diagnosers in parallel (the offline
- * methods in turn, then `model_diagnosers` with the model method), consensus
- * (pure, incident-consensus.ts), then a fix (coder), its tests (checker) and a hotfix PR
+ * methods in turn, then `model_diagnosers` with the model method), with `model_equivalence`
+ * the diagnoser's model grouping equivalent causes, consensus (pure, incident-consensus.ts), then a fix (coder), its tests (checker) and a hotfix PR
  * (merger) when confidence reaches the threshold and auto_fix is set, or a manual issue; the
  * merge waits for `approve` unless the severity is auto-merged; after a merge the repository's
  * verification runs and a failure is reverted; a postmortem is committed in every case.
@@ -28,6 +28,8 @@ export const APPROVAL_TIMER = "approval";
 const OFFLINE_METHODS = DIAGNOSIS_METHODS.filter((m) => m !== "model");
 const DIAGNOSE_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
+/** The fix's deadline: a catalogue fix takes seconds, the coding agent's beyond it minutes. */
+const FIX_TIMEOUT_MS = 1_200_000;
 
 /** The facts the texts are written from. */
 export function factsOf(s: IncidentState): IncidentFacts {
@@ -66,20 +68,37 @@ function diagnoseAll(s: IncidentState): Command<IncidentTask>[] {
   );
 }
 
+/** Asks the diagnoser's model which of the answered causes are equivalent (model_equivalence). */
+function groupCauses(s: IncidentState): Command<IncidentTask>[] {
+  return [
+    dispatch(
+      IncidentTasks.groupCauses,
+      "group-causes",
+      { alert: s.input.alert, diagnoses: s.diagnoses },
+      { timeout_ms: DIAGNOSE_TIMEOUT_MS, max_attempts: 1 },
+    ),
+  ];
+}
+
 function afterConsensus(s: IncidentState): Command<IncidentTask>[] {
   const c = s.consensus as Consensus;
   if (s.manual_reason !== undefined) return openIssue(s);
   const { input } = s;
   return [
-    dispatch(IncidentTasks.fix, "fix", {
-      repo: input.repo,
-      base: input.base,
-      branch: `patchbay/hotfix-${slug(s)}`,
-      alert: input.alert,
-      consensus: c,
-      diagnoses: s.diagnoses,
-      context: s.context as IncidentContext,
-    }),
+    dispatch(
+      IncidentTasks.fix,
+      "fix",
+      {
+        repo: input.repo,
+        base: input.base,
+        branch: `patchbay/hotfix-${slug(s)}`,
+        alert: input.alert,
+        consensus: c,
+        diagnoses: s.diagnoses,
+        context: s.context as IncidentContext,
+      },
+      { timeout_ms: FIX_TIMEOUT_MS },
+    ),
   ];
 }
 
@@ -174,7 +193,10 @@ export function resultOf(s: IncidentState, at: number): IncidentResult {
 /** What follows a settled task, by its id. */
 function afterTask(s: IncidentState, taskId: string, ok: boolean, at: number): Command<IncidentTask>[] {
   if (taskId === "gather") return ok ? diagnoseAll(s) : [{ type: "fail", error: s.failure as ErrorInfo }];
-  if (taskId.startsWith("diagnose-")) return s.consensus === undefined ? [] : afterConsensus(s);
+  if (taskId.startsWith("diagnose-") || taskId === "group-causes") {
+    if (s.consensus !== undefined) return afterConsensus(s);
+    return s.grouping === "asked" && taskId !== "group-causes" ? groupCauses(s) : [];
+  }
   if (taskId === "fix") return ok ? testFix(s) : openIssue(s);
   if (taskId === "fix-tests") return s.manual_reason === undefined ? openPr(s) : openIssue(s);
   if (taskId === "open-pr" && ok) return mergeOrWait(s);

@@ -40,6 +40,15 @@ function consensusLine(c: Consensus | undefined): string {
   return `**${c.root_cause}** (${c.category}), confidence ${c.confidence.toFixed(2)} by ${c.rule}: supported by ${agreed}${c.conflicting_diagnoses.length ? `; conflicting: ${c.conflicting_diagnoses.join(", ")}` : ""}${c.missing.length ? `; missing: ${c.missing.join(", ")}` : ""}.`;
 }
 
+/** A fix the model wrote (beyond the catalogue): the files it changed and where its transcript is. */
+function writtenLines(fix: FixOutput | undefined): string[] {
+  if (fix?.transcript === undefined) return [];
+  const files = fix.files_changed.filter((file) => file !== fix.monitoring && file !== fix.runbook);
+  return [
+    `- written by the model (the catalogue has no remediation for this cause): ${files.map((file) => `\`${file}\``).join(", ")}; transcript \`${fix.transcript}\``,
+  ];
+}
+
 /** The hotfix PR's description. */
 export function pullRequestBody(f: IncidentFacts): string {
   const changes = (f.fix?.changes ?? []).map((c) => `- \`${c.file}\`: ${c.setting} ${c.from} → ${c.to}`);
@@ -50,6 +59,7 @@ export function pullRequestBody(f: IncidentFacts): string {
     "",
     "## Changes",
     ...changes,
+    ...writtenLines(f.fix),
     ...(f.fix ? [`- monitoring: \`${f.fix.monitoring}\``, `- runbook: \`${f.fix.runbook}\``] : []),
     "",
     "## Evidence",
