@@ -122,6 +122,7 @@ export type IntegrateInput = z.infer<typeof IntegrateInput>;
 
 /** One conflicting file: its path and the conflict's text (with the markers). */
 export const ConflictFile = z.object({ path: z.string(), hunks: z.string() });
+export type ConflictFile = z.infer<typeof ConflictFile>;
 
 /** The merge, or the conflict that stopped it (nothing is pushed then). */
 export const IntegrateOutput = z.discriminatedUnion("status", [

@@ -15,3 +15,4 @@ export { qualityGate } from "./workflows/quality-gate.ts";
 export { consensusOf, normalisedCause } from "./workflows/incident-consensus.ts";
 export { APPROVAL_TIMER, incidentSwarm } from "./workflows/incident-swarm.ts";
 export { codeMigration } from "./workflows/code-migration.ts";
+export { planPatchPr, featureBranch } from "./workflows/plan-patch-pr.ts";

@@ -8,6 +8,7 @@ import type { PatchOutput, PatchTaskInput } from "../../../protocol/code-patch.t
 import type { CodePatchTasks } from "../../../protocol/code-patch.ts";
 import type { ErrorInfo } from "../../../protocol/errors.ts";
 import type {
+  ConflictFile,
   DesignOutput,
   IntegrateOutput,
   PlanIssue,
@@ -18,6 +19,7 @@ import type {
 import type { QualityGateResult } from "../../../protocol/quality-gate.ts";
 import { addUsage, NO_USAGE, type Usage } from "../../../protocol/usage.ts";
 import type { WorkflowEvent } from "../decider.ts";
+import { checkPlan, schedule } from "./plan-patch-schedule.ts";
 
 /** The contracts plan-patch-pr dispatches. */
 export type PlanPatchTask = (typeof PlanPatchTasks)[keyof typeof PlanPatchTasks] | typeof CodePatchTasks.patch;
@@ -43,6 +45,8 @@ export interface PlanPatchState {
   queue: string[];
   /** The issue being merged into the feature branch (or its conflict resolved). */
   integrating?: string;
+  /** The conflict of its merge, while a coder resolves it. */
+  conflict?: ConflictFile[];
   merged: string[];
   feature_sha?: string;
   feature_files: string[];
@@ -56,6 +60,9 @@ export interface PlanPatchState {
   usage: Usage;
   /** What the last event started (set by evolve on the transition only). */
   trigger?: "merge" | "end";
+  /** Issues the last event started, and the issue it sent to be merged (set by the schedule). */
+  just_started: string[];
+  just_integrating?: string;
 }
 
 const usageOf = (output: unknown): Usage | undefined => (output as { usage?: Usage }).usage;
@@ -65,11 +72,12 @@ function onIntegrated(
   issueId: string,
   out: IntegrateOutput | { feature_sha: string; files: string[] },
 ) {
-  if ("status" in out && out.status === "conflict") return s;
+  if ("status" in out && out.status === "conflict") return { ...s, conflict: out.files };
   const merged = out as { feature_sha: string; files: string[] };
   return {
     ...s,
     integrating: undefined,
+    conflict: undefined,
     merged: [...s.merged, issueId],
     feature_sha: merged.feature_sha,
     feature_files: [...new Set([...s.feature_files, ...merged.files])].sort(),
@@ -80,12 +88,20 @@ function onCompleted(s: PlanPatchState, taskId: string, output: unknown): PlanPa
   const usage = usageOf(output);
   const next = usage ? { ...s, usage: addUsage(s.usage, usage) } : s;
   if (taskId === "design") return { ...next, design: output as DesignOutput };
-  if (taskId.startsWith("issues-")) return { ...next, issues: (output as { issues: PlanIssue[] }).issues };
+  if (taskId.startsWith("issues-"))
+    return checkPlan({
+      ...next,
+      issues: (output as { issues: PlanIssue[] }).issues,
+      plan_attempts: Number(taskId.slice(7)),
+    });
   const [kind, issueId] = [taskId.split("-")[0], taskId.slice(taskId.indexOf("-") + 1)];
   if (kind === "patch")
     return { ...next, patches: { ...next.patches, [issueId]: output as PatchOutput }, queue: [...next.queue, issueId] };
   if (kind === "integrate" || kind === "resolve") return onIntegrated(next, issueId, output as IntegrateOutput);
-  if (taskId === "open-pr") return { ...next, pr: output as { number: number; url: string } };
+  if (taskId === "open-pr") {
+    const pr = output as { number: number; url: string };
+    return { ...next, pr, ...(s.input.require_approval ? { approval: "waiting" as const } : {}) };
+  }
   if (taskId === "merge") return { ...next, merge_sha: (output as { merge_commit_sha: string }).merge_commit_sha };
   return next;
 }
@@ -103,9 +119,13 @@ function onSignal(s: PlanPatchState, name: string, payload: unknown): PlanPatchS
   };
 }
 
-/** Folds one event into the state. */
+/** Folds one event into the state, then starts what may start. */
 export function evolvePlanPatch(s0: PlanPatchState, event: WorkflowEvent<PlanPatchTask>): PlanPatchState {
-  const s = s0.trigger ? { ...s0, trigger: undefined } : s0;
+  const s = { ...s0, trigger: undefined, just_started: [], just_integrating: undefined };
+  return schedule(applyEvent(s, event));
+}
+
+function applyEvent(s: PlanPatchState, event: WorkflowEvent<PlanPatchTask>): PlanPatchState {
   switch (event.type) {
     case "task.completed":
       return onCompleted(s, event.task_id, event.output);
