@@ -155,6 +155,24 @@ export type RevertStepInput = z.infer<typeof RevertStepInput>;
 export const RevertStepOutput = z.object({ revert_sha: z.string(), tree: z.string() });
 export type RevertStepOutput = z.infer<typeof RevertStepOutput>;
 
+/** Type-check or compile the repository at `head_sha` (of `branch`), dependencies installed. */
+export const CompileInput = z.object({
+  repo: z.string().min(1),
+  branch: z.string().min(1),
+  head_sha: z.string().min(1),
+  timeout_ms: z.number().int().positive(),
+});
+export type CompileInput = z.infer<typeof CompileInput>;
+/** What the compile found; `declared` is false when the project has no type check or compile. */
+export const CompileOutput = z.object({
+  declared: z.boolean(),
+  command: z.string().optional(),
+  passed: z.boolean(),
+  exit_code: z.number().int().nullable(),
+  tail: z.string(),
+});
+export type CompileOutput = z.infer<typeof CompileOutput>;
+
 /** One row of the result and of the PR's report. */
 export const StepResult = z.object({
   step_id: z.string(),
@@ -164,6 +182,8 @@ export const StepResult = z.object({
   leftovers: z.array(ApiUse),
   /** The validation after the step: `12/12 passed`, or null when none ran. */
   tests: z.string().nullable(),
+  /** The type check or compile after the step: `tsc --noEmit passed`, or null when none ran or the project has none. */
+  compile: z.string().nullable(),
   commit_sha: z.string().nullable(),
   reverted: z.boolean(),
   error: z.string().optional(),
@@ -200,4 +220,5 @@ export const MigrationTasks = {
     output: RevertStepOutput,
   }),
   openPr: defineTask({ role: "merger", kind: "migration.open-pr", input: OpenPrInput, output: ForgeRef }),
+  compile: defineTask({ role: "checker", kind: "migration.compile", input: CompileInput, output: CompileOutput }),
 };

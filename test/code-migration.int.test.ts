@@ -7,7 +7,7 @@
 import test, { type ExecutionContext } from "ava";
 import { join } from "node:path";
 import { architectBindings } from "../actors/architect/index.ts";
-import { checkBinding } from "../actors/checker/index.ts";
+import { checkBinding, compileBinding } from "../actors/checker/index.ts";
 import { migrationBindings } from "../actors/coder/index.ts";
 import { migrationPrBinding } from "../actors/merger/index.ts";
 import { plannerBindings } from "../actors/planner/index.ts";
@@ -44,7 +44,7 @@ async function cluster(t: ExecutionContext) {
   await startActor(t, nc, "architect", architectBindings(architect));
   await startActor(t, nc, "planner", plannerBindings({ codemods }));
   await startActor(t, nc, "coder", migrationBindings({ ...(await migrationPorts(cfg)), codemods }));
-  await startActor(t, nc, "checker", [checkBinding(checker)]);
+  await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
   await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
   return { repo, c: client(t, nc, WorkflowInputs), forge, nc };

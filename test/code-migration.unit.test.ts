@@ -68,6 +68,14 @@ const BEGIN: SpecEvent[] = [
 const stepDone = (id: string, parent: string) => taskCompleted(MigrationTasks.step, `step-${id}`, stepOut(id, parent));
 const validated = (id: string, status: "passed" | "failed" = "passed") =>
   taskCompleted(GateTasks.check, `validate-${id}`, outcome(status));
+const compiled = (id: string, passed = true) =>
+  taskCompleted(MigrationTasks.compile, `compile-${id}`, {
+    declared: true,
+    command: "tsc --noEmit",
+    passed,
+    exit_code: passed ? 0 : 2,
+    tail: passed ? "" : "src/a.ts(1,1): error TS2304",
+  });
 const spec = () => workflowSpec(codeMigration);
 const kinds = (commands: Command[]) => commands.map((c) => (c.type === "dispatch" ? `${c.task_id}` : c.type));
 const inputOf = (c: Command | undefined) => (c?.type === "dispatch" ? (c.input as Record<string, unknown>) : {});
@@ -98,6 +106,13 @@ test("analysis, plan, then each step from the previous one's commit, validated b
     .given([...BEGIN, stepDone("a", "base")])
     .when(validated("a"))
     .then((c) => {
+      t.deepEqual(kinds(c), ["compile-a"]);
+      t.like(inputOf(c[0]), { head_sha: "sha-a", branch: "patchbay/migrate-wf-spec" });
+    });
+  spec()
+    .given([...BEGIN, stepDone("a", "base"), validated("a")])
+    .when(compiled("a"))
+    .then((c) => {
       t.deepEqual(kinds(c), ["step-b"]);
       t.like(inputOf(c[0]), { parent_sha: "sha-a", index: 2 });
     });
@@ -108,18 +123,23 @@ test("all steps validated: a PR with the report, then the result", (t) => {
     ...BEGIN,
     stepDone("a", "base"),
     validated("a"),
+    compiled("a"),
     stepDone("b", "sha-a"),
     validated("b"),
+    compiled("b"),
     stepDone("c", "sha-b"),
   ];
   spec()
-    .given(done)
-    .when(validated("c"))
+    .given([...done, validated("c")])
+    .when(compiled("c"))
     .then((c) => {
       t.deepEqual(kinds(c), ["open-pr"]);
-      t.regex(String(inputOf(c[0]).body), /\| 3 \| `c` step c \| 1 \| mod-c 1 \| 0 \| 2\/2 passed \|/);
+      t.regex(
+        String(inputOf(c[0]).body),
+        /\| 3 \| `c` step c \| 1 \| mod-c 1 \| 0 \| 2\/2 passed; tsc --noEmit passed \|/,
+      );
     });
-  const all = [...done, validated("c")];
+  const all = [...done, validated("c"), compiled("c")];
   spec()
     .given(all)
     .when(taskCompleted(MigrationTasks.openPr, "open-pr", { number: 1, url: "http://pr/1" }))
@@ -163,8 +183,10 @@ test("a failed validation: the completed steps reverted last first, the failed c
     ...BEGIN,
     stepDone("a", "base"),
     validated("a"),
+    compiled("a"),
     stepDone("b", "sha-a"),
     validated("b"),
+    compiled("b"),
     stepDone("c", "sha-b"),
   ];
   spec()
@@ -213,7 +235,7 @@ test("a failed validation: the completed steps reverted last first, the failed c
 });
 
 test("a step that fails before its commit: the completed steps are reverted, nothing replaced", (t) => {
-  const ran = [...BEGIN, stepDone("a", "base"), validated("a")];
+  const ran = [...BEGIN, stepDone("a", "base"), validated("a"), compiled("a")];
   spec()
     .given(ran)
     .when(taskFailed(MigrationTasks.step, "step-b", { code: "CODEMOD_FAILED", message: "mod-b failed on x.js: boom" }))
@@ -229,6 +251,7 @@ test("auto_rollback off: the failure ends the workflow with the branch as it is"
     ...BEGIN.slice(1),
     stepDone("a", "base"),
     validated("a"),
+    compiled("a"),
     stepDone("b", "sha-a"),
   ];
   spec()
@@ -242,7 +265,14 @@ test("auto_rollback off: the failure ends the workflow with the branch as it is"
 });
 
 test("a revert that fails stops the rollback and says so", (t) => {
-  const ran = [...BEGIN, stepDone("a", "base"), validated("a"), stepDone("b", "sha-a"), validated("b", "failed")];
+  const ran = [
+    ...BEGIN,
+    stepDone("a", "base"),
+    validated("a"),
+    compiled("a"),
+    stepDone("b", "sha-a"),
+    validated("b", "failed"),
+  ];
   spec()
     .given(ran)
     .when(taskFailed(MigrationTasks.revert, "revert-a", { code: "BRANCH_MOVED", message: "moved" }))
@@ -265,5 +295,16 @@ test("a plan that cannot run fails the workflow before any step", (t) => {
         completed_steps: 0,
         rollback_performed: false,
       });
+    });
+});
+
+test("a type check that fails after passing tests fails the step, and the rollback begins", (t) => {
+  const ran = [...BEGIN, stepDone("a", "base"), validated("a"), compiled("a"), stepDone("b", "sha-a"), validated("b")];
+  spec()
+    .given(ran)
+    .when(compiled("b", false))
+    .then((c) => {
+      t.deepEqual(kinds(c), ["revert-a"]);
+      t.like(inputOf(c[0]), { replaces: "sha-b" });
     });
 });

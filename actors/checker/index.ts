@@ -3,6 +3,7 @@
  */
 export { checkBinding, runCheck } from "./handler.ts";
 export { runVerify, verifyBinding } from "./verify.ts";
+export { compileBinding, runCompile } from "./compile.ts";
 export type { CheckerPorts, CheckFindings, CheckRequest } from "./ports.ts";
 export { CHECKS } from "./checks/index.ts";
 export type { CheckDefinition } from "./checks/index.ts";

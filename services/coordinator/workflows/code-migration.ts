@@ -14,6 +14,7 @@ import { GateTasks } from "../../../protocol/quality-gate.ts";
 import { dispatch, type Command, type Workflow, type WorkflowEvent } from "../decider.ts";
 import {
   FINAL_VALIDATION,
+  compileTask,
   evolveMigration,
   migrationResult,
   revertTask,
@@ -77,6 +78,14 @@ function validate(s: MigrationState, taskId: string, headSha: string): Commands 
   return [dispatch(GateTasks.check, taskId, input, { timeout_ms: timeout + 180_000, max_attempts: 2 })];
 }
 
+function compile(s: MigrationState, stepId: string, headSha: string): Commands {
+  const timeout = s.input.validate_timeout_ms;
+  const input = { repo: s.input.repo, branch: s.branch, head_sha: headSha, timeout_ms: timeout };
+  return [
+    dispatch(MigrationTasks.compile, compileTask(stepId), input, { timeout_ms: timeout + 180_000, max_attempts: 2 }),
+  ];
+}
+
 function openPr(s: MigrationState): Commands {
   const { input } = s;
   const title = `migration: ${s.plan?.name ?? input.migration_type} (${input.source_version} → ${input.target_version})`;
@@ -95,8 +104,7 @@ function openPr(s: MigrationState): Commands {
 function forward(s: MigrationState): Commands {
   const plan = s.plan as MigrationPlan;
   if (s.completed.length < plan.steps.length) return applyStep(s, s.completed.length);
-  if (!s.input.incremental && s.tests[FINAL_VALIDATION.slice("validate-".length)] === undefined)
-    return validate(s, FINAL_VALIDATION, s.tip ?? "");
+  if (!s.input.incremental && s.compiles.final === undefined) return validate(s, FINAL_VALIDATION, s.tip ?? "");
   return openPr(s);
 }
 
@@ -139,7 +147,11 @@ function afterTask(s: MigrationState, taskId: string, at: number): Commands {
     const validated = s.input.incremental && stepOf(s, stepId)?.validate !== false;
     return validated && out ? validate(s, validateTask(stepId), out.commit_sha) : forward(s);
   }
-  if (taskId.startsWith("validate-")) return forward(s);
+  if (taskId.startsWith("validate-")) {
+    const stepId = taskId.slice("validate-".length);
+    return compile(s, stepId, s.outputs[stepId]?.commit_sha ?? s.tip ?? "");
+  }
+  if (taskId.startsWith("compile-")) return forward(s);
   if (taskId === "open-pr") return [{ type: "complete", result: migrationResult(s, at) }];
   return [];
 }
@@ -161,6 +173,7 @@ export const codeMigration: Workflow<MigrationInput, MigrationState, MigrationTa
     MigrationTasks.step,
     MigrationTasks.revert,
     MigrationTasks.openPr,
+    MigrationTasks.compile,
     GateTasks.check,
   ],
   initial: (input, ctx) => ({
@@ -170,6 +183,7 @@ export const codeMigration: Workflow<MigrationInput, MigrationState, MigrationTa
     branch: `patchbay/migrate-${ctx.id}`,
     outputs: {},
     tests: {},
+    compiles: {},
     completed: [],
     reverted: [],
   }),

@@ -1,6 +1,6 @@
 /** The migration report: the PR's description, one row per step. */
 import type { ApiUse } from "../../../protocol/code-migration.ts";
-import { testsLine, type MigrationState } from "./migration-state.ts";
+import { compileLine, testsLine, type MigrationState } from "./migration-state.ts";
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
@@ -19,13 +19,15 @@ export function migrationPrBody(s: MigrationState): string {
   const steps = s.plan?.steps ?? [];
   const rows = steps.map((step, i) => {
     const out = s.outputs[step.id];
-    const tests = testsLine(s.tests[step.id]) ?? (input.incremental ? "not run" : "at the end");
+    const compiled = compileLine(s.compiles[step.id]);
+    const tested = testsLine(s.tests[step.id]) ?? (input.incremental ? "not run" : "at the end");
+    const tests = compiled ? `${tested}; ${compiled}` : tested;
     const files = out ? String(out.files_changed.length) : "0";
     const left = out ? String(out.leftovers.length) : "0";
     return `| ${i + 1} | \`${step.id}\` ${cell(step.title)} | ${files} | ${cell(counts(out?.changes ?? {}))} | ${left} | ${cell(tests)} |`;
   });
   const leftovers = steps.flatMap((step) => s.outputs[step.id]?.leftovers ?? []);
-  const final = testsLine(s.tests.final);
+  const final = [testsLine(s.tests.final), compileLine(s.compiles.final)].filter(Boolean).join("; ");
   return [
     `Migration **${s.plan?.name ?? input.migration_type}**: ${input.source_version} → ${input.target_version}.`,
     "",

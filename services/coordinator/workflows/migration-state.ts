@@ -6,6 +6,7 @@
 import { ErrorCode, type ErrorInfo } from "../../../protocol/errors.ts";
 import type {
   AnalysisReport,
+  CompileOutput,
   MigrationInput,
   MigrationPlan,
   MigrationResult,
@@ -37,8 +38,10 @@ export interface MigrationState {
   plan?: MigrationPlan;
   /** Step outputs by step id, in the order they completed. */
   outputs: Record<string, StepOutput>;
-  /** The validation after each step, by step id (`validate-final` for the one at the end). */
+  /** The validation after each step, by step id (`final` for the one at the end). */
   tests: Record<string, CheckOutcome>;
+  /** The type check or compile after each step's tests, by step id. */
+  compiles: Record<string, CompileOutput>;
   /** Steps whose commit is on the branch, in order. */
   completed: string[];
   /** The branch's tip: the base, then the last completed step, then the last revert. */
@@ -56,6 +59,7 @@ export interface MigrationState {
 /** The task id of a step, of its validation, and of its revert. */
 export const stepTask = (id: string) => `step-${id}`;
 export const validateTask = (id: string) => `validate-${id}`;
+export const compileTask = (id: string) => `compile-${id}`;
 export const revertTask = (id: string) => `revert-${id}`;
 /** The task id of the single validation at the end of a non-incremental migration. */
 export const FINAL_VALIDATION = "validate-final";
@@ -85,6 +89,7 @@ function onCompleted(s: MigrationState, taskId: string, output: unknown): Migrat
     return validated ? next : { ...next, completed: [...s.completed, out.step_id], tip: out.commit_sha };
   }
   if (taskId.startsWith("validate-")) return onValidated(s, taskId, output as CheckOutcome);
+  if (taskId.startsWith("compile-")) return onCompiled(s, tail(taskId, "compile-"), output as CompileOutput);
   if (taskId.startsWith("revert-")) {
     const out = output as { revert_sha: string; tree: string };
     return { ...s, reverted: [...s.reverted, tail(taskId, "revert-")], tip: out.revert_sha, reverted_tree: out.tree };
@@ -100,9 +105,25 @@ function onValidated(s: MigrationState, taskId: string, outcome: CheckOutcome): 
     const reason = `its tests did not pass (${outcome.status}): ${outcome.summary}`;
     return failed(next, stepId, reason, { code: ErrorCode.MigrationTestsFailed, message: `${stepId}: ${reason}` });
   }
-  if (taskId === FINAL_VALIDATION) return next;
+  return next;
+}
+
+/** The type check or compile after the tests: the step is complete once it passes. */
+function onCompiled(s: MigrationState, stepId: string, output: CompileOutput): MigrationState {
+  const next = { ...s, compiles: { ...s.compiles, [stepId]: output } };
+  if (!output.passed) {
+    const reason = `its type check failed (${output.command ?? "compile"}): ${output.tail.split("\n").slice(-3).join(" ")}`;
+    return failed(next, stepId, reason, { code: ErrorCode.MigrationTestsFailed, message: `${stepId}: ${reason}` });
+  }
+  if (stepId === "final") return next;
   const out = s.outputs[stepId];
   return out ? { ...next, completed: [...s.completed, stepId], tip: out.commit_sha } : next;
+}
+
+/** The compile line of a step: `tsc --noEmit passed`, or null when none ran or the project has none. */
+export function compileLine(output: CompileOutput | undefined): string | null {
+  if (output === undefined || !output.declared) return null;
+  return `${output.command ?? "compile"} ${output.passed ? "passed" : "failed"}`;
 }
 
 /** Folds one event into the state. */
@@ -110,7 +131,7 @@ export function evolveMigration(s: MigrationState, event: WorkflowEvent<Migratio
   if (event.type === "task.completed") return onCompleted(s, event.task_id, event.output);
   if (event.type === "task.failed") {
     if (event.task_id.startsWith("revert-")) return { ...s, rollback_error: event.error };
-    const id = event.task_id.replace(/^(step|validate|revert)-/, "");
+    const id = event.task_id.replace(/^(step|validate|compile|revert)-/, "");
     return failed(s, id, `${event.error.code}: ${event.error.message}`, event.error);
   }
   return s;
@@ -131,6 +152,7 @@ function rowOf(s: MigrationState, stepId: string): StepResult {
     changes: out?.changes ?? {},
     leftovers: out?.leftovers ?? [],
     tests: testsLine(s.tests[stepId]),
+    compile: compileLine(s.compiles[stepId]),
     commit_sha: out?.commit_sha ?? null,
     reverted: s.reverted.includes(stepId),
     ...(failedHere ? { error: s.failure?.reason } : {}),
