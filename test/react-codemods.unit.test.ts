@@ -30,7 +30,8 @@ test("REACT_CODEMODS: the six codemods in plan order, each matching its files", 
   );
   t.true(codemod("react-deps").matches("web/package.json"));
   t.false(codemod("react-deps").matches("node_modules/react/package.json"));
-  for (const file of ["a.js", "b.mjs", "c.cjs", "d.jsx", "e.ts", "f.tsx"]) t.true(codemod("react-root-api").matches(file));
+  for (const file of ["a.js", "b.mjs", "c.cjs", "d.jsx", "e.ts", "f.tsx"])
+    t.true(codemod("react-root-api").matches(file));
   t.false(codemod("react-root-api").matches("types.d.ts"));
 });
 
@@ -159,14 +160,18 @@ test("react-lifecycles (ES modules): state merged into the constructor, side eff
         '  componentWillMount() {\n    window.addEventListener("resize", this.props.onResize);\n  }\n\n  componentDidMount() {\n',
         '  componentDidMount() {\n    window.addEventListener("resize", this.props.onResize);\n',
       )
-      .replace("componentWillMount() {\n    this.setState({ loading", "UNSAFE_componentWillMount() {\n    this.setState({ loading"),
+      .replace(
+        "componentWillMount() {\n    this.setState({ loading",
+        "UNSAFE_componentWillMount() {\n    this.setState({ loading",
+      ),
   );
   t.is(outcome.changes, 4);
   t.deepEqual(lines(outcome), ["src/file.js:13:componentWillUpdate", "src/file.js:29:componentWillMount"]);
 });
 
 test("react-lifecycles: createReactClass specs are renamed and listed; a file without lifecycles is unchanged", async (t) => {
-  const spec = "const Legacy = createReactClass({\n  componentWillReceiveProps(next) {},\n  render() {\n    return null;\n  },\n});\n";
+  const spec =
+    "const Legacy = createReactClass({\n  componentWillReceiveProps(next) {},\n  render() {\n    return null;\n  },\n});\n";
   const outcome = await apply("react-lifecycles", spec);
   t.is(outcome.source, spec.replace("componentWillReceiveProps", "UNSAFE_componentWillReceiveProps"));
   t.deepEqual(lines(outcome), ["src/file.js:2:componentWillReceiveProps"]);
@@ -227,13 +232,16 @@ test("react-root-api (ES modules): named imports, hydrateRoot kept as a root, a 
   const outcome = await apply("react-root-api", ROOTS_ESM);
   t.is(
     outcome.source,
-    ROOTS_ESM.replace(
-      '"react-dom";\n',
-      '"react-dom";\nimport { createRoot, hydrateRoot } from "react-dom/client";\n',
-    )
+    ROOTS_ESM.replace('"react-dom";\n', '"react-dom";\nimport { createRoot, hydrateRoot } from "react-dom/client";\n')
       .replace("render, hydrate, unmountComponentAtNode", "render, unmountComponentAtNode")
-      .replace('render(React.createElement(App), document.getElementById("app"));', 'createRoot(document.getElementById("app")).render(React.createElement(App));')
-      .replace("hydrate(React.createElement(App), shell);", "const root = hydrateRoot(shell, React.createElement(App));"),
+      .replace(
+        'render(React.createElement(App), document.getElementById("app"));',
+        'createRoot(document.getElementById("app")).render(React.createElement(App));',
+      )
+      .replace(
+        "hydrate(React.createElement(App), shell);",
+        "const root = hydrateRoot(shell, React.createElement(App));",
+      ),
   );
   t.is(outcome.changes, 2);
   t.deepEqual(lines(outcome), ["src/file.js:13:ReactDOM.render", "src/file.js:14:ReactDOM.unmountComponentAtNode"]);
@@ -315,7 +323,8 @@ test("react-test-utils (CommonJS): act → require('react'), Simulate listed", a
   const outcome = await apply("react-test-utils", source, "test/a.test.js");
   t.is(outcome.source, "const { act } = require('react');\n\nact(() => {});\n");
   t.is(outcome.changes, 1);
-  const mixed = "const React = require('react');\nconst { act, Simulate } = require('react-dom/test-utils');\n\nact(() => Simulate.click(b));\n";
+  const mixed =
+    "const React = require('react');\nconst { act, Simulate } = require('react-dom/test-utils');\n\nact(() => Simulate.click(b));\n";
   const split = await apply("react-test-utils", mixed, "test/a.test.js");
   t.is(
     split.source,
@@ -326,7 +335,8 @@ test("react-test-utils (CommonJS): act → require('react'), Simulate listed", a
 });
 
 test("react-test-utils (ES modules): TestUtils.act → act merged into the react import, the default import dropped", async (t) => {
-  const source = 'import React from "react";\nimport TestUtils from "react-dom/test-utils.js";\n\nTestUtils.act(() => {});\n';
+  const source =
+    'import React from "react";\nimport TestUtils from "react-dom/test-utils.js";\n\nTestUtils.act(() => {});\n';
   const outcome = await apply("react-test-utils", source, "test/a.test.js");
   t.is(outcome.source, 'import React, { act } from "react";\n\nact(() => {});\n');
   t.is(outcome.changes, 1);
@@ -350,7 +360,10 @@ test("react-prop-types: React.PropTypes → prop-types, with a require (CommonJS
   t.is(fromCjs.changes, 1);
   const esm = `import React from "react";\n\n${GREETING}`;
   const fromEsm = await apply("react-prop-types", esm);
-  t.is(fromEsm.source, `import PropTypes from "prop-types";\nimport React from "react";\n\n${GREETING.replace("React.PropTypes", "PropTypes")}`);
+  t.is(
+    fromEsm.source,
+    `import PropTypes from "prop-types";\nimport React from "react";\n\n${GREETING.replace("React.PropTypes", "PropTypes")}`,
+  );
   t.deepEqual(await scanned("react-prop-types", esm), ["5:React.PropTypes"]);
   t.deepEqual(await apply("react-prop-types", "import PropTypes from 'prop-types';\n"), {
     source: "import PropTypes from 'prop-types';\n",

@@ -22,7 +22,12 @@ interface Run {
 }
 
 function npm(dir: string, args: string[]): Promise<Run> {
-  const env = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+  const env = {
+    ...process.env,
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+  };
   return new Promise((resolve) => {
     execFile("npm", args, { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
@@ -71,14 +76,17 @@ async function unlistedUses(dir: string, leftovers: SourceFinding[]): Promise<st
   for (const file of (await files(dir)).filter((f) => f.endsWith(".js"))) {
     const lines = (await readFile(path.join(dir, file), "utf8")).split("\n");
     lines.forEach((line, index) => {
-      if (DEPRECATED.test(line) && !listed.has(`${file}:${index + 1}`)) found.push(`${file}:${index + 1}: ${line.trim()}`);
+      if (DEPRECATED.test(line) && !listed.has(`${file}:${index + 1}`))
+        found.push(`${file}:${index + 1}: ${line.trim()}`);
     });
   }
   return found;
 }
 
 async function installedReact(dir: string): Promise<string> {
-  const manifest = JSON.parse(await readFile(path.join(dir, "node_modules", "react", "package.json"), "utf8")) as { version: string };
+  const manifest = JSON.parse(await readFile(path.join(dir, "node_modules", "react", "package.json"), "utf8")) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -87,7 +95,10 @@ for (const sample of ["react16-cjs", "react16-esm"]) {
     t.timeout(15 * 60_000);
     const dir = await mkdtemp(path.join(tmpdir(), `patchbay-${sample}-`));
     t.teardown(() => rm(dir, { recursive: true, force: true }));
-    await cp(path.join(SAMPLES, sample), dir, { recursive: true, filter: (source) => !source.includes("node_modules") });
+    await cp(path.join(SAMPLES, sample), dir, {
+      recursive: true,
+      filter: (source) => !source.includes("node_modules"),
+    });
 
     await npmOk(t, dir, ["install"]);
     t.regex(await installedReact(dir), /^16\.14\./);

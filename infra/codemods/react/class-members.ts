@@ -85,6 +85,11 @@ export function buildMethod(p: ParsedFile, sample: ASTNode, name: string, params
   const kind = name === "constructor" ? "constructor" : "method";
   const identifiers = params.map((param) => j.identifier(param));
   const block = j.blockStatement(body as never[]);
-  if (sample.type === "ClassMethod") return j.classMethod(kind, j.identifier(name), identifiers, block) as unknown as AnyNode;
-  return j.methodDefinition(kind, j.identifier(name), j.functionExpression(null, identifiers, block)) as unknown as AnyNode;
+  if (sample.type === "ClassMethod")
+    return j.classMethod(kind, j.identifier(name), identifiers, block) as unknown as AnyNode;
+  return j.methodDefinition(
+    kind,
+    j.identifier(name),
+    j.functionExpression(null, identifiers, block),
+  ) as unknown as AnyNode;
 }

@@ -17,7 +17,8 @@ export function ownerClass(path: ASTPath): ASTPath | null {
     if (type === "ClassDeclaration" || type === "ClassExpression") return current;
     const parentType = (current.parent as ASTPath | null)?.node.type;
     if (type === "FunctionDeclaration") return null;
-    if (type === "FunctionExpression" && parentType !== "MethodDefinition" && parentType !== "ClassProperty") return null;
+    if (type === "FunctionExpression" && parentType !== "MethodDefinition" && parentType !== "ClassProperty")
+      return null;
   }
   return null;
 }
@@ -47,9 +48,18 @@ function hostCreateElement(call: AnyNode): RootElement | null {
   if (!/^[a-z]/.test(stringValue(type) ?? "")) return null;
   if (props?.type === "ObjectExpression") {
     if (containsNode(props.properties, (n) => (n.key as AnyNode | undefined)?.name === "ref")) return null;
-    return { attach: (p, ref) => (props.properties as unknown[]).push(p.j.property("init", p.j.identifier("ref"), ref as never)) };
+    return {
+      attach: (p, ref) =>
+        (props.properties as unknown[]).push(p.j.property("init", p.j.identifier("ref"), ref as never)),
+    };
   }
-  if (props !== undefined && stringValue(props) === null && props.type !== "NullLiteral" && !(props.type === "Literal" && props.value === null)) return null;
+  if (
+    props !== undefined &&
+    stringValue(props) === null &&
+    props.type !== "NullLiteral" &&
+    !(props.type === "Literal" && props.value === null)
+  )
+    return null;
   return {
     attach: (p, ref) => {
       const object = p.j.objectExpression([p.j.property("init", p.j.identifier("ref"), ref as never)]);
@@ -97,7 +107,8 @@ export function refFieldName(classPath: ASTPath, base: string, taken: Set<string
 function createRefCall(p: ParsedFile): unknown {
   const { j } = p;
   const react = wholeModuleNames(p, ["react"])[0];
-  if (react !== undefined) return j.callExpression(j.memberExpression(j.identifier(react), j.identifier("createRef")), []);
+  if (react !== undefined)
+    return j.callExpression(j.memberExpression(j.identifier(react), j.identifier("createRef")), []);
   return j.callExpression(j.identifier(ensureNamedImport(p, "react", "createRef", ["react"])), []);
 }
 
@@ -111,7 +122,11 @@ export function addRefField(p: ParsedFile, classPath: ASTPath, field: string): v
   const create = createRefCall(p);
   const constructor = classMembers(classPath).find((m) => m.name === "constructor");
   if (constructor?.statements) {
-    const assignment = j.assignmentExpression("=", j.memberExpression(j.thisExpression(), j.identifier(field)), create as never);
+    const assignment = j.assignmentExpression(
+      "=",
+      j.memberExpression(j.thisExpression(), j.identifier(field)),
+      create as never,
+    );
     constructor.statements.splice(superCallIndex(constructor) + 1, 0, j.expressionStatement(assignment) as never);
     return;
   }

@@ -4,7 +4,7 @@
  * (CommonJS). The React codemods use it to find `ReactDOM`/`React`, to add an import in the
  * file's own style and to drop an import the rewrite left unused.
  */
-import type { ASTNode, ASTPath, Collection } from "jscodeshift";
+import type { ASTPath, Collection } from "jscodeshift";
 import type { ParsedFile } from "./js-file.ts";
 import { quoted } from "./js-file.ts";
 
@@ -119,7 +119,12 @@ function addSpecifier(p: ParsedFile, module: string, name: string): boolean {
  * file's style placed after the import of the first of `anchors` found (else after the last
  * import or require, else at the top).
  */
-export function ensureNamedImport(p: ParsedFile, module: string, name: string, anchors: readonly string[] = []): string {
+export function ensureNamedImport(
+  p: ParsedFile,
+  module: string,
+  name: string,
+  anchors: readonly string[] = [],
+): string {
   const existing = namedImportLocal(p, [module], name);
   if (existing !== null) return existing;
   if (addSpecifier(p, module, name)) return name;
@@ -169,13 +174,18 @@ function removeSpecifier(p: ParsedFile, path: ASTPath, local: string): void {
     if ((id.properties as unknown[]).length > 0) return;
   }
   const declaration = path.parent as ASTPath;
-  if ((declaration.node as AnyNode).declarations instanceof Array && ((declaration.node as AnyNode).declarations as unknown[]).length === 1) p.j(declaration).remove();
+  if (
+    (declaration.node as AnyNode).declarations instanceof Array &&
+    ((declaration.node as AnyNode).declarations as unknown[]).length === 1
+  )
+    p.j(declaration).remove();
   else p.j(path).remove();
 }
 
 /** The local names an import declaration or a require declarator binds. */
 function boundNames(node: AnyNode): string[] {
-  if (node.type === "ImportDeclaration") return (node.specifiers as AnyNode[]).map((s) => String((s.local as AnyNode).name));
+  if (node.type === "ImportDeclaration")
+    return (node.specifiers as AnyNode[]).map((s) => String((s.local as AnyNode).name));
   const id = node.id as AnyNode;
   if (id.type === "Identifier") return [String(id.name)];
   if (id.type !== "ObjectPattern") return [];

@@ -41,7 +41,12 @@ function findDomNodeCalls(p: ParsedFile): ASTPath<CallExpression>[] {
       const callee = path.node.callee as unknown as AnyNode;
       if (callee.type === "Identifier") return callee.name === local;
       const object = callee.object as AnyNode | undefined;
-      return callee.type === "MemberExpression" && object?.type === "Identifier" && whole.has(String(object.name)) && (callee.property as AnyNode).name === "findDOMNode";
+      return (
+        callee.type === "MemberExpression" &&
+        object?.type === "Identifier" &&
+        whole.has(String(object.name)) &&
+        (callee.property as AnyNode).name === "findDOMNode"
+      );
     })
     .paths();
 }
@@ -49,8 +54,12 @@ function findDomNodeCalls(p: ParsedFile): ASTPath<CallExpression>[] {
 /** A string ref: the literal, in an object property `ref: "x"` or a JSX attribute `ref="x"`. */
 function stringRefs(p: ParsedFile): ASTPath[] {
   const { j } = p;
-  const inObjects = p.root.find(j.Property).filter((path) => (path.node.key as AnyNode).name === "ref" && stringValue(path.node.value) !== null);
-  const inJsx = p.root.find(j.JSXAttribute).filter((path) => path.node.name.name === "ref" && stringValue(path.node.value) !== null);
+  const inObjects = p.root
+    .find(j.Property)
+    .filter((path) => (path.node.key as AnyNode).name === "ref" && stringValue(path.node.value) !== null);
+  const inJsx = p.root
+    .find(j.JSXAttribute)
+    .filter((path) => path.node.name.name === "ref" && stringValue(path.node.value) !== null);
   return [...inObjects.paths(), ...inJsx.paths()];
 }
 
@@ -90,7 +99,14 @@ function migrateFindDomNode(rewrite: RefRewrite): void {
     const owner = (call.node.arguments[0] as AnyNode | undefined)?.type === "ThisExpression" ? ownerClass(call) : null;
     const root = owner === null ? null : renderedRoot(owner);
     if (owner === null || root === null) {
-      rewrite.leftovers.push(findingAt(p, call.node, "findDOMNode", "not findDOMNode(this) of a class rendering one host element without a ref: use a ref by hand"));
+      rewrite.leftovers.push(
+        findingAt(
+          p,
+          call.node,
+          "findDOMNode",
+          "not findDOMNode(this) of a class rendering one host element without a ref: use a ref by hand",
+        ),
+      );
       continue;
     }
     byClass.set(owner, [...(byClass.get(owner) ?? []), call]);
@@ -111,13 +127,21 @@ function migrateClassStringRefs(rewrite: RefRewrite, owner: ASTPath, literals: A
     const field = fields.get(name) ?? fieldFor(rewrite, owner, `${name}Ref`);
     fields.set(name, field);
     const ref = thisField(p, field, false);
-    (holder.node as unknown as AnyNode).value = holder.node.type === "JSXAttribute" ? p.j.jsxExpressionContainer(ref as never) : ref;
+    (holder.node as unknown as AnyNode).value =
+      holder.node.type === "JSXAttribute" ? p.j.jsxExpressionContainer(ref as never) : ref;
     rewrite.changes += 1;
   }
   for (const read of reads) {
     const field = fields.get(refName(read) ?? "");
     if (field === undefined) {
-      rewrite.leftovers.push(findingAt(p, read.node, "this.refs", "a read of a string ref this class does not create (or a computed one): use a ref by hand"));
+      rewrite.leftovers.push(
+        findingAt(
+          p,
+          read.node,
+          "this.refs",
+          "a read of a string ref this class does not create (or a computed one): use a ref by hand",
+        ),
+      );
       continue;
     }
     p.j(read).replaceWith(thisField(p, field, true) as never);
@@ -134,12 +158,18 @@ function migrateStringRefs(rewrite: RefRewrite): void {
   };
   for (const literal of stringRefs(rewrite.p)) {
     const owner = ownerClass(literal);
-    if (owner === null) rewrite.leftovers.push(findingAt(rewrite.p, literal.node, "string ref", "a string ref outside a class method: use a ref by hand"));
+    if (owner === null)
+      rewrite.leftovers.push(
+        findingAt(rewrite.p, literal.node, "string ref", "a string ref outside a class method: use a ref by hand"),
+      );
     else group(owner).literals.push(literal);
   }
   for (const read of refReads(rewrite.p)) {
     const owner = ownerClass(read);
-    if (owner === null) rewrite.leftovers.push(findingAt(rewrite.p, read.node, "this.refs", "this.refs outside a class method: use a ref by hand"));
+    if (owner === null)
+      rewrite.leftovers.push(
+        findingAt(rewrite.p, read.node, "this.refs", "this.refs outside a class method: use a ref by hand"),
+      );
     else group(owner).reads.push(read);
   }
   for (const [owner, { literals, reads }] of byClass) migrateClassStringRefs(rewrite, owner, literals, reads);
@@ -162,8 +192,12 @@ export const reactFindDomNode: Codemod = {
   scan(source, file) {
     const p = parseFile(source, file);
     return [
-      ...findDomNodeCalls(p).map((call) => findingAt(p, call.node, "findDOMNode", "findDOMNode is deprecated (removed in React 19)")),
-      ...stringRefs(p).map((ref) => findingAt(p, ref.node, "string ref", "string refs are deprecated (removed in React 19)")),
+      ...findDomNodeCalls(p).map((call) =>
+        findingAt(p, call.node, "findDOMNode", "findDOMNode is deprecated (removed in React 19)"),
+      ),
+      ...stringRefs(p).map((ref) =>
+        findingAt(p, ref.node, "string ref", "string refs are deprecated (removed in React 19)"),
+      ),
     ];
   },
   apply: migrate,

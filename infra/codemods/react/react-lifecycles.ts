@@ -34,12 +34,14 @@ const ADVICE: Readonly<Record<string, string>> = {
   componentWillUpdate: "move to componentDidUpdate, with getSnapshotBeforeUpdate for DOM reads",
 };
 
-const IMPURE = /^(?:CallExpression|NewExpression|AssignmentExpression|UpdateExpression|AwaitExpression|YieldExpression|TaggedTemplateExpression|ImportExpression)$/;
+const IMPURE =
+  /^(?:CallExpression|NewExpression|AssignmentExpression|UpdateExpression|AwaitExpression|YieldExpression|TaggedTemplateExpression|ImportExpression)$/;
 
 function isPure(node: unknown): boolean {
   return !containsNode(
     node,
-    (n) => IMPURE.test(n.type) || (n.type === "UnaryExpression" && n.operator === "delete") || isThisMember(n, "context"),
+    (n) =>
+      IMPURE.test(n.type) || (n.type === "UnaryExpression" && n.operator === "delete") || isThisMember(n, "context"),
   );
 }
 
@@ -70,13 +72,19 @@ function isSideEffectCall(statement: AnyNode): boolean {
   if (call?.type !== "CallExpression" || isThisMember(call.callee)) return false;
   return !containsNode(
     call,
-    (n) => /^(?:AssignmentExpression|UpdateExpression)$/.test(n.type) || isThisMember(n, "setState") || isThisMember(n, "state"),
+    (n) =>
+      /^(?:AssignmentExpression|UpdateExpression)$/.test(n.type) ||
+      isThisMember(n, "setState") ||
+      isThisMember(n, "state"),
   );
 }
 
 function hasState(members: ClassMember[]): boolean {
   const constructor = members.find((m) => m.name === "constructor");
-  const assigned = containsNode(constructor?.statements ?? [], (n) => n.type === "AssignmentExpression" && isThisMember(n.left, "state"));
+  const assigned = containsNode(
+    constructor?.statements ?? [],
+    (n) => n.type === "AssignmentExpression" && isThisMember(n.left, "state"),
+  );
   return assigned || members.some((m) => m.name === "state" && m.statements === null);
 }
 
@@ -85,7 +93,9 @@ function superPassesProps(constructor: ClassMember): boolean {
   return (constructor.statements ?? []).some((statement) => {
     const call = expressionOf(statement);
     const argument = (call?.arguments as AnyNode[] | undefined)?.[0];
-    return call?.type === "CallExpression" && (call.callee as AnyNode).type === "Super" && argument?.name === param?.name;
+    return (
+      call?.type === "CallExpression" && (call.callee as AnyNode).type === "Super" && argument?.name === param?.name
+    );
   });
 }
 
@@ -98,7 +108,10 @@ function constructorStatements(p: ParsedFile, statements: AnyNode[], stateExists
     if (object === null) return statement;
     const thisState = j.memberExpression(j.thisExpression(), j.identifier("state"));
     const value = state
-      ? j.objectExpression([j.spreadElement(j.memberExpression(j.thisExpression(), j.identifier("state"))), ...(object.properties as never[])])
+      ? j.objectExpression([
+          j.spreadElement(j.memberExpression(j.thisExpression(), j.identifier("state"))),
+          ...(object.properties as never[]),
+        ])
       : (object as never);
     state = true;
     return j.expressionStatement(j.assignmentExpression("=", thisState, value));
@@ -120,7 +133,11 @@ function moveToConstructor(p: ParsedFile, classPath: ASTPath, members: ClassMemb
   }
   const { j } = p;
   const superCall = j.expressionStatement(j.callExpression(j.super(), [j.identifier("props")]));
-  body.splice(body.indexOf(willMount.node), 1, buildMethod(p, willMount.node as never, "constructor", ["props"], [superCall, ...moved]));
+  body.splice(
+    body.indexOf(willMount.node),
+    1,
+    buildMethod(p, willMount.node as never, "constructor", ["props"], [superCall, ...moved]),
+  );
   return true;
 }
 
@@ -141,7 +158,13 @@ function moveToDidMount(classPath: ASTPath, members: ClassMember[], willMount: C
 function moveWillMount(p: ParsedFile, classPath: ASTPath, members: ClassMember[], willMount: ClassMember): boolean {
   const statements = willMount.statements;
   if (!statements?.length || !/^(?:MethodDefinition|ClassMethod)$/.test(willMount.node.type)) return false;
-  if (containsNode(classPath.node, (n) => n !== willMount.node.key && (n.property as AnyNode | undefined)?.name === "componentWillMount")) return false;
+  if (
+    containsNode(
+      classPath.node,
+      (n) => n !== willMount.node.key && (n.property as AnyNode | undefined)?.name === "componentWillMount",
+    )
+  )
+    return false;
   if (statements.every((s) => initialStateObject(s) !== null || isFieldInitialization(s))) {
     return moveToConstructor(p, classPath, members, willMount);
   }

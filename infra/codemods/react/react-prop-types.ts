@@ -47,7 +47,11 @@ function migrate(source: string, file: string): CodemodOutcome {
     if (typeof output === "string" && output !== source) return { source: output, changes: uses.length, leftovers: [] };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { source, changes: 0, leftovers: uses.map((use) => ({ ...use, message: `react-codemod failed: ${reason}` })) };
+    return {
+      source,
+      changes: 0,
+      leftovers: uses.map((use) => ({ ...use, message: `react-codemod failed: ${reason}` })),
+    };
   }
   return { source, changes: 0, leftovers: uses };
 }

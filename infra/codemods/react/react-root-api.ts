@@ -115,7 +115,9 @@ function keptRoot(rewrite: RootRewrite, declaration: ContainerDeclaration): stri
   const { j } = rewrite.p;
   const name = rootName(rewrite, declaration.name);
   const create = j.callExpression(j.identifier("createRoot"), [j.identifier(declaration.name)]);
-  j(declaration.statement).insertAfter(j.variableDeclaration("const", [j.variableDeclarator(j.identifier(name), create)]));
+  j(declaration.statement).insertAfter(
+    j.variableDeclaration("const", [j.variableDeclarator(j.identifier(name), create)]),
+  );
   rewrite.roots.set(declaration.declarator, name);
   rewrite.imports.add("createRoot");
   return name;
@@ -161,7 +163,11 @@ function migrateHydrate(rewrite: RootRewrite, call: LegacyCall): void {
   const statement = call.path.parent as ASTPath;
   rewrite.imports.add("hydrateRoot");
   rewrite.changes += 1;
-  if (declaration === null || rewrite.roots.has(declaration.declarator) || statement.parent?.node !== declaration.statement.parent?.node) {
+  if (
+    declaration === null ||
+    rewrite.roots.has(declaration.declarator) ||
+    statement.parent?.node !== declaration.statement.parent?.node
+  ) {
     j(call.path).replaceWith(hydrate);
     return;
   }
@@ -175,7 +181,11 @@ function migrateUnmount(rewrite: RootRewrite, call: LegacyCall): void {
   const declaration = containerDeclaration(call.path, call.path.node.arguments[0]);
   const root = declaration === null ? undefined : rewrite.roots.get(declaration.declarator);
   if (root === undefined) {
-    leave(rewrite, call, "no root is kept for this container in this file: call unmount() on the root that rendered it");
+    leave(
+      rewrite,
+      call,
+      "no root is kept for this container in this file: call unmount() on the root that rendered it",
+    );
     return;
   }
   if (!usable(rewrite, call, 1)) return;

@@ -33,22 +33,30 @@ function namedOf(node: AnyNode): Map<string, string> {
   const named = new Map<string, string>();
   if (node.type === "ImportDeclaration") {
     for (const s of node.specifiers as AnyNode[]) {
-      if (s.type === "ImportSpecifier") named.set(String((s.imported as AnyNode).name), String((s.local as AnyNode).name));
+      if (s.type === "ImportSpecifier")
+        named.set(String((s.imported as AnyNode).name), String((s.local as AnyNode).name));
     }
     return named;
   }
   const id = node.id as AnyNode;
   if (id.type !== "ObjectPattern") return named;
-  for (const s of id.properties as AnyNode[]) named.set(String((s.key as AnyNode)?.name), String((s.value as AnyNode)?.name));
+  for (const s of id.properties as AnyNode[])
+    named.set(String((s.key as AnyNode)?.name), String((s.value as AnyNode)?.name));
   return named;
 }
 
 function utilsBindings(p: ParsedFile): UtilsBinding[] {
   const { j } = p;
-  const imports = p.root.find(j.ImportDeclaration).filter((path) => TEST_UTILS.includes(String(path.node.source.value)));
+  const imports = p.root
+    .find(j.ImportDeclaration)
+    .filter((path) => TEST_UTILS.includes(String(path.node.source.value)));
   const requires = p.root.find(j.VariableDeclarator).filter((path) => isRequireOf(path.node.init, TEST_UTILS));
   return [
-    ...imports.paths().map((path) => ({ path, source: { owner: path.node as unknown as AnyNode, key: "source" }, named: namedOf(path.node as unknown as AnyNode) })),
+    ...imports.paths().map((path) => ({
+      path,
+      source: { owner: path.node as unknown as AnyNode, key: "source" },
+      named: namedOf(path.node as unknown as AnyNode),
+    })),
     ...requires.paths().map((path) => ({
       path,
       source: { owner: path.node.init as unknown as AnyNode, key: "arguments" },
@@ -66,7 +74,9 @@ function pointAtReact(p: ParsedFile, binding: UtilsBinding): void {
 function dropNamed(binding: UtilsBinding, imported: string): void {
   const node = binding.path.node as unknown as AnyNode;
   if (node.type === "ImportDeclaration") {
-    node.specifiers = (node.specifiers as AnyNode[]).filter((s) => (s.imported as AnyNode | undefined)?.name !== imported);
+    node.specifiers = (node.specifiers as AnyNode[]).filter(
+      (s) => (s.imported as AnyNode | undefined)?.name !== imported,
+    );
   } else {
     const id = node.id as AnyNode;
     id.properties = (id.properties as AnyNode[]).filter((s) => (s.key as AnyNode)?.name !== imported);
@@ -77,7 +87,14 @@ function dropNamed(binding: UtilsBinding, imported: string): void {
 function migrateNamed(p: ParsedFile, binding: UtilsBinding, leftovers: SourceFinding[]): number {
   const others = [...binding.named.keys()].filter((name) => name !== "act");
   for (const name of others) {
-    leftovers.push(findingAt(p, binding.path.node, `react-dom/test-utils ${name}`, "no React 18 equivalent in react: use @testing-library/react or DOM events"));
+    leftovers.push(
+      findingAt(
+        p,
+        binding.path.node,
+        `react-dom/test-utils ${name}`,
+        "no React 18 equivalent in react: use @testing-library/react or DOM events",
+      ),
+    );
   }
   if (!binding.named.has("act")) return 0;
   const whole = wholeModuleNames(p, TEST_UTILS).length > 0;
@@ -101,7 +118,14 @@ function migrateWhole(p: ParsedFile, leftovers: SourceFinding[]): number {
     .forEach((path) => {
       const name = String((path.node.property as unknown as AnyNode).name);
       if (name !== "act") {
-        leftovers.push(findingAt(p, path.node, `react-dom/test-utils ${name}`, "no React 18 equivalent in react: use @testing-library/react or DOM events"));
+        leftovers.push(
+          findingAt(
+            p,
+            path.node,
+            `react-dom/test-utils ${name}`,
+            "no React 18 equivalent in react: use @testing-library/react or DOM events",
+          ),
+        );
         return;
       }
       j(path).replaceWith(j.identifier(ensureNamedImport(p, "react", "act", ["react"])));
