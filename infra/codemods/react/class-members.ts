@@ -79,11 +79,27 @@ export function isThisMember(node: unknown, name?: string): boolean {
   return object.type === "ThisExpression" && (name === undefined || property.name === name);
 }
 
+/** A parameter of a method to build: its name and, in TypeScript, its type. */
+export interface MethodParam {
+  name: string;
+  type?: unknown;
+}
+
 /** A method node built with the parser's shape (estree for JavaScript, Babel for TypeScript). */
-export function buildMethod(p: ParsedFile, sample: ASTNode, name: string, params: string[], body: unknown[]): AnyNode {
+export function buildMethod(
+  p: ParsedFile,
+  sample: ASTNode,
+  name: string,
+  params: MethodParam[],
+  body: unknown[],
+): AnyNode {
   const { j } = p;
   const kind = name === "constructor" ? "constructor" : "method";
-  const identifiers = params.map((param) => j.identifier(param));
+  const identifiers = params.map((param) => {
+    const identifier = j.identifier(param.name);
+    if (param.type !== undefined) identifier.typeAnnotation = j.tsTypeAnnotation(param.type as never);
+    return identifier;
+  });
   const block = j.blockStatement(body as never[]);
   if (sample.type === "ClassMethod")
     return j.classMethod(kind, j.identifier(name), identifiers, block) as unknown as AnyNode;

@@ -5,7 +5,7 @@
  */
 import jscodeshift from "jscodeshift";
 import type { ASTNode, Collection, JSCodeshift } from "jscodeshift";
-import type { SourceFinding } from "../codemod.ts";
+import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 
 const SCRIPT = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/;
 
@@ -65,4 +65,41 @@ export function lineOf(node: ASTNode): number {
 /** A finding about a node of the file. */
 export function findingAt(parsed: ParsedFile, node: ASTNode, api: string, message: string): SourceFinding {
   return { file: parsed.file, line: lineOf(node), api, message };
+}
+
+/** The 1-based line of a parser's syntax error, or null when `error` is not one. */
+function syntaxErrorLine(error: unknown): number | null {
+  const parserError = error as { code?: string; loc?: { line?: number } } | null;
+  if (!(error instanceof SyntaxError) && parserError?.code !== "BABEL_PARSER_SYNTAX_ERROR") return null;
+  return parserError?.loc?.line ?? 1;
+}
+
+/**
+ * Wraps a codemod's rewrite so a file its parser rejects comes back unchanged with one leftover
+ * (line of the syntax error) instead of failing the step; any other error still throws.
+ */
+export function guardSyntax(migrate: (source: string, file: string) => CodemodOutcome): Codemod["apply"] {
+  return (source, file) => {
+    try {
+      return migrate(source, file);
+    } catch (error) {
+      const line = syntaxErrorLine(error);
+      if (line === null) throw error;
+      const message = `not parsed, left unchanged: ${(error as Error).message}`;
+      return { source, changes: 0, leftovers: [{ file, line, api: "syntax error", message }] };
+    }
+  };
+}
+
+/** Wraps a codemod's scan so a file its parser rejects gives one `syntax error` finding. */
+export function guardSyntaxScan(scan: (source: string, file: string) => SourceFinding[]): Codemod["scan"] {
+  return (source, file) => {
+    try {
+      return scan(source, file);
+    } catch (error) {
+      const line = syntaxErrorLine(error);
+      if (line === null) throw error;
+      return [{ file, line, api: "syntax error", message: `not parsed: ${(error as Error).message}` }];
+    }
+  };
 }

@@ -17,7 +17,7 @@ import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import { isThisMember } from "./class-members.ts";
 import { addRefField, ownerClass, refFieldName, renderedRoot } from "./component-refs.ts";
 import type { ParsedFile } from "./js-file.ts";
-import { findingAt, isScriptFile, parseFile, printFile } from "./js-file.ts";
+import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile, printFile } from "./js-file.ts";
 import { namedImportLocal, removeUnusedImports, stringValue, wholeModuleNames } from "./module-bindings.ts";
 
 type AnyNode = { type: string; [key: string]: unknown };
@@ -54,13 +54,14 @@ function findDomNodeCalls(p: ParsedFile): ASTPath<CallExpression>[] {
 /** A string ref: the literal, in an object property `ref: "x"` or a JSX attribute `ref="x"`. */
 function stringRefs(p: ParsedFile): ASTPath[] {
   const { j } = p;
-  const inObjects = p.root
-    .find(j.Property)
-    .filter((path) => (path.node.key as AnyNode).name === "ref" && stringValue(path.node.value) !== null);
+  const properties = [...p.root.find(j.Property).paths(), ...p.root.find(j.ObjectProperty).paths()];
+  const inObjects = properties.filter(
+    (path) => (path.node.key as AnyNode).name === "ref" && stringValue(path.node.value) !== null,
+  );
   const inJsx = p.root
     .find(j.JSXAttribute)
     .filter((path) => path.node.name.name === "ref" && stringValue(path.node.value) !== null);
-  return [...inObjects.paths(), ...inJsx.paths()];
+  return [...inObjects, ...inJsx.paths()];
 }
 
 /** Reads `this.refs.x` / `this.refs["x"]` / `this.refs[expr]`. */
@@ -189,7 +190,7 @@ export const reactFindDomNode: Codemod = {
   id: "react-find-dom-node",
   description: "findDOMNode(this) and string refs → createRef() refs",
   matches: isScriptFile,
-  scan(source, file) {
+  scan: guardSyntaxScan((source, file) => {
     const p = parseFile(source, file);
     return [
       ...findDomNodeCalls(p).map((call) =>
@@ -199,6 +200,6 @@ export const reactFindDomNode: Codemod = {
         findingAt(p, ref.node, "string ref", "string refs are deprecated (removed in React 19)"),
       ),
     ];
-  },
-  apply: migrate,
+  }),
+  apply: guardSyntax(migrate),
 };

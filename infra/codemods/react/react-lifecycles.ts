@@ -19,10 +19,10 @@
  */
 import type { ASTPath } from "jscodeshift";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
-import type { ClassMember } from "./class-members.ts";
+import type { ClassMember, MethodParam } from "./class-members.ts";
 import { buildMethod, classBody, classesOf, classMembers, containsNode, isThisMember } from "./class-members.ts";
 import type { ParsedFile } from "./js-file.ts";
-import { findingAt, isScriptFile, parseFile, printFile } from "./js-file.ts";
+import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile, printFile } from "./js-file.ts";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -118,6 +118,17 @@ function constructorStatements(p: ParsedFile, statements: AnyNode[], stateExists
   });
 }
 
+/**
+ * The parameter of a new constructor: `props`, typed in TypeScript with the component's props
+ * type (`extends Component<Props>`); null in TypeScript when the class names none.
+ */
+function constructorProps(p: ParsedFile, classPath: ASTPath): MethodParam | null {
+  if (!/\.[cm]?tsx?$/.test(p.file)) return { name: "props" };
+  const typeParameters = (classPath.node as unknown as AnyNode).superTypeParameters as AnyNode | null | undefined;
+  const type = (typeParameters?.params as unknown[] | undefined)?.[0];
+  return type === undefined ? null : { name: "props", type };
+}
+
 function moveToConstructor(p: ParsedFile, classPath: ASTPath, members: ClassMember[], willMount: ClassMember): boolean {
   const statements = willMount.statements ?? [];
   const constructor = members.find((m) => m.name === "constructor");
@@ -131,12 +142,14 @@ function moveToConstructor(p: ParsedFile, classPath: ASTPath, members: ClassMemb
     body.splice(body.indexOf(willMount.node), 1);
     return true;
   }
+  const props = constructorProps(p, classPath);
+  if (props === null) return false;
   const { j } = p;
   const superCall = j.expressionStatement(j.callExpression(j.super(), [j.identifier("props")]));
   body.splice(
     body.indexOf(willMount.node),
     1,
-    buildMethod(p, willMount.node as never, "constructor", ["props"], [superCall, ...moved]),
+    buildMethod(p, willMount.node as never, "constructor", [props], [superCall, ...moved]),
   );
   return true;
 }
@@ -218,7 +231,7 @@ export const reactLifecycles: Codemod = {
   id: "react-lifecycles",
   description: "componentWillMount/ReceiveProps/Update → constructor or componentDidMount when safe, else UNSAFE_",
   matches: isScriptFile,
-  scan(source, file) {
+  scan: guardSyntaxScan((source, file) => {
     const p = parseFile(source, file);
     const keys = classesOf(p).flatMap((classPath) =>
       classMembers(classPath)
@@ -228,6 +241,6 @@ export const reactLifecycles: Codemod = {
     return [...keys, ...createClassKeys(p)].map((key) =>
       findingAt(p, key as never, String(key.name), "deprecated lifecycle, removed without the UNSAFE_ prefix"),
     );
-  },
-  apply: migrate,
+  }),
+  apply: guardSyntax(migrate),
 };

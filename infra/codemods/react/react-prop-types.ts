@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import type { API, FileInfo, Options } from "jscodeshift";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import type { ParsedFile } from "./js-file.ts";
-import { findingAt, isScriptFile, parseFile } from "./js-file.ts";
+import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile } from "./js-file.ts";
 import { isRequireOf } from "./module-bindings.ts";
 
 type Transform = (file: FileInfo, api: API, options: Options) => string | null | undefined;
@@ -61,6 +61,6 @@ export const reactPropTypes: Codemod = {
   id: "react-prop-types",
   description: "React.PropTypes → the prop-types package (react-codemod's transform)",
   matches: isScriptFile,
-  scan: (source, file) => propTypesUses(parseFile(source, file)),
-  apply: migrate,
+  scan: guardSyntaxScan((source, file) => propTypesUses(parseFile(source, file))),
+  apply: guardSyntax(migrate),
 };

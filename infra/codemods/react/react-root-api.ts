@@ -18,7 +18,7 @@
 import type { ASTPath, CallExpression } from "jscodeshift";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import type { ParsedFile } from "./js-file.ts";
-import { findingAt, isScriptFile, parseFile, printFile } from "./js-file.ts";
+import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile, printFile } from "./js-file.ts";
 import { ensureNamedImport, namedImportLocal, removeUnusedImports, wholeModuleNames } from "./module-bindings.ts";
 
 const DOM = ["react-dom"];
@@ -212,11 +212,11 @@ export const reactRootApi: Codemod = {
   id: "react-root-api",
   description: "ReactDOM.render/hydrate/unmountComponentAtNode → createRoot/hydrateRoot from react-dom/client",
   matches: isScriptFile,
-  scan(source, file) {
+  scan: guardSyntaxScan((source, file) => {
     const p = parseFile(source, file);
     return legacyCalls(p).map((call) =>
       findingAt(p, call.path.node, `ReactDOM.${call.kind}`, "the legacy root API is deprecated in React 18"),
     );
-  },
-  apply: migrate,
+  }),
+  apply: guardSyntax(migrate),
 };

@@ -13,7 +13,7 @@
 import type { ASTPath } from "jscodeshift";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import type { ParsedFile } from "./js-file.ts";
-import { findingAt, isScriptFile, parseFile, printFile } from "./js-file.ts";
+import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile, printFile } from "./js-file.ts";
 import { ensureNamedImport, isRequireOf, removeUnusedImports, wholeModuleNames } from "./module-bindings.ts";
 
 type AnyNode = { type: string; [key: string]: unknown };
@@ -149,11 +149,11 @@ export const reactTestUtils: Codemod = {
   id: "react-test-utils",
   description: "react-dom/test-utils → act from react; other utilities listed",
   matches: isScriptFile,
-  scan(source, file) {
+  scan: guardSyntaxScan((source, file) => {
     const p = parseFile(source, file);
     return utilsBindings(p).map((binding) =>
       findingAt(p, binding.path.node, "react-dom/test-utils", "deprecated in React 18.3: act moved to react"),
     );
-  },
-  apply: migrate,
+  }),
+  apply: guardSyntax(migrate),
 };
