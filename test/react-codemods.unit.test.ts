@@ -220,6 +220,9 @@ render(React.createElement(App), document.getElementById("app"));
 export function hydrateShell() {
   const shell = document.getElementById("shell");
   hydrate(React.createElement(App), shell);
+  return function stop() {
+    unmountComponentAtNode(shell);
+  };
 }
 
 export function renderWithCallback(node) {
@@ -241,10 +244,13 @@ test("react-root-api (ES modules): named imports, hydrateRoot kept as a root, a 
       .replace(
         "hydrate(React.createElement(App), shell);",
         "const root = hydrateRoot(shell, React.createElement(App));",
-      ),
+      )
+      .replace("    unmountComponentAtNode(shell);", "    root.unmount();"),
   );
-  t.is(outcome.changes, 2);
-  t.deepEqual(lines(outcome), ["src/file.js:13:ReactDOM.render", "src/file.js:14:ReactDOM.unmountComponentAtNode"]);
+  t.is(outcome.changes, 3);
+  t.deepEqual(lines(outcome), ["src/file.js:16:ReactDOM.render", "src/file.js:17:ReactDOM.unmountComponentAtNode"]);
+  const unkept = ROOTS_ESM.replace("  return function stop() {\n    unmountComponentAtNode(shell);\n  };\n", "");
+  t.regex((await apply("react-root-api", unkept)).source, /\n {2}hydrateRoot\(shell, React\.createElement\(App\)\);\n/);
   const none = 'import { createRoot } from "react-dom/client";\ncreateRoot(el).render(app);\n';
   t.deepEqual(await apply("react-root-api", none), { source: none, changes: 0, leftovers: [] });
 });
@@ -328,7 +334,7 @@ test("react-test-utils (CommonJS): act → require('react'), Simulate listed", a
   const split = await apply("react-test-utils", mixed, "test/a.test.js");
   t.is(
     split.source,
-    "const React = require('react');\nconst { act } = require('react');\nconst {\n  Simulate\n} = require('react-dom/test-utils');\n\nact(() => Simulate.click(b));\n",
+    "const React = require('react');\nconst { act } = require('react');\nconst { Simulate } = require('react-dom/test-utils');\n\nact(() => Simulate.click(b));\n",
   );
   t.deepEqual(lines(split), ["test/a.test.js:2:react-dom/test-utils Simulate"]);
   t.deepEqual(await scanned("react-test-utils", mixed), ["2:react-dom/test-utils"]);

@@ -75,13 +75,16 @@ function syntaxErrorLine(error: unknown): number | null {
 }
 
 /**
- * Wraps a codemod's rewrite so a file its parser rejects comes back unchanged with one leftover
- * (line of the syntax error) instead of failing the step; any other error still throws.
+ * Wraps a codemod's rewrite: leftovers in line order, and a file its parser rejects comes back
+ * unchanged with one leftover (line of the syntax error) instead of failing the step; any
+ * other error still throws.
  */
 export function guardSyntax(migrate: (source: string, file: string) => CodemodOutcome): Codemod["apply"] {
   return (source, file) => {
     try {
-      return migrate(source, file);
+      const outcome = migrate(source, file);
+      outcome.leftovers.sort((a, b) => a.line - b.line);
+      return outcome;
     } catch (error) {
       const line = syntaxErrorLine(error);
       if (line === null) throw error;

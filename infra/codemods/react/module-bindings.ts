@@ -160,6 +160,24 @@ export function referenceCount(p: ParsedFile, name: string): number {
     .size();
 }
 
+/**
+ * Gives a destructuring `require` new properties. recast would print a changed pattern over
+ * several lines, so a pattern of plain names is parsed from text, one line as it is usually
+ * written.
+ */
+export function setPatternProperties(p: ParsedFile, declarator: ASTPath, properties: unknown[]): void {
+  const node = declarator.node as AnyNode;
+  (node.id as AnyNode).properties = properties;
+  const names = (properties as AnyNode[]).map((property) => {
+    const key = (property.key as AnyNode | undefined)?.name;
+    const value = (property.value as AnyNode | undefined)?.name;
+    return typeof key === "string" && typeof value === "string" ? (key === value ? key : `${key}: ${value}`) : null;
+  });
+  if (names.includes(null)) return;
+  const parsed = p.j.template.statement([`const { ${names.join(", ")} } = x;`]) as { declarations: AnyNode[] };
+  node.id = parsed.declarations[0].id;
+}
+
 function removeSpecifier(p: ParsedFile, path: ASTPath, local: string): void {
   const node = path.node as AnyNode;
   if (node.type === "ImportDeclaration") {
@@ -169,9 +187,11 @@ function removeSpecifier(p: ParsedFile, path: ASTPath, local: string): void {
     return;
   }
   const id = node.id as AnyNode;
-  if (id.type === "ObjectPattern") {
-    id.properties = (id.properties as AnyNode[]).filter((s) => (s.value as AnyNode).name !== local);
-    if ((id.properties as unknown[]).length > 0) return;
+  const kept =
+    id.type === "ObjectPattern" ? (id.properties as AnyNode[]).filter((s) => (s.value as AnyNode).name !== local) : [];
+  if (kept.length > 0) {
+    setPatternProperties(p, path, kept);
+    return;
   }
   const declaration = path.parent as ASTPath;
   if (

@@ -8,7 +8,7 @@
  *   `createRoot(c).render(el)` (a leftover too when the call is not at the top level, since a
  *   second render would then create a second root).
  * - `ReactDOM.hydrate(el, c)` → `hydrateRoot(c, el)`, kept as `const root = hydrateRoot(c, el)`
- *   when `c` is a `const` declared in the same block.
+ *   when `c` is a `const` declared in the same block and the file unmounts it.
  * - Left as leftovers: a render callback (a third argument), a used return value, and an unmount
  *   whose container has no root kept in the file.
  *
@@ -42,6 +42,8 @@ interface ContainerDeclaration {
 interface RootRewrite {
   p: ParsedFile;
   roots: Map<object, string>;
+  /** Declarators of the containers the file unmounts. */
+  unmounted: Set<object>;
   names: Set<string>;
   imports: Set<"createRoot" | "hydrateRoot">;
   changes: number;
@@ -165,6 +167,7 @@ function migrateHydrate(rewrite: RootRewrite, call: LegacyCall): void {
   rewrite.changes += 1;
   if (
     declaration === null ||
+    !rewrite.unmounted.has(declaration.declarator) ||
     rewrite.roots.has(declaration.declarator) ||
     statement.parent?.node !== declaration.statement.parent?.node
   ) {
@@ -195,8 +198,21 @@ function migrateUnmount(rewrite: RootRewrite, call: LegacyCall): void {
 
 function migrate(source: string, file: string): CodemodOutcome {
   const p = parseFile(source, file);
-  const rewrite: RootRewrite = { p, roots: new Map(), names: new Set(), imports: new Set(), changes: 0, leftovers: [] };
   const calls = legacyCalls(p);
+  const unmounted = new Set<object>();
+  for (const call of calls.filter((c) => c.kind === "unmountComponentAtNode")) {
+    const declaration = containerDeclaration(call.path, call.path.node.arguments[0]);
+    if (declaration !== null) unmounted.add(declaration.declarator);
+  }
+  const rewrite: RootRewrite = {
+    p,
+    roots: new Map(),
+    unmounted,
+    names: new Set(),
+    imports: new Set(),
+    changes: 0,
+    leftovers: [],
+  };
   for (const call of calls) {
     if (call.kind === "render") migrateRender(rewrite, call);
     if (call.kind === "hydrate") migrateHydrate(rewrite, call);

@@ -14,7 +14,13 @@ import type { ASTPath } from "jscodeshift";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import type { ParsedFile } from "./js-file.ts";
 import { findingAt, guardSyntax, guardSyntaxScan, isScriptFile, parseFile, printFile } from "./js-file.ts";
-import { ensureNamedImport, isRequireOf, removeUnusedImports, wholeModuleNames } from "./module-bindings.ts";
+import {
+  ensureNamedImport,
+  isRequireOf,
+  removeUnusedImports,
+  setPatternProperties,
+  wholeModuleNames,
+} from "./module-bindings.ts";
 
 type AnyNode = { type: string; [key: string]: unknown };
 
@@ -71,15 +77,17 @@ function pointAtReact(p: ParsedFile, binding: UtilsBinding): void {
   else binding.source.owner.arguments = [literal];
 }
 
-function dropNamed(binding: UtilsBinding, imported: string): void {
+function dropNamed(p: ParsedFile, binding: UtilsBinding, imported: string): void {
   const node = binding.path.node as unknown as AnyNode;
   if (node.type === "ImportDeclaration") {
     node.specifiers = (node.specifiers as AnyNode[]).filter(
       (s) => (s.imported as AnyNode | undefined)?.name !== imported,
     );
   } else {
-    const id = node.id as AnyNode;
-    id.properties = (id.properties as AnyNode[]).filter((s) => (s.key as AnyNode)?.name !== imported);
+    const properties = ((node.id as AnyNode).properties as AnyNode[]).filter(
+      (s) => (s.key as AnyNode)?.name !== imported,
+    );
+    setPatternProperties(p, binding.path, properties);
   }
 }
 
@@ -101,7 +109,7 @@ function migrateNamed(p: ParsedFile, binding: UtilsBinding, leftovers: SourceFin
   if (others.length === 0 && !whole && binding.named.get("act") === "act") {
     pointAtReact(p, binding);
   } else {
-    dropNamed(binding, "act");
+    dropNamed(p, binding, "act");
     ensureNamedImport(p, "react", "act", ["react"]);
   }
   return 1;
