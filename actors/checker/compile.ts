@@ -13,8 +13,10 @@ import { INSTALL_BUDGET_MS } from "../../protocol/quality-gate.ts";
 import { prepareTree, type Tree } from "./context.ts";
 import type { CommandResult } from "./exec.ts";
 import type { CheckerPorts } from "./ports.ts";
+import { detectProject } from "./project.ts";
 
 const TAIL_LINES = 20;
+const NONE: CompileOutput = { declared: false, passed: true, exit_code: null, tail: "no type check or compile" };
 /** Compiles the files given as arguments; prints `file:line: message` per syntax error. */
 const PY_COMPILE = [
   "import sys",
@@ -58,13 +60,16 @@ export async function runCompile(
   return ports.workspaces.withWorktree(repo, { ref: input.branch }, async (dir, git) => {
     await git.raw(["checkout", "--quiet", "--detach", input.head_sha]);
     const pyFiles = (await git.raw(["ls-files", "-z", "--", "*.py"])).split("\0").filter(Boolean);
+    const project = await detectProject(dir);
+    const nodeCheck = project.scripts.typecheck !== undefined || existsSync(join(dir, "tsconfig.json"));
+    if (project.kind === "node" ? !nodeCheck : pyFiles.length === 0) return NONE;
     const budget = { installMs: INSTALL_BUDGET_MS, commandsMs: input.timeout_ms };
-    const tree = await prepareTree(ports, dir, input.head_sha, budget, true, signal);
+    // Only a Node type check needs the dependencies; compiling Python files does not.
+    const tree = await prepareTree(ports, dir, input.head_sha, budget, project.kind === "node", signal);
     const cannot = tree.install?.unavailable ?? tree.toolchain.problem;
     if (cannot !== undefined) throw new RetryableError(ErrorCode.SandboxFailed, `the compile cannot run: ${cannot}`);
     const command = compileCommand(tree, pyFiles);
-    if (command === undefined)
-      return { declared: false, passed: true, exit_code: null, tail: "no type check or compile" };
+    if (command === undefined) return NONE;
     if (tree.install?.ok === false)
       return {
         declared: true,

@@ -66,7 +66,7 @@ const reactProbes: readonly Probe[] = [
   {
     nodeTypes: ["string"],
     test: (node) =>
-      /^['"]react-dom\/test-utils['"]$/.test(node.text)
+      /^['"]react-dom\/test-utils(\.js)?['"]$/.test(node.text)
         ? hit("react-dom/test-utils", "use act from react, or @testing-library/react")
         : null,
   },

@@ -1,0 +1,100 @@
+// code-migration's built-in react-upgrade plan, end to end on a real nats-server with the roles
+// in-process on their real ports: the React 16 sample application (samples/react16-cjs in
+// CommonJS, samples/react16-esm as ES modules) is analysed, planned, migrated step by step by
+// the React codemods and validated by the checker on React 18 (installs included), then a PR.
+import test, { type ExecutionContext } from "ava";
+import { join } from "node:path";
+import { architectBindings } from "../actors/architect/index.ts";
+import { checkBinding, compileBinding } from "../actors/checker/index.ts";
+import { migrationBindings } from "../actors/coder/index.ts";
+import { migrationPrBinding } from "../actors/merger/index.ts";
+import { plannerBindings } from "../actors/planner/index.ts";
+import { codemodRegistry } from "../infra/codemods/registry.ts";
+import { loadConfig } from "../infra/config.ts";
+import { openArtifacts } from "../infra/nats/artifacts.ts";
+import type { AnalysisReport, MigrationResult } from "../protocol/code-migration.ts";
+import { WorkflowInputs } from "../protocol/workflows.ts";
+import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
+import { materializePlainSample } from "../services/demo/samples.ts";
+import { architectPorts, checkerPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
+import { startTestNats } from "./helpers/nats.ts";
+import { git, tempDir } from "./helpers/repos.ts";
+import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+test.after.always(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+async function migrate(t: ExecutionContext, sample: string, incremental: boolean) {
+  const home = await tempDir("patchbay-react-", (fn) => cleanups.push(fn));
+  const repo = await materializePlainSample(sample, join(home, "repos", sample));
+  const cfg = { ...loadConfig({ PATCHBAY_HOME: home }), gatewayUrl: "http://127.0.0.1:7070" };
+  const reg = new WorkflowRegistry(builtinWorkflows);
+  const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
+  await startCoordinator(t, nc, reg);
+  const architect = await architectPorts(cfg, nc);
+  const checker = checkerPorts(cfg);
+  t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
+  await startActor(t, nc, "architect", architectBindings(architect));
+  await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry() }));
+  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg)));
+  await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
+  await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
+  const c = client(t, nc, WorkflowInputs);
+  const input = { repo, migration_type: "react-upgrade", source_version: "16", target_version: "18", incremental };
+  await c.start("code-migration", input, { id: `mig-${sample}` });
+  const rec = await c.wait(`mig-${sample}`, 600_000);
+  t.is(rec.status, "completed", JSON.stringify(rec.error));
+  const result = rec.result as MigrationResult;
+  const report = JSON.parse((await (await openArtifacts(nc)).get(result.analysis)) ?? "{}") as AnalysisReport;
+  return { repo, result, report };
+}
+
+async function assertMigrated(t: ExecutionContext, repo: string, result: MigrationResult, report: AnalysisReport) {
+  t.true(report.framework_files.length >= 5, report.framework_files.join(", "));
+  t.true(report.uses.some((u) => u.api === "componentWillMount" && u.file === "src/visit-log.js"));
+  t.deepEqual(
+    result.step_results.map((r) => r.step_id),
+    ["dependencies", "lifecycles", "root-api", "refs", "test-utils"],
+  );
+  t.true(result.step_results.every((r) => r.success));
+  const pkg = JSON.parse(await git(repo, "show", `${result.branch}:package.json`)) as {
+    dependencies: Record<string, string>;
+  };
+  t.regex(pkg.dependencies.react ?? "", /^\^18\./);
+  const sources = await git(
+    repo,
+    "grep",
+    "-l",
+    "-E",
+    "ReactDOM\\.render|componentWillMount|findDOMNode|react-dom/test-utils",
+    result.branch,
+    "--",
+    "src",
+    "test",
+  ).catch(() => "");
+  t.is(sources, "", "no React 16 API is left in the sources");
+  t.deepEqual(
+    result.step_results.flatMap((r) => r.leftovers.map((l) => `${l.file} ${l.api}`)),
+    ["src/counter.js componentWillReceiveProps"],
+  );
+  t.truthy(result.final_pr_url);
+}
+
+test.serial("the CommonJS React 16 sample, validated after every step, passes on React 18", async (t) => {
+  t.timeout(900_000);
+  const { repo, result, report } = await migrate(t, "react16-cjs", true);
+  await assertMigrated(t, repo, result, report);
+  t.true(
+    result.step_results.every((r) => /passed/.test(r.tests ?? "")),
+    JSON.stringify(result.step_results.map((r) => r.tests)),
+  );
+});
+
+test.serial("the ES-module React 16 sample, validated once at the end, passes on React 18", async (t) => {
+  t.timeout(900_000);
+  const { repo, result, report } = await migrate(t, "react16-esm", false);
+  await assertMigrated(t, repo, result, report);
+  t.true(result.step_results.every((r) => r.tests === null));
+});
