@@ -1,0 +1,107 @@
+/**
+ * Reading Python source with the tree-sitter-python grammar for the Python 2 → 3 codemods.
+ * The grammar is Python 3's, but it keeps the Python 2 shapes the codemods need: a
+ * `print_statement` (with a `chevron` for `print >>f`), an `except_clause` whose type and
+ * name are separated by `,`, an `exec_statement`, backticks as a string delimited by `` ` ``,
+ * `<>` as a comparison operator and `0777` / `10L` as integers. What it cannot read becomes
+ * an ERROR node; {@link descendants} does not enter those, so no codemod edits text the
+ * parser did not understand.
+ */
+import type { Node, Tree } from "web-tree-sitter";
+import { loadLanguages, parserFor } from "../../analysis/languages.ts";
+
+/** Parses Python source (loading the grammar on first use). */
+export async function parsePython(source: string): Promise<Tree> {
+  await loadLanguages(["python"]);
+  const tree = parserFor("python").parse(source);
+  if (tree === null) throw new Error("tree-sitter returned no tree for the Python source");
+  return tree;
+}
+
+/** Every node under `root` (itself included), in source order, skipping ERROR subtrees. */
+export function descendants(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.type === "ERROR") continue;
+    out.push(node);
+    const children = node.children.filter((c): c is Node => c !== null);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Node);
+  }
+  return out;
+}
+
+/** The outermost ERROR nodes and the MISSING tokens: the places the parser could not read. */
+export function unreadable(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.type === "ERROR" || node.isMissing) out.push(node);
+    else if (node.hasError) stack.push(...childrenOf(node));
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Nodes of one type under `root`, in source order, outside ERROR subtrees. */
+export function nodesOfType(root: Node, ...types: string[]): Node[] {
+  return descendants(root).filter((n) => types.includes(n.type));
+}
+
+/** The 1-based line a node starts on. */
+export function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+/** The non-null children of a node. */
+export function childrenOf(node: Node): Node[] {
+  return node.children.filter((c): c is Node => c !== null);
+}
+
+/** The non-null named children of a node. */
+export function namedChildrenOf(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null);
+}
+
+/** Whether the file has `from __future__ import <feature>`. */
+export function hasFutureImport(root: Node, feature: string): boolean {
+  return nodesOfType(root, "future_import_statement").some((s) =>
+    namedChildrenOf(s).some((n) => n.text === feature || n.text.startsWith(`${feature} `)),
+  );
+}
+
+const PARAMETER_LISTS = ["parameters", "lambda_parameters", "list_splat_pattern", "dictionary_splat_pattern"];
+const PARAMETERS = ["default_parameter", "typed_parameter", "typed_default_parameter"];
+
+/**
+ * Whether an identifier reads or binds a variable: not the name after a `.`, not a keyword
+ * argument's name, not a def/class name or parameter, not part of an import.
+ */
+export function isVariableReference(node: Node): boolean {
+  const parent = node.parent;
+  if (node.type !== "identifier" || parent === null) return false;
+  if (parent.type === "attribute" && parent.childForFieldName("attribute")?.equals(node)) return false;
+  if (parent.type === "keyword_argument" && parent.childForFieldName("name")?.equals(node)) return false;
+  if (["function_definition", "class_definition"].includes(parent.type)) return false;
+  if (PARAMETER_LISTS.includes(parent.type)) return false;
+  if (PARAMETERS.includes(parent.type)) return !parent.childForFieldName("name")?.equals(node);
+  return !["dotted_name", "aliased_import", "import_prefix"].includes(parent.type);
+}
+
+/** Names the file defines itself (def, class, assignment, import, parameter): those shadow builtins. */
+export function definedNames(root: Node): Set<string> {
+  const names = new Set<string>();
+  for (const node of descendants(root)) {
+    const name = node.childForFieldName("name");
+    if ((node.type === "function_definition" || node.type === "class_definition") && name) names.add(name.text);
+    if (node.type === "assignment") {
+      const left = node.childForFieldName("left");
+      if (left?.type === "identifier") names.add(left.text);
+    }
+    if (node.type === "aliased_import") names.add(node.childForFieldName("alias")?.text ?? "");
+    if (node.type === "identifier" && PARAMETER_LISTS.includes(node.parent?.type ?? "")) names.add(node.text);
+    if (PARAMETERS.includes(node.type)) names.add(name?.text ?? "");
+  }
+  return names;
+}
