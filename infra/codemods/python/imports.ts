@@ -13,7 +13,7 @@
  * that the file binds in more than one way (`import cStringIO as StringIO` plus `import StringIO`).
  */
 import type { Node } from "web-tree-sitter";
-import { isVariableReference, lineOf, namedChildrenOf, nodesOfType } from "./syntax.ts";
+import { isVariableReference, lineOf, nodesOfType } from "./syntax.ts";
 import { planOf, replaceNode, treeCodemod } from "./rewrite.ts";
 import type { LineNote, RewritePlan, SourceEdit } from "./rewrite.ts";
 import { MODULE_RENAMES, movedMember } from "./module-renames.ts";
