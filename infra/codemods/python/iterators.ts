@@ -7,7 +7,7 @@
  *   (the whole statement when nothing is left) and their uses renamed. An aliased import
  *   (`from itertools import izip as z`) is a leftover.
  * - `x.next()` → `next(x)`; a method `def next(self)` in a class → `def __next__(self)`.
- * - `map(…)`, `filter(…)`, `zip(…)` → `list(…)` unless the result is only iterated: the
+ * - `map(…)`, `filter(…)`, `zip(…)`, `range(…)` → `list(…)` unless the result is only iterated: the
  *   iterable of a `for` or a comprehension, or the argument of a call that consumes an
  *   iterable (`list`, `sorted`, `sum`, `"".join`, …). `map(None, …)` is a leftover.
  */
@@ -19,7 +19,7 @@ import { methodCall } from "./dict-methods.ts";
 
 const BUILTIN_OF: Readonly<Record<string, string>> = { izip: "zip", imap: "map", ifilter: "filter" };
 const RENAMED: Readonly<Record<string, string>> = { izip_longest: "zip_longest", ifilterfalse: "filterfalse" };
-const LISTED = ["map", "filter", "zip"];
+const LISTED = ["map", "filter", "zip", "range"];
 const CONSUMERS = [
   "list",
   "tuple",
