@@ -288,9 +288,7 @@ test("py-division: ints inferred or demanded become //, floats stay, unknowns ar
   );
   t.is(out.changes, 5);
   t.deepEqual(out.leftovers, ["10: integer division", "17: integer division"]);
-  const [mean] = await codemod("py-division")
-    .apply(source, FILE)
-    .then((o) => o.leftovers);
+  const [mean] = (await codemod("py-division").apply(source, FILE)).leftovers;
   t.regex(mean?.message ?? "", /sum\(values\) is not known to be an int/);
 });
 
