@@ -31,7 +31,17 @@ const lines = (...l: string[]): string => `${l.join("\n")}\n`;
 test("the codemods are listed in plan order and read .py files only", (t) => {
   t.deepEqual(
     PYTHON_CODEMODS.map((c) => c.id),
-    ["py-print", "py-except", "py-imports", "py-strings", "py-dict-methods", "py-iterators", "py-division", "py-2to3"],
+    [
+      "py-print",
+      "py-except",
+      "py-exec",
+      "py-imports",
+      "py-strings",
+      "py-dict-methods",
+      "py-iterators",
+      "py-division",
+      "py-2to3",
+    ],
   );
   t.true(PYTHON_CODEMODS.every((c) => c.matches("a/b.py") && !c.matches("a/b.js")));
 });
@@ -105,6 +115,14 @@ test("py-except: except E, e and raise E, V; a non-name target is a leftover", a
     "5: except E, e",
     "6: raise E, V",
   ]);
+});
+
+test("py-exec: exec statements become calls, with their namespaces", async (t) => {
+  const source = lines("exec code  # run it", 'exec "x = 1" in scope', "exec compiled in g, l", "exec(code)");
+  const out = await apply("py-exec", source);
+  t.is(out.source, lines("exec(code)  # run it", 'exec("x = 1", scope)', "exec(compiled, g, l)", "exec(code)"));
+  t.is(out.changes, 3);
+  t.deepEqual(await scanLines("py-exec", source), ["1: exec statement", "2: exec statement", "3: exec statement"]);
 });
 
 test("py-dict-methods: iteritems/has_key, and keys() as a list only where the tree shows it", async (t) => {

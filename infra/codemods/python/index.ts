@@ -9,6 +9,7 @@ import type { Codemod } from "../codemod.ts";
 import { dictMethodsCodemod } from "./dict-methods.ts";
 import { divisionCodemod } from "./division.ts";
 import { exceptCodemod } from "./except.ts";
+import { execCodemod } from "./exec.ts";
 import { importsCodemod } from "./imports.ts";
 import { iteratorsCodemod } from "./iterators.ts";
 import { lib2to3Codemod, lib2to3OptionsFromEnv } from "./lib2to3.ts";
@@ -24,6 +25,7 @@ export function pythonCodemods(lib2to3: Lib2to3Options = lib2to3OptionsFromEnv()
   return [
     printCodemod,
     exceptCodemod,
+    execCodemod,
     importsCodemod,
     stringsCodemod,
     dictMethodsCodemod,
