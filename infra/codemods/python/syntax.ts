@@ -89,7 +89,7 @@ export function isVariableReference(node: Node): boolean {
   return !["dotted_name", "aliased_import", "import_prefix"].includes(parent.type);
 }
 
-/** Names the file defines itself (def, class, assignment, import, parameter): those shadow builtins. */
+/** Names the file defines itself (def, class, assignment, `from` import, alias, parameter): those shadow builtins. */
 export function definedNames(root: Node): Set<string> {
   const names = new Set<string>();
   for (const node of descendants(root)) {
@@ -100,6 +100,8 @@ export function definedNames(root: Node): Set<string> {
       if (left?.type === "identifier") names.add(left.text);
     }
     if (node.type === "aliased_import") names.add(node.childForFieldName("alias")?.text ?? "");
+    if (node.type === "import_from_statement")
+      for (const n of node.childrenForFieldName("name")) if (n.type === "dotted_name") names.add(n.text);
     if (node.type === "identifier" && PARAMETER_LISTS.includes(node.parent?.type ?? "")) names.add(node.text);
     if (PARAMETERS.includes(node.type)) names.add(name?.text ?? "");
   }
