@@ -162,16 +162,22 @@ if ("python" in withLib2to3) {
   test("py-2to3 applies lib2to3's fixers to what the tree-sitter codemods leave, with lines", async (t) => {
     const codemod = lib2to3Codemod({ enabled: true, python: withLib2to3.python as string, timeoutMs: 30_000 });
     const source =
-      'import sys\nname = raw_input("name: ")\nexec "x = 1"\nbig = sys.maxint\nclass A:\n    def __nonzero__(self):\n        return True\n';
+      'import sys\nname = raw_input("name: ")\napply(f, args)\nbig = sys.maxint\nclass A:\n    def __nonzero__(self):\n        return input()\n';
     const out = await codemod.apply(source, "a.py");
     t.is(
       out.source,
-      'import sys\nname = input("name: ")\nexec("x = 1")\nbig = sys.maxsize\nclass A:\n    def __bool__(self):\n        return True\n',
+      'import sys\nname = input("name: ")\nf(*args)\nbig = sys.maxsize\nclass A:\n    def __bool__(self):\n        return eval(input())\n',
     );
-    t.is(out.changes, 4);
+    t.is(out.changes, 5);
     t.deepEqual(out.leftovers, []);
     const scanned = (await codemod.scan(source, "a.py")).map((f) => `${f.line} ${f.api}`);
-    t.deepEqual(scanned, ["2 lib2to3 raw_input", "3 lib2to3 exec", "4 lib2to3 renames", "6 lib2to3 nonzero"]);
+    t.deepEqual(scanned, [
+      "2 lib2to3 raw_input",
+      "3 lib2to3 apply",
+      "4 lib2to3 renames",
+      "6 lib2to3 nonzero",
+      "7 lib2to3 input",
+    ]);
     const unchanged = 'print("ok")\n';
     t.deepEqual(await codemod.apply(unchanged, "b.py"), { source: unchanged, changes: 0, leftovers: [] });
   });

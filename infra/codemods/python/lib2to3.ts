@@ -1,6 +1,6 @@
 /**
  * `py-2to3`: Python's own fixers, for what the tree-sitter codemods do not cover
- * ({@link LIB2TO3_FIXERS}: `raw_input`, `exec`, `apply`, `sys.maxint`, `__nonzero__`,
+ * ({@link LIB2TO3_FIXERS}: `raw_input`, `execfile`, `apply`, `sys.maxint`, `__nonzero__`,
  * `func_name`, tuple parameters, …). It runs the machine's `python3` with lib2to3 on each
  * file (stdin in, JSON out; see lib2to3-program.ts).
  *
@@ -14,11 +14,10 @@ import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
 import { LIB2TO3_PROGRAM, NO_LIB2TO3_EXIT } from "./lib2to3-program.ts";
 import { runPython } from "./run-python.ts";
 
-/** The lib2to3 fixers `py-2to3` runs, in order (`input` before `raw_input`). */
+/** The lib2to3 fixers `py-2to3` runs (together, in lib2to3's own order). */
 export const LIB2TO3_FIXERS: readonly string[] = [
   "apply",
   "asserts",
-  "exec",
   "execfile",
   "exitfunc",
   "funcattrs",
@@ -60,7 +59,7 @@ export function lib2to3OptionsFromEnv(env: Readonly<Record<string, string | unde
 
 interface FixerReport {
   source?: string;
-  fixes?: Array<{ fixer: string; lines: number[] }>;
+  fixes?: Array<{ fixer: string; line: number }>;
   error?: string;
 }
 
@@ -81,9 +80,12 @@ async function runFixers(options: Lib2to3Options, source: string, file: string):
   const report = JSON.parse(run.stdout) as FixerReport;
   if (report.error !== undefined || report.source === undefined)
     return notRun(file, `lib2to3 could not read the file (${report.error ?? "no output"})`);
-  const findings = (report.fixes ?? []).flatMap(({ fixer, lines }) =>
-    lines.map((line) => ({ file, line, api: `lib2to3 ${fixer}`, message: `lib2to3 fixer ${fixer}` })),
-  );
+  const findings = (report.fixes ?? []).map(({ fixer, line }) => ({
+    file,
+    line,
+    api: `lib2to3 ${fixer}`,
+    message: `lib2to3 fixer ${fixer}`,
+  }));
   return { ok: true, source: report.source, findings };
 }
 
