@@ -125,7 +125,7 @@ test("py-exec: exec statements become calls, with their namespaces", async (t) =
   t.deepEqual(await scanLines("py-exec", source), ["1: exec statement", "2: exec statement", "3: exec statement"]);
 });
 
-test("py-dict-methods: iteritems/has_key, and keys() as a list only where the tree shows it", async (t) => {
+test("py-dict-methods: iteritems (iter() unless only iterated), has_key, keys() as a list where the tree shows it", async (t) => {
   const source = lines(
     "for k, v in d.iteritems():",
     "    if not seen.has_key(k) and d.has_key(a or b):",
@@ -138,6 +138,8 @@ test("py-dict-methods: iteritems/has_key, and keys() as a list only where the tr
     "for k in d.keys():",
     "    print(k)",
     "n = len(d.values())",
+    "rows = iter(sorted(d.itervalues()))",
+    "pending = d.iterkeys()  # an iterator: next(pending)",
   );
   const out = await apply("py-dict-methods", source);
   t.is(
@@ -154,9 +156,11 @@ test("py-dict-methods: iteritems/has_key, and keys() as a list only where the tr
       "for k in d.keys():",
       "    print(k)",
       "n = len(d.values())",
+      "rows = iter(sorted(d.values()))",
+      "pending = iter(d.keys())  # an iterator: next(pending)",
     ),
   );
-  t.is(out.changes, 6);
+  t.is(out.changes, 8);
   t.deepEqual(await scanLines("py-dict-methods", lines("x = d.has_key()", "y = d.itervalues()")), [
     "1: dict.has_key",
     "2: dict.itervalues",

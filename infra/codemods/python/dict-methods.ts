@@ -1,7 +1,9 @@
 /**
  * `py-dict-methods`: Python 2 dictionary methods.
  *
- * - `d.iteritems()` / `itervalues()` / `iterkeys()` (and `view…`) → `d.items()` / `values()` / `keys()`.
+ * - `d.iteritems()` / `itervalues()` / `iterkeys()` (and `view…`) → `d.items()` / `values()` / `keys()`
+ *   where the result is only iterated (a `for`, a comprehension, `sorted(…)`, …), otherwise
+ *   `iter(d.items())`: a view is not an iterator (`__iter__` must return one, `next()` needs one).
  * - `d.has_key(k)` → `k in d` (`not d.has_key(k)` → `k not in d`), parenthesized where the
  *   surrounding expression needs it; a `has_key` call without exactly one plain argument is a
  *   leftover.
@@ -16,6 +18,7 @@ import { childrenOf, descendants, lineOf, namedChildrenOf, nodesOfType } from ".
 import { planOf, replaceNode, treeCodemod } from "./rewrite.ts";
 import type { LineNote, RewritePlan, SourceEdit } from "./rewrite.ts";
 import { enclosingScope } from "./scopes.ts";
+import { onlyIterated } from "./iteration.ts";
 
 const ITER_METHODS: Readonly<Record<string, string>> = {
   iteritems: "items",
@@ -55,12 +58,17 @@ export function methodCall(call: Node): { name: string; receiver: Node; args: No
   return { name: name.text, receiver, args: namedChildrenOf(argList).filter((a) => a.type !== "comment") };
 }
 
+/** `d.iteritems()` → `d.items()` where only iterated, `iter(d.items())` elsewhere; `viewitems` → `items`. */
 function renameIterMethod(call: Node): SourceEdit | undefined {
   const m = methodCall(call);
   const target = m && m.args.length === 0 ? ITER_METHODS[m.name] : undefined;
   const attr = call.childForFieldName("function")?.childForFieldName("attribute");
-  if (!target || !attr) return;
-  return replaceNode(attr, target, { api: `dict.${m?.name}`, message: `.${m?.name}() → .${target}()` });
+  if (!m || !target || !attr) return;
+  const api = `dict.${m.name}`;
+  if (m.name.startsWith("view") || onlyIterated(call))
+    return replaceNode(attr, target, { api, message: `.${m.name}() → .${target}()` });
+  const text = `iter(${call.text.slice(0, attr.startIndex - call.startIndex)}${target}${call.text.slice(attr.endIndex - call.startIndex)})`;
+  return replaceNode(call, text, { api, message: `.${m.name}() used as an iterator → iter(….${target}())` });
 }
 
 function hasKey(call: Node): SourceEdit | LineNote | undefined {

@@ -16,32 +16,11 @@ import { definedNames, isVariableReference, lineOf, namedChildrenOf, nodesOfType
 import { planOf, replaceNode, treeCodemod, wrapNode } from "./rewrite.ts";
 import type { LineNote, RewritePlan, SourceEdit } from "./rewrite.ts";
 import { methodCall } from "./dict-methods.ts";
+import { onlyIterated } from "./iteration.ts";
 
 const BUILTIN_OF: Readonly<Record<string, string>> = { izip: "zip", imap: "map", ifilter: "filter" };
 const RENAMED: Readonly<Record<string, string>> = { izip_longest: "zip_longest", ifilterfalse: "filterfalse" };
 const LISTED = ["map", "filter", "zip", "range"];
-const CONSUMERS = [
-  "list",
-  "tuple",
-  "sorted",
-  "set",
-  "frozenset",
-  "sum",
-  "any",
-  "all",
-  "min",
-  "max",
-  "enumerate",
-  "dict",
-  "iter",
-  "next",
-  "join",
-  "map",
-  "filter",
-  "zip",
-  "extend",
-  "update",
-];
 
 function xrange(node: Node, defined: Set<string>): SourceEdit | undefined {
   if (node.text !== "xrange" || defined.has("xrange") || !isVariableReference(node)) return;
@@ -112,16 +91,6 @@ function nextMethod(fn: Node): SourceEdit | undefined {
   const inClass = fn.parent?.parent?.type === "class_definition";
   if (name?.text !== "next" || !inClass) return;
   return replaceNode(name, "__next__", { api: "def next", message: "iterator method next → __next__" });
-}
-
-/** Whether a call's result is only iterated where it stands. */
-function onlyIterated(call: Node): boolean {
-  const parent = call.parent;
-  if (parent?.type === "for_statement" || parent?.type === "for_in_clause")
-    return parent.childForFieldName("right")?.equals(call) ?? false;
-  const consumer = parent?.type === "argument_list" ? parent.parent?.childForFieldName("function") : null;
-  const name = consumer?.type === "attribute" ? consumer.childForFieldName("attribute") : consumer;
-  return name !== null && name !== undefined && CONSUMERS.includes(name.text);
 }
 
 function listOfIterator(call: Node, defined: Set<string>): SourceEdit[] | LineNote | undefined {

@@ -1,6 +1,7 @@
 /**
  * `py-2to3`: Python's own fixers, for what the tree-sitter codemods do not cover
- * ({@link LIB2TO3_FIXERS}: `raw_input`, `execfile`, `apply`, `sys.maxint`, `__nonzero__`,
+ * ({@link LIB2TO3_FIXERS}: `raw_input`, `execfile`, `apply`, an `exec` statement the
+ * tree-sitter grammar could not read, `sys.maxint`, `__nonzero__`,
  * `func_name`, tuple parameters, …). It runs the machine's `python3` with lib2to3 on each
  * file (stdin in, JSON out; see lib2to3-program.ts).
  *
@@ -18,6 +19,7 @@ import { runPython } from "./run-python.ts";
 export const LIB2TO3_FIXERS: readonly string[] = [
   "apply",
   "asserts",
+  "exec",
   "execfile",
   "exitfunc",
   "funcattrs",
