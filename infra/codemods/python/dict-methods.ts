@@ -135,7 +135,8 @@ function listOfView(call: Node): SourceEdit | undefined {
 }
 
 /** Plans the dictionary-method rewrites of one file. */
-export function planDictMethods(root: Node): RewritePlan {
+export function planDictMethods(root: Node, source: string): RewritePlan {
+  if (!/\.\s*(iter|view)?(items|keys|values|has_key)\b/.test(source)) return { edits: [], leftovers: [] };
   const calls = nodesOfType(root, "call");
   return planOf([...calls.map(renameIterMethod), ...calls.map(hasKey), ...calls.map(listOfView)]);
 }

@@ -115,11 +115,12 @@ function division(node: Node, env: ScopeKinds): SourceEdit | LineNote | undefine
 /** Plans the division rewrites and leftovers of one file. */
 export function planDivision(root: Node): RewritePlan {
   if (hasFutureImport(root, "division")) return { edits: [], leftovers: [] };
-  const kinds = inferKinds(root);
   const divisions = nodesOfType(root, "binary_operator", "augmented_assignment").filter((n) =>
     childrenOf(n).some((c) => c.type === "/" || c.type === "/="),
   );
-  return planOf(divisions.map((n) => division(n, kinds.get(enclosingScope(n).id) as ScopeKinds)));
+  if (divisions.length === 0) return { edits: [], leftovers: [] };
+  const kindsOf = inferKinds(root);
+  return planOf(divisions.map((n) => division(n, kindsOf(enclosingScope(n)))));
 }
 
 /** The `py-division` codemod. */

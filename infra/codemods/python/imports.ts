@@ -115,8 +115,11 @@ function attributeUse(use: Node): Note {
   };
 }
 
+const OLD_NAMES = new RegExp(`\\b(${Object.keys(MODULE_RENAMES).join("|")})\\b`);
+
 /** Plans the renamed-module rewrites of one file. */
 export function planImports(root: Node, source: string): RewritePlan {
+  if (!OLD_NAMES.test(source)) return { edits: [], leftovers: [] };
   const found: Note[] = [];
   for (const s of nodesOfType(root, "import_statement"))
     for (const name of s.childrenForFieldName("name")) found.push(importName(name, root));

@@ -110,16 +110,17 @@ function listOfIterator(call: Node, defined: Set<string>): SourceEdit[] | LineNo
 /** Plans the iterator rewrites of one file. */
 export function planIterators(root: Node, source: string): RewritePlan {
   const defined = definedNames(root);
-  const imported = importedBuiltins(root);
-  const identifiers = nodesOfType(root, "identifier");
-  const calls = nodesOfType(root, "call");
+  const itertools = source.includes("itertools");
+  const imported = itertools ? importedBuiltins(root) : new Set<string>();
+  const identifiers = /\bxrange\b/.test(source) || imported.size > 0 ? nodesOfType(root, "identifier") : [];
+  const calls = /\b(next|map|filter|zip|range)\s*\(/.test(source) ? nodesOfType(root, "call") : [];
   return planOf([
     ...identifiers.map((n) => xrange(n, defined)),
-    ...nodesOfType(root, "attribute").map(itertoolsAttribute),
-    ...nodesOfType(root, "import_from_statement").map((s) => itertoolsImport(s, source)),
+    ...(itertools ? nodesOfType(root, "attribute").map(itertoolsAttribute) : []),
+    ...(itertools ? nodesOfType(root, "import_from_statement").map((s) => itertoolsImport(s, source)) : []),
     ...identifiers.map((n) => importedUse(n, imported)),
     ...calls.map(nextCall),
-    ...nodesOfType(root, "function_definition").map(nextMethod),
+    ...(/\bdef\s+next\b/.test(source) ? nodesOfType(root, "function_definition").map(nextMethod) : []),
     ...calls.map((c) => listOfIterator(c, defined)),
   ]);
 }

@@ -134,8 +134,8 @@ function solveScope(scope: Node, outer: ScopeKinds | undefined, globals: Set<str
   return env;
 }
 
-/** The kinds of every scope of a file, keyed by the scope node's id. */
-export function inferKinds(root: Node): Map<number, ScopeKinds> {
+/** The kinds of a file's scopes: a function from a scope to its solved kinds (solved on first use). */
+export function inferKinds(root: Node): (scope: Node) => ScopeKinds {
   const globals = new Set(nodesOfType(root, "global_statement").flatMap((g) => namedChildrenOf(g).map((n) => n.text)));
   const solved = new Map<number, ScopeKinds>();
   const solve = (scope: Node): ScopeKinds => {
@@ -147,6 +147,5 @@ export function inferKinds(root: Node): Map<number, ScopeKinds> {
     solved.set(scope.id, env);
     return env;
   };
-  for (const scope of [root, ...nodesOfType(root, "function_definition", "lambda", "class_definition")]) solve(scope);
-  return solved;
+  return solve;
 }

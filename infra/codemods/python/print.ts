@@ -55,7 +55,7 @@ export function planPrint(root: Node, source: string): RewritePlan {
     api: "syntax",
     message: "the parser could not read this part of the file; no codemod changes it",
   }));
-  if (hasFutureImport(root, "print_function")) return { edits: [], leftovers };
+  if (!/\bprint\b/.test(source) || hasFutureImport(root, "print_function")) return { edits: [], leftovers };
   const edits: SourceEdit[] = [];
   for (const node of nodesOfType(root, "print_statement", "expression_statement")) {
     if (node.type === "print_statement") edits.push(replaceNode(node, printCall(node, source), NOTE));

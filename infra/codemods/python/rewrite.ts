@@ -7,7 +7,7 @@
  */
 import type { Node } from "web-tree-sitter";
 import type { Codemod, CodemodOutcome, SourceFinding } from "../codemod.ts";
-import { parsePython } from "./syntax.ts";
+import { withPythonTree } from "./syntax.ts";
 
 /** A finding without its file: what a rewrite reports about one place. */
 export interface LineNote {
@@ -87,9 +87,8 @@ async function applyRewrite(rewrite: TreeRewrite, source: string, file: string):
   let changes = 0;
   let leftovers: LineNote[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const tree = await parsePython(current);
-    const plan = rewrite.plan(tree.rootNode, current);
-    tree.delete();
+    const text = current;
+    const plan = await withPythonTree(text, (root) => rewrite.plan(root, text));
     leftovers = plan.leftovers;
     const { source: next, applied } = applyEdits(current, plan.edits);
     changes += applied;
@@ -106,9 +105,7 @@ export function treeCodemod(rewrite: TreeRewrite): Codemod {
     description: rewrite.description,
     matches: (file) => file.endsWith(".py"),
     async scan(source, file) {
-      const tree = await parsePython(source);
-      const plan = rewrite.plan(tree.rootNode, source);
-      tree.delete();
+      const plan = await withPythonTree(source, (root) => rewrite.plan(root, source));
       const findings = withFile(file, [...plan.edits.filter((e) => !e.continues), ...plan.leftovers]);
       return findings.sort((a, b) => a.line - b.line);
     },

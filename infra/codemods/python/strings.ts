@@ -6,6 +6,7 @@
  * - `ur"…"` → `r"…"` (a `u""` prefix is valid Python 3 and stays).
  * - octal `0777` → `0o777`; long literals `10L` → `10`.
  * - backticks `` `x` `` → `repr(x)`; `<>` → `!=`.
+ * Each family's nodes are only visited when the source text could hold one (a quick test first).
  */
 import type { Node } from "web-tree-sitter";
 import { childrenOf, definedNames, isVariableReference, nodesOfType } from "./syntax.ts";
@@ -53,13 +54,14 @@ function notEqual(node: Node): SourceEdit | undefined {
 }
 
 /** Plans the string and number rewrites of one file. */
-export function planStrings(root: Node): RewritePlan {
-  const defined = definedNames(root);
+export function planStrings(root: Node, source: string): RewritePlan {
+  const renames = /\b(unicode|basestring|long|unichr)\b/.test(source);
+  const defined = renames ? definedNames(root) : new Set<string>();
   return planOf([
-    ...nodesOfType(root, "identifier").map((n) => typeName(n, defined)),
-    ...nodesOfType(root, "string").map(stringLiteral),
-    ...nodesOfType(root, "integer").map(integerLiteral),
-    ...nodesOfType(root, "comparison_operator").map(notEqual),
+    ...(renames ? nodesOfType(root, "identifier").map((n) => typeName(n, defined)) : []),
+    ...(/`|\b[uU][rR]['"]/.test(source) ? nodesOfType(root, "string").map(stringLiteral) : []),
+    ...(/\b0[0-7]|[0-9a-fA-F][lL]\b/.test(source) ? nodesOfType(root, "integer").map(integerLiteral) : []),
+    ...(source.includes("<>") ? nodesOfType(root, "comparison_operator").map(notEqual) : []),
   ]);
 }
 

@@ -4,31 +4,62 @@
  * `print_statement` (with a `chevron` for `print >>f`), an `except_clause` whose type and
  * name are separated by `,`, an `exec_statement`, backticks as a string delimited by `` ` ``,
  * `<>` as a comparison operator and `0777` / `10L` as integers. What it cannot read becomes
- * an ERROR node; {@link descendants} does not enter those, so no codemod edits text the
- * parser did not understand.
+ * an ERROR node; {@link descendants} and {@link nodesOfType} do not enter those, so no
+ * codemod edits text the parser did not understand.
  */
 import type { Node, Tree } from "web-tree-sitter";
 import { loadLanguages, parserFor } from "../../analysis/languages.ts";
 
-/** Parses Python source (loading the grammar on first use). */
-export async function parsePython(source: string): Promise<Tree> {
-  await loadLanguages(["python"]);
-  const tree = parserFor("python").parse(source);
+/** How many recent trees are kept: the codemods run one after another on one file's source. */
+const TREE_CACHE_SIZE = 4;
+const recentTrees = new Map<string, Tree>();
+
+/** The tree of `source`, parsed once while it is among the last few sources read. */
+function treeOf(source: string): Tree {
+  const cached = recentTrees.get(source);
+  recentTrees.delete(source);
+  const tree = cached ?? parserFor("python").parse(source);
   if (tree === null) throw new Error("tree-sitter returned no tree for the Python source");
+  recentTrees.set(source, tree);
+  for (const [old, oldTree] of recentTrees) {
+    if (recentTrees.size <= TREE_CACHE_SIZE) break;
+    recentTrees.delete(old);
+    oldTree.delete();
+  }
   return tree;
+}
+
+/**
+ * Runs `read` on the parse tree of `source` (loading the grammar on first use). `read` runs
+ * synchronously and must not keep nodes: the tree is shared by the codemods reading the same
+ * source and freed when newer sources push it out.
+ */
+export async function withPythonTree<T>(source: string, read: (root: Node) => T): Promise<T> {
+  await loadLanguages(["python"]);
+  return read(treeOf(source).rootNode);
+}
+
+/** Whether `node` lies inside an ERROR node. */
+function insideError(node: Node): boolean {
+  for (let p = node.parent; p !== null; p = p.parent) if (p.type === "ERROR") return true;
+  return false;
 }
 
 /** Every node under `root` (itself included), in source order, skipping ERROR subtrees. */
 export function descendants(root: Node): Node[] {
   const out: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (node.type === "ERROR") continue;
-    out.push(node);
-    const children = node.children.filter((c): c is Node => c !== null);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Node);
+  const cursor = root.walk();
+  for (let more = true; more;) {
+    const node = cursor.currentNode;
+    if (node.type !== "ERROR") out.push(node);
+    if (node.type !== "ERROR" && cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling())
+      if (cursor.currentNode.equals(root) || !cursor.gotoParent() || cursor.currentNode.equals(root)) {
+        more = false;
+        break;
+      }
   }
+  cursor.delete();
   return out;
 }
 
@@ -44,9 +75,11 @@ export function unreadable(root: Node): Node[] {
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
-/** Nodes of one type under `root`, in source order, outside ERROR subtrees. */
+/** Nodes of the given types under `root`, in source order, outside ERROR subtrees. */
 export function nodesOfType(root: Node, ...types: string[]): Node[] {
-  return descendants(root).filter((n) => types.includes(n.type));
+  const found = root.descendantsOfType(types).filter((n) => !n.equals(root));
+  const all = types.includes(root.type) ? [root, ...found] : found;
+  return root.hasError ? all.filter((n) => !insideError(n)) : all;
 }
 
 /** The 1-based line a node starts on. */
@@ -92,7 +125,8 @@ export function isVariableReference(node: Node): boolean {
 /** Names the file defines itself (def, class, assignment, `from` import, alias, parameter): those shadow builtins. */
 export function definedNames(root: Node): Set<string> {
   const names = new Set<string>();
-  for (const node of descendants(root)) {
+  const types = ["function_definition", "class_definition", "assignment", "aliased_import", "import_from_statement"];
+  for (const node of nodesOfType(root, ...types, ...PARAMETER_LISTS, ...PARAMETERS)) {
     const name = node.childForFieldName("name");
     if ((node.type === "function_definition" || node.type === "class_definition") && name) names.add(name.text);
     if (node.type === "assignment") {
@@ -102,7 +136,8 @@ export function definedNames(root: Node): Set<string> {
     if (node.type === "aliased_import") names.add(node.childForFieldName("alias")?.text ?? "");
     if (node.type === "import_from_statement")
       for (const n of node.childrenForFieldName("name")) if (n.type === "dotted_name") names.add(n.text);
-    if (node.type === "identifier" && PARAMETER_LISTS.includes(node.parent?.type ?? "")) names.add(node.text);
+    if (PARAMETER_LISTS.includes(node.type))
+      for (const n of namedChildrenOf(node)) if (n.type === "identifier") names.add(n.text);
     if (PARAMETERS.includes(node.type)) names.add(name?.text ?? "");
   }
   return names;
