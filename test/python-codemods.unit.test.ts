@@ -125,6 +125,28 @@ test("py-exec: exec statements become calls, with their namespaces", async (t) =
   t.deepEqual(await scanLines("py-exec", source), ["1: exec statement", "2: exec statement", "3: exec statement"]);
 });
 
+test("py-imports: a module name also bound by an alias keeps its name, and its uses stay", async (t) => {
+  const source = lines(
+    "try:",
+    "    import cPickle as pickle, ConfigParser",
+    "except ImportError:",
+    "    import configparser as ConfigParser",
+    "parser = ConfigParser.RawConfigParser()",
+  );
+  const out = await apply("py-imports", source);
+  t.is(
+    out.source,
+    lines(
+      "try:",
+      "    import pickle, configparser as ConfigParser",
+      "except ImportError:",
+      "    import configparser as ConfigParser",
+      "parser = ConfigParser.RawConfigParser()",
+    ),
+  );
+  t.is(out.changes, 2);
+});
+
 test("py-dict-methods: iteritems (iter() unless only iterated), has_key, keys() as a list where the tree shows it", async (t) => {
   const source = lines(
     "for k, v in d.iteritems():",

@@ -8,9 +8,10 @@
  * - `import X as y` → `import new as y` for a renamed module.
  * - `from X import a, b` → `from new import a, b`; for a split module one `from` line per
  *   target module.
+ * - A module name the file also binds with an alias (`import cStringIO as StringIO` next to
+ *   `import StringIO`) keeps its name: `import io as StringIO`, uses unchanged.
  * Leftovers: a member of a split module the table does not know, `import urllib2 as u`,
- * `from urllib2 import *`, a split module used other than as `X.member`, and a module name
- * that the file binds in more than one way (`import cStringIO as StringIO` plus `import StringIO`).
+ * `from urllib2 import *`, a split module used other than as `X.member`.
  */
 import type { Node } from "web-tree-sitter";
 import { isVariableReference, lineOf, nodesOfType } from "./syntax.ts";
@@ -53,13 +54,20 @@ function moduleUses(root: Node, old: string): Node[] {
   return nodesOfType(root, "identifier").filter((n) => n.text === old && isVariableReference(n));
 }
 
-function importName(name: Node, root: Node): Note {
+/**
+ * The edit for one imported name. A plain `import X` whose name the file also binds with an
+ * alias (`try: import X` / `except ImportError: import x as X`) keeps its name:
+ * `import new as X`, and its uses stay as they are.
+ */
+function importName(name: Node, root: Node, plain: Set<string>): Note {
   const old = name.type === "aliased_import" ? (name.childForFieldName("name")?.text ?? "") : name.text;
   const entry = MODULE_RENAMES[old];
   if (!entry) return;
   if (entry.kind === "renamed") {
     const target = name.type === "aliased_import" ? (name.childForFieldName("name") as Node) : name;
     const alias = name.childForFieldName("alias")?.text;
+    if (name.type === "dotted_name" && !plain.has(old))
+      return replaceNode(name, `${entry.to} as ${old}`, renamedNote(old));
     return replaceNode(alias === entry.to ? name : target, entry.to, renamedNote(old));
   }
   const needed = neededModules(root, old);
@@ -121,10 +129,11 @@ const OLD_NAMES = new RegExp(`\\b(${Object.keys(MODULE_RENAMES).join("|")})\\b`)
 export function planImports(root: Node, source: string): RewritePlan {
   if (!OLD_NAMES.test(source)) return { edits: [], leftovers: [] };
   const found: Note[] = [];
+  const plain = plainImports(root);
   for (const s of nodesOfType(root, "import_statement"))
-    for (const name of s.childrenForFieldName("name")) found.push(importName(name, root));
+    for (const name of s.childrenForFieldName("name")) found.push(importName(name, root, plain));
   for (const s of nodesOfType(root, "import_from_statement")) found.push(fromImport(s, source));
-  for (const old of plainImports(root)) found.push(...moduleUses(root, old).map(attributeUse));
+  for (const old of plain) found.push(...moduleUses(root, old).map(attributeUse));
   return planOf(found);
 }
 
