@@ -14,7 +14,7 @@
  *   `d.pop(…)`, …).
  */
 import type { Node } from "web-tree-sitter";
-import { childrenOf, descendants, lineOf, namedChildrenOf, nodesOfType } from "./syntax.ts";
+import { childrenOf, descendants, lineOf, methodCall, nodesOfType } from "./syntax.ts";
 import { planOf, replaceNode, treeCodemod } from "./rewrite.ts";
 import type { LineNote, RewritePlan, SourceEdit } from "./rewrite.ts";
 import { enclosingScope } from "./scopes.ts";
@@ -47,16 +47,6 @@ const BARE_IN_OK = [
   "assert_statement",
 ];
 const LOOSE_OPERANDS = ["boolean_operator", "not_operator", "conditional_expression", "lambda", "comparison_operator"];
-
-/** The method name and receiver of a zero-or-more-argument method call `obj.name(...)`. */
-export function methodCall(call: Node): { name: string; receiver: Node; args: Node[] } | undefined {
-  const fn = call.type === "call" ? call.childForFieldName("function") : null;
-  const name = fn?.type === "attribute" ? fn.childForFieldName("attribute") : null;
-  const receiver = fn?.childForFieldName("object");
-  const argList = call.childForFieldName("arguments");
-  if (!name || !receiver || argList?.type !== "argument_list") return;
-  return { name: name.text, receiver, args: namedChildrenOf(argList).filter((a) => a.type !== "comment") };
-}
 
 /** `d.iteritems()` → `d.items()` where only iterated, `iter(d.items())` elsewhere; `viewitems` → `items`. */
 function renameIterMethod(call: Node): SourceEdit | undefined {

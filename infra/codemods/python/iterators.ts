@@ -12,10 +12,9 @@
  *   iterable (`list`, `sorted`, `sum`, `"".join`, …). `map(None, …)` is a leftover.
  */
 import type { Node } from "web-tree-sitter";
-import { definedNames, isVariableReference, lineOf, namedChildrenOf, nodesOfType } from "./syntax.ts";
+import { definedNames, isVariableReference, lineOf, methodCall, namedChildrenOf, nodesOfType } from "./syntax.ts";
 import { planOf, replaceNode, treeCodemod, wrapNode } from "./rewrite.ts";
 import type { LineNote, RewritePlan, SourceEdit } from "./rewrite.ts";
-import { methodCall } from "./dict-methods.ts";
 import { onlyIterated } from "./iteration.ts";
 
 const BUILTIN_OF: Readonly<Record<string, string>> = { izip: "zip", imap: "map", ifilter: "filter" };

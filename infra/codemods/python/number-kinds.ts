@@ -36,7 +36,7 @@ function join(a: NumberKind, b: NumberKind): NumberKind {
 }
 
 /** Whether a scope in the chain binds `name` (so it is not the builtin of that name). */
-export function isBound(name: string, env: ScopeKinds | undefined): boolean {
+function isBound(name: string, env: ScopeKinds | undefined): boolean {
   for (let s = env; s !== undefined; s = s.outer) if (s.kinds.has(name)) return true;
   return false;
 }

@@ -63,7 +63,7 @@ export function wrapNode(node: Node, before: string, after: string, note: Omit<L
 }
 
 /** Applies the non-overlapping edits (the first planned wins); returns the text and how many applied. */
-export function applyEdits(source: string, edits: readonly SourceEdit[]): { source: string; applied: number } {
+function applyEdits(source: string, edits: readonly SourceEdit[]): { source: string; applied: number } {
   const accepted: SourceEdit[] = [];
   for (const edit of edits) {
     const overlaps = accepted.some((a) => edit.start < a.end && a.start < edit.end);

@@ -97,6 +97,16 @@ export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
+/** The method name and receiver of a method call `obj.name(...)`. */
+export function methodCall(call: Node): { name: string; receiver: Node; args: Node[] } | undefined {
+  const fn = call.type === "call" ? call.childForFieldName("function") : null;
+  const name = fn?.type === "attribute" ? fn.childForFieldName("attribute") : null;
+  const receiver = fn?.childForFieldName("object");
+  const argList = call.childForFieldName("arguments");
+  if (!name || !receiver || argList?.type !== "argument_list") return;
+  return { name: name.text, receiver, args: namedChildrenOf(argList).filter((a) => a.type !== "comment") };
+}
+
 /** Whether the file has `from __future__ import <feature>`. */
 export function hasFutureImport(root: Node, feature: string): boolean {
   return nodesOfType(root, "future_import_statement").some((s) =>
