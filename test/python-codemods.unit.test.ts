@@ -190,7 +190,7 @@ test("py-dict-methods: iteritems (iter() unless only iterated), has_key, keys() 
   t.deepEqual((await apply("py-dict-methods", "x = d.has_key()\n")).leftovers, ["1: dict.has_key"]);
 });
 
-test("py-iterators: xrange, itertools, .next(), and map/filter/zip/range kept as lists unless only iterated", async (t) => {
+test("py-iterators: xrange, itertools, .next(), and map/filter/zip/range kept as lists unless only iterated or endless", async (t) => {
   const source = lines(
     "from itertools import izip, count",
     "import itertools",
@@ -205,6 +205,7 @@ test("py-iterators: xrange, itertools, .next(), and map/filter/zip/range kept as
     "        return 1",
     "grid = range(3)",
     "odd = map(None, a, b)",
+    "numbered = zip(count(), names)",
   );
   const out = await apply("py-iterators", source);
   t.is(
@@ -223,6 +224,7 @@ test("py-iterators: xrange, itertools, .next(), and map/filter/zip/range kept as
       "        return 1",
       "grid = list(range(3))",
       "odd = map(None, a, b)",
+      "numbered = zip(count(), names)",
     ),
   );
   t.is(out.changes, 10);

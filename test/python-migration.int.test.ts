@@ -130,7 +130,7 @@ if ("python" in withLib2to3) {
   });
 } else test.skip(`migration with lib2to3 (no python3 with lib2to3: ${withLib2to3.reason})`, () => undefined);
 
-test("migrated with lib2to3 disabled, the tests still pass; py-2to3 says per file that it did not run", async (t) => {
+test("migrated with lib2to3 disabled, the tests still pass, a second run changes nothing; py-2to3 says it did not run", async (t) => {
   if (!("python" in python3)) return t.fail(`no python3: ${python3.reason}`);
   const dir = await sampleCopy(t);
   const { files, leftovers } = await migrate(
@@ -143,6 +143,11 @@ test("migrated with lib2to3 disabled, the tests still pass; py-2to3 says per fil
   t.deepEqual(leftovers.filter((l) => l.api !== "lib2to3").map(where), [DIVISION_LEFTOVER]);
   const result = await unittest(python3.python as string, dir);
   t.true(result.passed, result.summary);
+  const again = await migrate(dir, pythonCodemods({ enabled: false, python: "python3", timeoutMs: 30_000 }));
+  t.true(
+    Object.values(again.changes).every((n) => n === 0),
+    `a second run changed the migrated files: ${JSON.stringify(again.changes)}`,
+  );
 });
 
 if ("python" in withoutLib2to3) {

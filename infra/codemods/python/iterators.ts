@@ -9,7 +9,8 @@
  * - `x.next()` → `next(x)`; a method `def next(self)` in a class → `def __next__(self)`.
  * - `map(…)`, `filter(…)`, `zip(…)`, `range(…)` → `list(…)` unless the result is only iterated: the
  *   iterable of a `for` or a comprehension, or the argument of a call that consumes an
- *   iterable (`list`, `sorted`, `sum`, `"".join`, …). `map(None, …)` is a leftover.
+ *   iterable (`list`, `sorted`, `sum`, `"".join`, …), or when an argument is an endless
+ *   `count()` / `cycle()` / `repeat()`. `map(None, …)` is a leftover.
  */
 import type { Node } from "web-tree-sitter";
 import { definedNames, isVariableReference, lineOf, methodCall, namedChildrenOf, nodesOfType } from "./syntax.ts";
@@ -92,6 +93,12 @@ function nextMethod(fn: Node): SourceEdit | undefined {
   return replaceNode(name, "__next__", { api: "def next", message: "iterator method next → __next__" });
 }
 
+/** `count(…)`, `cycle(…)`, `repeat(x)` (bare or `itertools.`): a list of it would never end. */
+function isInfinite(arg: Node): boolean {
+  const fn = arg.type === "call" ? arg.childForFieldName("function")?.text : undefined;
+  return fn !== undefined && /^(itertools\.)?(count|cycle|repeat)$/.test(fn);
+}
+
 function listOfIterator(call: Node, defined: Set<string>): SourceEdit[] | LineNote | undefined {
   const fn = call.childForFieldName("function");
   if (fn?.type !== "identifier" || !LISTED.includes(fn.text) || defined.has(fn.text)) return;
@@ -102,7 +109,7 @@ function listOfIterator(call: Node, defined: Set<string>): SourceEdit[] | LineNo
       api: "map(None, …)",
       message: "map(None, …) has no Python 3 equivalent: rewrite by hand",
     };
-  if (onlyIterated(call)) return;
+  if (onlyIterated(call) || args.some(isInfinite)) return;
   return wrapNode(call, "list(", ")", { api: fn.text, message: `${fn.text}(…) used beyond iteration → list(…)` });
 }
 
