@@ -360,6 +360,24 @@ test("py-division: a name bound to both an int and a float, or to a parameter, i
   t.regex(messages[1] ?? "", /^y \/ 2: left operand y is not known/);
 });
 
+test("py-division: an index or slice bound demands an int only of a list, tuple or string the tree shows", async (t) => {
+  const source = lines(
+    "def head(frame, values, n):",
+    "    xs = list(values)",
+    "    return xs[:n / 2], frame[:n / 2], xs[n / 3], frame[n / 3]",
+  );
+  const out = await apply("py-division", source);
+  t.is(
+    out.source,
+    lines(
+      source.split("\n")[0] ?? "",
+      "    xs = list(values)",
+      "    return xs[:n // 2], frame[:n / 2], xs[n // 3], frame[n / 3]",
+    ),
+  );
+  t.deepEqual(out.leftovers, ["3: integer division", "3: integer division"]);
+});
+
 test("py-division: from __future__ import division means no change and no leftover", async (t) => {
   const source = lines("from __future__ import division", "half = len(xs) / 2", "r = a / b");
   t.deepEqual(await apply("py-division", source), { source, changes: 0, leftovers: [] });

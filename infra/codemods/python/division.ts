@@ -7,9 +7,9 @@
  *    `int()`, names only ever bound to ints in their scope, `range` loop variables, …), or
  * 2. its result is demanded as an int, which Python 2 enforced at run time, so the operands
  *    were ints: the result (through `+ - * % //`, unary minus and parentheses) is an argument
- *    of `range`/`xrange`, a slice bound, the index of a list, tuple or string the tree shows
- *    to be one, the count in `"-" * n` / `[x] * n`, or a name bound once to it that is used
- *    so.
+ *    of `range`/`xrange`, an index or slice bound of a list, tuple or string the tree shows
+ *    to be one (not of anything else: a mapping or a data frame may take floats), the count
+ *    in `"-" * n` / `[x] * n`, or a name bound once to it that is used so.
  * A `/` with a float operand (a float literal, `float()`, a float name) is left as it is:
  * Python 3 divides it the same way. Any other `/` is a leftover with its line, saying which
  * operand is unknown. A file with `from __future__ import division` is not changed at all.
@@ -58,7 +58,10 @@ function demandedInt(node: Node, env: ScopeKinds, depth: number): boolean {
 function intContext(node: Node, env: ScopeKinds, depth: number): boolean {
   const parent = node.parent;
   if (!parent) return false;
-  if (parent.type === "slice") return true;
+  if (parent.type === "slice") {
+    const sliced = parent.parent?.type === "subscript" ? parent.parent.childForFieldName("value") : null;
+    return sliced !== null && sliced !== undefined && isSequence(sliced, env, 0);
+  }
   if (parent.type === "argument_list" && parent.parent)
     return callsBuiltin(parent.parent, "range", env) || callsBuiltin(parent.parent, "xrange", env);
   if (parent.type === "subscript" && parent.childForFieldName("subscript")?.equals(node)) {
