@@ -1,0 +1,1 @@
+"""shelf: a small Python 2 catalogue of books, pages of results and a few statistics."""
