@@ -98,18 +98,32 @@ test("two task branches are merged in turn; a redelivered integrate merges nothi
   t.is(await git(repo, "show", `${FEATURE}:a.js`), "export const a = 1;");
 });
 
-test("a feature branch that exists is not overwritten by a first merge; a stale feature_sha is refused", async (t) => {
+test("a feature branch that exists is not overwritten by a first merge; a push is leased on feature_sha", async (t) => {
   const { repo, workspaces } = await setUp("patchbay-integrate-lease-");
-  const a = await branchWith(repo, "main", "task/a", { "a.js": "1\n" });
-  const b = await branchWith(repo, "main", "task/b", { "b.js": "2\n" });
+  const shas = [
+    await branchWith(repo, "main", "task/a", { "a.js": "1\n" }),
+    await branchWith(repo, "main", "task/b", { "b.js": "2\n" }),
+    await branchWith(repo, "main", "task/c", { "c.js": "3\n" }),
+  ];
   const integrate = rawHandler(integrateBinding({ workspaces }));
-  const first = (await integrate(integrateInput(repo, "a", a), ctxOf("plan.integrate", "k/a"))) as Merged;
-  const exists = await errorOf(integrate(integrateInput(repo, "b", b), ctxOf("plan.integrate", "k/b")));
+  const first = (await integrate(integrateInput(repo, "a", shas[0]), ctxOf("plan.integrate", "k/a"))) as Merged;
+  const exists = await errorOf(integrate(integrateInput(repo, "b", shas[1]), ctxOf("plan.integrate", "k/b")));
   t.is(exists.code, "BRANCH_EXISTS");
   const main = await git(repo, "rev-parse", "main");
-  const stale = await errorOf(integrate(integrateInput(repo, "b", b, main), ctxOf("plan.integrate", "k/b2")));
+  const stale = await errorOf(integrate(integrateInput(repo, "b", shas[1], main), ctxOf("plan.integrate", "k/b2")));
   t.is(stale.code, "GIT_FAILED", stale.message);
   t.is(await git(repo, "rev-parse", FEATURE), first.feature_sha, "the feature branch did not move");
+  const second = (await integrate(
+    integrateInput(repo, "b", shas[1], first.feature_sha),
+    ctxOf("plan.integrate", "k/b3"),
+  )) as Merged;
+  await git(repo, "branch", "--force", FEATURE, first.feature_sha); // someone moved it back
+  const moved = await errorOf(
+    integrate(integrateInput(repo, "c", shas[2], second.feature_sha), ctxOf("plan.integrate", "k/c")),
+  );
+  t.is(moved.code, "GIT_FAILED", "a push that would fast-forward is refused when the tip is not feature_sha");
+  t.regex(moved.message, /stale info/);
+  t.is(await git(repo, "rev-parse", FEATURE), first.feature_sha);
 });
 
 const CONFLICTING = {
