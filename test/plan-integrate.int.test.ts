@@ -93,6 +93,11 @@ test("two task branches are merged in turn; a redelivered integrate merges nothi
     await integrate(integrateInput(repo, "b", b, first.feature_sha), ctxOf("plan.integrate", "wf/1/integrate-b")),
     second,
   );
+  t.deepEqual(
+    await integrate(integrateInput(repo, "a", a, second.feature_sha), ctxOf("plan.integrate", "wf/2/integrate-a")),
+    { status: "merged", feature_sha: second.feature_sha, files: [] },
+    "a task commit already in the feature branch merges nothing",
+  );
   t.is(await git(repo, "rev-parse", FEATURE), second.feature_sha);
   t.is(await git(repo, "rev-list", "--count", "--merges", `main..${FEATURE}`), "2", "two merges, no more");
   t.is(await git(repo, "show", `${FEATURE}:a.js`), "export const a = 1;");
@@ -111,7 +116,7 @@ test("a feature branch that exists is not overwritten by a first merge; a push i
   t.is(exists.code, "BRANCH_EXISTS");
   const main = await git(repo, "rev-parse", "main");
   const stale = await errorOf(integrate(integrateInput(repo, "b", shas[1], main), ctxOf("plan.integrate", "k/b2")));
-  t.is(stale.code, "GIT_FAILED", stale.message);
+  t.is(stale.code, "BRANCH_MOVED", stale.message);
   t.is(await git(repo, "rev-parse", FEATURE), first.feature_sha, "the feature branch did not move");
   const second = (await integrate(
     integrateInput(repo, "b", shas[1], first.feature_sha),
@@ -121,8 +126,11 @@ test("a feature branch that exists is not overwritten by a first merge; a push i
   const moved = await errorOf(
     integrate(integrateInput(repo, "c", shas[2], second.feature_sha), ctxOf("plan.integrate", "k/c")),
   );
-  t.is(moved.code, "GIT_FAILED", "a push that would fast-forward is refused when the tip is not feature_sha");
-  t.regex(moved.message, /stale info/);
+  t.is(moved.code, "BRANCH_MOVED", "a push that would fast-forward is refused when the tip is not feature_sha");
+  t.regex(
+    moved.message,
+    /feature\/add-greetings moved \(it was at [0-9a-f]{12}, it is at [0-9a-f]{12}\): nothing was pushed/,
+  );
   t.is(await git(repo, "rev-parse", FEATURE), first.feature_sha);
 });
 

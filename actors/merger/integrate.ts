@@ -47,7 +47,6 @@ export async function runIntegrate(
       await git.raw(["merge", "--abort"]);
       return result;
     }
-    if (result.sha === start.start) return { status: "merged", feature_sha: start.start, files: [] };
     await task.assertCurrent();
     return pushed(git, input, task, start, result.sha);
   });

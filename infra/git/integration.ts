@@ -68,7 +68,7 @@ export async function checkoutStart(git: SimpleGit, integration: Integration): P
   if (integration.feature_sha === undefined) {
     if (tip !== undefined)
       throw new TerminalError(
-        "BRANCH_EXISTS",
+        ErrorCode.BranchExists,
         `${integration.feature_branch} already exists (at ${tip.slice(0, 12)}) and no feature_sha was given`,
       );
     return { start: (await git.revparse(["HEAD"])).trim(), expect: "" };
@@ -104,9 +104,24 @@ export async function unmergedFiles(git: SimpleGit): Promise<string[]> {
   return out.split("\0").filter(Boolean).sort();
 }
 
-/** Pushes HEAD to the feature branch with the lease of `start`. */
+/**
+ * Pushes HEAD to the feature branch with the lease of `start`. A feature branch that is no
+ * longer where the merge went on is TerminalError BRANCH_MOVED: nothing is pushed over it.
+ */
 export async function pushFeature(git: SimpleGit, integration: Integration, start: MergeStart): Promise<void> {
-  await pushBranch(git, "origin", integration.feature_branch, { from: "HEAD", expect: start.expect });
+  try {
+    await pushBranch(git, "origin", integration.feature_branch, { from: "HEAD", expect: start.expect });
+  } catch (err) {
+    const line = await git.raw(["ls-remote", "origin", `refs/heads/${integration.feature_branch}`]).catch(() => "");
+    const tip = line.split(/\s/)[0] ?? "";
+    if (tip === start.expect) throw err;
+    const was = start.expect === "" ? "did not exist" : `was at ${start.expect.slice(0, 12)}`;
+    throw new TerminalError(
+      ErrorCode.BranchMoved,
+      `${integration.feature_branch} moved (it ${was}, it is at ${tip.slice(0, 12) || "nothing"}): nothing was pushed`,
+      { cause: err },
+    );
+  }
 }
 
 async function conflictOf(dir: string, path: string): Promise<ConflictedFile> {
