@@ -134,6 +134,23 @@ test("a feature branch that exists is not overwritten by a first merge; a push i
   t.is(await git(repo, "rev-parse", FEATURE), first.feature_sha);
 });
 
+test("two deliveries of one integrate racing push one merge and answer the same", async (t) => {
+  const { repo, workspaces } = await setUp("patchbay-integrate-race-");
+  const a = await branchWith(repo, "main", "task/a", { "a.js": "1\n" });
+  const b = await branchWith(repo, "main", "task/b", { "b.js": "2\n" });
+  const integrate = rawHandler(integrateBinding({ workspaces }));
+  const first = (await integrate(integrateInput(repo, "a", a), ctxOf("plan.integrate", "k/a"))) as Merged;
+  const input = integrateInput(repo, "b", b, first.feature_sha);
+  const [one, two] = await Promise.all([
+    integrate(input, ctxOf("plan.integrate", "k/b")),
+    integrate(input, ctxOf("plan.integrate", "k/b")),
+  ]);
+  t.deepEqual(one, two);
+  t.like(one, { status: "merged", files: ["b.js"] });
+  t.is(await git(repo, "rev-parse", FEATURE), (one as Merged).feature_sha);
+  t.is(await git(repo, "rev-list", "--count", "--merges", `main..${FEATURE}`), "2");
+});
+
 const CONFLICTING = {
   c: { "app.js": APP.replace('"Hello"', '"Hello there"') },
   d: { "app.js": APP.replace('"Hello"', '"Hi"') },
