@@ -46,6 +46,8 @@ export const ErrorCode = {
   MergeConflict: "MERGE_CONFLICT",
   /** A branch moved after the commit a task was asked to work on: nothing is pushed over it. */
   BranchMoved: "BRANCH_MOVED",
+  /** A branch a task would create exists already (another run's): it is not overwritten. */
+  BranchExists: "BRANCH_EXISTS",
   NothingToMerge: "NOTHING_TO_MERGE",
   ForgeConflict: "FORGE_CONFLICT",
   /** A workflow's saga record outgrew what one message may hold: the workflow fails rather than loop. */

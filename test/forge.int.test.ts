@@ -240,3 +240,13 @@ test("issues are created with labels and listed by state", async (t) => {
   );
   t.is((await errorOf(f.forge.createIssue(f.repo.dir, { title: "  " }))).code, "INVALID_INPUT");
 });
+
+test("deleteBranch deletes a branch of the repository; deleting it again answers false", async (t) => {
+  const f = await fixture(t);
+  await f.repo.branch("doomed", { "doomed.txt": "x\n" });
+  t.truthy(await f.forge.branchSha(f.repo.dir, "doomed"));
+  t.true(await f.forge.deleteBranch(f.repo.dir, "doomed"));
+  t.is(await f.forge.branchSha(f.repo.dir, "doomed"), undefined);
+  t.false(await f.forge.deleteBranch(f.repo.dir, "doomed"));
+  t.truthy(await f.forge.branchSha(f.repo.dir, "main"), "other branches stay");
+});

@@ -10,5 +10,7 @@ export { REMEDIATIONS } from "./remediation/catalogue.ts";
 export { NO_REMEDIATION } from "./remediation/plan.ts";
 export { patchBinding, runPatch } from "./patch.ts";
 export type { PatchPorts, PatchTask } from "./patch.ts";
+export { resolveConflictBinding, runResolveConflict } from "./resolve-conflict.ts";
+export type { ResolveTask } from "./resolve-conflict.ts";
 export { migrationBindings } from "./migration.ts";
 export type { MigrationPorts, StepTask } from "./migration-step.ts";

@@ -1,41 +1,6 @@
 /**
  * The migration branch as the coder sees it: fetched from the repository, searched for the
  * commit a task already made (it carries the task's key, `Patchbay-Task:`), and pushed to.
+ * The helpers are git's (infra/git/task-commit.ts), shared with the merger's integration.
  */
-import type { SimpleGit } from "simple-git";
-
-/** The trailer tying a commit to the task that made it. */
-export const taskTrailer = (key: string) => `Patchbay-Task: ${key}`;
-
-/** The remote branch's tip, fetched into the worktree, or undefined when the branch does not exist. */
-export async function fetchBranch(git: SimpleGit, branch: string): Promise<string | undefined> {
-  const line = await git.raw(["ls-remote", "origin", `refs/heads/${branch}`]).catch(() => "");
-  const tip = line.split(/\s/)[0];
-  if (!tip) return undefined;
-  await git.raw(["fetch", "--quiet", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
-  return tip;
-}
-
-/** The commit on `tip`'s first-parent line (last 200) that carries the task's key, with its parent. */
-export async function commitOfTask(
-  git: SimpleGit,
-  tip: string | undefined,
-  key: string,
-): Promise<{ sha: string; parent: string } | undefined> {
-  if (tip === undefined) return undefined;
-  const log = await git.raw(["log", "--first-parent", "-n", "200", "--format=%H %P%x00%B%x1e", tip]);
-  const trailer = taskTrailer(key);
-  const entry = log
-    .split("\x1e")
-    .map((record) => record.trim().split("\0"))
-    .find(([, body]) => body?.split("\n").some((l) => l.trim() === trailer));
-  if (entry === undefined) return undefined;
-  const [sha, parent] = entry[0].split(" ");
-  return { sha, parent };
-}
-
-/** The files that differ between two commits. */
-export async function changedFiles(git: SimpleGit, from: string, to: string): Promise<string[]> {
-  const out = await git.raw(["diff", "--name-only", "-z", from, to]);
-  return out.split("\0").filter(Boolean).sort();
-}
+export { changedFiles, commitOfTask, fetchBranch, taskTrailer } from "../../infra/git/index.ts";

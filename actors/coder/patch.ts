@@ -58,12 +58,7 @@ export interface PatchTask {
 
 /** Runs the agent on a worktree of `input.base` and commits what it changed to `input.branch`. */
 export async function runPatch(ports: PatchPorts, input: PatchTaskInput, task: PatchTask): Promise<PatchOutput> {
-  const model = ports.model;
-  if (model === undefined)
-    throw new TerminalError(
-      ErrorCode.ModelNotConfigured,
-      "the coder has no model: set PATCHBAY_MODEL_URL and PATCHBAY_MODEL (README, Use a real model)",
-    );
+  const model = modelOf(ports);
   const earlier = await storedResult(ports, task);
   const repo = await ports.workspaces.ensureClone(input.repo);
   return ports.workspaces.withWorktree(repo, { ref: input.base, branch: input.branch }, async (dir, git) => {
@@ -108,6 +103,16 @@ export async function runPatch(ports: PatchPorts, input: PatchTaskInput, task: P
   });
 }
 
+/** The coder's model, or TerminalError MODEL_NOT_CONFIGURED. */
+export function modelOf(ports: Pick<PatchPorts, "model">): ModelClient {
+  if (ports.model === undefined)
+    throw new TerminalError(
+      ErrorCode.ModelNotConfigured,
+      "the coder has no model: set PATCHBAY_MODEL_URL and PATCHBAY_MODEL (README, Use a real model)",
+    );
+  return ports.model;
+}
+
 /** Runs the agent on the tree; a stopped run keeps its transcript and fails with the stop's code. */
 async function agentOn(
   ports: PatchPorts,
@@ -136,16 +141,23 @@ async function agentOn(
   });
 }
 
-function stoppedError(err: AgentStopped, transcript: string): PatchbayError {
+/** The error a stopped agent run fails its task with (retryable when the stop was), naming the transcript. */
+export function stoppedError(err: AgentStopped, transcript: string): PatchbayError {
   const message = `${err.message} (transcript: ${transcript})`;
   return err.retryable ? new PatchbayError(err.code, message) : new TerminalError(err.code, message);
 }
 
-async function keepTranscript(ports: PatchPorts, task: PatchTask, transcript: Transcript): Promise<void> {
+/** Stores the transcript (the API key cleared) under the task's name. */
+export async function keepTranscript(
+  ports: Pick<PatchPorts, "artifacts" | "redact">,
+  task: Pick<PatchTask, "transcriptName">,
+  transcript: Transcript,
+): Promise<void> {
   await ports.artifacts.put(task.transcriptName, ports.redact(JSON.stringify(transcript)));
 }
 
-function resultName(task: PatchTask): string {
+/** Where a coder task's result is kept for its redelivery. */
+export function resultName(task: Pick<PatchTask, "idempotencyKey">): string {
   return `results/${task.idempotencyKey}.json`;
 }
 

@@ -1,13 +1,15 @@
 /**
- * incident-swarm's forge tasks of the merger: open the hotfix pull request, open the manual
- * issue, merge the hotfix. Each is idempotent on redelivery: a pull request is found again by
+ * The merger's forge tasks of incident-swarm (open the hotfix pull request, open the manual
+ * issue, merge the hotfix), code-migration (open its pull request) and plan-patch-pr (open the
+ * feature's pull request, merge it). Each is idempotent on redelivery: a pull request is found again by
  * its branches, an issue by the task's marker in its body, a merge by the forge itself.
  */
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { Forge } from "../../infra/forge/types.ts";
 import type { z } from "zod";
 import { MigrationTasks } from "../../protocol/code-migration.ts";
-import { IncidentTasks, type OpenPrInput } from "../../protocol/incident-swarm.ts";
+import { IncidentTasks, type MergeInput, type OpenPrInput } from "../../protocol/incident-swarm.ts";
+import { PlanPatchTasks } from "../../protocol/plan-patch-pr.ts";
 
 /** What the forge tasks need. */
 export interface IncidentForgePorts {
@@ -55,6 +57,11 @@ export function migrationPrBinding(ports: IncidentForgePorts): TaskBinding {
   return implement(MigrationTasks.openPr, (input, ctx) => openPullRequest(ports, input, ctx));
 }
 
+/** `plan.open-pr`: the feature's (or bugfix's) PR. */
+export function planPrBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(PlanPatchTasks.openPr, (input, ctx) => openPullRequest(ports, input, ctx));
+}
+
 /** `incident.open-issue`: the issue, with the task's marker at the end of its body (found again on redelivery). */
 export function openIssueBinding(ports: IncidentForgePorts): TaskBinding {
   return implement(IncidentTasks.openIssue, async (input, ctx) => {
@@ -70,10 +77,22 @@ export function openIssueBinding(ports: IncidentForgePorts): TaskBinding {
   });
 }
 
-/** `incident.merge`: merges the pull request (a merged one answers its merge commit again). */
+/** Merges the pull request with a real merge commit on its base (a merged one answers its merge commit again). */
+async function mergePullRequest(
+  ports: IncidentForgePorts,
+  input: z.infer<typeof MergeInput>,
+  ctx: { assertCurrent(): Promise<void> },
+): Promise<{ merge_commit_sha: string }> {
+  await ctx.assertCurrent();
+  return ports.forge.merge(input.repo, input.number);
+}
+
+/** `incident.merge`: merges the hotfix PR. */
 export function mergeBinding(ports: IncidentForgePorts): TaskBinding {
-  return implement(IncidentTasks.merge, async (input, ctx) => {
-    await ctx.assertCurrent();
-    return ports.forge.merge(input.repo, input.number);
-  });
+  return implement(IncidentTasks.merge, (input, ctx) => mergePullRequest(ports, input, ctx));
+}
+
+/** `plan.merge`: merges the feature's PR. */
+export function planMergeBinding(ports: IncidentForgePorts): TaskBinding {
+  return implement(PlanPatchTasks.merge, (input, ctx) => mergePullRequest(ports, input, ctx));
 }

@@ -15,6 +15,7 @@ import type { SimpleGit } from "simple-git";
 import { assertBranchName } from "../git/index.ts";
 import type { GitIdentity, Workspaces } from "../git/index.ts";
 import { gitContext } from "../git/client.ts";
+import { pushError } from "../git/git-errors.ts";
 import type { GitContext } from "../git/client.ts";
 import { ErrorCode, RetryableError, TerminalError } from "../../protocol/errors.ts";
 import { filePagePath, readBranchFile } from "./files.ts";
@@ -218,6 +219,22 @@ export class LocalForge implements Forge {
     );
     await this.#unindex(ref, branchPair(pr.head, pr.base), number);
     return pr;
+  }
+
+  async deleteBranch(repo: string, branch: string): Promise<boolean> {
+    assertBranchName(branch, "branch");
+    const ref = repoRef(repo);
+    const sha = await lsRemoteBranch(this.#lsGit, ref.source, branch);
+    if (sha === undefined) return false;
+    const cached = await this.#workspaces.ensureClone(ref.source);
+    const lease = `--force-with-lease=refs/heads/${branch}:${sha}`;
+    try {
+      await forgeGit(this.#context, cached.dir).raw(["push", "--quiet", lease, "origin", `:refs/heads/${branch}`]);
+    } catch (err) {
+      if ((await lsRemoteBranch(this.#lsGit, ref.source, branch)) === undefined) return true; // deleted meanwhile
+      throw pushError(err, ref.source, branch);
+    }
+    return true;
   }
 
   async createIssue(repo: string, input: NewIssue): Promise<ForgeIssue> {

@@ -115,6 +115,8 @@ export interface Forge {
   merge(repo: string, number: number): Promise<{ merge_commit_sha: string }>;
   /** Closes an open pull request without merging (a closed or merged one is returned as is). */
   closePullRequest(repo: string, number: number): Promise<PullRequest>;
+  /** Deletes a branch of the repository; false when it did not exist (deleting twice is fine). */
+  deleteBranch(repo: string, branch: string): Promise<boolean>;
   createIssue(repo: string, issue: NewIssue): Promise<ForgeIssue>;
   /** All issues of the repository, lowest number first. */
   listIssues(repo: string, filter?: { state?: ForgeIssue["state"] }): Promise<ForgeIssue[]>;

@@ -4,6 +4,10 @@
  */
 export { assertBranchName, createWorkspaces, pushBranch } from "./workspace.ts";
 export type { PushOptions, Workspaces, WorkspacesOptions, WorktreeOptions, WorktreeTask } from "./workspace.ts";
+export { changedFiles, commitOfTask, fetchBranch, taskTrailer } from "./task-commit.ts";
+export { hasConflictMarkers } from "./conflicts.ts";
+export { checkoutStart, earlierMerge, mergeMessage, mergeTask, pushFeature, unmergedFiles } from "./integration.ts";
+export type { ConflictedFile, Integration, MergeResult, MergeStart } from "./integration.ts";
 export { cacheKey, normalizeSource } from "./clone-cache.ts";
 export type { CachedRepo } from "./clone-cache.ts";
 export { identityConfig, validateIdentity } from "./identity.ts";

@@ -193,7 +193,10 @@ async function removeWorktree(
 export interface PushOptions {
   /** Overwrite the remote branch even if it is not an ancestor (default false). */
   force?: boolean;
-  /** Push only if the remote branch is still at this commit (`--force-with-lease`); else rejected. */
+  /**
+   * Push only if the remote branch is still at this commit (`--force-with-lease`), or, when it
+   * is the empty string, only if the remote branch does not exist yet; else rejected.
+   */
   expect?: string;
   /** What to push (default: the local branch of that name, else HEAD). */
   from?: string;
@@ -218,7 +221,7 @@ export async function pushBranch(
   const from = options.from ?? (local.split("\n").includes(`refs/heads/${branch}`) ? `refs/heads/${branch}` : "HEAD");
   const flags = [
     ...(options.force ? ["--force"] : []),
-    ...(options.expect ? [`--force-with-lease=refs/heads/${branch}:${options.expect}`] : []),
+    ...(options.expect !== undefined ? [`--force-with-lease=refs/heads/${branch}:${options.expect}`] : []),
   ];
   try {
     await git.raw(["push", "--quiet", ...flags, remote, `${from}:refs/heads/${branch}`]);

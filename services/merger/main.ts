@@ -1,9 +1,13 @@
-/** The merger role: the quality gate's resolve and report, incident-swarm's and code-migration's forge tasks (local forge). */
+/** The merger role: the quality gate's resolve and report, incident-swarm's, code-migration's and plan-patch-pr's forge and git tasks (local forge). */
 import {
+  cleanupBinding,
+  integrateBinding,
   mergeBinding,
   migrationPrBinding,
   openIssueBinding,
   openPrBinding,
+  planMergeBinding,
+  planPrBinding,
   postmortemBinding,
   reportBinding,
   resolveBinding,
@@ -23,5 +27,9 @@ await runActorMain("merger", async (cfg, nc) => {
     mergeBinding(ports),
     revertBinding(ports),
     migrationPrBinding(ports),
+    integrateBinding(ports),
+    planPrBinding(ports),
+    planMergeBinding(ports),
+    cleanupBinding(ports),
   ];
 });
