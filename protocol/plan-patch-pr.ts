@@ -146,7 +146,10 @@ export const ResolveConflictOutput = z.object({
 });
 export type ResolveConflictOutput = z.infer<typeof ResolveConflictOutput>;
 
-/** Close the PR (if any) and delete the run's branches (compensation of a failed run). */
+/**
+ * Close the PR (the one named, else the open ones whose head is one of the branches) and
+ * delete the run's branches (compensation of a failed run).
+ */
 export const CleanupInput = z.object({
   repo: z.string().min(1),
   branches: z.array(z.string().min(1)),

@@ -18,6 +18,17 @@ export interface CleanupPorts {
 /** The key of the comment saying why the pull request was closed (written once). */
 const CLEANUP_COMMENT_KEY = "patchbay/cleanup";
 
+/** The open PRs to close: the one named, else those whose head is one of the branches. */
+async function prsToClose(ports: CleanupPorts, input: z.infer<typeof CleanupInput>): Promise<number[]> {
+  if (input.pr_number !== undefined) {
+    const pr = await ports.forge.getPullRequest(input.repo, input.pr_number);
+    return pr?.state === "open" ? [pr.number] : [];
+  }
+  const heads = new Set(input.branches);
+  const prs = await ports.forge.listPullRequests(input.repo);
+  return prs.filter((pr) => pr.state === "open" && heads.has(pr.head)).map((pr) => pr.number);
+}
+
 /** Closes the PR (when open) and deletes the branches; answers what it did. */
 export async function runCleanup(
   ports: CleanupPorts,
@@ -26,13 +37,10 @@ export async function runCleanup(
 ): Promise<z.infer<typeof CleanupOutput>> {
   await ctx.assertCurrent();
   let closed = false;
-  if (input.pr_number !== undefined) {
-    const pr = await ports.forge.getPullRequest(input.repo, input.pr_number);
-    if (pr?.state === "open") {
-      const comment = { key: CLEANUP_COMMENT_KEY, body: `Closed by patchbay: ${input.reason}` };
-      await ports.forge.upsertComment(input.repo, input.pr_number, comment);
-      closed = (await ports.forge.closePullRequest(input.repo, input.pr_number)).state === "closed";
-    }
+  for (const number of await prsToClose(ports, input)) {
+    const comment = { key: CLEANUP_COMMENT_KEY, body: `Closed by patchbay: ${input.reason}` };
+    await ports.forge.upsertComment(input.repo, number, comment);
+    closed = (await ports.forge.closePullRequest(input.repo, number)).state === "closed" || closed;
   }
   const deleted: string[] = [];
   for (const branch of new Set(input.branches)) {

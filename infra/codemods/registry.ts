@@ -3,6 +3,7 @@
  * test fixture, a plugin). Ids are unique.
  */
 import type { Codemod } from "./codemod.ts";
+import { PYTHON_CODEMODS } from "./python/index.ts";
 import { REACT_CODEMODS } from "./react/index.ts";
 
 /** Codemods by id. */
@@ -14,7 +15,7 @@ export interface CodemodRegistry {
 }
 
 /** patchbay's own codemods. */
-export const BUILTIN_CODEMODS: readonly Codemod[] = [...REACT_CODEMODS];
+export const BUILTIN_CODEMODS: readonly Codemod[] = [...REACT_CODEMODS, ...PYTHON_CODEMODS];
 
 /** A registry of the built-in codemods and `extra`; a repeated id is a programming error. */
 export function codemodRegistry(extra: readonly Codemod[] = []): CodemodRegistry {
