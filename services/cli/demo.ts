@@ -3,7 +3,8 @@
  * nats-server and every Procfile process (two checkers), runs the quality gate on a pull
  * request of the bundled sample repository (`samples/notifications`), shows the verdict and the
  * history, runs `code-patch` on it with the scripted model server (demo-patch.ts), runs
- * incident-swarm's example 1 on the sample service (demo-incident.ts), runs a burst of
+ * incident-swarm's example 1 on the sample service (demo-incident.ts), code-migration's
+ * react-upgrade on the React 16 sample (demo-migration.ts), runs a burst of
  * bench-fanout workflows, and stops everything.
  */
 import { rmSync } from "node:fs";
@@ -20,6 +21,7 @@ import { materializeSample } from "../demo/samples.ts";
 import { historyLine } from "./format.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
 import { incidentOnSample } from "./demo-incident.ts";
+import { migrationOnSample } from "./demo-migration.ts";
 import { codePatchOnSample, startDemoModel } from "./demo-patch.ts";
 import { assertEveryRoleRuns } from "./role-check.ts";
 import { ROOT, embeddedNats } from "./up.ts";
@@ -49,12 +51,13 @@ export async function demo(): Promise<void> {
     await provision(nc, cfg.provision);
     for (const spec of specs) await supervisor.run(spec, spec.name === "checker" ? 2 : 1);
     console.log(
-      `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, diagnoser, gateway)\n`,
+      `nats-server ${server.url}, gateway ${gatewayUrl}, processes ${supervisor.pids.join(", ")} (coordinator, 2 checkers, coder, merger, diagnoser, architect, planner, gateway)\n`,
     );
     const client = new PatchbayClient(nc, WorkflowInputs);
     const repo = await qualityGateOnSample(client, home, gatewayUrl);
     await codePatchOnSample(client, repo, model.server);
     await incidentOnSample(client, home);
+    await migrationOnSample(client, home);
     await burst(client, 200, 32);
     client.close();
   } finally {
