@@ -15,11 +15,11 @@ import { compensation, dispatch, type Command, type Workflow, type WorkflowEvent
 import {
   APPROVAL_TIMER,
   GATE_FIX,
-  evolvePlanPatch,
   planPatchResult,
   type PlanPatchState,
   type PlanPatchTask,
 } from "./plan-patch-state.ts";
+import { evolvePlanPatch } from "./plan-patch-evolve.ts";
 import { gateFixInstructions, issueInstructions, prBody } from "./plan-patch-texts.ts";
 
 type Commands = Command<PlanPatchTask>[];
