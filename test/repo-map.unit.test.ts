@@ -6,8 +6,14 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createAnalysisPool } from "../infra/analysis/index.ts";
-import { buildRepoMap, estimateTokens, renderRepoMap } from "../actors/architect/repo-map.ts";
-import { importRanks, rankFiles, wordsOf } from "../actors/architect/repo-rank.ts";
+import {
+  buildRepoMap,
+  estimateTokens,
+  importRanks,
+  rankFiles,
+  renderRepoMap,
+  wordsOf,
+} from "../actors/architect/index.ts";
 
 const TREE: Record<string, string> = {
   "package.json": '{ "name": "shop", "type": "module" }\n',

@@ -8,6 +8,8 @@ import { designChange } from "./design.ts";
 
 export { analyzeRepository } from "./analyze.ts";
 export type { ArchitectPorts } from "./analyze.ts";
+export { buildRepoMap, estimateTokens, renderRepoMap, type RepoMap } from "./repo-map.ts";
+export { importRanks, rankFiles, wordsOf, type MapFile, type RankedFile } from "./repo-rank.ts";
 
 /** The architect's task bindings. */
 export function architectBindings(ports: ArchitectPorts): TaskBinding[] {
