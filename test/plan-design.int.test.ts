@@ -74,10 +74,14 @@ function binding(bindings: TaskBinding[], kind: string): TaskBinding {
   return found;
 }
 
-async function design(model: ModelClient | undefined, requirement: string, mapTokens?: number) {
+let runs = 0;
+/** A design task of its own workflow (or of `workflowId`, to deliver one task again). */
+async function design(model: ModelClient | undefined, requirement: string, mapTokens?: number, workflowId?: string) {
   const handler = rawHandler(binding(architectBindings(await architectPorts(model)), "plan.design"));
   const input = { repo, base: "main", requirement, ...(mapTokens ? { map_tokens: mapTokens } : {}) };
-  return (await handler(input, taskContext("plan.design"))) as DesignOutput;
+  const ctx = taskContext("plan.design");
+  const task = { ...ctx.task, workflow_id: workflowId ?? `wf-design-${(runs += 1)}` };
+  return (await handler(input, { ...ctx, task })) as DesignOutput;
 }
 
 async function issues(model: ModelClient | undefined, requirement: string, given: Design, previousError?: string) {
@@ -100,10 +104,10 @@ test.serial("example 1: a feature design from the repository map, kept as an art
     out.design.components.map((c) => c.name),
     ["profile-store", "avatar-storage", "profile-api", "profile-page"],
   );
-  t.is(out.artifact, "designs/wf-test/1/design.json");
+  t.regex(out.artifact, /^designs\/wf-design-\d+\/1\/design\.json$/);
   const kept = JSON.parse((await (await openArtifacts(nc)).get(out.artifact)) ?? "{}");
-  t.deepEqual(kept.design, out.design);
-  t.is(kept.base_sha, out.base_sha);
+  t.like(kept, { ...out, input: { requirement: EXAMPLE_1, base: "main", map_tokens: 4_000 } });
+  t.regex(kept.map, /^src\/format\.js: formatMessage/);
   t.deepEqual(out.usage, { input_tokens: 2410, output_tokens: 690, requests: 1, cost_usd: 0.01034 });
   t.true(out.map_files >= 10 && out.map_tokens <= 4_000, `${out.map_files} files, ${out.map_tokens} tokens`);
   const sent = bodyOf(demo, from);
@@ -184,6 +188,20 @@ test("invalid design twice is INVALID_MODEL_OUTPUT; a path out of the repository
   t.deepEqual(out.design, exampleDesign);
   t.is(out.usage.requests, 2);
   t.regex(JSON.stringify(bodyOf(repaired, 1)), /\\"..\/escape.js\\" is not a repository-relative path/);
+});
+
+test("a design task delivered again returns the stored design without asking the model again", async (t) => {
+  const server = await scriptedModel(
+    { "architect.json": { role: "architect", steps: [{ content: exampleDesign }] } },
+    register,
+  );
+  const first = await design(new ModelClient(settingsFor(server)), EXAMPLE_2, undefined, "wf-again");
+  const again = await design(new ModelClient(settingsFor(server)), EXAMPLE_2, undefined, "wf-again");
+  t.deepEqual(again, first);
+  t.is(server.requests.length, 1);
+  const other = await design(new ModelClient(settingsFor(server)), EXAMPLE_2, 1_000, "wf-again");
+  t.is(server.requests.length, 2, "another input is designed anew");
+  t.true(other.map_tokens <= 1_000);
 });
 
 const issue = (id: string) => ({

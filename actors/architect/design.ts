@@ -2,14 +2,16 @@
  * The architect's `plan.design` task (plan-patch-pr): the repository at `base` is mapped
  * (repo-map.ts: its files ranked by relevance to the requirement, within `map_tokens`), the
  * model is asked for a design as a structured output (one repair, then INVALID_MODEL_OUTPUT),
- * and the design is kept in the `artifacts` store with the requirement and the map it was
- * made from. The model is asked after the worktree is released, so no repository lock is held
- * while it thinks.
+ * and the design is kept in the `artifacts` store with the input and the map it was made
+ * from. The model is asked after the worktree is released, so no repository lock is held
+ * while it thinks. A task delivered again (the same run and input) gets the stored design
+ * back without asking the model twice.
  */
+import { z } from "zod";
 import type { ModelClient } from "../../infra/llm/client.ts";
 import { structured } from "../../infra/llm/structured.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { Design, type DesignInput, type DesignOutput } from "../../protocol/plan-patch-pr.ts";
+import { Design, DesignInput, DesignOutput } from "../../protocol/plan-patch-pr.ts";
 import type { ArchitectPorts } from "./analyze.ts";
 import { designMessages, type DesignPromptParts } from "./design-prompt.ts";
 import { projectCommands } from "./project.ts";
@@ -57,9 +59,27 @@ async function mapRepository(
   });
 }
 
+/** What the artifact holds: the output, and what it was made from. */
+const StoredDesign = DesignOutput.extend({ input: DesignInput, map: z.string() });
+
+/** The design stored by an earlier delivery of this task, if it was made for the same input. */
+async function storedDesign(
+  ports: ArchitectPorts,
+  input: DesignInput,
+  name: string,
+): Promise<DesignOutput | undefined> {
+  const text = await ports.artifacts.get(name);
+  const stored = text === undefined ? undefined : StoredDesign.safeParse(JSON.parse(text));
+  if (!stored?.success || JSON.stringify(stored.data.input) !== JSON.stringify(input)) return undefined;
+  const { input: _input, map: _map, ...output } = stored.data;
+  return output;
+}
+
 /** Designs the change `input.requirement` asks for; MODEL_NOT_CONFIGURED without a model. */
 export async function designChange(ports: ArchitectPorts, input: DesignInput, task: DesignTask): Promise<DesignOutput> {
   const model = architectModel(ports.model);
+  const earlier = await storedDesign(ports, input, task.artifact);
+  if (earlier !== undefined) return earlier;
   const { map, prompt } = await mapRepository(ports, input);
   const answer = await structured(model, {
     schema: ModelDesign,
@@ -68,12 +88,7 @@ export async function designChange(ports: ArchitectPorts, input: DesignInput, ta
     signal: task.signal,
   });
   const design = answer.value;
-  const kept = { requirement: input.requirement, base: input.base, base_sha: prompt.baseSha, design, map: map.text };
-  await ports.artifacts.put(task.artifact, JSON.stringify(kept, null, 2));
-  ports.log(
-    `design of ${input.repo}: ${design.kind} "${design.title}", ${design.components.length} components, map of ${map.files} files (${map.tokens} tokens)`,
-  );
-  return {
+  const output = {
     design,
     base_sha: prompt.baseSha,
     map_files: map.files,
@@ -81,4 +96,10 @@ export async function designChange(ports: ArchitectPorts, input: DesignInput, ta
     usage: answer.usage,
     artifact: task.artifact,
   };
+  const kept = { input, ...output, map: map.text };
+  await ports.artifacts.put(task.artifact, JSON.stringify(kept, null, 2));
+  ports.log(
+    `design of ${input.repo}: ${design.kind} "${design.title}", ${design.components.length} components, map of ${map.files} files (${map.tokens} tokens)`,
+  );
+  return output;
 }
