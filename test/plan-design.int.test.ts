@@ -120,6 +120,7 @@ test.serial("example 1: a feature design from the repository map, kept as an art
     new RegExp(`^Requirement: ${EXAMPLE_1}\\n\\nDesign this change on main`),
   );
   t.like(sent.response_format.json_schema, { name: "design", strict: true });
+  t.false(JSON.stringify(sent.response_format).includes("minLength"), "no keyword strict mode may refuse");
 
   const plan = await issues(new ModelClient(settingsFor(demo)), EXAMPLE_1, out.design);
   t.deepEqual(
@@ -141,6 +142,7 @@ test.serial("example 1: a feature design from the repository map, kept as an art
   t.true(asked.messages[1]?.content.startsWith(`Context:\nDesign:\n${JSON.stringify(out.design, null, 2)}`));
   t.is(asked.messages.at(-1)?.content, `Requirement: ${EXAMPLE_1}\n\nSplit the design into issues.`);
   t.like(asked.response_format.json_schema, { name: "issues", strict: true });
+  t.false(JSON.stringify(asked.response_format).includes("minLength"));
 });
 
 test.serial("example 2: a bugfix design and one issue, on files the repository has", async (t) => {
@@ -214,13 +216,17 @@ const issue = (id: string) => ({
   estimated_complexity: "low",
 });
 
-test("issues with a repeated id are sent back once, then refused with INVALID_MODEL_OUTPUT", async (t) => {
-  const twice = { content: { issues: [issue("a"), issue("b"), issue("a")] } };
+test("issues with a repeated id or an empty title are sent back once, then refused with INVALID_MODEL_OUTPUT", async (t) => {
+  const twice = { content: { issues: [issue("a"), issue("b"), { ...issue("a"), title: " " }] } };
   const server = await scriptedModel({ "planner.json": { role: "planner", steps: [twice, twice] } }, register);
   const err = await t.throwsAsync(issues(new ModelClient(settingsFor(server)), EXAMPLE_2, exampleDesign));
   t.is((err as { code?: string }).code, "INVALID_MODEL_OUTPUT");
   t.regex(err.message, /issues\.2\.id: a is used by an earlier issue/);
-  t.regex(JSON.stringify(bodyOf(server, 1)), /does not match the issues schema: issues\.2\.id: a is used/);
+  t.regex(err.message, /issues\.2\.title: the title is empty/);
+  t.regex(
+    JSON.stringify(bodyOf(server, 1)),
+    /does not match the issues schema: issues\.2\.title: the title is empty; issues\.2\.id: a is used/,
+  );
 
   const fixed = { content: { issues: [issue("a"), issue("b")] } };
   const again = await scriptedModel({ "planner.json": { role: "planner", steps: [twice, fixed] } }, register);

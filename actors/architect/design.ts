@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { ModelClient } from "../../infra/llm/client.ts";
 import { structured } from "../../infra/llm/structured.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
-import { Design, DesignInput, DesignOutput } from "../../protocol/plan-patch-pr.ts";
+import { Design, DesignComponent, DesignInput, DesignOutput } from "../../protocol/plan-patch-pr.ts";
 import type { ArchitectPorts } from "./analyze.ts";
 import { designMessages, type DesignPromptParts } from "./design-prompt.ts";
 import { projectCommands } from "./project.ts";
@@ -29,8 +29,19 @@ function isRepoPath(path: string): boolean {
   return path !== "" && !path.startsWith("/") && !/^[a-zA-Z]:/.test(path) && !path.split(/[\\/]/).includes("..");
 }
 
-/** The design as the model must answer it: the contract's schema, and repository-relative paths. */
-const ModelDesign = Design.superRefine((design, ctx) => {
+/**
+ * The design as the model must answer it: the contract's schema, its non-empty strings checked
+ * here rather than as `minLength` (which strict structured outputs may refuse), and
+ * repository-relative paths.
+ */
+const ModelDesign = Design.extend({
+  title: z.string(),
+  components: z.array(DesignComponent.extend({ name: z.string() })).min(1),
+}).superRefine((design, ctx) => {
+  if (design.title.trim() === "") ctx.addIssue({ code: "custom", path: ["title"], message: "the title is empty" });
+  design.components.forEach((c, i) => {
+    if (c.name.trim() === "") ctx.addIssue({ code: "custom", path: ["components", i, "name"], message: "empty" });
+  });
   const files = [...design.file_structure, ...design.components.flatMap((c) => c.files)];
   for (const path of files.filter((p) => !isRepoPath(p)))
     ctx.addIssue({ code: "custom", message: `${JSON.stringify(path)} is not a repository-relative path` });
