@@ -2,9 +2,11 @@
 // nats-server through real actor hosts, the model the scripted server with the demo's scripts:
 // seed example 1 is designed and planned, the coordinator accepts both outputs by their
 // contracts, adds their usage up, and dispatches the four independent issues to coders at
-// once, each with instructions its coder script matches (`Issue <id>:`). The coders here only
-// record their tasks; the coding, merging and the gate are other tests' business.
-import test from "ava";
+// once, each with instructions its coder script matches (`Issue <id>:`). Example 2's planner
+// first answers a cyclic plan: the decider's refusal reaches its prompt, and its second plan
+// runs. The coders here only record their tasks; the coding, merging and the gate are other
+// tests' business.
+import test, { type ExecutionContext } from "ava";
 import { join } from "node:path";
 import { architectBindings } from "../actors/architect/index.ts";
 import { plannerBindings } from "../actors/planner/index.ts";
@@ -12,7 +14,7 @@ import { createAnalysisPool } from "../infra/analysis/index.ts";
 import { codemodRegistry } from "../infra/codemods/registry.ts";
 import { createWorkspaces } from "../infra/git/index.ts";
 import { ModelClient } from "../infra/llm/client.ts";
-import { loadScripts } from "../infra/llm/scripted/script.ts";
+import { loadScripts, type Script } from "../infra/llm/scripted/script.ts";
 import { startScriptedServer } from "../infra/llm/scripted/server.ts";
 import { implement } from "../infra/nats/actor-host.ts";
 import { openArtifacts } from "../infra/nats/artifacts.ts";
@@ -33,10 +35,11 @@ test.after.always(async () => {
 });
 const register = (fn: () => Promise<void>) => cleanups.push(fn);
 
-test("example 1 designed and planned through the decider: four coder tasks at once, the usage added up", async (t) => {
+/** The coordinator with plan-patch-pr, the architect and planner on `scripts`, and coders that only record their tasks. */
+async function setUp(t: ExecutionContext, scripts: Script[]) {
   const root = await tempDir("patchbay-plan-workflow-", register);
   const repo = (await materializeSample("notifications", join(root, "notifications"))).dir;
-  const model = await startScriptedServer(await loadScripts("samples/model-scripts"));
+  const model = await startScriptedServer(scripts);
   register(() => model.close());
   const reg = new WorkflowRegistry([...builtinWorkflows, planPatchPr]);
   const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
@@ -61,8 +64,11 @@ test("example 1 designed and planned through the decider: four coder tasks at on
     throw new TerminalError(ErrorCode.Cancelled, "the test only records coder tasks");
   });
   await startActor(t, nc, "coder", [recorder], 4);
+  return { repo, model, asked, artifacts: architect.artifacts, c: client(t, nc, { "plan-patch-pr": PlanPatchInput }) };
+}
 
-  const c = client(t, nc, { "plan-patch-pr": PlanPatchInput });
+test("example 1 designed and planned through the decider: four coder tasks at once, the usage added up", async (t) => {
+  const { repo, asked, artifacts, c } = await setUp(t, await loadScripts("samples/model-scripts"));
   await c.start("plan-patch-pr", { repo, requirement: "Add user profile page with avatar upload" }, { id: "ppr-1" });
   await eventually(async () => asked.length === 4, "four coder tasks running at once", 60_000);
   t.deepEqual(asked.map((a) => a.instructions.split("\n")[0]).sort(), [
@@ -79,6 +85,42 @@ test("example 1 designed and planned through the decider: four coder tasks at on
   ]);
   const rec = await c.status("ppr-1");
   t.like(rec?.usage, { input_tokens: 2410 + 1980, output_tokens: 690 + 820, requests: 2 });
-  const design = await architect.artifacts.get("designs/ppr-1/1/design.json");
+  const design = await artifacts.get("designs/ppr-1/1/design.json");
   t.like(JSON.parse(design ?? "{}"), { design: { kind: "feature" }, input: { base: "main" } });
+});
+
+test("example 2 with a cyclic first plan: the decider's refusal reaches the planner, whose second plan runs", async (t) => {
+  const demo = await loadScripts("samples/model-scripts");
+  const architect = demo.filter((s) => s.file === "architect-memory-leak.json");
+  const fixed = demo.find((s) => s.file === "planner-memory-leak.json")?.steps ?? [];
+  const issue = (id: string, dependency: string) => ({
+    id,
+    title: id,
+    description: "",
+    component: "store-bound",
+    files_to_modify: [`src/${id}.js`],
+    dependencies: [dependency],
+    estimated_complexity: "low",
+  });
+  const cyclic = { content: { issues: [issue("a", "b"), issue("b", "a")] } };
+  const refused = "Your last plan was refused: ";
+  const planner = [
+    { role: "planner", match: refused, steps: fixed, repeat_last: false, file: "planner-1-retry.json" },
+    { role: "planner", steps: [cyclic], repeat_last: false, file: "planner-2-first.json" },
+  ];
+  const { repo, model, asked, c } = await setUp(t, [...architect, ...planner]);
+  await c.start("plan-patch-pr", { repo, requirement: "Fix memory leak in background job processor" }, { id: "ppr-2" });
+  await eventually(async () => asked.length === 1, "the coder task of the second plan", 60_000);
+  t.is(asked[0]?.instructions.split("\n")[0], "Issue bound-store: Bound the notification store");
+  t.is(asked[0]?.branch, "patchbay/ppr-2/bound-store");
+  t.deepEqual(
+    model.requests.map((r) => r.script),
+    ["architect-memory-leak.json#0", "planner-2-first.json#0", "planner-1-retry.json#0"],
+  );
+  const retry = (model.requests[2]?.body as { messages: { content: string }[] }).messages.at(-1)?.content;
+  t.regex(
+    retry ?? "",
+    /\n\nYour last plan was refused: the dependencies form a cycle: a → b → a\nAnswer a corrected plan\.$/,
+  );
+  t.like((await c.status("ppr-2"))?.usage, { requests: 3 });
 });
