@@ -40,7 +40,8 @@ const ModelDesign = Design.extend({
 }).superRefine((design, ctx) => {
   if (design.title.trim() === "") ctx.addIssue({ code: "custom", path: ["title"], message: "the title is empty" });
   design.components.forEach((c, i) => {
-    if (c.name.trim() === "") ctx.addIssue({ code: "custom", path: ["components", i, "name"], message: "empty" });
+    if (c.name.trim() === "")
+      ctx.addIssue({ code: "custom", path: ["components", i, "name"], message: "the name is empty" });
   });
   const files = [...design.file_structure, ...design.components.flatMap((c) => c.files)];
   for (const path of files.filter((p) => !isRepoPath(p)))
