@@ -11,6 +11,7 @@ import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
 import type { AutofixPorts, FixPorts, MigrationPorts, PatchPorts } from "../actors/coder/index.ts";
 import type { ArchitectPorts } from "../actors/architect/index.ts";
+import type { PlannerPorts } from "../actors/planner/index.ts";
 import { codemodRegistry, type CodemodRegistry } from "../infra/codemods/registry.ts";
 import { loadCodemodModules } from "../infra/codemods/modules.ts";
 import { ModelClient } from "../infra/llm/client.ts";
@@ -100,15 +101,23 @@ export async function migrationPorts(cfg: Config): Promise<MigrationPorts> {
   return { workspaces, log, codemods: await codemodsOf(cfg) };
 }
 
-/** Ports of the architect: git, the analysis pool, the artifacts store. */
+/** Ports of the architect: git, the analysis pool, the artifacts store, its model (from PATCHBAY_MODEL_*). */
 export async function architectPorts(cfg: Config, nc: NatsConnection): Promise<ArchitectPorts> {
+  const settings = modelSettingsFor("architect");
   return {
     workspaces: workspacesOf(cfg, "architect"),
     analysis: createAnalysisPool(),
     artifacts: await openArtifacts(nc),
+    ...(settings ? { model: new ModelClient(settings) } : {}),
     now: Date.now,
     log: (l) => console.error(`[architect] ${l}`),
   };
+}
+
+/** Ports of the planner: the codemods (migration plans) and its model (from PATCHBAY_MODEL_*, plan-patch-pr's issues). */
+export async function plannerPorts(cfg: Config): Promise<PlannerPorts> {
+  const settings = modelSettingsFor("planner");
+  return { codemods: await codemodsOf(cfg), ...(settings ? { model: new ModelClient(settings) } : {}) };
 }
 
 /** Ports of the merger: the local forge and git. */

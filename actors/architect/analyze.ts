@@ -10,16 +10,19 @@ import { join } from "node:path";
 import type { AnalysisPool, FileAnalysis, ProbeSet } from "../../infra/analysis/index.ts";
 import { SUPPORTED_EXTENSIONS } from "../../infra/analysis/index.ts";
 import type { Workspaces } from "../../infra/git/index.ts";
+import type { ModelClient } from "../../infra/llm/client.ts";
 import type { ArtifactStore } from "../../infra/nats/artifacts.ts";
 import type { AnalysisReport, AnalyzeInput, ApiUse, MigrationType } from "../../protocol/code-migration.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { projectCommands } from "./project.ts";
 
-/** What the analysis needs from the world. */
+/** What the architect's tasks need from the world. */
 export interface ArchitectPorts {
   workspaces: Workspaces;
   analysis: AnalysisPool;
   artifacts: ArtifactStore;
+  /** The architect's model; undefined when none is configured (`plan.design` fails MODEL_NOT_CONFIGURED). */
+  model?: ModelClient;
   now(): number;
   log(line: string): void;
 }

@@ -5,12 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import type { CodemodRegistry } from "../../infra/codemods/registry.ts";
+import type { ModelClient } from "../../infra/llm/client.ts";
 import { MigrationPlan, type MigrationType, type PlanInput } from "../../protocol/code-migration.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 
-/** What the planner needs: the codemods that exist. */
+/** What the planner needs: the codemods that exist, and its model. */
 export interface PlannerPorts {
   codemods: CodemodRegistry;
+  /** The planner's model; undefined when none is configured (`plan.issues` fails MODEL_NOT_CONFIGURED). */
+  model?: ModelClient;
 }
 
 function builtinPlan(type: Exclude<MigrationType, "custom">): MigrationPlan {

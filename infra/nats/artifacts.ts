@@ -24,6 +24,11 @@ export function reportName(workflowId: string, run: number): string {
   return `reports/${workflowId}/${run}/analysis.json`;
 }
 
+/** The artifact name of a workflow run's design (plan-patch-pr's architect). */
+export function designName(workflowId: string, run: number): string {
+  return `designs/${workflowId}/${run}/design.json`;
+}
+
 /** The `artifacts` store on `nc` (provisioned by every process's provisioning run). */
 export async function openArtifacts(nc: NatsConnection): Promise<ArtifactStore> {
   const store = await new Objm(nc).open(Bucket.Artifacts);

@@ -1,6 +1,6 @@
-/** The planner role: turns an analysis into a migration plan, or checks a custom one. */
+/** The planner role: migration plans (or checks a custom one), and plan-patch-pr's issues with its model. */
 import { plannerBindings } from "../../actors/planner/index.ts";
 import { runActorMain } from "../service-main.ts";
-import { codemodsOf } from "../role-ports.ts";
+import { plannerPorts } from "../role-ports.ts";
 
-await runActorMain("planner", async (cfg) => plannerBindings({ codemods: await codemodsOf(cfg) }));
+await runActorMain("planner", async (cfg) => plannerBindings(await plannerPorts(cfg)));
