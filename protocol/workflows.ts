@@ -7,6 +7,7 @@ import { BenchFanoutInput } from "./bench.ts";
 import { MigrationInput } from "./code-migration.ts";
 import { CodePatchInput } from "./code-patch.ts";
 import { IncidentInput } from "./incident-swarm.ts";
+import { PlanPatchInput } from "./plan-patch-pr.ts";
 import { QualityGateInput } from "./quality-gate.ts";
 
 /** Workflow type → the schema its start's `input` must satisfy. */
@@ -15,6 +16,7 @@ export const WorkflowInputs = {
   "code-migration": MigrationInput,
   "code-patch": CodePatchInput,
   "incident-swarm": IncidentInput,
+  "plan-patch-pr": PlanPatchInput,
   "quality-gate": QualityGateInput,
 } as const satisfies Record<string, ZodType>;
 

@@ -22,7 +22,6 @@ import { CodePatchTasks, type PatchTaskInput } from "../protocol/code-patch.ts";
 import { ErrorCode, TerminalError } from "../protocol/errors.ts";
 import { PlanPatchInput } from "../protocol/plan-patch-pr.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { planPatchPr } from "../services/coordinator/internal.ts";
 import { materializeSample } from "../services/demo/samples.ts";
 import { settingsFor } from "./helpers/model-server.ts";
 import { eventually, startTestNats } from "./helpers/nats.ts";
@@ -41,7 +40,7 @@ async function setUp(t: ExecutionContext, scripts: Script[]) {
   const repo = (await materializeSample("notifications", join(root, "notifications"))).dir;
   const model = await startScriptedServer(scripts);
   register(() => model.close());
-  const reg = new WorkflowRegistry([...builtinWorkflows, planPatchPr]);
+  const reg = new WorkflowRegistry(builtinWorkflows);
   const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
   await startCoordinator(t, nc, reg);
   const analysis = createAnalysisPool({ threads: 1 });
