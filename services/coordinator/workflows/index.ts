@@ -8,4 +8,11 @@ import { incidentSwarm } from "./incident-swarm.ts";
 import { qualityGate } from "./quality-gate.ts";
 
 /** Every workflow the coordinator runs by default. */
-export const builtinWorkflows: AnyWorkflow[] = [benchFanout, qualityGate, codePatch, incidentSwarm, codeMigration, planPatchPr];
+export const builtinWorkflows: AnyWorkflow[] = [
+  benchFanout,
+  qualityGate,
+  codePatch,
+  incidentSwarm,
+  codeMigration,
+  planPatchPr,
+];
