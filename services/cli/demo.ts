@@ -2,7 +2,8 @@
  * `patchbay demo`: the embedded default end to end, then nothing left running. Starts its own
  * nats-server and every Procfile process (two checkers), runs the quality gate on a pull
  * request of the bundled sample repository (`samples/notifications`), shows the verdict and the
- * history, runs `code-patch` on it with the scripted model server (demo-patch.ts), runs
+ * history, runs `code-patch` on it with the scripted model server (demo-patch.ts) and
+ * plan-patch-pr's example 1 with the same server (demo-plan.ts), runs
  * incident-swarm's example 1 on the sample service (demo-incident.ts), code-migration's
  * react-upgrade on the React 16 sample (demo-migration.ts), runs a burst of
  * bench-fanout workflows, and stops everything.
@@ -22,6 +23,7 @@ import { historyLine } from "./format.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../coordinator/index.ts";
 import { incidentOnSample } from "./demo-incident.ts";
 import { migrationOnSample } from "./demo-migration.ts";
+import { planPatchOnSample } from "./demo-plan.ts";
 import { codePatchOnSample, startDemoModel } from "./demo-patch.ts";
 import { assertEveryRoleRuns } from "./role-check.ts";
 import { ROOT, embeddedNats } from "./up.ts";
@@ -56,6 +58,7 @@ export async function demo(): Promise<void> {
     const client = new PatchbayClient(nc, WorkflowInputs);
     const repo = await qualityGateOnSample(client, home, gatewayUrl);
     await codePatchOnSample(client, repo, model.server);
+    await planPatchOnSample(client, home);
     await incidentOnSample(client, home);
     await migrationOnSample(client, home);
     await burst(client, 200, 32);
