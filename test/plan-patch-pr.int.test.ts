@@ -6,86 +6,17 @@
 // feature, and merged false; seed example 2 (auto_merge) merges with a real merge commit on
 // main, on bugfix/fix-memory-leak-in-background-job.
 import test, { type ExecutionContext } from "ava";
-import { join } from "node:path";
-import { architectBindings } from "../actors/architect/index.ts";
-import { checkBinding } from "../actors/checker/index.ts";
-import { autofixBinding, patchBinding, resolveConflictBinding } from "../actors/coder/index.ts";
-import {
-  cleanupBinding,
-  integrateBinding,
-  planMergeBinding,
-  planPrBinding,
-  reportBinding,
-  resolveBinding,
-} from "../actors/merger/index.ts";
-import { plannerBindings } from "../actors/planner/index.ts";
-import { codemodRegistry } from "../infra/codemods/registry.ts";
-import { loadConfig } from "../infra/config.ts";
-import { openLocalForge } from "../infra/forge/index.ts";
-import { ModelClient } from "../infra/llm/client.ts";
-import { loadScripts } from "../infra/llm/scripted/script.ts";
-import { startScriptedServer } from "../infra/llm/scripted/server.ts";
-import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { HistoryEntry } from "../infra/nats/history.ts";
 import type { PlanPatchResult } from "../protocol/plan-patch-pr.ts";
-import { WorkflowInputs } from "../protocol/workflows.ts";
-import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { materializeSample } from "../services/demo/samples.ts";
-import { architectPorts, checkerPorts, coderPorts, mergerPorts } from "../services/role-ports.ts";
-import { settingsFor } from "./helpers/model-server.ts";
-import { startTestNats } from "./helpers/nats.ts";
-import { ROOT } from "./helpers/processes.ts";
-import { git, tempDir } from "./helpers/repos.ts";
-import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+import { git } from "./helpers/repos.ts";
+import { demoScripts, planCluster } from "./helpers/plan-cluster.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-async function cluster(t: ExecutionContext) {
-  const home = await tempDir("patchbay-ppr-", (fn) => cleanups.push(fn));
-  const repo = (await materializeSample("notifications", join(home, "repos", "notifications"))).dir;
-  const server = await startScriptedServer(await loadScripts(join(ROOT, "samples", "model-scripts")));
-  cleanups.push(() => server.close());
-  const model = new ModelClient(settingsFor(server, { timeoutMs: 30_000 }));
-  const cfg = { ...loadConfig({ PATCHBAY_HOME: home }), gatewayUrl: "http://127.0.0.1:7070" };
-  const reg = new WorkflowRegistry(builtinWorkflows);
-  const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
-  await startCoordinator(t, nc, reg);
-  const artifacts = await openArtifacts(nc);
-  const architect = { ...(await architectPorts(cfg, nc)), model };
-  const checker = checkerPorts(cfg);
-  t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
-  const coder = { ...coderPorts(cfg), model, redact: (text: string) => text, artifacts };
-  const merger = await mergerPorts(cfg, nc);
-  await startActor(t, nc, "architect", architectBindings(architect));
-  await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry(), model }));
-  await startActor(
-    t,
-    nc,
-    "coder",
-    [patchBinding(coder), resolveConflictBinding(coder), autofixBinding(coderPorts(cfg))],
-    4,
-  );
-  await startActor(t, nc, "checker", [checkBinding(checker)], 8);
-  const mergerTasks = [
-    resolveBinding,
-    reportBinding,
-    integrateBinding,
-    planPrBinding,
-    planMergeBinding,
-    cleanupBinding,
-  ];
-  await startActor(
-    t,
-    nc,
-    "merger",
-    mergerTasks.map((bind) => bind(merger)),
-  );
-  const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
-  return { repo, c: client(t, nc, WorkflowInputs), forge };
-}
+const cluster = async (t: ExecutionContext) => planCluster(t, await demoScripts(), (fn) => cleanups.push(fn));
 
 /** Each coder task's [started, completed] times from the history. */
 function coderSpans(history: HistoryEntry[]): Map<string, [number, number]> {

@@ -83,8 +83,7 @@ export async function runPatch(ports: PatchPorts, input: PatchTaskInput, task: P
         `${tests.command} failed after the change (exit ${tests.exit_code}):\n${tests.tail.slice(-1500)}`,
       );
     const files = await stageAgentChanges(git, before);
-    if (files.length === 0)
-      throw new TerminalError("NO_CHANGES", `the agent changed nothing: ${agent.answer.slice(0, 300)}`);
+    if (files.length === 0) throw new TerminalError("NO_CHANGES", noChangesMessage(agent.transcript, agent.answer));
     const commit = await commitAndPush(git, input, task, agent.answer);
     const output = PatchOutput.parse({
       branch: input.branch,
@@ -154,6 +153,15 @@ export async function keepTranscript(
   transcript: Transcript,
 ): Promise<void> {
   await ports.artifacts.put(task.transcriptName, ports.redact(JSON.stringify(transcript)));
+}
+
+/** Why nothing changed: the tool calls that were refused (a path outside the worktree…), then the answer. */
+function noChangesMessage(transcript: Transcript, answer: string): string {
+  const refused = transcript.steps.flatMap((s) =>
+    s.calls.filter((c) => !c.ok).map((c) => `${c.name}: ${c.result.slice(0, 200)}`),
+  );
+  const why = refused.length > 0 ? ` (refused: ${refused.slice(0, 3).join("; ")})` : "";
+  return `the agent changed nothing${why}: ${answer.slice(0, 300)}`;
 }
 
 /** Where a coder task's result is kept for its redelivery. */
