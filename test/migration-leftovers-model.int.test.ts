@@ -3,7 +3,8 @@
 // editing the listed line, and the artifacts store on a real nats-server. The step's one commit
 // holds the codemod's and the model's edits, the output reports the usage and the transcript, a
 // second delivery answers the stored output without a model request, a model that loops fails
-// the step with AGENT_LOOP and pushes nothing, and without a model nothing changes.
+// the step with AGENT_LOOP and one past the task's budget with BUDGET_EXCEEDED, pushing nothing,
+// and without a model nothing changes.
 import test, { type ExecutionContext } from "ava";
 import { join } from "node:path";
 import { migrationBindings, type MigrationPorts } from "../actors/coder/index.ts";
@@ -146,4 +147,14 @@ test.serial("without a model the leftovers are only listed", async (t) => {
     await git(repo, "show", "patchbay/migrate-text:lib/text.js"),
     "const head = function (s) {\n  return s.substr(0, 3);\n};\nmodule.exports = { head: head };",
   );
+});
+
+test.serial("the task's budget bounds the model: BUDGET_EXCEEDED fails the step and pushes nothing", async (t) => {
+  const { repo, input, ports, server } = await setUp(t, EDIT);
+  const [step] = migrationBindings(ports);
+  const ctx = taskContext("migration.step");
+  const err = await t.throwsAsync(rawHandler(step!)(input, { ...ctx, task: { ...ctx.task, budget: { tokens: 500 } } }));
+  t.is((err as { code?: string }).code, "BUDGET_EXCEEDED");
+  t.is(server!.requests.length, 1);
+  t.is(await git(repo, "branch", "--list", "patchbay/*"), "");
 });
