@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineTask } from "./contract.ts";
 import { ForgeRef, OpenPrInput } from "./incident-swarm.ts";
+import { Usage } from "./usage.ts";
 
 /** The migrations patchbay plans itself; `custom` takes a plan given inline or as a file. */
 export const MigrationType = z.enum(["react-upgrade", "python3-migration", "custom"]);
@@ -136,6 +137,14 @@ export const StepOutput = z.object({
   leftovers: z.array(ApiUse),
   /** True when the codemods changed nothing (the commit is then empty, kept for the history). */
   empty: z.boolean(),
+  /** True when the leftovers were handed to the coder's model (they stay listed, for review). */
+  handed_to_model: z.boolean().optional(),
+  /** Files the model changed, in the same commit. */
+  model_files: z.array(z.string()).optional(),
+  /** What the model's requests cost (the workflow's budget counts it). */
+  usage: Usage.optional(),
+  /** The model's transcript in the `artifacts` store. */
+  transcript: z.string().optional(),
 });
 export type StepOutput = z.infer<typeof StepOutput>;
 

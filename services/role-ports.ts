@@ -9,7 +9,7 @@ import { runInSandbox, type SandboxOptions, type SandboxResult } from "../infra/
 import { inSpan } from "../infra/telemetry/tracing.ts";
 import { openLocalForge } from "../infra/forge/index.ts";
 import type { CheckerPorts } from "../actors/checker/index.ts";
-import type { AutofixPorts, FixPorts, MigrationPorts, PatchPorts } from "../actors/coder/index.ts";
+import type { AutofixPorts, FixAgent, FixPorts, MigrationPorts, PatchPorts } from "../actors/coder/index.ts";
 import type { ArchitectPorts } from "../actors/architect/index.ts";
 import type { PlannerPorts } from "../actors/planner/index.ts";
 import { codemodRegistry, type CodemodRegistry } from "../infra/codemods/registry.ts";
@@ -77,17 +77,22 @@ export function coderPorts(cfg: Config): AutofixPorts {
   };
 }
 
+/** The coder's model (PATCHBAY_MODEL_*) with the artifacts store and the key's redaction; undefined without a model. */
+async function coderAgent(nc: NatsConnection): Promise<FixAgent | undefined> {
+  const settings = modelSettingsFor("coder");
+  if (settings === undefined) return undefined;
+  const redact = (text: string) => redactSecret(text, settings.apiKey);
+  return { model: new ModelClient(settings), artifacts: await openArtifacts(nc), redact };
+}
+
 /**
  * Ports of the coder's incident fix: auto-fix's workspaces and log; with a model
  * (PATCHBAY_MODEL_*), the coding agent's model and the artifacts store, for fixes beyond the catalogue.
  */
 export async function fixPorts(cfg: Config, nc: NatsConnection): Promise<FixPorts> {
   const { workspaces, log } = coderPorts(cfg);
-  const settings = modelSettingsFor("coder");
-  if (settings === undefined) return { workspaces, log };
-  const model = new ModelClient(settings);
-  const redact = (text: string) => redactSecret(text, settings.apiKey);
-  return { workspaces, log, agent: { model, artifacts: await openArtifacts(nc), redact } };
+  const agent = await coderAgent(nc);
+  return { workspaces, log, ...(agent ? { agent } : {}) };
 }
 
 /** The built-in codemods and those of PATCHBAY_CODEMODS. */
@@ -95,10 +100,11 @@ export async function codemodsOf(cfg: Config): Promise<CodemodRegistry> {
   return codemodRegistry(await loadCodemodModules(cfg.codemodModules));
 }
 
-/** Ports of the coder's migration steps: auto-fix's workspaces and log, and the codemods. */
-export async function migrationPorts(cfg: Config): Promise<MigrationPorts> {
+/** Ports of the coder's migration steps: auto-fix's workspaces and log, the codemods; with a model, the agent for the leftovers. */
+export async function migrationPorts(cfg: Config, nc: NatsConnection): Promise<MigrationPorts> {
   const { workspaces, log } = coderPorts(cfg);
-  return { workspaces, log, codemods: await codemodsOf(cfg) };
+  const agent = await coderAgent(nc);
+  return { workspaces, log, codemods: await codemodsOf(cfg), ...(agent ? { agent } : {}) };
 }
 
 /** Ports of the architect: git, the analysis pool, the artifacts store, its model (from PATCHBAY_MODEL_*). */

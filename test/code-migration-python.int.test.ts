@@ -39,7 +39,7 @@ test("the Python 2 package is migrated step by step and its tests pass under pyt
   t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
   await startActor(t, nc, "architect", architectBindings(architect));
   await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry() }));
-  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg)));
+  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg, nc)));
   await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
   await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
   const c = client(t, nc, WorkflowInputs);

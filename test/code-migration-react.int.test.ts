@@ -38,7 +38,7 @@ async function migrate(t: ExecutionContext, sample: string, incremental: boolean
   t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
   await startActor(t, nc, "architect", architectBindings(architect));
   await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry() }));
-  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg)));
+  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg, nc)));
   await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
   await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
   const c = client(t, nc, WorkflowInputs);

@@ -18,7 +18,7 @@ import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { MigrationResult } from "../protocol/code-migration.ts";
 import { WorkflowInputs } from "../protocol/workflows.ts";
 import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { architectPorts, checkerPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
+import { architectPorts, checkerPorts, coderPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
 import { FIXTURE_CODEMODS, FIXTURE_PROJECT, fixturePlan } from "./fixtures/migration/codemods.ts";
 import { startTestNats } from "./helpers/nats.ts";
 import { git, initRepo, rawHandler, taskContext, tempDir } from "./helpers/repos.ts";
@@ -43,7 +43,7 @@ async function cluster(t: ExecutionContext) {
   t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
   await startActor(t, nc, "architect", architectBindings(architect));
   await startActor(t, nc, "planner", plannerBindings({ codemods }));
-  await startActor(t, nc, "coder", migrationBindings({ ...(await migrationPorts(cfg)), codemods }));
+  await startActor(t, nc, "coder", migrationBindings({ ...(await migrationPorts(cfg, nc)), codemods }));
   await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
   await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
   const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
@@ -154,7 +154,7 @@ test.serial("a step delivered again after its push reports the same commit and a
   const base = await initRepo(repo, FIXTURE_PROJECT);
   const cfg = loadConfig({ PATCHBAY_HOME: home });
   const codemods = codemodRegistry(FIXTURE_CODEMODS);
-  const [step] = migrationBindings({ ...(await migrationPorts(cfg)), codemods });
+  const [step] = migrationBindings({ ...coderPorts(cfg), codemods });
   const input = {
     repo,
     base: "main",

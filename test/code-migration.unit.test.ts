@@ -308,3 +308,28 @@ test("a type check that fails after passing tests fails the step, and the rollba
       t.like(inputOf(c[0]), { replaces: "sha-b" });
     });
 });
+
+test("the report says which step's leftovers went to the model and which files it changed", (t) => {
+  const leftover = { file: "b.js", line: 3, api: "substr", message: "use slice" };
+  const handed = taskCompleted(MigrationTasks.step, "step-b", {
+    ...stepOut("b", "sha-a"),
+    leftovers: [leftover],
+    handed_to_model: true,
+    model_files: ["b.js"],
+    usage: { input_tokens: 10, output_tokens: 2, requests: 1, cost_usd: 0 },
+    transcript: "transcripts/wf-spec/1/step-b.json",
+  });
+  const done = [...BEGIN, stepDone("a", "base"), validated("a"), compiled("a"), handed, validated("b"), compiled("b")];
+  spec()
+    .given([...done, stepDone("c", "sha-b"), validated("c")])
+    .when(compiled("c"))
+    .then((c) => {
+      const body = String(inputOf(c[0]).body);
+      t.regex(
+        body,
+        /### Leftovers handed to the model \(review them\)\n- `b`: 1 leftover\(s\) handed to the model; it changed `b\.js`\./,
+      );
+      t.regex(body, /- `b\.js:3` substr: use slice/);
+      t.notRegex(body, /`a`: .* handed/);
+    });
+});

@@ -9,13 +9,13 @@ import { pushBranch } from "../../infra/git/index.ts";
 import type { RevertStepInput, RevertStepOutput } from "../../protocol/code-migration.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { commitOfTask, fetchBranch, taskTrailer } from "./migration-branch.ts";
-import type { MigrationPorts, StepTask } from "./migration-step.ts";
+import type { BranchTask, MigrationPorts } from "./migration-step.ts";
 
 /** Reverts `input.commit_sha` on `input.branch`. */
 export async function runMigrationRevert(
   ports: MigrationPorts,
   input: RevertStepInput,
-  task: StepTask,
+  task: BranchTask,
 ): Promise<RevertStepOutput> {
   const repo = await ports.workspaces.ensureClone(input.repo);
   return ports.workspaces.withWorktree(repo, { ref: input.base }, async (_dir, git) => {

@@ -16,6 +16,6 @@ await runActorMain("coder", async (cfg, nc) => {
     patchBinding(patch),
     resolveConflictBinding(patch),
     fixBinding(await fixPorts(cfg, nc)),
-    ...migrationBindings(await migrationPorts(cfg)),
+    ...migrationBindings(await migrationPorts(cfg, nc)),
   ];
 });

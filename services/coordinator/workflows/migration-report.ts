@@ -1,5 +1,5 @@
 /** The migration report: the PR's description, one row per step. */
-import type { ApiUse } from "../../../protocol/code-migration.ts";
+import type { ApiUse, PlanStep } from "../../../protocol/code-migration.ts";
 import { compileLine, testsLine, type MigrationState } from "./migration-state.ts";
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -11,6 +11,18 @@ function counts(changes: Record<string, number>): string {
 
 function leftoverLines(leftovers: ApiUse[]): string[] {
   return leftovers.slice(0, 100).map((l) => `- \`${l.file}:${l.line}\` ${l.api}: ${l.message}`);
+}
+
+/** Which steps' leftovers went to the model, and the files it changed in each step's commit. */
+function modelLines(s: MigrationState, steps: readonly PlanStep[]): string[] {
+  const handed = steps.flatMap((step) => {
+    const out = s.outputs[step.id];
+    if (out?.handed_to_model !== true) return [];
+    const files = out.model_files ?? [];
+    const changed = files.length > 0 ? files.map((f) => `\`${f}\``).join(", ") : "nothing";
+    return [`- \`${step.id}\`: ${out.leftovers.length} leftover(s) handed to the model; it changed ${changed}.`];
+  });
+  return handed.length > 0 ? ["", "### Leftovers handed to the model (review them)", ...handed] : [];
 }
 
 /** The PR description: the analysis, the steps table, the leftovers to finish by hand. */
@@ -39,6 +51,7 @@ export function migrationPrBody(s: MigrationState): string {
     "|---|------|---------------|-----------------|-----------|-------|",
     ...rows,
     ...(final ? ["", `Validation at the end: ${final}.`] : []),
+    ...modelLines(s, steps),
     "",
     leftovers.length > 0 ? `### Leftovers (${leftovers.length}): to migrate by hand` : "No leftovers.",
     ...leftoverLines(leftovers),
