@@ -56,7 +56,7 @@ async function assertMigrated(t: ExecutionContext, repo: string, result: Migrati
   t.true(report.uses.some((u) => u.api === "componentWillMount" && u.file === "src/visit-log.js"));
   t.deepEqual(
     result.step_results.map((r) => r.step_id),
-    ["dependencies", "lifecycles", "root-api", "refs"],
+    ["dependencies", "lifecycles", "root-api", "refs", "docs"],
   );
   t.true(result.step_results.every((r) => r.success));
   const pkg = JSON.parse(await git(repo, "show", `${result.branch}:package.json`)) as {
@@ -79,6 +79,9 @@ async function assertMigrated(t: ExecutionContext, repo: string, result: Migrati
     result.step_results.flatMap((r) => r.leftovers.map((l) => `${l.file} ${l.api}`)),
     ["src/counter.js componentWillReceiveProps"],
   );
+  const readme = await git(repo, "show", `${result.branch}:readme.md`);
+  t.regex(readme, /const root = createRoot\(container\);\nroot\.render\(React\.createElement\(App\)\);/);
+  t.true(report.uses.some((u) => u.api === "docs: ReactDOM.render" && u.file === "readme.md"));
   t.truthy(result.final_pr_url);
 }
 

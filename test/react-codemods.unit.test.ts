@@ -26,7 +26,15 @@ function lines(outcome: CodemodOutcome): string[] {
 test("REACT_CODEMODS: the six codemods in plan order, each matching its files", (t) => {
   t.deepEqual(
     REACT_CODEMODS.map((c) => c.id),
-    ["react-deps", "react-prop-types", "react-lifecycles", "react-find-dom-node", "react-root-api", "react-test-utils"],
+    [
+      "react-deps",
+      "react-prop-types",
+      "react-lifecycles",
+      "react-find-dom-node",
+      "react-root-api",
+      "react-test-utils",
+      "react-docs",
+    ],
   );
   t.true(codemod("react-deps").matches("web/package.json"));
   t.false(codemod("react-deps").matches("node_modules/react/package.json"));

@@ -112,6 +112,7 @@ for (const sample of ["react16-cjs", "react16-esm"]) {
       "react-find-dom-node": 4,
       "react-root-api": 5,
       "react-test-utils": sample === "react16-cjs" ? 2 : 7,
+      "react-docs": 1,
     });
     t.deepEqual(
       leftovers.map((l) => `${l.file}:${l.api}`),

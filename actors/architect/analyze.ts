@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AnalysisPool, FileAnalysis, ProbeSet } from "../../infra/analysis/index.ts";
 import { SUPPORTED_EXTENSIONS } from "../../infra/analysis/index.ts";
+import { reactDocs } from "../../infra/codemods/react/react-docs.ts";
 import type { Workspaces } from "../../infra/git/index.ts";
 import type { ModelClient } from "../../infra/llm/client.ts";
 import type { ArtifactStore } from "../../infra/nats/artifacts.ts";
@@ -47,6 +48,16 @@ function countByApi(uses: readonly ApiUse[]): Record<string, number> {
   return counts;
 }
 
+/** React APIs in the code blocks of the Markdown docs, named `docs: <api>`. */
+async function docsUses(dir: string, tracked: readonly string[]): Promise<ApiUse[]> {
+  const uses: ApiUse[] = [];
+  for (const file of tracked.filter((f) => reactDocs.matches(f))) {
+    const text = await readFile(join(dir, file), "utf8").catch(() => "");
+    for (const use of await reactDocs.scan(text, file)) uses.push({ ...use, api: `docs: ${use.api}` });
+  }
+  return uses;
+}
+
 async function readPlanFile(dir: string, file: string): Promise<string> {
   if (file.split(/[\\/]/).includes(".."))
     throw new TerminalError(ErrorCode.InvalidInput, `plan file ${file} is outside the repository`);
@@ -68,7 +79,8 @@ export async function analyzeRepository(
     const sources = tracked.filter((f) => SUPPORTED_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext)));
     const probes = PROBES[input.migration_type];
     const files = await ports.analysis.analyzeFiles(dir, sources, { rules: [], ...(probes ? { probes } : {}) });
-    const uses = files.flatMap((f) => f.deprecated);
+    const docs = input.migration_type === "react-upgrade" ? await docsUses(dir, tracked) : [];
+    const uses = [...files.flatMap((f) => f.deprecated), ...docs];
     const full = {
       base_sha: (await git.revparse(["HEAD"])).trim(),
       base_tree: (await git.revparse(["HEAD^{tree}"])).trim(),

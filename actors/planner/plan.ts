@@ -48,6 +48,13 @@ function checkCodemods(plan: MigrationPlan, codemods: CodemodRegistry): void {
     throw invalidPlan(`unknown codemod(s) ${[...new Set(unknown)].join(", ")} (known: ${codemods.ids().join(", ")})`);
 }
 
+/** Whether the analysis found `api` (an entry ending in `*` matches every API it starts). */
+function found(byApi: Record<string, number>, api: string): boolean {
+  if (!api.endsWith("*")) return (byApi[api] ?? 0) > 0;
+  const prefix = api.slice(0, -1);
+  return Object.entries(byApi).some(([name, n]) => name.startsWith(prefix) && n > 0);
+}
+
 /** The plan for `input`; INVALID_PLAN for a plan that cannot run. */
 export function planMigration(ports: PlannerPorts, input: PlanInput): MigrationPlan {
   if (input.migration_type === "custom" && input.plan === undefined)
@@ -55,7 +62,7 @@ export function planMigration(ports: PlannerPorts, input: PlanInput): MigrationP
   const plan = input.plan !== undefined ? parsePlan(input.plan) : builtinPlan(input.migration_type as "react-upgrade");
   checkCodemods(plan, ports.codemods);
   if (input.plan !== undefined) return plan;
-  const steps = plan.steps.filter((s) => s.apis === undefined || s.apis.some((api) => (input.by_api[api] ?? 0) > 0));
+  const steps = plan.steps.filter((s) => s.apis === undefined || s.apis.some((api) => found(input.by_api, api)));
   if (steps.length === 0) throw invalidPlan("the analysis found nothing to migrate");
   return { ...plan, steps };
 }

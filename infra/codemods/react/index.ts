@@ -11,11 +11,14 @@
  * refs and test-utils transforms are ours, written on jscodeshift, for both module styles
  * (tree-sitter edits were the other option; recast keeps formatting with far less code).
  *
+ * `react-docs` runs the source rewrites over the code blocks of the Markdown docs.
+ *
  * Order: dependencies first (the checker installs them), then the source rewrites; refs before
  * the root API, so a `react-dom` import both leave unused is dropped by whichever runs last.
  */
 import type { Codemod } from "../codemod.ts";
 import { reactDeps } from "./react-deps.ts";
+import { reactDocs } from "./react-docs.ts";
 import { reactFindDomNode } from "./react-find-dom-node.ts";
 import { reactLifecycles } from "./react-lifecycles.ts";
 import { reactPropTypes } from "./react-prop-types.ts";
@@ -30,4 +33,5 @@ export const REACT_CODEMODS: readonly Codemod[] = [
   reactFindDomNode,
   reactRootApi,
   reactTestUtils,
+  reactDocs,
 ];
