@@ -5,21 +5,10 @@
 // pass under python3 and every file compiles.
 import test from "ava";
 import { join } from "node:path";
-import { architectBindings } from "../actors/architect/index.ts";
-import { checkBinding, compileBinding } from "../actors/checker/index.ts";
-import { migrationBindings } from "../actors/coder/index.ts";
-import { migrationPrBinding } from "../actors/merger/index.ts";
-import { plannerBindings } from "../actors/planner/index.ts";
-import { codemodRegistry } from "../infra/codemods/registry.ts";
-import { loadConfig } from "../infra/config.ts";
 import type { MigrationResult } from "../protocol/code-migration.ts";
-import { WorkflowInputs } from "../protocol/workflows.ts";
-import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
 import { materializePlainSample } from "../services/demo/samples.ts";
-import { architectPorts, checkerPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
-import { startTestNats } from "./helpers/nats.ts";
-import { git, tempDir } from "./helpers/repos.ts";
-import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+import { git } from "./helpers/repos.ts";
+import { migrationCluster } from "./helpers/migration-cluster.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -28,21 +17,8 @@ test.after.always(async () => {
 
 test("the Python 2 package is migrated step by step and its tests pass under python3", async (t) => {
   t.timeout(600_000);
-  const home = await tempDir("patchbay-py3-", (fn) => cleanups.push(fn));
+  const { home, c } = await migrationCluster(t, (fn) => cleanups.push(fn));
   const repo = await materializePlainSample("py2-package", join(home, "repos", "py2-package"));
-  const cfg = { ...loadConfig({ PATCHBAY_HOME: home }), gatewayUrl: "http://127.0.0.1:7070" };
-  const reg = new WorkflowRegistry(builtinWorkflows);
-  const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
-  await startCoordinator(t, nc, reg);
-  const architect = await architectPorts(cfg, nc);
-  const checker = checkerPorts(cfg);
-  t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
-  await startActor(t, nc, "architect", architectBindings(architect));
-  await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry() }));
-  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg, nc)));
-  await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
-  await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
-  const c = client(t, nc, WorkflowInputs);
   const input = { repo, migration_type: "python3-migration", source_version: "2.7", target_version: "3" };
   await c.start("code-migration", input, { id: "mig-py3" });
   const rec = await c.wait("mig-py3", 500_000);

@@ -4,22 +4,11 @@
 // the React codemods and validated by the checker on React 18 (installs included), then a PR.
 import test, { type ExecutionContext } from "ava";
 import { join } from "node:path";
-import { architectBindings } from "../actors/architect/index.ts";
-import { checkBinding, compileBinding } from "../actors/checker/index.ts";
-import { migrationBindings } from "../actors/coder/index.ts";
-import { migrationPrBinding } from "../actors/merger/index.ts";
-import { plannerBindings } from "../actors/planner/index.ts";
-import { codemodRegistry } from "../infra/codemods/registry.ts";
-import { loadConfig } from "../infra/config.ts";
 import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { AnalysisReport, MigrationResult } from "../protocol/code-migration.ts";
-import { WorkflowInputs } from "../protocol/workflows.ts";
-import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
 import { materializePlainSample } from "../services/demo/samples.ts";
-import { architectPorts, checkerPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
-import { startTestNats } from "./helpers/nats.ts";
-import { git, tempDir } from "./helpers/repos.ts";
-import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+import { git } from "./helpers/repos.ts";
+import { migrationCluster } from "./helpers/migration-cluster.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -27,21 +16,8 @@ test.after.always(async () => {
 });
 
 async function migrate(t: ExecutionContext, sample: string, incremental: boolean) {
-  const home = await tempDir("patchbay-react-", (fn) => cleanups.push(fn));
+  const { home, c, nc } = await migrationCluster(t, (fn) => cleanups.push(fn));
   const repo = await materializePlainSample(sample, join(home, "repos", sample));
-  const cfg = { ...loadConfig({ PATCHBAY_HOME: home }), gatewayUrl: "http://127.0.0.1:7070" };
-  const reg = new WorkflowRegistry(builtinWorkflows);
-  const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
-  await startCoordinator(t, nc, reg);
-  const architect = await architectPorts(cfg, nc);
-  const checker = checkerPorts(cfg);
-  t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
-  await startActor(t, nc, "architect", architectBindings(architect));
-  await startActor(t, nc, "planner", plannerBindings({ codemods: codemodRegistry() }));
-  await startActor(t, nc, "coder", migrationBindings(await migrationPorts(cfg, nc)));
-  await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
-  await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
-  const c = client(t, nc, WorkflowInputs);
   const input = { repo, migration_type: "react-upgrade", source_version: "16", target_version: "18", incremental };
   await c.start("code-migration", input, { id: `mig-${sample}` });
   const rec = await c.wait(`mig-${sample}`, 600_000);

@@ -6,23 +6,15 @@
 // unknown codemod fails with INVALID_PLAN before any step.
 import test, { type ExecutionContext } from "ava";
 import { join } from "node:path";
-import { architectBindings } from "../actors/architect/index.ts";
-import { checkBinding, compileBinding } from "../actors/checker/index.ts";
 import { migrationBindings } from "../actors/coder/index.ts";
-import { migrationPrBinding } from "../actors/merger/index.ts";
-import { plannerBindings } from "../actors/planner/index.ts";
 import { codemodRegistry } from "../infra/codemods/registry.ts";
 import { loadConfig } from "../infra/config.ts";
-import { openLocalForge } from "../infra/forge/index.ts";
 import { openArtifacts } from "../infra/nats/artifacts.ts";
 import type { MigrationResult } from "../protocol/code-migration.ts";
-import { WorkflowInputs } from "../protocol/workflows.ts";
-import { WorkflowRegistry, builtinWorkflows } from "../services/coordinator/index.ts";
-import { architectPorts, checkerPorts, coderPorts, mergerPorts, migrationPorts } from "../services/role-ports.ts";
+import { coderPorts } from "../services/role-ports.ts";
 import { FIXTURE_CODEMODS, FIXTURE_PROJECT, fixturePlan } from "./fixtures/migration/codemods.ts";
-import { startTestNats } from "./helpers/nats.ts";
 import { git, initRepo, rawHandler, taskContext, tempDir } from "./helpers/repos.ts";
-import { client, startActor, startCoordinator } from "./helpers/runtime.ts";
+import { migrationCluster } from "./helpers/migration-cluster.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after.always(async () => {
@@ -30,24 +22,10 @@ test.after.always(async () => {
 });
 
 async function cluster(t: ExecutionContext) {
-  const home = await tempDir("patchbay-migration-", (fn) => cleanups.push(fn));
+  const { home, c, forge, nc } = await migrationCluster(t, (fn) => cleanups.push(fn), FIXTURE_CODEMODS);
   const repo = join(home, "repos", "fixture");
   await initRepo(repo, FIXTURE_PROJECT);
-  const cfg = { ...loadConfig({ PATCHBAY_HOME: home }), gatewayUrl: "http://127.0.0.1:7070" };
-  const reg = new WorkflowRegistry(builtinWorkflows);
-  const { nc } = await startTestNats(t, { roles: [...reg.roles().keys()] });
-  await startCoordinator(t, nc, reg);
-  const codemods = codemodRegistry(FIXTURE_CODEMODS);
-  const architect = await architectPorts(cfg, nc);
-  const checker = checkerPorts(cfg);
-  t.teardown(() => Promise.all([checker.analysis.close(), architect.analysis.close()]).then(() => undefined));
-  await startActor(t, nc, "architect", architectBindings(architect));
-  await startActor(t, nc, "planner", plannerBindings({ codemods }));
-  await startActor(t, nc, "coder", migrationBindings({ ...(await migrationPorts(cfg, nc)), codemods }));
-  await startActor(t, nc, "checker", [checkBinding(checker), compileBinding(checker)]);
-  await startActor(t, nc, "merger", [migrationPrBinding(await mergerPorts(cfg, nc))]);
-  const forge = await openLocalForge(nc, { workDir: cfg.workDir, gatewayUrl: cfg.gatewayUrl });
-  return { repo, c: client(t, nc, WorkflowInputs), forge, nc };
+  return { repo, c, forge, nc };
 }
 
 const custom = { migration_type: "custom", source_version: "es5", target_version: "strict" } as const;
