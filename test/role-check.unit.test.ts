@@ -35,7 +35,7 @@ test("a needed role scaled to 0 is refused; other roles may be", (t) => {
   const err = t.throws(() => assertEveryRoleRuns(needed, procfile, new Map([["coder", 0]])));
   t.regex(
     err?.message ?? "",
-    /^role 'coder' \(needed by quality-gate, code-patch, incident-swarm, code-migration\) is scaled to 0$/,
+    /^role 'coder' \(needed by quality-gate, code-patch, incident-swarm, code-migration, plan-patch-pr\) is scaled to 0$/,
   );
   t.notThrows(() => assertEveryRoleRuns(needed, procfile, new Map([["gateway", 0]])));
   t.true(procfile.every((s) => s.script.startsWith(join(ROOT, "services"))));
