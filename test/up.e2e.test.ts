@@ -67,8 +67,10 @@ test.serial(
     t.is(running(up, "services/coder/main.ts").length, 1);
     t.is(running(up, "services/merger/main.ts").length, 1);
     t.is(running(up, "services/diagnoser/main.ts").length, 1);
+    t.is(running(up, "services/architect/main.ts").length, 1);
+    t.is(running(up, "services/planner/main.ts").length, 1);
     t.is(running(up, "nats-server").length, 1);
-    t.is(up.children.length, 8, up.children.map((c) => c.args).join("\n"));
+    t.is(up.children.length, 10, up.children.map((c) => c.args).join("\n"));
     t.is(readFileSync(join(home, "nats.url"), "utf8").trim(), up.nats);
 
     const health = await fetch(`${up.gateway}/healthz`);
@@ -97,7 +99,7 @@ test.serial(
       ["nosuch=1", /^error: INVALID_INPUT .*'nosuch'/],
       [
         "coder=0",
-        /^error: ROLE_MISSING role 'coder' \(needed by quality-gate, code-patch, incident-swarm\) is scaled to 0$/,
+        /^error: ROLE_MISSING role 'coder' \(needed by quality-gate, code-patch, incident-swarm, code-migration, plan-patch-pr\) is scaled to 0$/,
       ],
     ];
     for (const [scale, expected] of cases) {
@@ -124,7 +126,7 @@ test.serial("up with NATS_URL or --nats starts no nats-server; SIGINT stops ever
     const up = await startUp(t, { PATCHBAY_HOME: home, ...env }, [...args]);
     t.is(up.nats, nats.url);
     t.is(running(up, "nats-server").length, 0, "no nats-server of its own");
-    t.is(up.children.length, 6, up.children.map((c) => c.args).join("\n"));
+    t.is(up.children.length, 8, up.children.map((c) => c.args).join("\n"));
     t.is(readFileSync(join(home, "nats.url"), "utf8").trim(), nats.url);
     const stopped = await up.cli.kill("SIGINT");
     t.is(stopped.code, 0, stopped.stderr);
@@ -140,7 +142,7 @@ test.serial(
     const first = await startUp(t, { PATCHBAY_HOME: home });
     const [server] = running(first, "nats-server");
     const nodeChildren = first.children.filter((c) => c !== server);
-    t.is(nodeChildren.length, 6);
+    t.is(nodeChildren.length, 8);
     t.is(readFileSync(join(home, "nats.pid"), "utf8").trim(), String(server.pid));
 
     await first.cli.kill("SIGKILL");
