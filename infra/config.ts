@@ -49,6 +49,9 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   PATCHBAY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   PATCHBAY_GATEWAY_URL: z.url().optional(),
+  PATCHBAY_GATEWAY_HOST: z.string().min(1).optional(),
+  PATCHBAY_GATEWAY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  PATCHBAY_TRACE_URL: z.string().includes("{trace_id}", { message: "must contain {trace_id}" }).optional(),
   PATCHBAY_WORK_DIR: z.string().min(1).optional(),
   PATCHBAY_GIT_AUTHOR_NAME: z.string().min(1).optional(),
   PATCHBAY_GIT_AUTHOR_EMAIL: z.email().optional(),
@@ -95,6 +98,16 @@ export interface IncidentHookConfig {
   hookToken?: string;
 }
 
+/** The gateway's console (docs/console.md). */
+export interface ConsoleConfig {
+  /** PATCHBAY_GATEWAY_HOST: the address the gateway binds to; 127.0.0.1 unless told otherwise. */
+  host: string;
+  /** PATCHBAY_GATEWAY_TOKEN: the token actions need; without it the console is read-only. */
+  token?: string;
+  /** PATCHBAY_TRACE_URL: a trace's page, `{trace_id}` replaced (e.g. Jaeger's `http://localhost:16686/trace/{trace_id}`). */
+  traceUrl?: string;
+}
+
 /** patchbay's configuration. */
 export interface Config {
   /** NATS_URL when set; the CLI falls back further (see {@link resolveNatsUrl}). */
@@ -111,6 +124,8 @@ export interface Config {
   gatewayPort: number;
   /** Base URL of the gateway in links (pr_url); PATCHBAY_GATEWAY_URL or http://127.0.0.1:<port>. */
   gatewayUrl: string;
+  /** The gateway's console: where it listens, who may act, where traces are. */
+  console: ConsoleConfig;
   /** Git cache and worktrees: PATCHBAY_WORK_DIR or `<home>/work`. */
   workDir: string;
   /** The identity of every commit patchbay makes (never the machine's git config). */
@@ -149,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     gatewayPort: e.PATCHBAY_GATEWAY_PORT ?? 0,
     gatewayUrl: (e.PATCHBAY_GATEWAY_URL ?? `http://127.0.0.1:${e.PATCHBAY_GATEWAY_PORT ?? 7070}`).replace(/\/$/, ""),
+    console: {
+      host: e.PATCHBAY_GATEWAY_HOST ?? "127.0.0.1",
+      ...(e.PATCHBAY_GATEWAY_TOKEN ? { token: e.PATCHBAY_GATEWAY_TOKEN } : {}),
+      ...(e.PATCHBAY_TRACE_URL ? { traceUrl: e.PATCHBAY_TRACE_URL } : {}),
+    },
     gitAuthor: {
       name: e.PATCHBAY_GIT_AUTHOR_NAME ?? "patchbay",
       email: e.PATCHBAY_GIT_AUTHOR_EMAIL ?? "patchbay@localhost.invalid",

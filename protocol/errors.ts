@@ -8,6 +8,8 @@ import { Header } from "./subjects.ts";
 /** Stable error codes. Add new ones here; never reuse a code for another meaning. */
 export const ErrorCode = {
   InvalidInput: "INVALID_INPUT",
+  /** A console or API query parameter the gateway cannot read (the parameter is named). */
+  InvalidQuery: "INVALID_QUERY",
   InvalidMessage: "INVALID_MESSAGE",
   /** A task handler returned a value its contract's output schema refuses. */
   InvalidOutput: "INVALID_OUTPUT",

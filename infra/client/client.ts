@@ -39,7 +39,16 @@ export interface ListFilter {
   limit?: number;
   /** The cursor of a previous page (`next`): ended records from before it. */
   before?: number;
+  /** Only workflows created at or after this instant (epoch ms). */
+  since?: number;
+  /** Only workflows created before this instant (epoch ms). */
+  until?: number;
+  /** Only workflows whose id contains this text; a search reads at most {@link SEARCH_READ_LIMIT} ended records per page. */
+  idContains?: string;
 }
+
+/** Ended records one page of an id search reads at most before it offers the next cursor. */
+export const SEARCH_READ_LIMIT = 20_000;
 
 /** The backlog of one role's pool. */
 export interface QueueDepth {
@@ -210,20 +219,24 @@ export class PatchbayClient {
   /** One page of workflows matching the filter: reads what is running plus about one page of ended ones. */
   async listPage(filter: ListFilter = {}): Promise<WorkflowPage> {
     const limit = filter.limit ?? 100;
-    const match = (rec: SagaRecord) =>
-      (!filter.type || rec.type === filter.type) && (!filter.status || rec.status === filter.status);
+    const match = listMatcher(filter);
     const wantsRunning = filter.before === undefined && (!filter.status || !TERMINAL.has(filter.status));
     const running = wantsRunning
-      ? (await this.#running()).filter(match).sort((a, b) => b.created_at - a.created_at)
+      ? (await this.running()).filter(match).sort((a, b) => b.created_at - a.created_at)
       : [];
     if (running.length >= limit || (filter.status && !TERMINAL.has(filter.status)))
       return { workflows: running.slice(0, limit) };
-    const ended = await endedPage(this.js, limit - running.length, match, filter.before);
+    const since = filter.since;
+    const ended = await endedPage(this.js, limit - running.length, match, filter.before, {
+      // Records are stored in end order: once one ended before `since`, older ones were created before it too.
+      ...(since === undefined ? {} : { stop: (rec: SagaRecord) => rec.updated_at < since - CLOCK_SKEW_MS }),
+      ...(filter.idContains ? { maxRead: SEARCH_READ_LIMIT } : {}),
+    });
     return { workflows: [...running, ...ended.records], ...(ended.next === undefined ? {} : { next: ended.next }) };
   }
 
-  /** Every record in `sagas`: the running workflows. */
-  async #running(): Promise<SagaRecord[]> {
+  /** Every record in `sagas`: the running workflows (and, for a moment, one that just ended). */
+  async running(): Promise<SagaRecord[]> {
     const kv = await this.#bucket();
     const keys = await bucketKeys(await this.js.jetstreamManager(), Bucket.Sagas);
     const recs = await Promise.all(keys.map((key) => recordIn(kv, key)));
@@ -264,6 +277,19 @@ export class PatchbayClient {
     this.#logSub?.unsubscribe();
     this.#logSub = undefined;
   }
+}
+
+/** How far apart two coordinators' clocks may be when a time filter stops a scan. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Whether a record passes a list filter (its cursor aside). */
+function listMatcher(filter: ListFilter): (rec: SagaRecord) => boolean {
+  return (rec) =>
+    (!filter.type || rec.type === filter.type) &&
+    (!filter.status || rec.status === filter.status) &&
+    (filter.since === undefined || rec.created_at >= filter.since) &&
+    (filter.until === undefined || rec.created_at < filter.until) &&
+    (!filter.idContains || rec.id.includes(filter.idContains));
 }
 
 /** The record `kv` holds under `id`, if any. */

@@ -17,6 +17,14 @@ export interface EndedPage {
   next?: number;
 }
 
+/** Bounds of one {@link endedPage} read. */
+export interface EndedScan {
+  /** Stop reading once a record says everything older is out of range (records are in end order). */
+  stop?: (rec: SagaRecord) => boolean;
+  /** Read at most this many records (a search that matches little), then offer the cursor. */
+  maxRead?: number;
+}
+
 /**
  * Up to `limit` ended records matching `match`, newest first, from stream sequences below
  * `before` (all when absent). Reads windows backwards from the tail, doubling each time, so a
@@ -27,21 +35,27 @@ export async function endedPage(
   limit: number,
   match: (rec: SagaRecord) => boolean,
   before?: number,
+  scan: EndedScan = {},
 ): Promise<EndedPage> {
   const state = (await (await js.jetstreamManager()).streams.info(Stream.kv(Bucket.Ended))).state;
   let hi = Math.min(state.last_seq, (before ?? Number.POSITIVE_INFINITY) - 1);
   let window = Math.max(16, limit * 2);
+  let read = 0;
+  let stopped = false;
   const found: Array<{ seq: number; rec: SagaRecord }> = [];
-  while (hi >= state.first_seq && found.length < limit) {
+  while (hi >= state.first_seq && found.length < limit && !stopped && read < (scan.maxRead ?? Infinity)) {
     const lo = Math.max(state.first_seq, hi - window + 1);
     const chunk = await withDeadline(readRange(js, lo, hi), READ_DEADLINE_MS, `reading ended workflows ${lo}..${hi}`);
+    read += chunk.length;
+    stopped = scan.stop !== undefined && chunk.some((c) => scan.stop?.(c.rec));
     found.push(...chunk.filter((c) => match(c.rec)).reverse());
     hi = lo - 1;
     window *= 2;
   }
   const page = found.slice(0, limit);
-  const more = found.length > limit || hi >= state.first_seq;
-  return { records: page.map((p) => p.rec), ...(more && page.length > 0 ? { next: page.at(-1)?.seq } : {}) };
+  const more = !stopped && (found.length > limit || hi >= state.first_seq);
+  const next = page.length > 0 ? page.at(-1)?.seq : hi + 1;
+  return { records: page.map((p) => p.rec), ...(more && next !== undefined ? { next } : {}) };
 }
 
 /** How long one window of the `ended` stream may take to read (a refused read retries forever otherwise). */

@@ -21,6 +21,21 @@ const MAX_BATCH = 1_000;
 
 /** The messages of `stream` in `range`, ascending by sequence. */
 export async function readStream(js: JetStreamClient, stream: string, range: StreamRange = {}): Promise<JsMsg[]> {
+  const out: JsMsg[] = [];
+  await forEachInStream(js, stream, range, (m) => out.push(m));
+  return out;
+}
+
+/**
+ * Hands each message of `stream` in `range` to `visit`, ascending by sequence, holding at most
+ * one fetch in memory (for scans too large to collect, such as every ended workflow).
+ */
+export async function forEachInStream(
+  js: JetStreamClient,
+  stream: string,
+  range: StreamRange,
+  visit: (m: JsMsg) => void,
+): Promise<void> {
   const consumer = await js.consumers.get(stream, {
     ...(range.filter === undefined ? {} : { filter_subjects: range.filter }),
     ...(range.fromSeq === undefined
@@ -29,7 +44,6 @@ export async function readStream(js: JetStreamClient, stream: string, range: Str
   });
   const last = range.toSeq ?? Number.POSITIVE_INFINITY;
   let next = range.fromSeq ?? 1;
-  const out: JsMsg[] = [];
   try {
     let pending = (await consumer.info(true)).num_pending;
     while (pending > 0 && next <= last) {
@@ -41,8 +55,8 @@ export async function readStream(js: JetStreamClient, stream: string, range: Str
       for await (const m of batch) {
         got += 1;
         pending = m.info.pending;
-        if (m.seq > last) return out;
-        out.push(m);
+        if (m.seq > last) return;
+        visit(m);
         next = m.seq + 1;
       }
       if (got === 0) break;
@@ -50,7 +64,6 @@ export async function readStream(js: JetStreamClient, stream: string, range: Str
   } finally {
     await consumer.delete().catch(() => undefined);
   }
-  return out;
 }
 
 /**

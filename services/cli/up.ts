@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig, natsUrlFile } from "../../infra/config.ts";
 import { freePort, startNatsServer, type NatsServer } from "../../infra/nats/launcher.ts";
 import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
 import { connectNats } from "../../infra/nats/connect.ts";
 import { provision } from "../../infra/nats/provision.ts";
 import { onShutdown } from "../../infra/process.ts";
@@ -82,8 +83,10 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
   writeFileSync(natsUrlFile(cfg), url);
   const gatewayPort =
     cfg.gatewayPort || ((await portIsFree(DEFAULT_GATEWAY_PORT)) ? DEFAULT_GATEWAY_PORT : await freePort());
+  const token = gatewayToken(cfg.home, cfg.console.token);
   const supervisor = new Supervisor({
     ...process.env,
+    PATCHBAY_GATEWAY_TOKEN: token,
     NATS_URL: url,
     PATCHBAY_HOME: cfg.home,
     PATCHBAY_GATEWAY_PORT: String(gatewayPort),
@@ -101,5 +104,27 @@ export async function up(opts: { nats?: string; scale?: string }): Promise<void>
       .flat()
       .map((l) => /url=(\S+)/.exec(l)?.[1])
       .find(Boolean) ?? "-";
-  console.log(`patchbay ready nats=${url} gateway=${gateway}`);
+  const tokenNote = cfg.console.token ? "PATCHBAY_GATEWAY_TOKEN" : gatewayTokenFile(cfg.home);
+  console.log(`patchbay ready nats=${url} gateway=${gateway} token=${tokenNote}`);
+}
+
+/** Where `up` keeps the gateway's token when PATCHBAY_GATEWAY_TOKEN is not set. */
+export function gatewayTokenFile(home: string): string {
+  return join(home, "gateway.token");
+}
+
+/**
+ * The console's token: PATCHBAY_GATEWAY_TOKEN, else the one `up` made before in
+ * `<home>/gateway.token`, else a new random one written there (readable by the user only).
+ */
+function gatewayToken(home: string, configured: string | undefined): string {
+  if (configured) return configured;
+  const file = gatewayTokenFile(home);
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (kept.length >= 16) return kept;
+  }
+  const made = randomBytes(24).toString("base64url");
+  writeFileSync(file, `${made}\n`, { mode: 0o600 });
+  return made;
 }

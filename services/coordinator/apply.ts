@@ -233,7 +233,11 @@ function runCommand(rec: SagaRecord, step: Step, cmd: Command, at: number): void
     case "start_child":
       rec.children[cmd.child_id] = cmd.workflow_type;
       rec.outbox.push(startMessage(cmd.workflow_type, cmd.child_id, cmd.input, { id: rec.id, run: rec.run }));
-      step.entries.push({ step: "child", text: `child ${cmd.child_id} (${cmd.workflow_type}) started` });
+      step.entries.push({
+        step: "child",
+        text: `child ${cmd.child_id} (${cmd.workflow_type}) started`,
+        data: { child_id: cmd.child_id, type: cmd.workflow_type },
+      });
       return;
     case "schedule":
       armTimer(rec, cmd.timer_id, at + cmd.after_ms);

@@ -106,7 +106,11 @@ function compensateNext(rec: SagaRecord, entries: LogEntry[], at: number): void 
       },
       at,
     );
-    entries.push({ step: "compensating", text: `compensating ${next.task_id} → ${c.role}/${c.kind}` });
+    entries.push({
+      step: "compensating",
+      text: `compensating ${next.task_id} → ${c.role}/${c.kind}`,
+      data: { task_id: `compensate-${next.task_id}`, role: c.role, kind: c.kind, attempt: 1, compensates: next.task_id },
+    });
     return;
   }
   if (pending.some((t) => t.abandoned)) return;

@@ -32,7 +32,11 @@ export function runDispatch(rec: SagaRecord, step: Step, cmd: Dispatch, at: numb
   }
   try {
     sendTask(rec, cmd.task_id, dispatchedSpec(step.wf as AnyWorkflow, cmd), at);
-    step.entries.push({ step: "scheduled", text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}` });
+    step.entries.push({
+      step: "scheduled",
+      text: `${cmd.task_id} → ${cmd.role}/${cmd.kind}`,
+      data: { task_id: cmd.task_id, role: cmd.role, kind: cmd.kind, attempt: 1 },
+    });
   } catch (err) {
     const error = { code: ErrorCode.DeciderError, message: `dispatch of ${cmd.task_id}: ${ensureError(err).message}` };
     finish(rec, step.entries, at, "failed", { error });

@@ -105,12 +105,17 @@ export function onTaskDeadline(rec: SagaRecord, step: Step, timerId: string, at:
     step.entries.push({
       step: "redispatched",
       text: `${taskId} ran past ${task.timeout_ms} ms on ${task.started.runner}, attempt ${task.attempt + 1}`,
+      data: { task_id: taskId, role: task.role, kind: task.kind, attempt: task.attempt + 1 },
     });
     return true;
   }
   delete rec.pending[taskId];
   const error = deadlineError(taskId, task);
-  step.entries.push({ step: task.started ? "task.timeout" : "task.queue_timeout", text: error.message });
+  step.entries.push({
+    step: task.started ? "task.timeout" : "task.queue_timeout",
+    text: error.message,
+    data: { task_id: taskId, attempt: task.attempt },
+  });
   settle(rec, step, taskId, task, { type: "task.failed", at, task_id: taskId, kind: task.kind, error });
   return true;
 }

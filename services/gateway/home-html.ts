@@ -28,8 +28,15 @@ export function endpoints(forge: boolean): Endpoint[] {
     : [];
   return [
     ...pages,
-    { path: "/api/workflows", description: "running workflows, then recently ended ones, as JSON" },
-    { path: "/api/workflows/<id>", description: "one workflow with its history, as JSON" },
+    { path: "/workflows", description: "the console: workflows by page, filtered, counted by status, live" },
+    { path: "/workflows/<id>", description: "one workflow: tasks, timers, usage, timeline, history, actions" },
+    { path: "/pools", description: "each role's queue and live processes; the dead-letter queue" },
+    { path: "/api/workflows", description: "a page of workflows with counts by status, as JSON (same filters)" },
+    { path: "/api/workflows/<id>", description: "one workflow with its history and timeline, as JSON" },
+    { path: "/api/pools", description: "pools and the dead-letter queue, as JSON" },
+    { path: "/api/events", description: "server-sent events: ids of workflows that changed (?id=<id> for one)" },
+    { path: "/metrics", description: "Prometheus metrics (docs/metrics.md)" },
+    { path: "POST /login", description: "exchanges the gateway's token for a session cookie (actions need it)" },
     {
       path: "POST /hooks/alertmanager",
       description: "Alertmanager's webhook: each firing alert starts incident-swarm",

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IncidentHookConfig } from "../../infra/config.ts";
 import type { PatchbayClient } from "../../infra/client/index.ts";
 import { AlertmanagerPayload, incidentStarts } from "./alertmanager.ts";
-import { sendJson } from "./respond.ts";
+import { readBody, sendJson } from "./respond.ts";
 
 /** The path of the webhook. */
 export const ALERTMANAGER_HOOK = "/hooks/alertmanager";
@@ -32,7 +32,7 @@ export async function serveAlertHook(
   }
   if (config === undefined || (config.repo === undefined && Object.keys(config.repos).length === 0))
     return sendJson(res, 503, error("NOT_CONFIGURED", "set PATCHBAY_INCIDENT_REPO or PATCHBAY_INCIDENT_REPOS"));
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return sendJson(res, 413, error("TOO_LARGE", `the payload exceeds ${MAX_BODY_BYTES} bytes`));
   const parsed = AlertmanagerPayload.safeParse(parseJson(body));
   if (!parsed.success) {
@@ -58,18 +58,6 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1] ?? "";
   const digest = (s: string) => createHash("sha256").update(s).digest();
   return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
-}
-
-/** The request's body, or undefined when it is larger than {@link MAX_BODY_BYTES}. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The JSON value of `text`; undefined (refused by the schema) when it is not JSON. */

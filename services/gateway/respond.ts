@@ -1,5 +1,5 @@
 /** How the gateway answers: JSON, or an HTML page with headers that allow no scripts. */
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** Headers of every HTML page: no scripts, no framing, no sniffing. */
 const HTML_HEADERS = {
@@ -25,4 +25,16 @@ export function prefersJson(accept: string | undefined): boolean {
   const json = accept?.indexOf("application/json") ?? -1;
   const html = accept?.indexOf("text/html") ?? -1;
   return json >= 0 && (html < 0 || json < html);
+}
+
+/** The request's body as text, or undefined when it is larger than `maxBytes`. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
