@@ -1,0 +1,124 @@
+/**
+ * The gateway's Prometheus metrics (`GET /metrics`, docs/metrics.md), on a registry of their
+ * own. Workflow and task metrics come from every saga record write, heard on plain core NATS
+ * subscriptions to the `sagas` and `ended` buckets' subjects (the coordinator's hot path pays
+ * nothing: no consumer, no extra write) and diffed by metrics-feed.ts. At start, and after each
+ * reconnect, the feed is brought up to what `sagas` holds (reconcile). Queue and DLQ gauges
+ * are read at each scrape (metrics-scrape.ts). Every gateway exports the whole deployment.
+ */
+import type { ServerResponse } from "node:http";
+import type { NatsConnection, Status, Subscription } from "@nats-io/transport-node";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { Gauge, Registry, type Counter } from "prom-client";
+import { decodeRaw } from "../../protocol/codec.ts";
+import { TERMINAL } from "../../protocol/saga.ts";
+import { Bucket, kvSubject } from "../../protocol/subjects.ts";
+import { bucketKeys } from "../../infra/nats/stream-read.ts";
+import type { PatchbayClient, SagaRecord } from "../../infra/client/index.ts";
+import { RecordFeed, feedMetrics } from "./metrics-feed.ts";
+import { errorCounter, scrapeGauges } from "./metrics-scrape.ts";
+
+/** Live Prometheus metrics of a deployment, fed from NATS. */
+export interface GatewayMetrics {
+  /** The Content-Type of {@link GatewayMetrics.text} (Prometheus text format 0.0.4). */
+  contentType: string;
+  /** Every metric in the text format; the queue and DLQ gauges are read now (unreadable ones left out). */
+  text(): Promise<string>;
+  /** Stops listening to record writes and reconnects. */
+  stop(): void;
+}
+
+/** Starts the metrics of the deployment `nc` belongs to: subscribes to record writes, then reconciles. */
+export async function startMetrics(nc: NatsConnection, client: PatchbayClient): Promise<GatewayMetrics> {
+  const registry = new Registry();
+  const errors = errorCounter(registry);
+  const feed = new RecordFeed(feedMetrics(registry), Date.now());
+  runningGauge(registry, feed);
+  const subs = [Bucket.Sagas, Bucket.Ended].map((bucket) => watchBucket(nc, bucket, feed, errors));
+  await nc.flush();
+  const jsm = await client.js.jetstreamManager();
+  const sync = () => reconcile(jsm, client, feed).catch(() => errors.inc({ source: "reconcile" }));
+  await sync();
+  const statuses = nc.status()[Symbol.asyncIterator]();
+  void onReconnect(statuses, sync);
+  return {
+    contentType: registry.contentType,
+    async text() {
+      const gauges = await scrapeGauges(jsm, errors);
+      return await Registry.merge([registry, gauges]).metrics();
+    },
+    stop() {
+      for (const sub of subs) sub.unsubscribe();
+      void statuses.return?.();
+    },
+  };
+}
+
+/** Answers `GET /metrics`: 200 with every metric in Prometheus' text format. */
+export async function serveMetrics(metrics: GatewayMetrics, res: ServerResponse): Promise<void> {
+  const body = await metrics.text();
+  res.writeHead(200, { "content-type": metrics.contentType });
+  res.end(body);
+}
+
+/** Feeds every write of `bucket` to the feed; a purge or delete of a `sagas` key removes it. */
+function watchBucket(nc: NatsConnection, bucket: string, feed: RecordFeed, errors: Counter<"source">): Subscription {
+  const prefix = kvSubject(bucket, "");
+  return nc.subscribe(kvSubject(bucket), {
+    callback: (err, msg) => {
+      if (err) return void errors.inc({ source: "subscription" });
+      if (msg.data.length === 0) {
+        if (bucket === Bucket.Sagas) feed.removed(msg.subject.slice(prefix.length));
+        return;
+      }
+      try {
+        feed.observe(decodeRaw(msg.data) as SagaRecord);
+      } catch {
+        errors.inc({ source: "record" });
+      }
+    },
+  });
+}
+
+/**
+ * Brings the feed up to `sagas`: a running workflow it does not track is observed (a start only
+ * if created since the metrics started); one it tracks that left `sagas` while it was not
+ * listening is read from `ended` (its end is counted) or, found nowhere, forgotten.
+ */
+async function reconcile(jsm: JetStreamManager, client: PatchbayClient, feed: RecordFeed): Promise<void> {
+  const keys = new Set(await bucketKeys(jsm, Bucket.Sagas));
+  const gone = feed.trackedIds().filter((id) => !keys.has(id));
+  const untracked = [...keys].filter((id) => !feed.tracks(id));
+  await Promise.all(
+    [...gone, ...untracked].map(async (id) => {
+      const rec = await client.status(id);
+      if (!rec) feed.removed(id);
+      else if (!feed.tracks(id) || TERMINAL.has(rec.status)) feed.observe(rec);
+    }),
+  );
+}
+
+/** Runs `sync` after each reconnect, until the iterator is returned or the connection closes. */
+async function onReconnect(statuses: AsyncIterator<Status>, sync: () => Promise<unknown>): Promise<void> {
+  for (;;) {
+    const next = await statuses.next();
+    if (next.done) return;
+    if (next.value.type === "reconnect") await sync();
+  }
+}
+
+/** `patchbay_workflows_running{type}`: what the feed tracks as running; a type seen before stays, at 0. */
+function runningGauge(registry: Registry, feed: RecordFeed): void {
+  const types = new Set<string>();
+  new Gauge({
+    name: "patchbay_workflows_running",
+    help: "Workflows running (their record in the sagas bucket, not ended), by type.",
+    labelNames: ["type"],
+    registers: [registry],
+    collect(this: Gauge<"type">) {
+      const counts = feed.runningByType();
+      for (const type of counts.keys()) types.add(type);
+      for (const type of types) this.set({ type }, counts.get(type) ?? 0);
+    },
+  });
+}
