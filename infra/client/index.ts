@@ -7,3 +7,5 @@ export type { DlqEntry, ListFilter, QueueDepth, WorkflowPage } from "./client.ts
 export { outcomeError, viewOf } from "../../protocol/saga.ts";
 export type { SagaRecord, SagaStatus, WorkflowView } from "../../protocol/saga.ts";
 export type { HistoryEntry } from "../nats/history.ts";
+export type { PoolView } from "./pools.ts";
+export type { Presence, PresenceState, TaskInFlight } from "../../protocol/presence.ts";
