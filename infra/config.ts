@@ -59,6 +59,7 @@ const Env = z.object({
   PATCHBAY_TASK_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).optional(),
   PATCHBAY_PROVISION: z.enum(["create", "verify"]).optional(),
   PATCHBAY_RETENTION_DAYS: z.coerce.number().positive().max(3650).optional(),
+  PATCHBAY_SIGNAL_HOLD_MS: z.coerce.number().int().min(100).max(86_400_000).optional(),
   PATCHBAY_INCIDENT_REPO: z.string().min(1).optional(),
   PATCHBAY_INCIDENT_REPOS: z
     .string()
@@ -137,6 +138,12 @@ export interface Config {
    * fails on anything missing or drifted (for NATS users without create permissions).
    */
   provisionMode: "create" | "verify";
+  /**
+   * PATCHBAY_SIGNAL_HOLD_MS: how long the coordinator holds a signal whose workflow does not
+   * exist (yet) before it dead-letters it as NOT_FOUND; when absent, the coordinator's default
+   * (5 minutes).
+   */
+  signalHoldMs?: number;
   /** The gateway's alert webhook. */
   incident: IncidentHookConfig;
   /**
@@ -180,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.PATCHBAY_RETENTION_DAYS ? { endedRetentionMs: Math.round(e.PATCHBAY_RETENTION_DAYS * 86_400_000) } : {}),
     },
     provisionMode: e.PATCHBAY_PROVISION ?? "create",
+    ...(e.PATCHBAY_SIGNAL_HOLD_MS ? { signalHoldMs: e.PATCHBAY_SIGNAL_HOLD_MS } : {}),
     incident: {
       ...(e.PATCHBAY_INCIDENT_REPO ? { repo: repoPath(e.PATCHBAY_INCIDENT_REPO) } : {}),
       repos: Object.fromEntries(Object.entries(e.PATCHBAY_INCIDENT_REPOS ?? {}).map(([k, v]) => [k, repoPath(v)])),

@@ -65,6 +65,12 @@ export const Subject = {
   allCancels: "task.cancel.*",
   allDlq: "dlq.>",
   maxDeliveriesAdvisories: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>",
+  /** Core NATS: the heartbeats (and the last word) of one role's actor processes. */
+  presence: (role: Role) => `patchbay.presence.${role}`,
+  /** Core NATS: the heartbeats of every role's actor processes. */
+  allPresence: "patchbay.presence.*",
+  /** Core NATS: a request here is answered at once by every live actor process with its presence. */
+  presencePing: "patchbay.ping.presence",
 } as const;
 
 /** Workflow ids and types: letters, digits, `-`, `_` (they are subject tokens). */

@@ -101,11 +101,12 @@ export async function runCoordinatorMain(
 ): Promise<void> {
   await runService(
     "coordinator",
-    async (_cfg, nc) => {
+    async (cfg, nc) => {
       const coordinator = new Coordinator({
         nc,
         registry,
         log: (l) => console.error(`[coordinator] ${l}`),
+        ...(cfg.signalHoldMs === undefined ? {} : { signalHoldMs: cfg.signalHoldMs }),
         ...(opts.afterWrite ? { afterWrite: opts.afterWrite } : {}),
       });
       await coordinator.start();

@@ -20,6 +20,8 @@ import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
 import { bucketKeys, readStream } from "../nats/stream-read.ts";
 import { endedPage } from "./listing.ts";
+import { livePresence, poolsOf, type PoolView } from "./pools.ts";
+import type { Presence } from "../../protocol/presence.ts";
 
 /** A dead-lettered message. */
 export interface DlqEntry {
@@ -253,6 +255,17 @@ export class PatchbayClient {
       }),
     );
     return Object.fromEntries(entries.flat());
+  }
+
+  /** The live actor processes: every one that answers a presence ping within `timeoutMs`. */
+  async processes(timeoutMs = 300): Promise<Presence[]> {
+    return await livePresence(this.nc, timeoutMs);
+  }
+
+  /** Each role's pool (whose consumer exists): its queue counts and its live processes. */
+  async pools(roles: readonly Role[] = BUILTIN_ROLES, timeoutMs = 300): Promise<Record<string, PoolView>> {
+    const [jsm, processes] = await Promise.all([this.js.jetstreamManager(), this.processes(timeoutMs)]);
+    return await poolsOf(jsm, roles, processes);
   }
 
   /** The most recent dead-lettered messages (up to `limit`). */

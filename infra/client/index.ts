@@ -9,3 +9,5 @@ export type { SagaRecord, SagaStatus, WorkflowView } from "../../protocol/saga.t
 export type { HistoryEntry } from "../nats/history.ts";
 export { timelineOf } from "./timeline.ts";
 export type { BarOutcome, Timeline, TimelineBar, TimelineGroup } from "./timeline.ts";
+export type { PoolView } from "./pools.ts";
+export type { Presence, PresenceState, TaskInFlight } from "../../protocol/presence.ts";

@@ -11,7 +11,10 @@
  *   backoff on retryable errors, terms and reports `task.failed` on terminal errors or the last
  *   delivery, dead-letters undecodable tasks, aborts tasks of cancelled runs and superseded
  *   attempts, reports nothing from a delivery that was taken over, and drains on request.
+ * - It says it is there (presence.ts): its tasks in flight every few seconds, at once to a
+ *   ping, and when it drains and is gone.
  */
+import { hostname } from "node:os";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstream, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
@@ -25,6 +28,7 @@ import { backoffMs } from "./backoff.ts";
 import { headerValue } from "./connect.ts";
 import { deadLetter } from "./dlq.ts";
 import { isConsumerNotFound } from "./js-errors.ts";
+import { PresenceBeacon, tasksInFlight } from "./presence.ts";
 import { publishAll } from "./publish.ts";
 import { bindingsByKind, runBinding, type TaskBinding } from "./task-binding.ts";
 import { TaskFence, type Admission, type Delivery } from "./task-fence.ts";
@@ -46,8 +50,10 @@ export interface ActorHostOptions {
   heartbeatMs?: number;
   /** How long drain waits for tasks in flight before releasing them (default 20 s). */
   drainGraceMs?: number;
-  /** `<host>:<pid>` in start reports (default `local:<pid>`). */
+  /** `<host>:<pid>` in start reports and presence (default `local:<pid>`). */
   runner?: string;
+  /** Interval of presence heartbeats (default PRESENCE_INTERVAL_MS, 5 s). */
+  presenceIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -66,6 +72,7 @@ export class ActorHost {
   #fence?: TaskFence;
   #batch?: ConsumerMessages;
   #cancels?: Subscription;
+  #presence?: PresenceBeacon;
   #loop?: Promise<void>;
   #maxDeliver = -1;
   #ackWaitMs = 30_000;
@@ -107,6 +114,29 @@ export class ActorHost {
       callback: (_e, m) => this.#onCancel(lastToken(m.subject), m.data),
     });
     this.#loop = this.#pull(consumer);
+    this.#presence = this.#beacon();
+    this.#presence.start();
+  }
+
+  #beacon(): PresenceBeacon {
+    const { nc, role, presenceIntervalMs } = this.#opts;
+    return new PresenceBeacon({
+      nc,
+      identity: {
+        role,
+        runner: this.#runner,
+        pid: process.pid,
+        host: hostname(),
+        started_at: Date.now(),
+        concurrency: this.#concurrency,
+      },
+      inFlight: () => tasksInFlight(this.#running.values()),
+      ...(presenceIntervalMs === undefined ? {} : { intervalMs: presenceIntervalMs }),
+    });
+  }
+
+  get #runner(): string {
+    return this.#opts.runner ?? `local:${process.pid}`;
   }
 
   async #consumer(): Promise<Consumer> {
@@ -126,6 +156,7 @@ export class ActorHost {
    */
   async drain(): Promise<void> {
     this.#draining = true;
+    this.#presence?.draining();
     this.#slotFreed?.();
     await this.#batch?.close();
     await this.#loop;
@@ -136,6 +167,7 @@ export class ActorHost {
       msg.nak();
     }
     this.#cancels?.unsubscribe();
+    await this.#presence?.stop();
   }
 
   get #concurrency(): number {
@@ -305,8 +337,8 @@ export class ActorHost {
   }
 
   async #reportStart(task: TaskMessage, d: Delivery, at: number, msg: JsMsg): Promise<void> {
-    const runner = this.#opts.runner ?? `local:${process.pid}`;
-    const start = taskStartedMessage(task, { seq: d.seq, delivery: d.delivery, runner }, at, traceOf(msg));
+    const by = { seq: d.seq, delivery: d.delivery, runner: this.#runner };
+    const start = taskStartedMessage(task, by, at, traceOf(msg));
     await publishAll(this.#opts.nc, this.#js, [start]);
   }
 

@@ -40,8 +40,9 @@ export class TaskRun {
   readonly task: TaskMessage;
   readonly delivery: Delivery;
   readonly abort = new AbortController();
+  /** When this host started the delivery (epoch ms). */
+  readonly startedAt = Date.now();
   readonly #ports: RunPorts;
-  readonly #startedAt = Date.now();
   #lastBeat = Date.now();
   #frozen = false;
   #heartbeat?: NodeJS.Timeout;
@@ -90,7 +91,7 @@ export class TaskRun {
   async #reportStart(): Promise<void> {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        return await this.#ports.reportStart(this.task, this.delivery, this.#startedAt);
+        return await this.#ports.reportStart(this.task, this.delivery, this.startedAt);
       } catch (err) {
         this.#ports.log(`start report of ${this.task.task_id} failed (try ${attempt}): ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 500 * attempt));

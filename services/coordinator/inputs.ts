@@ -3,7 +3,8 @@
  * message becomes a saga input. Undecodable messages go to the DLQ with the reason; an
  * undecodable event also fails the workflow it was addressed to, before it is dead-lettered.
  * A signal for a workflow whose start is not applied yet is held (redelivered with backoff)
- * for up to {@link SIGNAL_HOLD_MS}.
+ * for up to the sink's `signalHoldMs` ({@link SIGNAL_HOLD_MS} by default), then dead-lettered
+ * as NOT_FOUND.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
@@ -32,12 +33,14 @@ export interface InputSink {
   record(id: string): Promise<SagaRecord | undefined>;
   /** The cached record, if any (a hint: may be stale). */
   cached(id: string): SagaRecord | undefined;
+  /** How long a signal waits for its workflow's start before it is dead-lettered (NOT_FOUND). */
+  readonly signalHoldMs: number;
 }
 
 type Handler = (sink: InputSink, msg: JsMsg) => Promise<void>;
 
 const MAX_IN_FLIGHT = 4_096;
-/** How long a signal waits for its workflow's start to be applied before it is dead-lettered (NOT_FOUND). */
+/** How long a signal waits for its workflow's start by default (PATCHBAY_SIGNAL_HOLD_MS overrides it). */
 export const SIGNAL_HOLD_MS = 5 * 60_000;
 
 /** Binds every coordinator consumer; returns functions that stop them. */
@@ -156,11 +159,12 @@ async function onSignal(sink: InputSink, msg: JsMsg): Promise<void> {
   try {
     const signal = decode(msg.data, SignalMessage);
     const rec = await sink.record(id);
-    if (!rec && sink.now() - storedAtMs(msg) < SIGNAL_HOLD_MS) return msg.nak(redeliveryDelay(msg));
+    const held = sink.now() - storedAtMs(msg);
+    if (!rec && held < sink.signalHoldMs) return msg.nak(Math.min(redeliveryDelay(msg), sink.signalHoldMs - held));
     if (!rec)
       throw new TerminalError(
         ErrorCode.NotFound,
-        `no workflow '${id}' (the signal waited ${SIGNAL_HOLD_MS} ms for its start)`,
+        `no workflow '${id}' (the signal waited ${sink.signalHoldMs} ms for its start)`,
       );
     if (signal.name === "reset") return await onReset(sink, msg, rec, signal.payload);
     await publishAll(sink.nc, sink.js, [signalReceivedMessage(id, msg.seq, signal, sink.now())]);

@@ -16,7 +16,7 @@ import { foldInputs } from "./fold.ts";
 import { markRepublished, outboxMessages, oversizedFailure } from "./record.ts";
 import type { WorkflowRegistry } from "./registry.ts";
 import { RecordTooLarge, RevisionConflict, SagaStore, openSagaBuckets, outboxToHeal, type Versioned } from "./store.ts";
-import { consumeInputs, type InputSink } from "./inputs.ts";
+import { SIGNAL_HOLD_MS, consumeInputs, type InputSink } from "./inputs.ts";
 
 /** Ports and options of a coordinator replica. */
 export interface CoordinatorOptions {
@@ -34,6 +34,11 @@ export interface CoordinatorOptions {
    * that died before its sweep would (fault injection).
    */
   clearPublishedOutboxes?: boolean;
+  /**
+   * How long a signal for a workflow that does not exist (yet) is held before it is
+   * dead-lettered as NOT_FOUND (default {@link SIGNAL_HOLD_MS}, 5 minutes).
+   */
+  signalHoldMs?: number;
 }
 
 /** One item waiting in a workflow's mailbox; `done` acks (or naks) its message. */
@@ -54,6 +59,7 @@ export class Coordinator implements InputSink {
   readonly registry: WorkflowRegistry;
   readonly now: () => number;
   readonly log: (line: string) => void;
+  readonly signalHoldMs: number;
   readonly #afterWrite?: (rec: SagaRecord) => void;
   readonly #beforeWrite?: (rec: SagaRecord) => void | Promise<void>;
   #store?: SagaStore;
@@ -75,6 +81,7 @@ export class Coordinator implements InputSink {
     if (opts.afterWrite) this.#afterWrite = opts.afterWrite;
     if (opts.beforeWrite) this.#beforeWrite = opts.beforeWrite;
     this.#clearPublished = opts.clearPublishedOutboxes ?? true;
+    this.signalHoldMs = opts.signalHoldMs ?? SIGNAL_HOLD_MS;
   }
 
   /** Compare-and-set writes this replica lost to another writer (each was re-read and retried). */
