@@ -29,7 +29,7 @@ interface Up {
   children: ProcInfo[];
 }
 
-const READY = /^patchbay ready nats=(\S+) gateway=(\S+)$/m;
+const READY = /^patchbay ready nats=(\S+) gateway=(\S+) token=(\S+)$/m;
 
 async function tempHome(t: ExecutionContext): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), "patchbay-up-"));
