@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what patchbay needs on a fresh machine: npm packages (with the pinned Node 24),
-# nats-server and the Python tools the quality checks use (coverage, pyflakes,
-# bandit, flake8, pytest), through apt when root and missing.
+# nats-server, the Python tools the quality checks use (coverage, pyflakes, bandit, flake8,
+# pytest) and chromium (the browser tests drive it with playwright-core), through apt when
+# root and missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ command -v bandit >/dev/null 2>&1 || [ -x /usr/bin/bandit ] || missing+=(python3
 for pkg in flake8 python3-pytest python3-venv python3-pip python3-simplejson python3-six; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# Debian's chromium for the browser tests (test/helpers/browser.ts), unless PATCHBAY_CHROMIUM names one.
+[ -n "${PATCHBAY_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -30,7 +33,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "nats-server is missing: install it (sudo apt-get install nats-server, or a release binary from the NATS project on your PATH), or point NATS_URL at a running server" >&2
     exit 1
   else
-    echo "optional tools missing (some quality checks will say they could not run): ${missing[*]}" >&2
+    tools=()
+    for pkg in "${missing[@]}"; do [ "$pkg" = chromium ] || tools+=("$pkg"); done
+    if [ ${#tools[@]} -lt ${#missing[@]} ]; then
+      echo "chromium is missing: the browser tests need it (sudo apt-get install chromium, or set PATCHBAY_CHROMIUM to a Chromium binary)" >&2
+    fi
+    if [ ${#tools[@]} -gt 0 ]; then
+      echo "optional tools missing (some quality checks will say they could not run): ${tools[*]}" >&2
+    fi
   fi
 fi
 

@@ -76,8 +76,24 @@ export async function demo(): Promise<void> {
   );
 }
 
-/** Runs the quality gate on a pull request of the sample; returns the sample repository's path. */
-async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<string> {
+/** The bundled sample as a repository, and the pull request of its feature branch. */
+export interface SamplePullRequest {
+  /** The repository's path (its own remote). */
+  repo: string;
+  branch: string;
+  pr_number: number;
+}
+
+/**
+ * Turns `samples/notifications` into a git repository under `<home>/repos` and opens a pull
+ * request of its feature branch on the local forge of `<home>/work` (where `up` and the demo
+ * keep it with PATCHBAY_HOME=`home`): what the quality gate runs on.
+ */
+export async function openSamplePullRequest(
+  client: PatchbayClient,
+  home: string,
+  gatewayUrl: string,
+): Promise<SamplePullRequest> {
   const repo = await materializeSample("notifications", join(home, "repos", "notifications"));
   const forge = await openLocalForge(client.nc, { workDir: join(home, "work"), gatewayUrl });
   const pr = await forge.createPullRequest(repo.dir, {
@@ -86,10 +102,16 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
     base: "main",
     labels: ["automated", "feature"],
   });
-  console.log(`sample repository ${repo.dir}: pull request #${pr.number} ${repo.branch} → main\n`);
+  return { repo: repo.dir, branch: repo.branch, pr_number: pr.number };
+}
+
+/** Runs the quality gate on a pull request of the sample; returns the sample repository's path. */
+async function qualityGateOnSample(client: PatchbayClient, home: string, gatewayUrl: string): Promise<string> {
+  const { repo, branch, pr_number } = await openSamplePullRequest(client, home, gatewayUrl);
+  console.log(`sample repository ${repo}: pull request #${pr_number} ${branch} → main\n`);
   const id = `demo-gate-${Date.now()}`;
-  console.log(`$ patchbay start quality-gate --id ${id} --wait   # {"repo": "${repo.dir}", "pr_number": ${pr.number}}`);
-  await client.start("quality-gate", { repo: repo.dir, pr_number: pr.number }, { id });
+  console.log(`$ patchbay start quality-gate --id ${id} --wait   # {"repo": "${repo}", "pr_number": ${pr_number}}`);
+  await client.start("quality-gate", { repo, pr_number }, { id });
   const rec = await client.wait(id, 15 * 60_000);
   const error = outcomeError(rec);
   if (error) {
@@ -99,7 +121,7 @@ async function qualityGateOnSample(client: PatchbayClient, home: string, gateway
   }
   console.log(`\n$ patchbay show ${id}`);
   for (const e of await client.history(id)) console.log(historyLine(e));
-  return repo.dir;
+  return repo;
 }
 
 function printVerdict(r: QualityGateResult): void {

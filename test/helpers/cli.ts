@@ -56,7 +56,8 @@ process.once("exit", () => {
   for (const p of running) p.kill("SIGKILL");
 });
 
-function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+/** The environment of a CLI process: this one's, less what a test must choose itself, plus `env` (which must set PATCHBAY_HOME). */
+export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   if (!env.PATCHBAY_HOME)
     throw new Error("runCli: set PATCHBAY_HOME (a temp dir) so no running `up` of the developer is found");
   const base: NodeJS.ProcessEnv = { ...process.env };
