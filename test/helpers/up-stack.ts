@@ -4,17 +4,21 @@
  * stop() ends it with SIGTERM, then SIGKILLs by PID whatever of it is left.
  */
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { ROOT } from "./processes.ts";
 import { childrenOf, cliEnv, isAlive, killIfStillRunning, type ProcInfo } from "./cli.ts";
 
 /** `up`'s one line on stdout once every process is ready. */
-export const UP_READY = /^patchbay ready nats=(\S+) gateway=(\S+)$/m;
+export const UP_READY = /^patchbay ready nats=(\S+) gateway=(\S+) token=(\S+)$/m;
 
 /** A running `up` stack. */
 export interface UpStack {
   pid: number;
   nats: string;
   gateway: string;
+  /** The console's token (`up` keeps it in `<home>/gateway.token`). */
+  token: string;
   /** Its children when it was ready (nats-server and every Procfile process). */
   children: ProcInfo[];
   /** What it printed so far, stdout then stderr. */
@@ -23,11 +27,16 @@ export interface UpStack {
   stop(): Promise<void>;
 }
 
-/** Starts `patchbay up` with PATCHBAY_HOME=`home` and `args`, and waits for its ready line. */
-export async function startUpStack(home: string, args: string[] = [], readyTimeoutMs = 60_000): Promise<UpStack> {
+/** Starts `patchbay up` with PATCHBAY_HOME=`home`, `args` and `env`, and waits for its ready line. */
+export async function startUpStack(
+  home: string,
+  args: string[] = [],
+  readyTimeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<UpStack> {
   const proc = spawn(process.execPath, [`${ROOT}services/cli/main.ts`, "up", ...args], {
     cwd: ROOT,
-    env: cliEnv({ PATCHBAY_HOME: home }),
+    env: cliEnv({ PATCHBAY_HOME: home, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = { stdout: "", stderr: "" };
@@ -48,7 +57,8 @@ export async function startUpStack(home: string, args: string[] = [], readyTimeo
     throw new Error(`patchbay up: ${err.message}\n${output()}`);
   });
   children = childrenOf(pid);
-  return { pid, nats: m[1], gateway: m[2], children, output, stop };
+  const token = (await readFile(join(home, "gateway.token"), "utf8")).trim();
+  return { pid, nats: m[1] as string, gateway: m[2] as string, token, children, output, stop };
 }
 
 async function readyLine(stdout: () => string, exited: Promise<void>, timeoutMs: number): Promise<RegExpMatchArray> {
