@@ -78,6 +78,8 @@ export const ErrorCode = {
   CodemodFailed: "CODEMOD_FAILED",
   /** A migration step's validation (the repository's tests) did not pass. */
   MigrationTestsFailed: "MIGRATION_TESTS_FAILED",
+  /** A dead letter that may not be sent again: it names no original subject, or one that is not a public input. */
+  DlqNotReplayable: "DLQ_NOT_REPLAYABLE",
 } as const;
 
 /** One of the {@link ErrorCode} values, or a code defined by an actor or workflow. */

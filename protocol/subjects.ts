@@ -73,6 +73,24 @@ export const Subject = {
   presencePing: "patchbay.ping.presence",
 } as const;
 
+/**
+ * The original subjects a dead letter may be replayed to: the public inputs, starts and
+ * signals, which every client may publish anyway. Tasks, timers and events are the runtime's
+ * own (a replayed copy would bypass the saga's bookkeeping) and are not replayed.
+ */
+export const REPLAYABLE_SUBJECTS = [Subject.start("*"), Subject.signal("*")] as const;
+
+/** Whether `subject` matches the NATS subject `pattern` (`*` one token, `>` the rest). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const want = pattern.split(".");
+  const got = subject.split(".");
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === ">") return got.length > i;
+    if (i >= got.length || (want[i] !== "*" && want[i] !== got[i])) return false;
+  }
+  return want.length === got.length;
+}
+
 /** Workflow ids and types: letters, digits, `-`, `_` (they are subject tokens). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -94,6 +112,8 @@ export const Header = {
   DlqReason: "Patchbay-Dlq-Reason",
   DlqSubject: "Patchbay-Dlq-Subject",
   DlqStreamSeq: "Patchbay-Dlq-Stream-Seq",
+  /** The `Nats-Msg-Id` the dead-lettered message had, if any. */
+  DlqMsgId: "Patchbay-Dlq-Msg-Id",
   /** Set on outbox messages published again by a step that cannot know whether they went out before. */
   Republished: "Patchbay-Republished",
   TraceParent: "traceparent",

@@ -1,7 +1,9 @@
 /**
  * The patchbay client: what the CLI, the bench, the gateway and tests use to start, follow
- * and steer workflows. It only publishes to the public subjects and reads the `sagas` bucket
- * and the HISTORY/DLQ streams; it never writes saga state.
+ * and steer workflows, see the pools of actor processes and handle dead letters. It publishes
+ * only to the public subjects (starts, signals — a dead letter's replay is one of them —
+ * and presence pings), reads the `sagas` and `ended` buckets and the HISTORY/DLQ streams, and
+ * deletes dead letters; it never writes saga state.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
@@ -14,24 +16,22 @@ import { TERMINAL, type SagaRecord, type SagaStatus } from "../../protocol/saga.
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
 import { Bucket, Consumer, Header, ID_PATTERN, Stream, Subject, lastToken } from "../../protocol/subjects.ts";
 import { signalMessage, startMessage } from "../../protocol/workflow.ts";
-import { headerValue, storedAtMs } from "../nats/connect.ts";
 import { openArtifacts, reportName, transcriptName } from "../nats/artifacts.ts";
 import { readHistory, type HistoryEntry } from "../nats/history.ts";
 import { publishAll } from "../nats/publish.ts";
-import { bucketKeys, readStream } from "../nats/stream-read.ts";
+import { bucketKeys } from "../nats/stream-read.ts";
 import { endedPage } from "./listing.ts";
+import {
+  discardDlq,
+  dlqEntries,
+  dlqMessage,
+  replayDlq,
+  type DlqEntry,
+  type DlqMessage,
+  type DlqReplay,
+} from "./dlq.ts";
 import { livePresence, poolsOf, type PoolView } from "./pools.ts";
 import type { Presence } from "../../protocol/presence.ts";
-
-/** A dead-lettered message. */
-export interface DlqEntry {
-  seq: number;
-  time: number;
-  subject: string;
-  original_subject: string;
-  code: string;
-  reason: string;
-}
 
 /** Filters of {@link PatchbayClient.list}. */
 export interface ListFilter {
@@ -268,21 +268,27 @@ export class PatchbayClient {
     return await poolsOf(jsm, roles, processes);
   }
 
-  /** The most recent dead-lettered messages (up to `limit`). */
+  /** The most recent dead-lettered messages (up to `limit`), oldest first. */
   async dlq(limit = 100): Promise<DlqEntry[]> {
-    const jsm = await this.js.jetstreamManager();
-    const state = (await jsm.streams.info(Stream.Dlq)).state;
-    if (state.messages === 0) return [];
-    const fromSeq = Math.max(state.first_seq, state.last_seq - limit + 1);
-    const msgs = await readStream(this.js, Stream.Dlq, { fromSeq, toSeq: state.last_seq });
-    return msgs.map((m) => ({
-      seq: m.seq,
-      time: storedAtMs(m),
-      subject: m.subject,
-      original_subject: headerValue(m.headers, Header.DlqSubject) ?? m.subject,
-      code: headerValue(m.headers, Header.ErrorCode) ?? "",
-      reason: headerValue(m.headers, Header.DlqReason) ?? "",
-    }));
+    return await dlqEntries(this.js, limit);
+  }
+
+  /** The dead letter at DLQ sequence `seq` with its headers and a readable payload, or undefined. */
+  async dlqMessage(seq: number): Promise<DlqMessage | undefined> {
+    return await dlqMessage(await this.js.jetstreamManager(), seq);
+  }
+
+  /**
+   * Sends the dead letter at `seq` again to its original subject (a start or a signal) under a
+   * new msg-id, then deletes it; NOT_FOUND when there is none, DLQ_NOT_REPLAYABLE otherwise refused.
+   */
+  async replayDlq(seq: number): Promise<DlqReplay> {
+    return await replayDlq(this.js, seq);
+  }
+
+  /** Deletes the dead letter at `seq`; NOT_FOUND when there is none. */
+  async discardDlq(seq: number): Promise<void> {
+    await discardDlq(await this.js.jetstreamManager(), seq);
   }
 
   /** Stops following logs (the connection stays open). */

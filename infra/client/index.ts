@@ -3,7 +3,9 @@
  * start, follow and steer workflows over NATS, without loading the coordinator.
  */
 export { PatchbayClient } from "./client.ts";
-export type { DlqEntry, ListFilter, QueueDepth, WorkflowPage } from "./client.ts";
+export type { ListFilter, QueueDepth, WorkflowPage } from "./client.ts";
+export type { DlqEntry, DlqMessage, DlqReplay } from "./dlq.ts";
+export type { PayloadPreview } from "./preview.ts";
 export { outcomeError, viewOf } from "../../protocol/saga.ts";
 export type { SagaRecord, SagaStatus, WorkflowView } from "../../protocol/saga.ts";
 export type { HistoryEntry } from "../nats/history.ts";

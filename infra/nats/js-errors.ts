@@ -27,3 +27,12 @@ export function isConsumerNotFound(err: unknown): boolean {
 export function isApiError(err: unknown): err is JetStreamApiError {
   return err instanceof JetStreamApiError;
 }
+
+/** nats-server's JSSequenceNotFoundErrF and JSStreamMsgDeleteFailedF (nats.js names no constants for them). */
+const SEQUENCE_NOT_FOUND = 10043;
+const STREAM_MSG_DELETE_FAILED = 10057;
+
+/** A stream message could not be deleted because it is not there (deleted already, or past the end). */
+export function isMessageMissing(err: unknown): boolean {
+  return err instanceof JetStreamApiError && (err.code === SEQUENCE_NOT_FOUND || err.code === STREAM_MSG_DELETE_FAILED);
+}
