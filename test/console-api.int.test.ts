@@ -34,7 +34,9 @@ async function runMix(s: ConsoleStack): Promise<{ waiting: string }> {
 }
 
 async function signalsPublished(s: ConsoleStack, id: string): Promise<number> {
-  const info = await (await jetstreamManager(s.nats.nc)).streams.info(Stream.Workflows, {
+  const info = await (
+    await jetstreamManager(s.nats.nc)
+  ).streams.info(Stream.Workflows, {
     subjects_filter: Subject.signal(id),
   });
   return Object.values(info.state.subjects ?? {}).reduce((n, x) => n + x, 0);
@@ -52,13 +54,19 @@ test("the list counts workflows by status and filters by status, type, time and 
   t.is(all.workflows[0]?.id, "mix-waiting", "running first");
 
   const failed = await getJson<ListBody>(`${s.base}/api/workflows?status=failed`);
-  t.deepEqual(failed.body.workflows.map((w) => w.id), ["mix-late"]);
+  t.deepEqual(
+    failed.body.workflows.map((w) => w.id),
+    ["mix-late"],
+  );
   const fanouts = await getJson<ListBody>(`${s.base}/api/workflows?type=bench-fanout`);
   t.deepEqual(fanouts.body.workflows.map((w) => w.id).sort(), ["mix-fan-1", "mix-fan-2", "mix-fan-3"]);
   t.is(fanouts.body.counts.completed, 3);
   t.is(fanouts.body.counts.failed, 0);
   const search = await getJson<ListBody>(`${s.base}/api/workflows?q=fan-2`);
-  t.deepEqual(search.body.workflows.map((w) => w.id), ["mix-fan-2"]);
+  t.deepEqual(
+    search.body.workflows.map((w) => w.id),
+    ["mix-fan-2"],
+  );
   const future = await getJson<ListBody>(`${s.base}/api/workflows?since=2999-01-01`);
   t.deepEqual(future.body.workflows, []);
   const page = await getJson<ListBody>(`${s.base}/api/workflows?limit=2`);
@@ -81,12 +89,17 @@ test("a fan-out's timeline has one bar per task, grouped by role, all overlappin
   await s.client.start("bench-fanout", { fanout: 8 }, { id: "tl-fan" });
   await s.client.wait("tl-fan", 30_000);
   type Bar = { task_id: string; outcome: string; dispatched_at: number; ended_at: number; runner?: string };
-  const { body } = await getJson<{ timeline: { groups: Array<{ role: string; bars: Bar[] }> } }>(`${s.base}/api/workflows/tl-fan`);
+  const { body } = await getJson<{ timeline: { groups: Array<{ role: string; bars: Bar[] }> } }>(
+    `${s.base}/api/workflows/tl-fan`,
+  );
   const checker = body.timeline.groups.find((g) => g.role === "checker");
   t.is(checker?.bars.length, 8);
   const bars = checker?.bars ?? [];
   t.true(bars.every((b) => b.outcome === "completed"));
-  t.true(Math.max(...bars.map((b) => b.dispatched_at)) < Math.min(...bars.map((b) => b.ended_at)), "every bar overlaps every other");
+  t.true(
+    Math.max(...bars.map((b) => b.dispatched_at)) < Math.min(...bars.map((b) => b.ended_at)),
+    "every bar overlaps every other",
+  );
   const html = await (await fetch(`${s.base}/workflows/tl-fan`)).text();
   t.is(html.match(/<li class="tl-row o-completed/g)?.length, 8);
   t.regex(html, /<div class="tl-group" data-role="checker">/);
@@ -116,7 +129,9 @@ function firstChange(url: string, onOpen: () => Promise<unknown>): Promise<strin
 
 test("the event stream names the workflow that changed", async (t) => {
   const s = await startConsoleStack(t);
-  const data = await firstChange(`${s.base}/api/events?id=sse-1`, () => s.client.start("bench-fanout", { fanout: 1 }, { id: "sse-1" }));
+  const data = await firstChange(`${s.base}/api/events?id=sse-1`, () =>
+    s.client.start("bench-fanout", { fanout: 1 }, { id: "sse-1" }),
+  );
   t.deepEqual(JSON.parse(data), { ids: ["sse-1"] });
 });
 

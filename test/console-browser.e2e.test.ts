@@ -86,11 +86,18 @@ test.serial("a quality gate's page turns completed without a reload; its timelin
         .filter((r) => /^check-[a-z_]+$/.test(r.getAttribute("data-task") ?? ""))
         .map((r) => {
           const segs = Array.from(r.querySelectorAll(".tl-seg")).map((e) => e.getBoundingClientRect());
-          return { task: r.getAttribute("data-task"), left: Math.min(...segs.map((b) => b.left)), right: Math.max(...segs.map((b) => b.right)) };
+          return {
+            task: r.getAttribute("data-task"),
+            left: Math.min(...segs.map((b) => b.left)),
+            right: Math.max(...segs.map((b) => b.right)),
+          };
         }),
     );
     t.is(spans.length, 8, spans.map((x) => x.task).join(", "));
-    t.true(Math.max(...spans.map((x) => x.left)) < Math.min(...spans.map((x) => x.right)), "all eight bars overlap on screen");
+    t.true(
+      Math.max(...spans.map((x) => x.left)) < Math.min(...spans.map((x) => x.right)),
+      "all eight bars overlap on screen",
+    );
     t.deepEqual(problems.list(), []);
   });
 });
@@ -106,7 +113,10 @@ test.serial("the list filters by status", async (t) => {
     await Promise.all([page.waitForURL(/status=completed/), page.click("form.filters button[type=submit]")]);
     const statuses = await page.$$eval("tr[data-id]", (rows) => rows.map((r) => r.getAttribute("data-status")));
     t.true(statuses.length >= 2);
-    t.true(statuses.every((x) => x === "completed"), statuses.join(", "));
+    t.true(
+      statuses.every((x) => x === "completed"),
+      statuses.join(", "),
+    );
     const shown = await page.locator(".count[data-status=completed]").textContent();
     t.is(Number(shown), statuses.length, "the count of completed workflows matches the rows");
   });
@@ -116,7 +126,11 @@ test.serial("the list filters by status", async (t) => {
 async function waitingIncident(id: string): Promise<void> {
   const repo = await createServiceRepo(join(s().home, "repos", id));
   await s().client.start("incident-swarm", { alert: SEED_ALERTS.poolExhausted, repo }, { id });
-  await eventually(async () => (await s().client.status(id))?.timers.approval !== undefined, `${id} to wait for approval`, 180_000);
+  await eventually(
+    async () => (await s().client.status(id))?.timers.approval !== undefined,
+    `${id} to wait for approval`,
+    180_000,
+  );
 }
 
 test.serial("approve a waiting incident from its page: refused without the token, done with it", async (t) => {
@@ -127,18 +141,32 @@ test.serial("approve a waiting incident from its page: refused without the token
     await page.goto(`${up.gateway}/workflows/${id}`);
     t.is(await page.locator("form[action$='/signal'] button").count(), 0, "no actions offered without the token");
     const refused = await page.evaluate(async (url) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=approve" });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "name=approve",
+      });
       return res.status;
     }, `${up.gateway}/api/workflows/${id}/signal`);
     t.true(refused === 401 || refused === 403, `refused with ${refused}`);
-    t.false((await client.history(id)).some((e) => e.message?.type === "signal.received/v1"), "no signal reached it");
+    t.false(
+      (await client.history(id)).some((e) => e.message?.type === "signal.received/v1"),
+      "no signal reached it",
+    );
     t.is((await client.status(id))?.status, "running");
 
     await logIn(page, `/workflows/${id}`);
-    await Promise.all([page.waitForURL(`${up.gateway}/workflows/${id}`), page.click("form[action$='/signal']:has(input[value=approve]) button")]);
-    await page.waitForFunction(() => document.querySelector("[data-field=status] .status")?.textContent === "completed", undefined, {
-      timeout: 180_000,
-    });
+    await Promise.all([
+      page.waitForURL(`${up.gateway}/workflows/${id}`),
+      page.click("form[action$='/signal']:has(input[value=approve]) button"),
+    ]);
+    await page.waitForFunction(
+      () => document.querySelector("[data-field=status] .status")?.textContent === "completed",
+      undefined,
+      {
+        timeout: 180_000,
+      },
+    );
     const result = (await client.status(id))?.result as { merged?: boolean };
     t.true(result.merged, "the hotfix was merged after the approval");
   });
@@ -149,7 +177,10 @@ test.serial("a signal dead-lettered before its workflow existed is replayed from
   const id = "inc-dlq";
   // With a message id: a replay that kept it would be swallowed by the duplicate window.
   await publishAll(client.nc, client.js, [signalMessage(id, "approve", undefined, `early-approve-${id}`)]);
-  const dead = await eventually(async () => (await client.dlq()).find((m) => m.original_subject === `workflow.signal.${id}`), "the signal in the DLQ");
+  const dead = await eventually(
+    async () => (await client.dlq()).find((m) => m.original_subject === `workflow.signal.${id}`),
+    "the signal in the DLQ",
+  );
   t.is(dead.code, "NOT_FOUND");
   await waitingIncident(id);
   await withPage(s().browser, async (page) => {

@@ -27,7 +27,11 @@ const failed = (at: number, task_id: string) =>
 
 test("bars run from dispatch to result, grouped by role, with start, retry, deadline, failure and compensation", (t) => {
   const history = [
-    log(1_000, [scheduled("a", "checker", "check.run"), scheduled("b", "checker", "check.run"), scheduled("c", "coder", "fix")]),
+    log(1_000, [
+      scheduled("a", "checker", "check.run"),
+      scheduled("b", "checker", "check.run"),
+      scheduled("c", "coder", "fix"),
+    ]),
     started(1_100, "a"),
     completed(1_500, "a"),
     started(1_200, "b"),
@@ -69,12 +73,18 @@ test("a deadline ends its bar as timed out, and only the current run is drawn", 
     log(3_000, [{ step: "task.timeout", text: "d ran past 2000 ms", data: { task_id: "d", attempt: 1 } }], 2),
   ];
   const tl = timelineOf({ run: 2, created_at: 50 }, history, 9_000);
-  t.deepEqual(tl.groups.map((g) => g.role), ["merger"]);
+  t.deepEqual(
+    tl.groups.map((g) => g.role),
+    ["merger"],
+  );
   t.like(tl.groups[0]?.bars[0], { outcome: "timed out", ended_at: 3_000, error: "d ran past 2000 ms" });
 });
 
 test("a dispatch logged without data is read from its text", (t) => {
-  const history = [log(10, [{ step: "scheduled", text: "check-lint → checker/check.run" }]), completed(30, "check-lint")];
+  const history = [
+    log(10, [{ step: "scheduled", text: "check-lint → checker/check.run" }]),
+    completed(30, "check-lint"),
+  ];
   const tl = timelineOf({ run: 1, created_at: 10 }, history, 100);
   t.like(tl.groups[0]?.bars[0], { task_id: "check-lint", role: "checker", kind: "check.run", outcome: "completed" });
 });

@@ -56,7 +56,11 @@ interface DispatchData {
 }
 
 /** The timeline of the record's current run; running bars end at `now`. */
-export function timelineOf(rec: Pick<SagaRecord, "run" | "created_at">, history: HistoryEntry[], now: number): Timeline {
+export function timelineOf(
+  rec: Pick<SagaRecord, "run" | "created_at">,
+  history: HistoryEntry[],
+  now: number,
+): Timeline {
   const bars = new Map<string, TimelineBar>();
   const key = (taskId: string, attempt: number) => `${taskId}#${attempt}`;
   for (const entry of history) applyEntry(entry, rec.run, bars, key);

@@ -109,7 +109,13 @@ function compensateNext(rec: SagaRecord, entries: LogEntry[], at: number): void 
     entries.push({
       step: "compensating",
       text: `compensating ${next.task_id} → ${c.role}/${c.kind}`,
-      data: { task_id: `compensate-${next.task_id}`, role: c.role, kind: c.kind, attempt: 1, compensates: next.task_id },
+      data: {
+        task_id: `compensate-${next.task_id}`,
+        role: c.role,
+        kind: c.kind,
+        attempt: 1,
+        compensates: next.task_id,
+      },
     });
     return;
   }

@@ -25,7 +25,10 @@ export interface ConsoleStack {
 }
 
 /** Starts the stack; `options` are the gateway's (a token by default). */
-export async function startConsoleStack(t: ExecutionContext, options: GatewayOptions = { token: TEST_TOKEN }): Promise<ConsoleStack> {
+export async function startConsoleStack(
+  t: ExecutionContext,
+  options: GatewayOptions = { token: TEST_TOKEN },
+): Promise<ConsoleStack> {
   const nats = await startTestNats(t);
   await startCoordinator(t, nats.nc, fixtureRegistry());
   await startActor(t, nats.nc, "checker", [noopBinding], 8);

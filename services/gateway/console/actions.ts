@@ -47,15 +47,16 @@ export async function serveAction(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  if (pathname === "/login") return await login(auth, req, res), true;
-  if (pathname === "/logout") return void logout(res), true;
+  if (pathname === "/login") return (await login(auth, req, res), true);
+  if (pathname === "/logout") return (void logout(res), true);
   const action = actionFor(pathname);
   if (!action) return false;
   const body = await readAction(req);
   const refusal = auth.refusal(req, typeof body.fields.csrf === "string" ? body.fields.csrf : undefined);
   if (refusal) {
-    const headers: Record<string, string> = refusal.status === 401 ? { "www-authenticate": 'Bearer realm="patchbay"' } : {};
-    return answerError(res, body.form, refusal.status, refusal.code, refusal.message, headers), true;
+    const headers: Record<string, string> =
+      refusal.status === 401 ? { "www-authenticate": 'Bearer realm="patchbay"' } : {};
+    return (answerError(res, body.form, refusal.status, refusal.code, refusal.message, headers), true);
   }
   try {
     const result = await action(client, body.fields);
@@ -87,7 +88,9 @@ async function login(auth: ConsoleAuth, req: IncomingMessage, res: ServerRespons
   if (!cookie) {
     const ctx: PageContext = { access: { kind: "read-only" }, actionsEnabled: auth.enabled, here: "/login" };
     const status = auth.enabled ? 403 : 409;
-    const why = auth.enabled ? "That is not the gateway's token." : "The gateway has no token: the console is read-only.";
+    const why = auth.enabled
+      ? "That is not the gateway's token."
+      : "The gateway has no token: the console is read-only.";
     return sendPage(res, status, consolePage("Log in", loginPage(next, why), ctx));
   }
   res.writeHead(303, { location: next, "set-cookie": cookie, "cache-control": "no-store" });
@@ -133,7 +136,10 @@ function intField(fields: Record<string, unknown>, name: string): number {
 
 function signalName(name: unknown): string {
   if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(name) || name === "reset")
-    throw new TerminalError(ErrorCode.InvalidInput, "name: a signal name such as approve or reject (reset has its own action)");
+    throw new TerminalError(
+      ErrorCode.InvalidInput,
+      "name: a signal name such as approve or reject (reset has its own action)",
+    );
   return name;
 }
 

@@ -43,21 +43,30 @@ export class ConsoleAuth {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
     if (bearer !== undefined && same(bearer.trim(), this.#token)) return { kind: "bearer" };
     const session = cookieOf(req, SESSION_COOKIE);
-    if (session !== undefined && this.#validSession(session)) return { kind: "session", csrf: this.#sign(`csrf:${session}`) };
+    if (session !== undefined && this.#validSession(session))
+      return { kind: "session", csrf: this.#sign(`csrf:${session}`) };
     return { kind: "read-only" };
   }
 
   /** Refuses an action unless the request carries the token, or a session with its CSRF token from the same origin. */
   refusal(req: IncomingMessage, csrf: string | undefined): Refusal | undefined {
     if (!this.#token)
-      return { status: 403, code: "READ_ONLY", message: "the gateway has no token (PATCHBAY_GATEWAY_TOKEN): the console is read-only" };
+      return {
+        status: 403,
+        code: "READ_ONLY",
+        message: "the gateway has no token (PATCHBAY_GATEWAY_TOKEN): the console is read-only",
+      };
     const access = this.access(req);
     if (access.kind === "bearer") return undefined;
     if (access.kind === "read-only") {
       const presented = req.headers.authorization !== undefined || cookieOf(req, SESSION_COOKIE) !== undefined;
       return presented
         ? { status: 403, code: "FORBIDDEN", message: "the token or session is not valid" }
-        : { status: 401, code: "UNAUTHORIZED", message: "log in with the gateway's token, or send it as a bearer token" };
+        : {
+            status: 401,
+            code: "UNAUTHORIZED",
+            message: "log in with the gateway's token, or send it as a bearer token",
+          };
     }
     if (!sameOrigin(req)) return { status: 403, code: "CSRF", message: "a cross-origin request may not act" };
     if (csrf === undefined || !same(csrf, access.csrf))
@@ -81,7 +90,9 @@ export class ConsoleAuth {
   }
 
   #sign(text: string): string {
-    return createHmac("sha256", this.#token ?? "").update(text).digest("base64url");
+    return createHmac("sha256", this.#token ?? "")
+      .update(text)
+      .digest("base64url");
   }
 }
 

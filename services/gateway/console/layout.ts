@@ -42,7 +42,7 @@ export function consolePage(title: string, body: string, ctx: PageContext): stri
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(title)} · patchbay</title>` +
-    `<link rel="stylesheet" href="/console/console.css"><script src="/console/console.js" defer></script></head>\n` +
+    `<link rel="icon" href="data:,"><link rel="stylesheet" href="/console/console.css"><script src="/console/console.js" defer></script></head>\n` +
     `<body><header><nav aria-label="console"><a href="/workflows" class="brand">patchbay</a>` +
     `<a href="/workflows">Workflows</a><a href="/pools">Pools</a><a href="/">Gateway</a></nav>` +
     `<p id="live-state" aria-live="polite"></p>${loginState(ctx)}</header>\n<main id="main">\n${body}\n</main></body></html>\n`
@@ -61,7 +61,12 @@ function loginState(ctx: PageContext): string {
 }
 
 /** A form that posts an action; its CSRF token is added for a session. */
-export function actionForm(ctx: PageContext, action: string, label: string, fields: Record<string, string> = {}): string {
+export function actionForm(
+  ctx: PageContext,
+  action: string,
+  label: string,
+  fields: Record<string, string> = {},
+): string {
   const hidden = { ...fields, back: ctx.here, ...(ctx.access.kind === "session" ? { csrf: ctx.access.csrf } : {}) };
   const inputs = Object.entries(hidden)
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)

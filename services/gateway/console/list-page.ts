@@ -37,9 +37,11 @@ function filterForm(params: Record<string, string>, types: string[]): string {
   const option = (value: string, selected: string | undefined, text = value) =>
     `<option value="${escapeHtml(value)}"${value === (selected ?? "") ? " selected" : ""}>${escapeHtml(text)}</option>`;
   const typeOptions = [option("", params.type, "any type"), ...types.map((t) => option(t, params.type))];
-  const statusOptions = [option("", params.status, "any status"), ...SAGA_STATUSES.map((s) => option(s, params.status))];
-  const field = (name: string, label: string, input: string) =>
-    `<label for="f-${name}">${label}</label>${input}`;
+  const statusOptions = [
+    option("", params.status, "any status"),
+    ...SAGA_STATUSES.map((s) => option(s, params.status)),
+  ];
+  const field = (name: string, label: string, input: string) => `<label for="f-${name}">${label}</label>${input}`;
   return (
     `<form method="get" action="/workflows" class="filters" role="search" aria-label="filter workflows">` +
     field("type", "Type", `<select id="f-type" name="type">${typeOptions.join("")}</select>`) +
@@ -89,7 +91,8 @@ function workflowTable(workflows: SagaRecord[], now: number): string {
 
 function pager(d: ListPageData): string {
   const links: string[] = [];
-  if (d.query.params.before) links.push(`<a href="${escapeHtml(listHref(d.query.params, { before: undefined }))}">first page</a>`);
+  if (d.query.params.before)
+    links.push(`<a href="${escapeHtml(listHref(d.query.params, { before: undefined }))}">first page</a>`);
   if (d.next !== undefined)
     links.push(`<a href="${escapeHtml(listHref(d.query.params, { before: String(d.next) }))}" rel="next">older ›</a>`);
   return links.length ? `<nav class="pager" aria-label="pages">${links.join(" ")}</nav>` : "";

@@ -28,7 +28,9 @@ export function parseListQuery(url: URL): ListQuery {
     const value = url.searchParams.get(name)?.trim();
     if (value) params[name] = value;
   }
-  const filter: ListQuery["filter"] = { limit: params.limit ? intParam("limit", params.limit, 1, MAX_PAGE) : DEFAULT_PAGE };
+  const filter: ListQuery["filter"] = {
+    limit: params.limit ? intParam("limit", params.limit, 1, MAX_PAGE) : DEFAULT_PAGE,
+  };
   if (params.type) filter.type = idParam("type", params.type);
   if (params.status) filter.status = statusParam(params.status);
   if (params.since) filter.since = timeParam("since", params.since);

@@ -15,7 +15,14 @@ export interface PoolsPageData {
 
 /** The body of the pools page. */
 export function poolsPageBody(d: PoolsPageData, ctx: PageContext): string {
-  return [`<h1>Pools</h1>`, `<div data-live="pools">`, poolsTable(d), processList(d), dlqSection(d, ctx), `</div>`].join("\n");
+  return [
+    `<h1>Pools</h1>`,
+    `<div data-live="pools">`,
+    poolsTable(d),
+    processList(d),
+    dlqSection(d, ctx),
+    `</div>`,
+  ].join("\n");
 }
 
 function poolsTable(d: PoolsPageData): string {
@@ -38,7 +45,8 @@ function poolsTable(d: PoolsPageData): string {
 
 function processList(d: PoolsPageData): string {
   const processes = Object.values(d.pools).flatMap((p) => p.processes);
-  if (processes.length === 0) return `<section aria-labelledby="procs"><h2 id="procs">Processes</h2><p class="empty">No process answered.</p></section>`;
+  if (processes.length === 0)
+    return `<section aria-labelledby="procs"><h2 id="procs">Processes</h2><p class="empty">No process answered.</p></section>`;
   const rows = processes.map((p) => {
     const tasks = p.in_flight.length
       ? p.in_flight

@@ -38,61 +38,120 @@ const ASSETS: Record<string, string> = {
 };
 
 /** Serves the request if it is one of the console's; returns whether it was. */
-export async function serveConsole(con: Console, url: URL, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function serveConsole(
+  con: Console,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const path = url.pathname;
   if (req.method === "POST") return await serveAction(con.client, con.auth, path, req, res);
   if (req.method !== "GET") return false;
   const ctx: PageContext = { access: con.auth.access(req), actionsEnabled: con.auth.enabled, here: path + url.search };
-  if (ASSETS[path]) return await serveAsset(path, res), true;
-  if (path === "/api/events") return con.feed.serve(req, res, url.searchParams.get("id") ?? undefined), true;
-  if (path === "/workflows" || path === "/api/workflows") return await serveList(con, url, req, res, ctx), true;
-  if (path === "/pools" || path === "/api/pools") return await servePools(con, path, req, res, ctx), true;
-  if (path === "/login") return sendPage(res, 200, consolePage("Log in", loginPage(url.searchParams.get("next") ?? "/workflows"), ctx)), true;
+  if (ASSETS[path]) return (await serveAsset(path, res), true);
+  if (path === "/api/events") return (con.feed.serve(req, res, url.searchParams.get("id") ?? undefined), true);
+  if (path === "/workflows" || path === "/api/workflows") return (await serveList(con, url, req, res, ctx), true);
+  if (path === "/pools" || path === "/api/pools") return (await servePools(con, path, req, res, ctx), true);
+  if (path === "/login")
+    return (
+      sendPage(res, 200, consolePage("Log in", loginPage(url.searchParams.get("next") ?? "/workflows"), ctx)),
+      true
+    );
   const report = /^\/workflows\/([A-Za-z0-9_-]{1,128})\/report$/.exec(path);
-  if (report) return await serveReport(con, report[1], res), true;
+  if (report) return (await serveReport(con, report[1], res), true);
   const one = /^\/(api\/)?workflows\/([A-Za-z0-9_-]{1,128})$/.exec(path);
-  if (one) return await serveWorkflow(con, one[2], Boolean(one[1]) || prefersJson(req.headers.accept), res, ctx), true;
+  if (one)
+    return (await serveWorkflow(con, one[2], Boolean(one[1]) || prefersJson(req.headers.accept), res, ctx), true);
   return false;
 }
 
 async function serveAsset(path: string, res: ServerResponse): Promise<void> {
   const file = new URL(`./assets/${path.slice("/console/".length)}`, import.meta.url);
-  res.writeHead(200, { "content-type": ASSETS[path] ?? "text/plain", "cache-control": "no-cache", "x-content-type-options": "nosniff" });
+  res.writeHead(200, {
+    "content-type": ASSETS[path] ?? "text/plain",
+    "cache-control": "no-cache",
+    "x-content-type-options": "nosniff",
+  });
   res.end(await readFile(file));
 }
 
-async function serveList(con: Console, url: URL, req: IncomingMessage, res: ServerResponse, ctx: PageContext): Promise<void> {
+async function serveList(
+  con: Console,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: PageContext,
+): Promise<void> {
   const query = parseListQuery(url);
   const [page, running] = await Promise.all([con.client.listPage(query.filter), con.client.running()]);
   const counts = con.counts.view(running, query.filter.type);
   if (url.pathname.startsWith("/api/") || prefersJson(req.headers.accept)) {
-    return sendJson(res, 200, { workflows: page.workflows.map(viewOf), ...(page.next === undefined ? {} : { next: page.next }), ...counts });
+    return sendJson(res, 200, {
+      workflows: page.workflows.map(viewOf),
+      ...(page.next === undefined ? {} : { next: page.next }),
+      ...counts,
+    });
   }
   const types = [...new Set([...Object.keys(WorkflowInputs), ...running.map((r) => r.type)])].sort();
-  const body = listPageBody({ query, workflows: page.workflows, counts, types, now: Date.now(), ...(page.next === undefined ? {} : { next: page.next }) });
+  const body = listPageBody({
+    query,
+    workflows: page.workflows,
+    counts,
+    types,
+    now: Date.now(),
+    ...(page.next === undefined ? {} : { next: page.next }),
+  });
   sendPage(res, 200, consolePage("Workflows", body, ctx));
 }
 
-async function serveWorkflow(con: Console, id: string, json: boolean, res: ServerResponse, ctx: PageContext): Promise<void> {
+async function serveWorkflow(
+  con: Console,
+  id: string,
+  json: boolean,
+  res: ServerResponse,
+  ctx: PageContext,
+): Promise<void> {
   const data = await readWorkflowPage(con.client, id, con.traceUrl, Date.now());
   if (!data) {
     if (json) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no workflow '${id}'` } });
-    return sendPage(res, 404, consolePage("Not found", `<h1>No workflow <code>${id}</code></h1><p><a href="/workflows">Workflows</a></p>`, ctx));
+    return sendPage(
+      res,
+      404,
+      consolePage("Not found", `<h1>No workflow <code>${id}</code></h1><p><a href="/workflows">Workflows</a></p>`, ctx),
+    );
   }
-  if (json) return sendJson(res, 200, { ...viewOf(data.rec), history: data.history, timeline: data.timeline, children: data.children, links: data.links });
+  if (json)
+    return sendJson(res, 200, {
+      ...viewOf(data.rec),
+      history: data.history,
+      timeline: data.timeline,
+      children: data.children,
+      links: data.links,
+    });
   sendPage(res, 200, consolePage(id, workflowPageBody(data, ctx), ctx));
 }
 
-async function servePools(con: Console, path: string, req: IncomingMessage, res: ServerResponse, ctx: PageContext): Promise<void> {
+async function servePools(
+  con: Console,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: PageContext,
+): Promise<void> {
   const [pools, dlq] = await Promise.all([con.client.pools(), con.client.dlq()]);
   if (path.startsWith("/api/") || prefersJson(req.headers.accept)) return sendJson(res, 200, { pools, dlq });
-  sendPage(res, 200, consolePage("Pools", poolsPageBody({ pools, dlq: [...dlq].reverse(), now: Date.now() }, ctx), ctx));
+  sendPage(
+    res,
+    200,
+    consolePage("Pools", poolsPageBody({ pools, dlq: [...dlq].reverse(), now: Date.now() }, ctx), ctx),
+  );
 }
 
 async function serveReport(con: Console, id: string, res: ServerResponse): Promise<void> {
   const rec = await con.client.status(id);
   const report = rec ? await con.client.analysisReport(id, rec.run) : undefined;
-  if (report === undefined) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no report for '${id}'` } });
+  if (report === undefined)
+    return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no report for '${id}'` } });
   res.writeHead(200, { "content-type": "application/json", "x-content-type-options": "nosniff" });
   res.end(report);
 }

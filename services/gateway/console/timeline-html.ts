@@ -10,7 +10,8 @@ import { durationText, escapeHtml } from "./layout.ts";
 /** The timeline section; empty runs say so. */
 export function timelineHtml(t: Timeline, now: number): string {
   const count = t.groups.reduce((n, g) => n + g.bars.length, 0);
-  if (count === 0) return `<section aria-labelledby="tl"><h2 id="tl">Timeline</h2><p class="empty">No tasks in run ${t.run} yet.</p></section>`;
+  if (count === 0)
+    return `<section aria-labelledby="tl"><h2 id="tl">Timeline</h2><p class="empty">No tasks in run ${t.run} yet.</p></section>`;
   const span = t.to - t.from;
   const groups = t.groups.map(
     (g) =>

@@ -6,7 +6,16 @@
  */
 import type { HistoryEntry, Timeline } from "../../../infra/client/index.ts";
 import { TERMINAL, type SagaRecord } from "../../../protocol/saga.ts";
-import { actionForm, durationText, escapeHtml, jsonBlock, safeLink, statusBadge, timeText, type PageContext } from "./layout.ts";
+import {
+  actionForm,
+  durationText,
+  escapeHtml,
+  jsonBlock,
+  safeLink,
+  statusBadge,
+  timeText,
+  type PageContext,
+} from "./layout.ts";
 import { timelineHtml } from "./timeline-html.ts";
 
 /** A child workflow as the page lists it. */
@@ -50,7 +59,9 @@ export function workflowPageBody(d: WorkflowPageData, ctx: PageContext): string 
     `<section aria-labelledby="io"><h2 id="io">Input and ${r.error ? "error" : "result"}</h2>`,
     `<details><summary>input</summary>${jsonBlock(r.input)}</details>`,
     r.result === undefined ? "" : `<details open><summary>result</summary>${jsonBlock(r.result)}</details>`,
-    r.error ? `<p class="err" role="alert"><code>${escapeHtml(r.error.code)}</code> ${escapeHtml(r.error.message)}</p>` : "",
+    r.error
+      ? `<p class="err" role="alert"><code>${escapeHtml(r.error.code)}</code> ${escapeHtml(r.error.message)}</p>`
+      : "",
     `</section>`,
     historySection(d.history, r, ctx),
     `</div>`,
@@ -70,7 +81,12 @@ function summary(d: WorkflowPageData): string {
     row("created", timeText(r.created_at)) +
     row(ended ? "ended" : "updated", timeText(r.updated_at)) +
     row("duration", `${durationText((ended ? r.updated_at : d.now) - r.created_at)}${ended ? "" : " so far"}`) +
-    (r.parent ? row("parent", `<a href="/workflows/${encodeURIComponent(r.parent.id)}">${escapeHtml(r.parent.id)}</a> (run ${r.parent.run})`) : "") +
+    (r.parent
+      ? row(
+          "parent",
+          `<a href="/workflows/${encodeURIComponent(r.parent.id)}">${escapeHtml(r.parent.id)}</a> (run ${r.parent.run})`,
+        )
+      : "") +
     (r.compensation ? row("compensation", `${r.compensation.failures.length} failed`) : "") +
     `</dl>`
   );
@@ -123,7 +139,8 @@ function timersSection(r: SagaRecord, now: number): string {
   const timers = Object.entries(r.timers);
   if (timers.length === 0) return "";
   const rows = timers.map(
-    ([id, due]) => `<tr><td><code>${escapeHtml(id)}</code></td><td>${timeText(due)} (in ${durationText(Math.max(0, due - now))})</td></tr>`,
+    ([id, due]) =>
+      `<tr><td><code>${escapeHtml(id)}</code></td><td>${timeText(due)} (in ${durationText(Math.max(0, due - now))})</td></tr>`,
   );
   return `<section aria-labelledby="timers"><h2 id="timers">Timers (${timers.length})</h2><table><thead><tr><th scope="col">timer</th><th scope="col">due (UTC)</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
 }
@@ -143,7 +160,8 @@ function usageSection(r: SagaRecord): string {
 function childrenSection(children: ChildLine[]): string {
   if (children.length === 0) return "";
   const items = children.map(
-    (c) => `<li><a href="/workflows/${encodeURIComponent(c.id)}">${escapeHtml(c.id)}</a> ${escapeHtml(c.type)} ${statusBadge(c.status)}</li>`,
+    (c) =>
+      `<li><a href="/workflows/${encodeURIComponent(c.id)}">${escapeHtml(c.id)}</a> ${escapeHtml(c.type)} ${statusBadge(c.status)}</li>`,
   );
   return `<section aria-labelledby="children"><h2 id="children">Children</h2><ul>${items.join("")}</ul></section>`;
 }
@@ -162,10 +180,7 @@ function historySection(history: HistoryEntry[], r: SagaRecord, ctx: PageContext
       `<td class="pre">${escapeHtml(detail)}${e.error ? `\n<span class="err">${escapeHtml(`${e.error.code} ${e.error.message}`)}</span>` : ""}</td></tr>`
     );
   });
-  const reset =
-    ctx.access.kind === "read-only" || history.length === 0
-      ? ""
-      : resetForm(r, history.length, ctx);
+  const reset = ctx.access.kind === "read-only" || history.length === 0 ? "" : resetForm(r, history.length, ctx);
   return (
     `<section aria-labelledby="history"><h2 id="history">History (${history.length} entries)</h2>${reset}` +
     `<table class="history"><thead><tr><th scope="col">#</th><th scope="col">time (UTC)</th><th scope="col">entry</th>` +
@@ -175,12 +190,15 @@ function historySection(history: HistoryEntry[], r: SagaRecord, ctx: PageContext
 
 function eventDetail(m: NonNullable<HistoryEntry["message"]>): string {
   const d = m.data as Record<string, unknown>;
-  const parts = ["task_id", "attempt", "runner", "name", "child_id"].filter((k) => d[k] !== undefined).map((k) => `${k}=${String(d[k])}`);
+  const parts = ["task_id", "attempt", "runner", "name", "child_id"]
+    .filter((k) => d[k] !== undefined)
+    .map((k) => `${k}=${String(d[k])}`);
   return parts.join(" ");
 }
 
 function resetForm(r: SagaRecord, entries: number, ctx: PageContext): string {
-  const csrf = ctx.access.kind === "session" ? `<input type="hidden" name="csrf" value="${escapeHtml(ctx.access.csrf)}">` : "";
+  const csrf =
+    ctx.access.kind === "session" ? `<input type="hidden" name="csrf" value="${escapeHtml(ctx.access.csrf)}">` : "";
   return (
     `<form method="post" action="/api/workflows/${encodeURIComponent(r.id)}/reset" class="inline reset">${csrf}` +
     `<input type="hidden" name="back" value="${escapeHtml(ctx.here)}">` +

@@ -25,7 +25,8 @@
       for (const region of regions()) {
         const next = fresh.querySelector(`[data-live="${region.dataset.live}"]`);
         // Leave a region alone while someone types in it; the next change brings it up to date.
-        if (!next || region.contains(document.activeElement) && document.activeElement.matches("input,select")) continue;
+        if (!next || (region.contains(document.activeElement) && document.activeElement.matches("input,select")))
+          continue;
         if (next.innerHTML !== region.innerHTML) region.innerHTML = next.innerHTML;
       }
       document.documentElement.dataset.refreshed = String(Date.now());
