@@ -4,10 +4,13 @@
  * pending tasks and usage, nothing else) and diffs each new write against it; an ended
  * workflow is forgotten. No I/O: metrics.ts feeds it every write of `sagas` and `ended`.
  *
- * - Started: a run 1 record of a workflow it does not track, created (coordinator clock) at or
- *   after `since`. A workflow first seen mid-run, or a reset's later run, is not a start.
- * - Ended: a terminal record, once per (id, run): the copy written to `ended` (and any later
- *   write of the same run) is recognised by a bounded set of recently ended runs.
+ * - Started: run 1 of a workflow created (coordinator clock) at or after `since`, counted at its
+ *   second write or its end. A workflow first seen mid-run, or a reset's later run, is not a
+ *   start; neither is a lone first write (the create of an already ended id, which the
+ *   coordinator purges at once: a start published again after the duplicate window). A
+ *   tracked record replaced by one with another `created_at` was such a create: dropped.
+ * - Ended: a terminal record written at or after `since`, once per (id, run): the copy written
+ *   to `ended` is recognised by a bounded set of recently ended runs.
  * - A pending task that leaves the record (or comes back as a later attempt) has ended at that
  *   write: `dropped` when the run changed or the workflow was cancelled while running;
  *   `queue_timeout` / `timeout` when the write came at or after its deadline (never started /
@@ -119,6 +122,9 @@ interface TrackedTask {
 interface Tracked {
   type: string;
   run: number;
+  created_at: number;
+  /** Seen once, created since the metrics started: a start once written again (or ended). */
+  unconfirmed: boolean;
   status: SagaStatus;
   usage: Usage;
   pending: Map<string, TrackedTask>;
@@ -131,6 +137,8 @@ export class RecordFeed {
   readonly #running = new Map<string, Tracked>();
   /** `<id>/<run>` of recently ended runs, oldest first. */
   readonly #ended = new Set<string>();
+  /** Every workflow type seen (as many as the deployment registers). */
+  readonly #types = new Set<string>();
 
   /** `since`: when the gateway began to watch (epoch ms); workflows created before are not starts. */
   constructor(metrics: FeedMetrics, since: number) {
@@ -141,17 +149,28 @@ export class RecordFeed {
   /** One write of a record, from `sagas` or `ended`. */
   observe(rec: SagaRecord): void {
     if (this.#ended.has(runKey(rec.id, rec.run))) return;
-    const prev = this.#running.get(rec.id);
-    const isStart = !prev && rec.run === 1 && rec.created_at >= this.#since;
-    if (isStart) this.#metrics.started.inc({ type: rec.type });
+    this.#types.add(rec.type);
+    const tracked = this.#running.get(rec.id);
+    const prev = tracked?.created_at === rec.created_at ? tracked : undefined;
+    const fresh = prev ? prev.unconfirmed : rec.run === 1 && rec.created_at >= this.#since;
+    const terminal = TERMINAL.has(rec.status);
+    if (fresh && (prev || terminal)) this.#metrics.started.inc({ type: rec.type });
     if (prev) this.#endTasks(prev, rec);
     const usage = rec.usage ?? NO_USAGE;
-    if (prev || isStart) this.#addUsage(rec.type, prev?.usage ?? NO_USAGE, usage);
-    if (TERMINAL.has(rec.status)) this.#end(rec);
-    else this.#running.set(rec.id, { type: rec.type, run: rec.run, status: rec.status, usage, pending: tasksOf(rec) });
+    if (prev || fresh) this.#addUsage(rec.type, prev?.usage ?? NO_USAGE, usage);
+    if (terminal) return this.#end(rec);
+    this.#running.set(rec.id, {
+      type: rec.type,
+      run: rec.run,
+      created_at: rec.created_at,
+      unconfirmed: fresh && !prev,
+      status: rec.status,
+      usage,
+      pending: tasksOf(rec),
+    });
   }
 
-  /** The `sagas` key of `id` was purged or deleted: it is no longer running there. */
+  /** `id` is no longer in `sagas` (a delete or purge marker, or the reconcile found it nowhere). */
   removed(id: string): void {
     this.#running.delete(id);
   }
@@ -166,18 +185,20 @@ export class RecordFeed {
     return [...this.#running.keys()];
   }
 
-  /** How many workflows of each type it tracks as running. */
+  /** How many workflows of each type seen it tracks as running (0 for a type with none). */
   runningByType(): Map<string, number> {
-    const counts = new Map<string, number>();
+    const counts = new Map([...this.#types].map((type) => [type, 0]));
     for (const { type } of this.#running.values()) counts.set(type, (counts.get(type) ?? 0) + 1);
     return counts;
   }
 
   #end(rec: SagaRecord): void {
-    const labels = { type: rec.type, status: rec.status };
-    this.#metrics.ended.inc(labels);
-    this.#metrics.workflowSeconds.observe(labels, seconds(rec.updated_at - rec.created_at));
     this.#running.delete(rec.id);
+    if (rec.updated_at >= this.#since) {
+      const labels = { type: rec.type, status: rec.status };
+      this.#metrics.ended.inc(labels);
+      this.#metrics.workflowSeconds.observe(labels, seconds(rec.updated_at - rec.created_at));
+    }
     this.#ended.add(runKey(rec.id, rec.run));
     if (this.#ended.size > ENDED_MEMORY) this.#ended.delete(this.#ended.values().next().value as string);
   }

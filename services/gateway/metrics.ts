@@ -2,13 +2,14 @@
  * The gateway's Prometheus metrics (`GET /metrics`, docs/metrics.md), on a registry of their
  * own. Workflow and task metrics come from every saga record write, heard on plain core NATS
  * subscriptions to the `sagas` and `ended` buckets' subjects (the coordinator's hot path pays
- * nothing: no consumer, no extra write) and diffed by metrics-feed.ts. At start, and after each
- * reconnect, the feed is brought up to what `sagas` holds (reconcile). Queue and DLQ gauges
- * are read at each scrape (metrics-scrape.ts). Every gateway exports the whole deployment.
+ * nothing: no consumer, no extra write) and diffed by metrics-feed.ts. At start and at each
+ * scrape the feed is brought up to what `sagas` holds (reconcile: writes missed while
+ * disconnected, records the coordinator purged without a message). Queue and DLQ gauges are
+ * read at each scrape (metrics-scrape.ts). Every gateway exports the whole deployment.
  */
 import type { ServerResponse } from "node:http";
-import type { NatsConnection, Status, Subscription } from "@nats-io/transport-node";
-import type { JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Gauge, Registry, type Counter } from "prom-client";
 import { decodeRaw } from "../../protocol/codec.ts";
 import { TERMINAL } from "../../protocol/saga.ts";
@@ -24,9 +25,14 @@ export interface GatewayMetrics {
   contentType: string;
   /** Every metric in the text format; the queue and DLQ gauges are read now (unreadable ones left out). */
   text(): Promise<string>;
-  /** Stops listening to record writes and reconnects. */
+  /** Stops listening to record writes. */
   stop(): void;
 }
+
+/** How long a scrape waits for one JetStream API answer (Prometheus' scrape timeout is 10 s). */
+const SCRAPE_TIMEOUT_MS = 2_000;
+/** Records a reconcile reads at a time. */
+const RECONCILE_BATCH = 64;
 
 /** Starts the metrics of the deployment `nc` belongs to: subscribes to record writes, then reconciles. */
 export async function startMetrics(nc: NatsConnection, client: PatchbayClient): Promise<GatewayMetrics> {
@@ -36,20 +42,17 @@ export async function startMetrics(nc: NatsConnection, client: PatchbayClient): 
   runningGauge(registry, feed);
   const subs = [Bucket.Sagas, Bucket.Ended].map((bucket) => watchBucket(nc, bucket, feed, errors));
   await nc.flush();
-  const jsm = await client.js.jetstreamManager();
+  const jsm = await jetstreamManager(nc, { timeout: SCRAPE_TIMEOUT_MS });
   const sync = () => reconcile(jsm, client, feed).catch(() => errors.inc({ source: "reconcile" }));
   await sync();
-  const statuses = nc.status()[Symbol.asyncIterator]();
-  void onReconnect(statuses, sync);
   return {
     contentType: registry.contentType,
     async text() {
-      const gauges = await scrapeGauges(jsm, errors);
+      const [, gauges] = await Promise.all([sync(), scrapeGauges(jsm, errors)]);
       return await Registry.merge([registry, gauges]).metrics();
     },
     stop() {
       for (const sub of subs) sub.unsubscribe();
-      void statuses.return?.();
     },
   };
 }
@@ -61,7 +64,11 @@ export async function serveMetrics(metrics: GatewayMetrics, res: ServerResponse)
   res.end(body);
 }
 
-/** Feeds every write of `bucket` to the feed; a purge or delete of a `sagas` key removes it. */
+/**
+ * Feeds every write of `bucket` to the feed; a delete or purge marker of a `sagas` key removes
+ * it. (The coordinator purges through the stream API, which leaves no message: the reconcile
+ * at the next scrape notices.)
+ */
 function watchBucket(nc: NatsConnection, bucket: string, feed: RecordFeed, errors: Counter<"source">): Subscription {
   const prefix = kvSubject(bucket, "");
   return nc.subscribe(kvSubject(bucket), {
@@ -82,43 +89,32 @@ function watchBucket(nc: NatsConnection, bucket: string, feed: RecordFeed, error
 
 /**
  * Brings the feed up to `sagas`: a running workflow it does not track is observed (a start only
- * if created since the metrics started); one it tracks that left `sagas` while it was not
- * listening is read from `ended` (its end is counted) or, found nowhere, forgotten.
+ * if created since the metrics started); one it tracks that is no longer in `sagas` is read
+ * again: from `ended` (its end, if missed, is counted) or, found nowhere, forgotten.
  */
 async function reconcile(jsm: JetStreamManager, client: PatchbayClient, feed: RecordFeed): Promise<void> {
   const keys = new Set(await bucketKeys(jsm, Bucket.Sagas));
-  const gone = feed.trackedIds().filter((id) => !keys.has(id));
-  const untracked = [...keys].filter((id) => !feed.tracks(id));
-  await Promise.all(
-    [...gone, ...untracked].map(async (id) => {
-      const rec = await client.status(id);
-      if (!rec) feed.removed(id);
-      else if (!feed.tracks(id) || TERMINAL.has(rec.status)) feed.observe(rec);
-    }),
-  );
-}
-
-/** Runs `sync` after each reconnect, until the iterator is returned or the connection closes. */
-async function onReconnect(statuses: AsyncIterator<Status>, sync: () => Promise<unknown>): Promise<void> {
-  for (;;) {
-    const next = await statuses.next();
-    if (next.done) return;
-    if (next.value.type === "reconnect") await sync();
+  const ids = [...feed.trackedIds().filter((id) => !keys.has(id)), ...[...keys].filter((id) => !feed.tracks(id))];
+  for (let i = 0; i < ids.length; i += RECONCILE_BATCH) {
+    await Promise.all(
+      ids.slice(i, i + RECONCILE_BATCH).map(async (id) => {
+        const rec = await client.status(id);
+        if (!rec) feed.removed(id);
+        else if (!feed.tracks(id) || TERMINAL.has(rec.status)) feed.observe(rec);
+      }),
+    );
   }
 }
 
-/** `patchbay_workflows_running{type}`: what the feed tracks as running; a type seen before stays, at 0. */
+/** `patchbay_workflows_running{type}`: what the feed tracks as running, 0 for a type seen with none. */
 function runningGauge(registry: Registry, feed: RecordFeed): void {
-  const types = new Set<string>();
   new Gauge({
     name: "patchbay_workflows_running",
     help: "Workflows running (their record in the sagas bucket, not ended), by type.",
     labelNames: ["type"],
     registers: [registry],
     collect(this: Gauge<"type">) {
-      const counts = feed.runningByType();
-      for (const type of counts.keys()) types.add(type);
-      for (const type of types) this.set({ type }, counts.get(type) ?? 0);
+      for (const [type, count] of feed.runningByType()) this.set({ type }, count);
     },
   });
 }
