@@ -6,6 +6,8 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createGateway } from "../services/gateway/server.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Stream, Subject } from "../protocol/subjects.ts";
 import { eventually } from "./helpers/nats.ts";
@@ -52,6 +54,17 @@ test("the list counts workflows by status and filters by status, type, time and 
   t.is(all.counts.running, 1);
   t.is(all.workflows.length, 5);
   t.is(all.workflows[0]?.id, "mix-waiting", "running first");
+
+  // A gateway started after they ended counts them from its scan of the `ended` bucket.
+  const late = createGateway(s.client, {});
+  await new Promise<void>((resolve) => late.listen(0, "127.0.0.1", resolve));
+  t.teardown(() => new Promise<void>((resolve) => late.close(() => resolve())));
+  const lateBase = `http://127.0.0.1:${(late.address() as AddressInfo).port}`;
+  const scanned = await eventually(async () => {
+    const r = await getJson<ListBody>(`${lateBase}/api/workflows`);
+    return r.body.complete && r.body;
+  }, "the late gateway's scan");
+  t.deepEqual(scanned.counts, all.counts);
 
   const failed = await getJson<ListBody>(`${s.base}/api/workflows?status=failed`);
   t.deepEqual(
