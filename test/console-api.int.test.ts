@@ -196,6 +196,12 @@ test("actions need the token: refused without it (nothing published), by bearer 
   });
   t.is(reset.status, 200);
   await eventually(async () => (await s.client.status("act-1"))?.run === 2, "the reset to start run 2");
+  const cancel = await fetch(`${s.base}/api/workflows/act-1/cancel`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+  });
+  t.is(cancel.status, 200);
+  t.is((await s.client.wait("act-1", 20_000, 2)).status, "cancelled");
 });
 
 test("a gateway without a token is read-only", async (t) => {
