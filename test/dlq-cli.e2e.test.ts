@@ -1,9 +1,9 @@
-// Proves the CLI's DLQ and pool commands as real processes against a real nats-server with an
-// in-process coordinator (a 300 ms signal hold) and checker: `dlq show` prints one dead letter
+// Proves the CLI's DLQ and pool commands as real processes against a real nats-server: with a
+// coordinator process started with PATCHBAY_SIGNAL_HOLD_MS=300, `dlq show` prints one dead letter
 // with its headers and payload; `dlq replay` sends a held signal again once its workflow runs
 // (which then completes) and a second replay is NOT_FOUND; a dead event is refused
 // (DLQ_NOT_REPLAYABLE) and `dlq discard` deletes it; a bad sequence is a usage error; `queues
-// --processes` shows each live process with the task it runs.
+// --processes` (an in-process checker) shows each live process with the task it runs.
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +17,7 @@ import { ActorHost, implement } from "../infra/nats/actor-host.ts";
 import { publishAll } from "../infra/nats/publish.ts";
 import { fixtureRegistry } from "./fixtures/workflows/index.ts";
 import { runCli, type CliResult } from "./helpers/cli.ts";
+import { FAST_REDELIVERY, startCoordinatorProcess } from "./helpers/cluster.ts";
 import { eventually, startTestNats } from "./helpers/nats.ts";
 import { client, startCoordinator } from "./helpers/runtime.ts";
 
@@ -33,8 +34,8 @@ function json(t: ExecutionContext, r: CliResult): unknown {
 }
 
 test("dlq show, replay and discard; a second replay is NOT_FOUND, an event is not replayed", async (t) => {
-  const { nc, url } = await startTestNats(t);
-  await startCoordinator(t, nc, fixtureRegistry(), { signalHoldMs: 300 });
+  const { nc, url } = await startTestNats(t, FAST_REDELIVERY);
+  await startCoordinatorProcess(t, url, { PATCHBAY_SIGNAL_HOLD_MS: "300" });
   const c = client(t, nc);
   const cli = await cliOn(t, url);
   await publishAll(nc, jetstream(nc), [signalMessage("late-cli", "approve", undefined, "approve-late-cli")]);
@@ -46,6 +47,7 @@ test("dlq show, replay and discard; a second replay is NOT_FOUND, an event is no
   const signal = dead.find((e) => e.original_subject === "workflow.signal.late-cli");
   const event = dead.find((e) => e.original_subject === "workflow.event.ghost");
   if (!signal || !event) return t.fail(JSON.stringify(dead));
+  t.regex(signal.reason, /no workflow 'late-cli' \(the signal waited 300 ms for its start\)/);
 
   t.like(json(t, await cli(["dlq", "show", String(signal.seq), "--json"])), {
     seq: signal.seq,
