@@ -25,6 +25,8 @@ export const Rules = {
   limit: z.coerce.number().int().min(1).max(100_000),
   /** A history entry number (1-based). */
   event: z.coerce.number().int().min(1),
+  /** A stream sequence (a DLQ message's). */
+  sequence: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 } as const;
 
 /** Parses the value of flag `name` by `rule`; a bad one throws CONFIG_INVALID naming the flag. */

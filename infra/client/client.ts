@@ -262,7 +262,7 @@ export class PatchbayClient {
     return await livePresence(this.nc, timeoutMs);
   }
 
-  /** Each role's pool (whose consumer exists): its queue counts and its live processes. */
+  /** Each role's pool (whose consumer exists): its queue counts and its live processes (a ping of `timeoutMs`). */
   async pools(roles: readonly Role[] = BUILTIN_ROLES, timeoutMs = 300): Promise<Record<string, PoolView>> {
     const [jsm, processes] = await Promise.all([this.js.jetstreamManager(), this.processes(timeoutMs)]);
     return await poolsOf(jsm, roles, processes);

@@ -6,7 +6,7 @@
  * stream, consumer or role changes the generated permissions with it. See docs/permissions.md.
  */
 import { BUILTIN_ROLES, type Role } from "../../protocol/roles.ts";
-import { Bucket, Consumer, Stream, Subject, kvSubject } from "../../protocol/subjects.ts";
+import { Bucket, Consumer, REPLAYABLE_SUBJECTS, Stream, Subject, kvSubject } from "../../protocol/subjects.ts";
 import { bucketConfigs, consumerConfigs, streamConfigs } from "./provision.ts";
 
 /** What one user may do with one kind of operation; `deny` wins over `allow`. */
@@ -17,10 +17,20 @@ export interface SubjectRule {
   deny?: string[];
 }
 
+/** Replies to requests a user received (nats-server's `allow_responses`). */
+export interface ResponseRule {
+  /** Replies per request. */
+  max: number;
+  /** How long after the request it may reply (a Go duration, e.g. `1m`). */
+  expires: string;
+}
+
 /** The publish and subscribe permissions of one user. */
 export interface SubjectPermissions {
   publish: SubjectRule;
   subscribe: SubjectRule;
+  /** It may reply to the requests it receives (actors answer presence pings), whatever the reply subject. */
+  allow_responses?: ResponseRule;
 }
 
 /** One NATS user of a patchbay deployment. */
@@ -40,6 +50,8 @@ interface Grants {
   pulls: string[];
   /** Streams on which this user may create and read its own ephemeral (ordered) consumers. */
   reads: string[];
+  /** Whether it answers requests (reply subjects are other users' inboxes). */
+  responds?: boolean;
 }
 
 const API = "$JS.API";
@@ -81,7 +93,8 @@ export function natsUsers(passwords: Readonly<Record<string, string>>): NatsUser
 
 function grantsOf(user: string): Grants {
   if (user === "coordinator") return coordinatorGrants();
-  if (user === "gateway" || user === "client") return clientGrants();
+  if (user === "gateway") return gatewayGrants();
+  if (user === "client") return clientGrants();
   const role = BUILTIN_ROLES.find((r) => actorUser(r) === user);
   if (role) return actorGrants(role);
   throw new Error(`unknown NATS user '${user}' (known: ${serviceUsers().join(", ")})`);
@@ -114,7 +127,8 @@ function coordinatorGrants(): Grants {
 
 /**
  * Pulls and acks its own consumer, reports results, dead-letters its own tasks, hears cancels;
- * reads saga records and writes claims (the fence of task deliveries).
+ * reads saga records and writes claims (the fence of task deliveries); says it is there on its
+ * role's presence subject and answers presence pings.
  */
 function actorGrants(role: Role): Grants {
   const g = mergeGrants([
@@ -125,12 +139,17 @@ function actorGrants(role: Role): Grants {
     role === "coder" || role === "architect" ? objGrants(Bucket.Artifacts, "write") : emptyGrants(),
   ]);
   g.pulls.push(`${Stream.Tasks}/${Consumer.actor(role)}`);
-  g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)));
-  g.subscribe.push(Subject.allCancels);
+  g.publish.push(Subject.event("*"), Subject.dlq(Subject.task(role)), Subject.presence(role));
+  g.subscribe.push(Subject.allCancels, Subject.presencePing);
+  g.responds = true;
   return g;
 }
 
-/** The public API (CLI, gateway): starts, signals, reading saga records, history, DLQ; the forge. */
+/**
+ * The public API (the CLI, scripts; the gateway adds live updates): starts, signals, reading saga
+ * records, history, DLQ; the forge; pinging the pools; reading one dead letter, replaying one
+ * (a start or a signal) and deleting one.
+ */
 function clientGrants(): Grants {
   const g = mergeGrants([
     kvGrants(Bucket.Sagas, "read"),
@@ -138,11 +157,37 @@ function clientGrants(): Grants {
     kvGrants(Bucket.Forge, "write"),
     objGrants(Bucket.Artifacts, "read"),
   ]);
-  g.publish.push(Subject.start("*"), Subject.signal("*"));
+  g.publish.push(
+    Subject.start("*"),
+    Subject.signal("*"),
+    ...REPLAYABLE_SUBJECTS,
+    Subject.presencePing,
+    `${API}.STREAM.MSG.GET.${Stream.Dlq}`,
+    `${API}.STREAM.MSG.DELETE.${Stream.Dlq}`,
+  );
   g.subscribe.push(Subject.allLogs);
   g.reads.push(Stream.History, Stream.Dlq);
   return g;
 }
+
+/**
+ * The console: the client's rights, plus the core subscriptions its live pages and metrics
+ * follow — writes of saga records (`sagas`, `ended`), events and logs, and the actors' presence.
+ */
+function gatewayGrants(): Grants {
+  const g = clientGrants();
+  g.subscribe.push(
+    kvSubject(Bucket.Sagas),
+    kvSubject(Bucket.Ended),
+    Subject.allEvents,
+    Subject.allLogs,
+    Subject.allPresence,
+  );
+  return g;
+}
+
+/** One reply per request, within a minute (the server forgets requests never answered). */
+const RESPONSES: ResponseRule = { max: 1, expires: "1m" };
 
 function emptyGrants(): Grants {
   return { publish: [], subscribe: [], pulls: [], reads: [] };
@@ -218,6 +263,7 @@ function finish(g: Grants, user: string): SubjectPermissions {
   return {
     publish: { allow: unique(publish), ...(deny.length ? { deny: unique(deny) } : {}) },
     subscribe: { allow: unique([`${inboxPrefixOf(user)}.>`, ...g.subscribe]) },
+    ...(g.responds ? { allow_responses: RESPONSES } : {}),
   };
 }
 
@@ -299,7 +345,12 @@ function userBlock(u: NatsUser): string[] {
     "      permissions: {",
     ...rule("publish", u.permissions.publish),
     ...rule("subscribe", u.permissions.subscribe),
+    ...responsesLine(u.permissions.allow_responses),
     "      }",
     "    }",
   ];
+}
+
+function responsesLine(r: ResponseRule | undefined): string[] {
+  return r ? [`        allow_responses: { max: ${r.max}, expires: ${JSON.stringify(r.expires)} }`] : [];
 }

@@ -11,7 +11,7 @@ import { Subject } from "../../protocol/subjects.ts";
 import type { TaskRun } from "./task-run.ts";
 
 /** Who a process is: everything in its presence but its state, its tasks and the time. */
-export type PresenceIdentity = Omit<Presence, "in_flight" | "state" | "at">;
+export type PresenceIdentity = Omit<Presence, "role" | "in_flight" | "state" | "at"> & { role: Role };
 
 /** Options of {@link PresenceBeacon}. */
 export interface BeaconOptions {
@@ -65,7 +65,7 @@ export class PresenceBeacon {
   #announce(): void {
     const { nc, identity } = this.#opts;
     if (nc.isClosed()) return;
-    nc.publish(Subject.presence(identity.role as Role), encode(this.current()));
+    nc.publish(Subject.presence(identity.role), encode(this.current()));
   }
 
   #answer(msg: Msg): void {

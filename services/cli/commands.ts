@@ -1,6 +1,6 @@
 /**
- * The workflow commands of the CLI: start, status, show, list, signal, cancel, reset, watch,
- * dlq. Each connects by `--nats`, NATS_URL, the URL of a running `up`, or 127.0.0.1:4222.
+ * The workflow commands of the CLI: start, status, show, list, queues, signal, cancel, reset,
+ * watch (dlq.ts adds `dlq`). Each connects by `--nats`, NATS_URL, the URL of a running `up`, or 127.0.0.1:4222.
  */
 import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
@@ -18,7 +18,7 @@ import {
 import { SAGA_STATUSES, TERMINAL } from "../../protocol/saga.ts";
 import { WorkflowInputs } from "../../protocol/workflows.ts";
 import { reportError, reportFailure } from "./errors.ts";
-import { historyLine, listRow, noWorkflowsLine, queueLines, statusLines } from "./format.ts";
+import { historyLine, listRow, noWorkflowsLine, poolLines, queueLines, statusLines } from "./format.ts";
 import { ruleArg } from "./options.ts";
 import { transcriptLines } from "./transcript.ts";
 import { analysisReportLines } from "./analysis-report.ts";
@@ -251,16 +251,26 @@ function registerListCommands(program: Command, nats: readonly [string, string])
     .action((o: Common & ListOptions) => withClient(o, (c) => listCommand(c, o)));
   program
     .command("queues")
-    .description("the backlog of each role's pool: tasks queued and running")
+    .description(
+      "the backlog of each role's pool: tasks queued and running (--processes: redelivered, and who serves it)",
+    )
     .option(...nats)
     .option("--json")
-    .action((o: Common) =>
-      withClient(o, async (c) => {
-        const queues = await c.queues();
-        if (o.json) out(queues);
-        else for (const l of queueLines(queues)) console.log(l);
-      }),
-    );
+    .option("--processes", "also tasks redelivered, and each live process with the tasks it runs")
+    .action((o: Common & { processes?: boolean }) => withClient(o, (c) => queuesCommand(c, o)));
+}
+
+/** `queues`: each role's backlog; with `--processes`, its pool (redelivered tasks, live processes). */
+async function queuesCommand(c: PatchbayClient, o: Common & { processes?: boolean }): Promise<void> {
+  if (o.processes) {
+    const pools = await c.pools();
+    if (o.json) out(pools);
+    else for (const l of poolLines(pools)) console.log(l);
+    return;
+  }
+  const queues = await c.queues();
+  if (o.json) out(queues);
+  else for (const l of queueLines(queues)) console.log(l);
 }
 
 /** Options of `list`. */
@@ -330,20 +340,4 @@ function registerSteeringCommands(program: Command, nats: readonly [string, stri
     .option("--json")
     .option("--timeout <s>", "seconds to follow before giving up", ruleArg(Rules.timeoutSeconds, "seconds"), 3600)
     .action((id: string, o: Common & { timeout: number }) => withClient(o, (c) => watchCommand(c, id, o)));
-  program
-    .command("dlq")
-    .description("dead-lettered messages")
-    .option(...nats)
-    .option("--json")
-    .option("--limit <n>", "how many", ruleArg(Rules.limit), 50)
-    .action((o: Common & { limit: number }) =>
-      withClient(o, async (c) => {
-        const entries = await c.dlq(o.limit);
-        if (o.json) out(entries);
-        else if (entries.length === 0) console.log("no dead-lettered messages");
-        else
-          for (const e of entries)
-            console.log(`${e.seq}  ${new Date(e.time).toISOString()}  ${e.original_subject}  ${e.code}  ${e.reason}`);
-      }),
-    );
 }

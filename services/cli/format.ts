@@ -1,5 +1,5 @@
 /** Human-readable lines for records and history entries. */
-import type { HistoryEntry, QueueDepth, WorkflowView } from "../../infra/client/index.ts";
+import type { HistoryEntry, PoolView, QueueDepth, WorkflowView } from "../../infra/client/index.ts";
 import type { PendingTask } from "../../protocol/saga.ts";
 import { Usage } from "../../protocol/usage.ts";
 import { usageLine, usageText } from "./transcript.ts";
@@ -89,6 +89,23 @@ export function queueLines(queues: Readonly<Record<string, QueueDepth>>): string
   return Object.entries(queues).map(
     ([role, q]) => `${role.padEnd(10)} ${String(q.queued).padStart(6)} queued ${String(q.running).padStart(6)} running`,
   );
+}
+
+/**
+ * `queues --processes`: per role its queue (queued, running, redelivered), then one line per
+ * live process (runner, state, tasks in flight of its concurrency) and one per task it runs.
+ */
+export function poolLines(pools: Readonly<Record<string, PoolView>>, now = Date.now()): string[] {
+  return Object.entries(pools).flatMap(([role, p]) => [
+    `${role.padEnd(10)} ${String(p.pending).padStart(6)} queued ${String(p.ack_pending).padStart(6)} running ${String(p.redelivered).padStart(6)} redelivered  ${p.processes.length} process(es)`,
+    ...p.processes.flatMap((proc) => [
+      `  ${proc.runner}  ${proc.state}  ${proc.in_flight.length}/${proc.concurrency} in flight  up ${seconds(now - proc.started_at)}`,
+      ...proc.in_flight.map(
+        (task) =>
+          `    ${task.workflow_id}/${task.task_id} (${task.kind}, run ${task.run}, attempt ${task.attempt}) for ${seconds(now - task.since)}`,
+      ),
+    ]),
+  ]);
 }
 
 /** One `list` row. */

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { exitWithError } from "../../infra/process.ts";
 import { registerWorkflowCommands } from "./commands.ts";
+import { registerDlqCommands } from "./dlq.ts";
 import { demo } from "./demo.ts";
 import { finishParse, reportUsageErrors } from "./errors.ts";
 import { registerModelServerCommand } from "./model-server.ts";
@@ -28,6 +29,7 @@ program
   .description("run the embedded demo end to end, then stop everything")
   .action(() => demo().catch(exitWithError));
 registerWorkflowCommands(program);
+registerDlqCommands(program);
 registerPrCommands(program);
 registerNatsConfigCommands(program);
 registerModelServerCommand(program);
