@@ -45,11 +45,15 @@ export interface ListFilter {
   since?: number;
   /** Only workflows created before this instant (epoch ms). */
   until?: number;
-  /** Only workflows whose id contains this text; a search reads at most {@link SEARCH_READ_LIMIT} ended records per page. */
+  /** Only workflows whose id contains this text. */
   idContains?: string;
 }
 
-/** Ended records one page of an id search reads at most before it offers the next cursor. */
+/**
+ * Ended records one filtered page reads at most before it returns what it found with the
+ * cursor of the next page: a filter that matches little (or nothing) costs a bounded read, not
+ * a scan of every workflow ever run.
+ */
 export const SEARCH_READ_LIMIT = 20_000;
 
 /** The backlog of one role's pool. */
@@ -232,7 +236,9 @@ export class PatchbayClient {
     const ended = await endedPage(this.js, limit - running.length, match, filter.before, {
       // Records are stored in end order: once one ended before `since`, older ones were created before it too.
       ...(since === undefined ? {} : { stop: (rec: SagaRecord) => rec.updated_at < since - CLOCK_SKEW_MS }),
-      ...(filter.idContains ? { maxRead: SEARCH_READ_LIMIT } : {}),
+      ...(filter.idContains || filter.type || filter.status || filter.until !== undefined
+        ? { maxRead: SEARCH_READ_LIMIT }
+        : {}),
     });
     return { workflows: [...running, ...ended.records], ...(ended.next === undefined ? {} : { next: ended.next }) };
   }

@@ -2,7 +2,7 @@
  * The patchbay client's public face: what the CLI, the gateway, the bench and tests use to
  * start, follow and steer workflows over NATS, without loading the coordinator.
  */
-export { PatchbayClient } from "./client.ts";
+export { PatchbayClient, SEARCH_READ_LIMIT } from "./client.ts";
 export type { ListFilter, QueueDepth, WorkflowPage } from "./client.ts";
 export type { DlqEntry, DlqMessage, DlqReplay } from "./dlq.ts";
 export type { PayloadPreview } from "./preview.ts";

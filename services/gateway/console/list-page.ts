@@ -5,6 +5,7 @@
  * refreshes when a workflow changes.
  */
 import { SAGA_STATUSES, type SagaRecord } from "../../../protocol/saga.ts";
+import { SEARCH_READ_LIMIT } from "../../../infra/client/index.ts";
 import { durationText, escapeHtml, statusBadge, timeText } from "./layout.ts";
 import { listHref, type ListQuery } from "./list-query.ts";
 import type { StatusCountsView } from "./status-counts.ts";
@@ -93,6 +94,10 @@ function pager(d: ListPageData): string {
   const links: string[] = [];
   if (d.query.params.before)
     links.push(`<a href="${escapeHtml(listHref(d.query.params, { before: undefined }))}">first page</a>`);
+  if (d.next !== undefined && d.workflows.length < d.query.filter.limit)
+    links.push(
+      `<span class="muted">Searched the latest ${SEARCH_READ_LIMIT.toLocaleString("en")} ended workflows.</span>`,
+    );
   if (d.next !== undefined)
     links.push(`<a href="${escapeHtml(listHref(d.query.params, { before: String(d.next) }))}" rel="next">older ›</a>`);
   return links.length ? `<nav class="pager" aria-label="pages">${links.join(" ")}</nav>` : "";
