@@ -10,7 +10,7 @@
 //   [--baseline 1000] [--requests 50] [--warmup 5] [--in-flight 64]
 import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Kvm, type KV } from "@nats-io/kv";
@@ -131,19 +131,20 @@ async function measureAt(nc: NatsConnection, opts: Options): Promise<Measured> {
 interface Facts {
   base: number;
   rest: number;
-  rssMb: number;
+  /** The bench's memory right after the fill: V8 heap in use, and resident. */
+  memory: string;
   server: string;
 }
 
 function report(base: Measured, full: Measured, fills: Facts, opts: Options): void {
   const mix = Object.entries(MIX).map(([name, n]) => `${n}% ${name}`);
-  const cpus = availableParallelism();
+  const machine = `${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}`;
   console.log(
-    `console list against ended workflows (nats-server ${fills.server}, Node ${process.version}, ${cpus} CPUs)`,
+    `console list against ended workflows (nats-server ${fills.server}, Node ${process.version}, ${machine})`,
   );
   console.log(`ended records: copies of real ones; ${mix.join(", ")}, the rest bench-fanout/completed\n`);
   const rest = opts.ended - opts.baseline;
-  const puts = `${opts.inFlight} puts in flight; bench RSS after ${fills.rssMb} MB`;
+  const puts = `${opts.inFlight} puts in flight; then ${fills.memory}`;
   console.log(
     table([
       [`fill: first ${count(opts.baseline)}`, `${fmt(fills.base)} (${rate(opts.baseline, fills.base)})`],
@@ -152,7 +153,9 @@ function report(base: Measured, full: Measured, fills: Facts, opts: Options): vo
   );
   console.log(`\nms, ${opts.requests} sequential calls per row after ${opts.warmup} warm-up ones`);
   console.log(`\nGET on the gateway (to the last byte):\n${caseTable(base.http, full.http, opts)}`);
-  console.log(`\nin process, client.listing (no HTTP):\n${caseTable(base.listing, full.listing, opts)}`);
+  console.log(
+    `\nin process, the client's listPage (what the page reads; no HTTP, no JSON):\n${caseTable(base.listing, full.listing, opts)}`,
+  );
   const lines = notes([...base.http, ...base.listing], [...full.http, ...full.listing], opts);
   if (lines.length) console.log(`\n${lines.join("\n")}`);
 }
@@ -166,10 +169,11 @@ async function run(nc: NatsConnection, opts: Options): Promise<void> {
   const base = await measureAt(nc, opts);
   console.error(`writing ${opts.ended - opts.baseline} more…`);
   const restFill = await fill(kv, templates, opts.baseline, opts.ended, opts);
-  const rssMb = round(process.memoryUsage().rss / 2 ** 20, 1);
+  const mem = process.memoryUsage();
+  const memory = `heap used ${Math.round(mem.heapUsed / 2 ** 20)} MB, RSS ${Math.round(mem.rss / 2 ** 20)} MB`;
   console.error(`measuring with ${opts.ended} ended records…`);
   const full = await measureAt(nc, opts);
-  report(base, full, { base: baseFill, rest: restFill, rssMb, server: nc.info?.version ?? "?" }, opts);
+  report(base, full, { base: baseFill, rest: restFill, memory, server: nc.info?.version ?? "?" }, opts);
 }
 
 async function main(): Promise<void> {
