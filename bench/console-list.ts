@@ -1,11 +1,12 @@
 // The console's list against the number of ended workflows: its own nats-server, real ended
 // records (a few workflows run through an in-process coordinator, merger and checker) copied
 // under new ids into the `ended` bucket with a mix of types and statuses, and the gateway
-// served in this process. It times the list's first page — GET /api/workflows (JSON), bare and
-// filtered by status and by type, and the HTML page /workflows with the same queries when the
-// gateway serves it — with 1 000 ended records (the baseline), then with 100 000, in the same
-// process, and prints p50/p95 and their ratios, and how long the fill took. Figures only;
-// nothing is asserted.
+// served in this process. It times the list's first page — GET /api/workflows (JSON), bare,
+// filtered by status, by a type that is 2% of the records and by a type that has none, and the
+// HTML page /workflows with the same queries when the gateway serves it — and, for reference,
+// the client's listPage with the same filters, with 1 000 ended records (the baseline), then
+// with 100 000, in the same process. It prints p50/p95 and their ratios, and how long the fill
+// took. Figures only; nothing is asserted.
 // Usage: PATH=$PWD/node_modules/.bin:$PATH node bench/console-list.ts [--ended 100000]
 //   [--baseline 1000] [--requests 50] [--warmup 5] [--in-flight 64]
 import type { AddressInfo } from "node:net";
@@ -23,7 +24,7 @@ import { Bucket } from "../protocol/subjects.ts";
 import { createGateway } from "../services/gateway/server.ts";
 import { MIX, copyOf, originFor, putCopies } from "./lib/ended-fill.ts";
 import { endedTemplates, type Templates } from "./lib/ended-templates.ts";
-import { measureCases, measureListing, pageCases, type CaseResult } from "./lib/page-timing.ts";
+import { listCases, measureCases, measureListing, pageCases, type CaseResult } from "./lib/page-timing.ts";
 import { columns, round, table } from "./lib/stats.ts";
 
 interface Options {
@@ -72,8 +73,8 @@ async function fill(kv: KV, templates: Templates, from: number, to: number, opts
 const fmt = (ms: number) => `${round(ms, 1)} ms`;
 const count = (n: number) => n.toLocaleString("en");
 const rate = (n: number, ms: number) => `${count(Math.round(n / (ms / 1_000)))} records/s`;
-/** The type the `type` filter asks for: 2% of the records (ended-fill.ts's MIX). */
-const RARE_TYPE = "quality-gate";
+/** The filters: a type that is 2% of the records (ended-fill.ts's MIX), and one that has none. */
+const CASES = listCases("quality-gate", "code-migration");
 
 /** What was measured at one number of ended records. */
 interface Measured {
@@ -117,8 +118,8 @@ async function measureAt(nc: NatsConnection, opts: Options): Promise<Measured> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const http = await measureCases(base, pageCases(RARE_TYPE), opts.requests, opts.warmup);
-    const listing = await measureListing(client, RARE_TYPE, opts.requests, opts.warmup);
+    const http = await measureCases(base, pageCases(CASES), opts.requests, opts.warmup);
+    const listing = await measureListing(client, CASES, opts.requests, opts.warmup);
     return { http, listing };
   } finally {
     server.closeAllConnections();
@@ -151,7 +152,8 @@ function report(base: Measured, full: Measured, fills: Facts, opts: Options): vo
       [`fill: ${count(rest)} more`, `${fmt(fills.rest)} (${rate(rest, fills.rest)}, ${puts})`],
     ]),
   );
-  console.log(`\nms, ${opts.requests} sequential calls per row after ${opts.warmup} warm-up ones`);
+  const calls = `${opts.requests} sequential calls per row after ${opts.warmup} warm-up ones`;
+  console.log(`\nms, ${calls} (a type with no record: at most 5 after 1, it reads the whole bucket)`);
   console.log(`\nGET on the gateway (to the last byte):\n${caseTable(base.http, full.http, opts)}`);
   console.log(
     `\nin process, the client's listPage (what the page reads; no HTTP, no JSON):\n${caseTable(base.listing, full.listing, opts)}`,

@@ -11,6 +11,18 @@ import { quantile, round } from "./stats.ts";
 /** The fields of a shown workflow a filter looks at. */
 type Shown = { type?: string; status?: string };
 
+/** One filter of the list: its query string, the client's filter, and what each workflow shown must satisfy. */
+export interface ListCase {
+  query: string;
+  filter: ListFilter;
+  matches: (view: Shown) => boolean;
+  /** A slow case (it reads the whole bucket): timed over at most {@link FEW} calls after one warm-up. */
+  slow?: boolean;
+}
+
+/** Calls of a slow case. */
+const FEW = 5;
+
 /** One page to time over HTTP. */
 export interface PageCase {
   path: string;
@@ -18,6 +30,7 @@ export interface PageCase {
   matches?: (view: Shown) => boolean;
   /** An HTML page that may not be served yet (a non-200 answer is reported, not an error). */
   optional?: boolean;
+  slow?: boolean;
 }
 
 /** What one case measured. */
@@ -35,17 +48,35 @@ export interface CaseResult {
   shown?: { count: number; unmatched: number };
 }
 
-/** The list's first page as JSON and as HTML: bare, `status=failed`, and `type=<type>`. */
-export function pageCases(type: string): PageCase[] {
-  const filters: Array<[string, PageCase["matches"]]> = [
-    ["", () => true],
-    ["?status=failed", (v) => v.status === "failed"],
-    [`?type=${encodeURIComponent(type)}`, (v) => v.type === type],
-  ];
+/**
+ * The filters timed: none, `status=failed`, `type=<type>`, and `type=<absent>` (a type with no
+ * ended record: the listing reads the whole bucket before it answers an empty page).
+ */
+export function listCases(type: string, absent: string): ListCase[] {
   return [
-    ...filters.map(([query, matches]) => ({ path: `/api/workflows${query}`, matches })),
-    ...filters.map(([query]) => ({ path: `/workflows${query}`, optional: true })),
+    { query: "", filter: {}, matches: () => true },
+    { query: "?status=failed", filter: { status: "failed" }, matches: (v) => v.status === "failed" },
+    { query: `?type=${encodeURIComponent(type)}`, filter: { type }, matches: (v) => v.type === type },
+    {
+      query: `?type=${encodeURIComponent(absent)}`,
+      filter: { type: absent },
+      matches: (v) => v.type === absent,
+      slow: true,
+    },
   ];
+}
+
+/** The list's first page for each filter, as JSON (`/api/workflows`) and as HTML (`/workflows`). */
+export function pageCases(cases: readonly ListCase[]): PageCase[] {
+  return [
+    ...cases.map((c) => ({ path: `/api/workflows${c.query}`, matches: c.matches, slow: c.slow })),
+    ...cases.map((c) => ({ path: `/workflows${c.query}`, optional: true, slow: c.slow })),
+  ];
+}
+
+/** Calls and warm-ups of a case: a slow one gets {@link FEW} calls after one warm-up. */
+function callsOf(c: { slow?: boolean }, requests: number, warmup: number): [number, number] {
+  return c.slow ? [Math.min(FEW, requests), Math.min(1, warmup)] : [requests, warmup];
 }
 
 /** Calls `fn` `warmup - 1` more times untimed, then `requests` times timed; returns the times and the last value. */
@@ -88,7 +119,7 @@ async function measureCase(base: string, c: PageCase, requests: number, warmup: 
     if (!c.optional) throw new Error(`GET ${c.path} answered ${first.status}: ${first.body.slice(0, 200)}`);
     return { label: c.path, served: false, status: first.status, p50: NaN, p95: NaN };
   }
-  const { p50, p95, last } = await sample(first, () => get(url), requests, warmup);
+  const { p50, p95, last } = await sample(first, () => get(url), ...callsOf(c, requests, warmup));
   return {
     label: c.path,
     served: true,
@@ -112,23 +143,19 @@ export async function measureCases(
   return out;
 }
 
-/** The same three filters read in process with `client.listPage` (the page's reads without HTTP and JSON). */
+/** The same filters read in process with `client.listPage` (the page's reads without HTTP and JSON). */
 export async function measureListing(
   client: PatchbayClient,
-  type: string,
+  cases: readonly ListCase[],
   requests: number,
   warmup: number,
 ): Promise<CaseResult[]> {
-  const filters: Array<[string, ListFilter, (v: Shown) => boolean]> = [
-    ["listPage()", {}, () => true],
-    ["listPage({status: failed})", { status: "failed" }, (v) => v.status === "failed"],
-    [`listPage({type: ${type}})`, { type }, (v) => v.type === type],
-  ];
   const out: CaseResult[] = [];
-  for (const [label, filter, matches] of filters) {
-    const read = () => client.listPage(filter);
-    const { p50, p95, last } = await sample(await read(), read, requests, warmup);
-    out.push({ label, served: true, status: 200, p50, p95, shown: shownOf(last.workflows, matches) });
+  for (const c of cases) {
+    const read = () => client.listPage(c.filter);
+    const { p50, p95, last } = await sample(await read(), read, ...callsOf(c, requests, warmup));
+    const label = `listPage(${JSON.stringify(c.filter).replaceAll('"', "")})`;
+    out.push({ label, served: true, status: 200, p50, p95, shown: shownOf(last.workflows, c.matches) });
   }
   return out;
 }
