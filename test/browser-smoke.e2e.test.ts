@@ -1,7 +1,10 @@
 // The browser harness end to end: a real `patchbay up` stack, its gateway's index opened in
 // headless chromium (test/helpers/browser.ts), its heading and a link followed, with no console
-// error or failed request on the way; then everything stopped by PID.
+// error or failed request on the way; then everything stopped by PID. And the watch those tests
+// rely on: a page with errors on a plain HTTP server has each of them reported.
 import test from "ava";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,5 +40,38 @@ test("the gateway's index in chromium: its heading, a link to the workflows API 
     up.children.filter((c) => isAlive(c.pid)).map((c) => c.args),
     [],
     "every process of the stack stopped",
+  );
+});
+
+/** A page that logs an error, throws, and loads an image that is not there. */
+const BROKEN_PAGE = `<!doctype html><title>broken</title><h1>broken</h1>
+<img src="/missing.png" alt="">
+<script>console.error("boom"); setTimeout(() => { throw new Error("uncaught"); });</script>`;
+
+test("watchPage reports a console error, an uncaught error and a 404 sub-resource", async (t) => {
+  const server = createServer((req, res) => {
+    const page = req.url === "/";
+    res.writeHead(page ? 200 : 404, { "content-type": page ? "text/html" : "text/plain" });
+    res.end(page ? BROKEN_PAGE : "not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+
+  const found = await withPage(browser, async (page) => {
+    const problems = watchPage(page);
+    const thrown = page.waitForEvent("pageerror");
+    await page.goto(`${base}/`);
+    await thrown;
+    return problems.list();
+  });
+  t.true(found.includes(`console error: boom (${base}/)`), found.join("\n"));
+  t.true(found.includes("page error: uncaught"), found.join("\n"));
+  t.true(found.includes(`HTTP 404: GET ${base}/missing.png`), found.join("\n"));
+  t.false(
+    found.some((p) => p.includes("favicon")),
+    "the browser's own icon request is not the page's",
   );
 });

@@ -47,3 +47,11 @@ export function table(rows: ReadonlyArray<readonly [string, string]>): string {
 export function since(t0: number): number {
   return performance.now() - t0;
 }
+
+/** Rows of cells as aligned columns (the first row is the header); the first column left-aligned, the others right-aligned. */
+export function columns(rows: ReadonlyArray<readonly string[]>): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows
+    .map((r) => `  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ")}`)
+    .join("\n");
+}

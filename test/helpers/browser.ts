@@ -3,7 +3,7 @@
  * The binary is PATCHBAY_CHROMIUM, else /usr/bin/chromium, else `chromium` on PATH; when none
  * is there, launching fails with how to install it (a browser test never skips silently).
  * Pages are opened in their own context, always closed, and can be watched for console errors
- * and failed requests.
+ * and failed requests (the browser's own request for `/favicon.ico` aside).
  */
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -66,18 +66,38 @@ export interface PageProblems {
   list(): string[];
 }
 
-/** Collects a page's console errors, uncaught errors, failed requests and responses with status ≥ 400. */
+/**
+ * The icon chromium asks every site for by itself (`/favicon.ico`, when a page declares none):
+ * its 404 is the browser's request, not the page's, and comes or not depending on timing.
+ */
+function isBrowserIconRequest(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return new URL(url).pathname === "/favicon.ico";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Collects a page's console errors, uncaught errors, failed requests and responses with status
+ * ≥ 400, except for the browser's own `/favicon.ico` request.
+ */
 export function watchPage(page: Page): PageProblems {
   const problems: string[] = [];
+  const add = (url: string | undefined, line: string) => {
+    if (!isBrowserIconRequest(url)) problems.push(line);
+  };
   page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    const url = msg.location().url;
+    if (msg.type() === "error") add(url, `console error: ${msg.text()} (${url})`);
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("requestfailed", (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText ?? "unknown"}`),
+    add(req.url(), `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText ?? "unknown"}`),
   );
   page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+    if (res.status() >= 400) add(res.url(), `HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
   return { list: () => [...problems] };
 }
