@@ -4,6 +4,7 @@
  * stop() ends it with SIGTERM, then SIGKILLs by PID whatever of it is left.
  */
 import { spawn } from "node:child_process";
+import { freePort } from "../../infra/nats/launcher.ts";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "./processes.ts";
@@ -36,7 +37,8 @@ export async function startUpStack(
 ): Promise<UpStack> {
   const proc = spawn(process.execPath, [`${ROOT}services/cli/main.ts`, "up", ...args], {
     cwd: ROOT,
-    env: cliEnv({ PATCHBAY_HOME: home, ...env }),
+    // A free port of its own: 7070 may still be held by the previous stack's gateway as it stops.
+    env: cliEnv({ PATCHBAY_HOME: home, PATCHBAY_GATEWAY_PORT: String(await freePort()), ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = { stdout: "", stderr: "" };
