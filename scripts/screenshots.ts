@@ -3,7 +3,7 @@
 // (as the demo does), runs a few bench-fanout workflows and a gate that fails, then takes PNG
 // screenshots at 1366×900 in headless chromium (test/helpers/browser.ts) and stops everything.
 // A page that answers anything but 200, or logs an error or a failed request, fails the run.
-// Usage: node scripts/screenshots.ts [--out docs/img] [--only list,workflow,pools]
+// Usage: npm run screenshots --  [--out docs/img] [--only list,workflow,pools]
 //   [--page NAME=PATH ...]   (e.g. --page list=/ to try the script on another page)
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -31,11 +31,14 @@ function barRow(b: TimelineBar, from: number, span: number, now: number): string
   const end = b.ended_at ?? now;
   const pct = (ms: number) => `${(((ms - from) / span) * 100).toFixed(3)}%`;
   const width = (a: number, z: number) => `${Math.max(0.4, ((z - a) / span) * 100).toFixed(3)}%`;
-  const queued = `<span class="tl-seg q" style="left:${pct(b.dispatched_at)};width:${width(b.dispatched_at, b.started_at ?? end)}"></span>`;
-  const ran =
-    b.started_at === undefined
-      ? ""
-      : `<span class="tl-seg r" style="left:${pct(b.started_at)};width:${width(b.started_at, end)}"></span>`;
+  const seg = (cls: string, from: number) =>
+    `<span class="tl-seg ${cls}" style="left:${pct(from)};width:${width(from, end)}"></span>`;
+  // An actor reports a start only after a second (or at once after a wait in the queue): a task
+  // that ended without one ran within a second of being taken, so its bar is drawn as run.
+  const segments =
+    b.started_at !== undefined
+      ? `<span class="tl-seg q" style="left:${pct(b.dispatched_at)};width:${width(b.dispatched_at, b.started_at)}"></span>${seg("r", b.started_at)}`
+      : seg(b.ended_at === undefined ? "q" : "r", b.dispatched_at);
   const marks = [
     b.attempt > 1 ? `retry · attempt ${b.attempt}` : "",
     (b.delivery ?? 1) > 1 ? `redelivered (${b.delivery})` : "",
@@ -50,7 +53,7 @@ function barRow(b: TimelineBar, from: number, span: number, now: number): string
     `data-task="${escapeHtml(b.task_id)}" data-attempt="${b.attempt}" data-start="${b.dispatched_at}" data-end="${end}">` +
     `<span class="tl-label"><code>${escapeHtml(b.task_id)}</code> <span class="muted">${escapeHtml(b.kind)}</span>` +
     `${marks.map((m) => ` <span class="mark">${escapeHtml(m)}</span>`).join("")}</span>` +
-    `<span class="tl-track" role="img" aria-label="${escapeHtml(`${b.task_id}: ${b.outcome}`)}">${queued}${ran}</span>` +
+    `<span class="tl-track" role="img" aria-label="${escapeHtml(`${b.task_id}: ${b.outcome}`)}">${segments}</span>` +
     `<span class="tl-words">${words}${b.error ? ` <span class="err">${escapeHtml(b.error)}</span>` : ""}</span></li>`
   );
 }
