@@ -32,6 +32,7 @@ export interface Console {
   traceUrl?: string;
 }
 
+/** The console's static files and their types. */
 const ASSETS: Record<string, string> = {
   "/console/console.js": "text/javascript; charset=utf-8",
   "/console/console.css": "text/css; charset=utf-8",
@@ -48,20 +49,25 @@ export async function serveConsole(
   if (req.method === "POST") return await serveAction(con.client, con.auth, path, req, res);
   if (req.method !== "GET") return false;
   const ctx: PageContext = { access: con.auth.access(req), actionsEnabled: con.auth.enabled, here: path + url.search };
-  if (ASSETS[path]) return (await serveAsset(path, res), true);
-  if (path === "/api/events") return (con.feed.serve(req, res, url.searchParams.get("id") ?? undefined), true);
-  if (path === "/workflows" || path === "/api/workflows") return (await serveList(con, url, req, res, ctx), true);
-  if (path === "/pools" || path === "/api/pools") return (await servePools(con, path, req, res, ctx), true);
-  if (path === "/login")
-    return (
-      sendPage(res, 200, consolePage("Log in", loginPage(url.searchParams.get("next") ?? "/workflows"), ctx)),
-      true
-    );
-  const report = /^\/workflows\/([A-Za-z0-9_-]{1,128})\/report$/.exec(path);
-  if (report) return (await serveReport(con, report[1], res), true);
-  const one = /^\/(api\/)?workflows\/([A-Za-z0-9_-]{1,128})$/.exec(path);
-  if (one)
-    return (await serveWorkflow(con, one[2], Boolean(one[1]) || prefersJson(req.headers.accept), res, ctx), true);
+  const json = path.startsWith("/api/") || prefersJson(req.headers.accept);
+  const routes: Array<[RegExp, (m: RegExpExecArray) => Promise<void> | void]> = [
+    [/^\/console\/console\.(js|css)$/, () => serveAsset(path, res)],
+    [/^\/api\/events$/, () => con.feed.serve(req, res, url.searchParams.get("id") ?? undefined)],
+    [/^\/(api\/)?workflows$/, () => serveList(con, url, json, res, ctx)],
+    [/^\/(api\/)?pools$/, () => servePools(con, json, res, ctx)],
+    [
+      /^\/login$/,
+      () => sendPage(res, 200, consolePage("Log in", loginPage(url.searchParams.get("next") ?? "/workflows"), ctx)),
+    ],
+    [/^\/workflows\/([A-Za-z0-9_-]{1,128})\/report$/, (m) => serveReport(con, m[1] as string, res)],
+    [/^\/(api\/)?workflows\/([A-Za-z0-9_-]{1,128})$/, (m) => serveWorkflow(con, m[2] as string, json, res, ctx)],
+  ];
+  for (const [pattern, handle] of routes) {
+    const m = pattern.exec(path);
+    if (!m) continue;
+    await handle(m);
+    return true;
+  }
   return false;
 }
 
@@ -75,17 +81,11 @@ async function serveAsset(path: string, res: ServerResponse): Promise<void> {
   res.end(await readFile(file));
 }
 
-async function serveList(
-  con: Console,
-  url: URL,
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: PageContext,
-): Promise<void> {
+async function serveList(con: Console, url: URL, json: boolean, res: ServerResponse, ctx: PageContext): Promise<void> {
   const query = parseListQuery(url);
   const [page, running] = await Promise.all([con.client.listPage(query.filter), con.client.running()]);
   const counts = con.counts.view(running, query.filter.type);
-  if (url.pathname.startsWith("/api/") || prefersJson(req.headers.accept)) {
+  if (json) {
     return sendJson(res, 200, {
       workflows: page.workflows.map(viewOf),
       ...(page.next === undefined ? {} : { next: page.next }),
@@ -131,15 +131,9 @@ async function serveWorkflow(
   sendPage(res, 200, consolePage(id, workflowPageBody(data, ctx), ctx));
 }
 
-async function servePools(
-  con: Console,
-  path: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: PageContext,
-): Promise<void> {
+async function servePools(con: Console, json: boolean, res: ServerResponse, ctx: PageContext): Promise<void> {
   const [pools, dlq] = await Promise.all([con.client.pools(), con.client.dlq()]);
-  if (path.startsWith("/api/") || prefersJson(req.headers.accept)) return sendJson(res, 200, { pools, dlq });
+  if (json) return sendJson(res, 200, { pools, dlq });
   sendPage(
     res,
     200,
