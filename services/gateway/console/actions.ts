@@ -47,16 +47,28 @@ export async function serveAction(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  if (pathname === "/login") return (await login(auth, req, res), true);
-  if (pathname === "/logout") return (void logout(res), true);
   const action = actionFor(pathname);
-  if (!action) return false;
+  if (pathname === "/login") await login(auth, req, res);
+  else if (pathname === "/logout") logout(res);
+  else if (action) await runAction(client, auth, action, req, res);
+  else return false;
+  return true;
+}
+
+/** Runs `action` if the request may, answering as a form post or as JSON. */
+async function runAction(
+  client: PatchbayClient,
+  auth: ConsoleAuth,
+  action: Action,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readAction(req);
   const refusal = auth.refusal(req, typeof body.fields.csrf === "string" ? body.fields.csrf : undefined);
   if (refusal) {
     const headers: Record<string, string> =
       refusal.status === 401 ? { "www-authenticate": 'Bearer realm="patchbay"' } : {};
-    return (answerError(res, body.form, refusal.status, refusal.code, refusal.message, headers), true);
+    return answerError(res, body.form, refusal.status, refusal.code, refusal.message, headers);
   }
   try {
     const result = await action(client, body.fields);
@@ -66,7 +78,6 @@ export async function serveAction(
     const e = ensureError(err);
     answerError(res, body.form, statusOf(e.code), e.code, e.message);
   }
-  return true;
 }
 
 async function readAction(req: IncomingMessage): Promise<ActionRequest> {
