@@ -11,6 +11,7 @@ import { createGateway } from "../services/gateway/server.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Stream, Subject } from "../protocol/subjects.ts";
 import { eventually } from "./helpers/nats.ts";
+import { startActor } from "./helpers/runtime.ts";
 import { TEST_TOKEN, postForm, startConsoleStack, type ConsoleStack } from "./helpers/console.ts";
 
 interface ListBody {
@@ -140,12 +141,14 @@ function firstChange(url: string, onOpen: () => Promise<unknown>): Promise<strin
   });
 }
 
-test("the event stream names the workflow that changed", async (t) => {
+test("the event stream names the workflow that changed, and the pools' stream a process that starts", async (t) => {
   const s = await startConsoleStack(t);
   const data = await firstChange(`${s.base}/api/events?id=sse-1`, () =>
     s.client.start("bench-fanout", { fanout: 1 }, { id: "sse-1" }),
   );
   t.deepEqual(JSON.parse(data), { ids: ["sse-1"] });
+  const pools = await firstChange(`${s.base}/api/events?topic=pools`, () => startActor(t, s.nats.nc, "merger", [], 1));
+  t.deepEqual(JSON.parse(pools), { ids: ["pools"] }, "a process that starts is heard by the pools page");
 });
 
 async function loginCookie(t: ExecutionContext, s: ConsoleStack): Promise<string> {

@@ -1,9 +1,10 @@
 /**
  * The console's live updates: server-sent events fed from NATS. One set of core subscriptions
- * per gateway hears every saga record write (`$KV.sagas.>`, `$KV.ended.>`) and every log of the
- * coordinator (`workflow.log.*`), without decoding them; each browser's stream
- * (`GET /api/events`, optionally `?id=<workflow>`) gets the ids that changed, at most every
- * {@link FLUSH_MS}. Pages then fetch themselves again: nothing polls KV.
+ * per gateway hears every saga record write (`$KV.sagas.>`, `$KV.ended.>`), every log of the
+ * coordinator (`workflow.log.*`) and every actor process's presence (`patchbay.presence.*`),
+ * without decoding them. Each browser's stream (`GET /api/events`; `?id=<workflow>` for one
+ * workflow, `?topic=pools` to hear processes come and go too) gets the ids that changed, at most
+ * every {@link FLUSH_MS}. Pages then fetch themselves again: nothing polls KV.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
@@ -14,9 +15,14 @@ const FLUSH_MS = 250;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
 
+/** What one stream hears: every workflow, one workflow, or every workflow and the pools' processes. */
+export type FeedScope = { id: string } | { topic: "workflows" | "pools" };
+
+/** The id sent for a change of the pools' processes. */
+const POOLS = "pools";
+
 interface Listener {
-  /** Only this workflow's changes, when set. */
-  id?: string;
+  scope: FeedScope;
   changed: Set<string>;
   timer?: NodeJS.Timeout;
   res: ServerResponse;
@@ -34,6 +40,7 @@ export class LiveFeed {
     for (const subject of [kvSubject(Bucket.Sagas), kvSubject(Bucket.Ended), Subject.allLogs]) {
       this.#subs.push(nc.subscribe(subject, { callback: (_err, msg) => onMsg(msg.subject) }));
     }
+    this.#subs.push(nc.subscribe(Subject.allPresence, { callback: () => this.#notify(POOLS) }));
     this.#keepalive = setInterval(() => {
       for (const l of this.#listeners) l.res.write(": keepalive\n\n");
     }, KEEPALIVE_MS);
@@ -41,15 +48,15 @@ export class LiveFeed {
   }
 
   /** Serves one event stream until the browser goes away. */
-  serve(req: IncomingMessage, res: ServerResponse, id: string | undefined): void {
+  serve(req: IncomingMessage, res: ServerResponse, scope: FeedScope): void {
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-store",
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });
-    res.write(`retry: 2000\n: listening${id ? ` to ${id}` : ""}\n\n`);
-    const listener: Listener = { changed: new Set(), res, ...(id ? { id } : {}) };
+    res.write(`retry: 2000\n: listening to ${"id" in scope ? scope.id : scope.topic}\n\n`);
+    const listener: Listener = { changed: new Set(), res, scope };
     this.#listeners.add(listener);
     req.on("close", () => {
       clearTimeout(listener.timer);
@@ -59,7 +66,7 @@ export class LiveFeed {
 
   #notify(id: string): void {
     for (const l of this.#listeners) {
-      if (l.id !== undefined && l.id !== id) continue;
+      if (!hears(l.scope, id)) continue;
       l.changed.add(id);
       l.timer ??= setTimeout(() => this.#flush(l), FLUSH_MS);
     }
@@ -82,4 +89,9 @@ export class LiveFeed {
     }
     this.#listeners.clear();
   }
+}
+
+function hears(scope: FeedScope, id: string): boolean {
+  if ("id" in scope) return scope.id === id;
+  return id !== POOLS || scope.topic === "pools";
 }

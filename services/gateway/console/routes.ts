@@ -13,7 +13,7 @@ import { prefersJson, sendJson } from "../respond.ts";
 import { serveAction } from "./actions.ts";
 import type { ConsoleAuth } from "./auth.ts";
 import { consolePage, sendPage, type PageContext } from "./layout.ts";
-import type { LiveFeed } from "./live-feed.ts";
+import type { FeedScope, LiveFeed } from "./live-feed.ts";
 import { listPageBody } from "./list-page.ts";
 import { parseListQuery } from "./list-query.ts";
 import { loginPage } from "./login-page.ts";
@@ -52,7 +52,7 @@ export async function serveConsole(
   const json = path.startsWith("/api/") || prefersJson(req.headers.accept);
   const routes: Array<[RegExp, (m: RegExpExecArray) => Promise<void> | void]> = [
     [/^\/console\/console\.(js|css)$/, () => serveAsset(path, res)],
-    [/^\/api\/events$/, () => con.feed.serve(req, res, url.searchParams.get("id") ?? undefined)],
+    [/^\/api\/events$/, () => con.feed.serve(req, res, feedScope(url))],
     [/^\/(api\/)?workflows$/, () => serveList(con, url, json, res, ctx)],
     [/^\/(api\/)?pools$/, () => servePools(con, json, res, ctx)],
     [
@@ -69,6 +69,13 @@ export async function serveConsole(
     return true;
   }
   return false;
+}
+
+/** `?id=<workflow>`, `?topic=pools`, or every workflow. */
+function feedScope(url: URL): FeedScope {
+  const id = url.searchParams.get("id");
+  if (id) return { id };
+  return { topic: url.searchParams.get("topic") === "pools" ? "pools" : "workflows" };
 }
 
 async function serveAsset(path: string, res: ServerResponse): Promise<void> {

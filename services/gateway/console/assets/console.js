@@ -6,7 +6,9 @@
   const state = document.getElementById("live-state");
   if (regions().length === 0 || !("EventSource" in window)) return;
   const workflow = document.querySelector('[data-live="workflow"]');
-  const stream = "/api/events" + (workflow ? "?id=" + encodeURIComponent(workflow.dataset.id) : "");
+  const pools = document.querySelector('[data-live="pools"]');
+  const scope = workflow ? "?id=" + encodeURIComponent(workflow.dataset.id) : pools ? "?topic=pools" : "";
+  const stream = "/api/events" + scope;
   let busy = false;
   let again = false;
 
