@@ -7,16 +7,15 @@
  * fails with the stop's code, a run that changed nothing with NO_REMEDIATION.
  */
 import type { SimpleGit } from "simple-git";
-import { AgentStopped, runAgent, type RemainingBudget, type Transcript } from "../../infra/llm/agent.ts";
+
 import type { RunCommand } from "../../infra/llm/agent/tools.ts";
 import type { ModelClient } from "../../infra/llm/client.ts";
-import { openingMessages } from "../../infra/llm/prompt.ts";
 import type { ArtifactStore } from "../../infra/nats/artifacts.ts";
-import { PatchbayError, TerminalError } from "../../protocol/errors.ts";
+import { TerminalError } from "../../protocol/errors.ts";
 import type { FixInput } from "../../protocol/incident-swarm.ts";
 import type { Usage } from "../../protocol/usage.ts";
 import { stageAgentChanges, untrackedFiles } from "./patch-tree.ts";
-import { CODER_INSTRUCTIONS } from "./prompts.ts";
+import { keepTranscript, runCoderAgent, type AgentTask } from "./coder-agent.ts";
 import { NO_REMEDIATION } from "./remediation/plan.ts";
 import type { WrittenChange } from "./remediation/written-plan.ts";
 
@@ -28,12 +27,7 @@ export interface FixAgent {
 }
 
 /** What the agent's run needs of its task. */
-export interface WrittenFixTask {
-  signal: AbortSignal;
-  budget?: RemainingBudget;
-  /** Where the transcript is stored. */
-  transcriptName: string;
-}
+export type WrittenFixTask = AgentTask;
 
 /** The change written, and what the agent's requests cost. */
 export interface WrittenFix {
@@ -54,22 +48,9 @@ export async function writeFix(
   why: string,
 ): Promise<WrittenFix> {
   const before = await untrackedFiles(worktree.git);
-  const keep = (transcript: Transcript) =>
-    agent.artifacts.put(task.transcriptName, agent.redact(JSON.stringify(transcript)));
-  const result = await runAgent({
-    client: agent.model,
-    tools: { worktree: worktree.dir, run: noCommands, signal: task.signal },
-    messages: openingMessages({ role: "coder", instructions: CODER_INSTRUCTIONS, task: fixInstructions(input, why) }),
-    limits: { maxSteps: MAX_STEPS },
-    ...(task.budget ? { budget: task.budget } : {}),
-    signal: task.signal,
-  }).catch(async (err: unknown) => {
-    if (!(err instanceof AgentStopped)) throw err;
-    await keep(err.transcript);
-    const message = `${err.message} (transcript: ${task.transcriptName})`;
-    throw err.retryable ? new PatchbayError(err.code, message) : new TerminalError(err.code, message);
-  });
-  await keep(result.transcript);
+  const request = { text: fixInstructions(input, why), maxSteps: MAX_STEPS };
+  const result = await runCoderAgent(agent, agent.model, { worktree: worktree.dir, run: noCommands }, request, task);
+  await keepTranscript(agent, task, result.transcript);
   const files = await stageAgentChanges(worktree.git, before);
   if (files.length === 0)
     throw new TerminalError(

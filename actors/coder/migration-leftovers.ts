@@ -8,23 +8,15 @@
  * stopped run (AGENT_LOOP, BUDGET_EXCEEDED, a model error) fails the step with the stop's code.
  */
 import type { SimpleGit } from "simple-git";
-import { AgentStopped, runAgent, type RemainingBudget } from "../../infra/llm/agent.ts";
 import type { RunCommand } from "../../infra/llm/agent/tools.ts";
-import { openingMessages } from "../../infra/llm/prompt.ts";
 import type { ApiUse, StepInput } from "../../protocol/code-migration.ts";
 import type { Usage } from "../../protocol/usage.ts";
 import type { FixAgent } from "./incident-written-fix.ts";
-import { keepTranscript, stoppedError } from "./patch.ts";
+import { keepTranscript, runCoderAgent, type AgentTask } from "./coder-agent.ts";
 import { untrackedFiles } from "./patch-tree.ts";
-import { CODER_INSTRUCTIONS } from "./prompts.ts";
 
 /** What the agent's run needs of its task. */
-export interface LeftoverTask {
-  signal: AbortSignal;
-  budget?: RemainingBudget;
-  /** Where the transcript is stored. */
-  transcriptName: string;
-}
+export type LeftoverTask = AgentTask;
 
 /** What the model did: the files it changed (staged) and what its requests cost. */
 export interface ModelPass {
@@ -46,22 +38,8 @@ export async function migrateLeftovers(
 ): Promise<ModelPass> {
   const { git } = worktree;
   await git.raw(["add", "--all"]);
-  const result = await runAgent({
-    client: agent.model,
-    tools: { worktree: worktree.dir, run: noCommands, signal: task.signal },
-    messages: openingMessages({
-      role: "coder",
-      instructions: CODER_INSTRUCTIONS,
-      task: leftoverInstructions(input, leftovers),
-    }),
-    limits: { maxSteps: MAX_STEPS },
-    ...(task.budget ? { budget: task.budget } : {}),
-    signal: task.signal,
-  }).catch(async (err: unknown) => {
-    if (!(err instanceof AgentStopped)) throw err;
-    await keepTranscript(agent, task, err.transcript);
-    throw stoppedError(err, task.transcriptName);
-  });
+  const request = { text: leftoverInstructions(input, leftovers), maxSteps: MAX_STEPS };
+  const result = await runCoderAgent(agent, agent.model, { worktree: worktree.dir, run: noCommands }, request, task);
   await keepTranscript(agent, task, result.transcript);
   return { files: await stageModelChanges(git), usage: result.transcript.usage };
 }

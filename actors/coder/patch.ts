@@ -10,23 +10,16 @@
 import type { SimpleGit } from "simple-git";
 import type { Workspaces } from "../../infra/git/index.ts";
 import { pushBranch } from "../../infra/git/index.ts";
-import {
-  AgentStopped,
-  runAgent,
-  type AgentResult,
-  type RemainingBudget,
-  type Transcript,
-} from "../../infra/llm/agent.ts";
+import type { AgentResult, RemainingBudget, Transcript } from "../../infra/llm/agent.ts";
 import type { ModelClient } from "../../infra/llm/client.ts";
-import { openingMessages } from "../../infra/llm/prompt.ts";
 import { transcriptName, type ArtifactStore } from "../../infra/nats/artifacts.ts";
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import type { SandboxOptions, SandboxResult } from "../../infra/sandbox/index.ts";
 import { CodePatchTasks, PatchOutput, type PatchTaskInput } from "../../protocol/code-patch.ts";
-import { ErrorCode, PatchbayError, TerminalError } from "../../protocol/errors.ts";
+import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { INSTALL_BUDGET_MS } from "../../protocol/quality-gate.ts";
 import { prepareTree, type Tree } from "../checker/index.ts";
-import { CODER_INSTRUCTIONS } from "./prompts.ts";
+import { keepTranscript, runCoderAgent } from "./coder-agent.ts";
 import { runArgv, runTests, stageAgentChanges, testCommandOf, untrackedFiles } from "./patch-tree.ts";
 
 /** What a patch task needs from the world. */
@@ -112,8 +105,8 @@ export function modelOf(ports: Pick<PatchPorts, "model">): ModelClient {
   return ports.model;
 }
 
-/** Runs the agent on the tree; a stopped run keeps its transcript and fails with the stop's code. */
-async function agentOn(
+/** Runs the agent on the tree, with its test command when it has one. */
+function agentOn(
   ports: PatchPorts,
   model: ModelClient,
   tree: Tree,
@@ -121,38 +114,12 @@ async function agentOn(
   task: PatchTask,
   testCommand: string[] | undefined,
 ): Promise<AgentResult> {
-  return runAgent({
-    client: model,
-    tools: {
-      worktree: tree.dir,
-      run: (argv) => runArgv(tree, argv),
-      ...(testCommand ? { testCommand } : {}),
-      signal: task.signal,
-    },
-    messages: openingMessages({ role: "coder", instructions: CODER_INSTRUCTIONS, task: input.instructions }),
-    limits: { maxSteps: input.max_steps },
-    ...(task.budget ? { budget: task.budget } : {}),
-    signal: task.signal,
-  }).catch(async (err: unknown) => {
-    if (!(err instanceof AgentStopped)) throw err;
-    await keepTranscript(ports, task, err.transcript);
-    throw stoppedError(err, task.transcriptName);
-  });
-}
-
-/** The error a stopped agent run fails its task with (retryable when the stop was), naming the transcript. */
-export function stoppedError(err: AgentStopped, transcript: string): PatchbayError {
-  const message = `${err.message} (transcript: ${transcript})`;
-  return err.retryable ? new PatchbayError(err.code, message) : new TerminalError(err.code, message);
-}
-
-/** Stores the transcript (the API key cleared) under the task's name. */
-export async function keepTranscript(
-  ports: Pick<PatchPorts, "artifacts" | "redact">,
-  task: Pick<PatchTask, "transcriptName">,
-  transcript: Transcript,
-): Promise<void> {
-  await ports.artifacts.put(task.transcriptName, ports.redact(JSON.stringify(transcript)));
+  const tools = {
+    worktree: tree.dir,
+    run: (argv: string[]) => runArgv(tree, argv),
+    ...(testCommand ? { testCommand } : {}),
+  };
+  return runCoderAgent(ports, model, tools, { text: input.instructions, maxSteps: input.max_steps }, task);
 }
 
 /** Why nothing changed: the tool calls that were refused (a path outside the worktree…), then the answer. */

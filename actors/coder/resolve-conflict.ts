@@ -22,17 +22,16 @@ import {
   type ConflictedFile,
   type MergeStart,
 } from "../../infra/git/index.ts";
-import { AgentStopped, runAgent, type AgentResult } from "../../infra/llm/agent.ts";
+import type { AgentResult } from "../../infra/llm/agent.ts";
 import type { ModelClient } from "../../infra/llm/client.ts";
-import { openingMessages } from "../../infra/llm/prompt.ts";
 import { implement, type TaskBinding } from "../../infra/nats/actor-host.ts";
 import { transcriptName } from "../../infra/nats/artifacts.ts";
 import { ErrorCode, TerminalError } from "../../protocol/errors.ts";
 import { PlanPatchTasks, ResolveConflictOutput, type ResolveConflictInput } from "../../protocol/plan-patch-pr.ts";
 import { NO_USAGE, type Usage } from "../../protocol/usage.ts";
-import { keepTranscript, modelOf, resultName, stoppedError, type PatchPorts, type PatchTask } from "./patch.ts";
+import { keepTranscript, runCoderAgent } from "./coder-agent.ts";
+import { modelOf, resultName, type PatchPorts, type PatchTask } from "./patch.ts";
 import { stageAgentChanges, untrackedFiles } from "./patch-tree.ts";
-import { CODER_INSTRUCTIONS } from "./prompts.ts";
 
 /** What the resolution needs of its task (a patch task's, less the commands' budget). */
 export type ResolveTask = Omit<PatchTask, "commandsMs">;
@@ -73,8 +72,8 @@ export async function runResolveConflict(
   });
 }
 
-/** The agent on the conflicted worktree; a stopped run keeps its transcript and fails with the stop's code. */
-async function agentOn(
+/** The agent on the conflicted worktree, its commands in the sandbox. */
+function agentOn(
   ports: PatchPorts,
   model: ModelClient,
   dir: string,
@@ -95,18 +94,8 @@ async function agentOn(
     });
     return { exitCode: result.exitCode, output: `${result.stdoutTail}${result.stderrTail}`, timedOut: result.timedOut };
   };
-  return runAgent({
-    client: model,
-    tools: { worktree: dir, run, signal: task.signal },
-    messages: openingMessages({ role: "coder", instructions: CODER_INSTRUCTIONS, task: instructionsOf(input, files) }),
-    limits: { maxSteps: input.max_steps },
-    ...(task.budget ? { budget: task.budget } : {}),
-    signal: task.signal,
-  }).catch(async (err: unknown) => {
-    if (!(err instanceof AgentStopped)) throw err;
-    await keepTranscript(ports, task, err.transcript);
-    throw stoppedError(err, task.transcriptName);
-  });
+  const request = { text: instructionsOf(input, files), maxSteps: input.max_steps };
+  return runCoderAgent(ports, model, { worktree: dir, run }, request, task);
 }
 
 /** The task the agent is given: the requirement, the issue, and each file's conflict regions. */
